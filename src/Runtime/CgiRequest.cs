@@ -1,0 +1,208 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+
+namespace CgiRouting;
+
+/// <summary>
+/// One CGI request (RFC 3875): the meta-variables the web server set, and the body on standard input.
+/// Build one from an environment dictionary to test handlers in-process (<see cref="Create"/> is the short way).
+/// </summary>
+public sealed class CgiRequest
+{
+    private readonly Stream? _input;
+    private QueryCollection? _query;
+    private Dictionary<string, string>? _headers;
+    private Stream? _body;
+
+    /// <summary>
+    /// A request from CGI meta-variables (<c>REQUEST_METHOD</c>, <c>PATH_INFO</c>, <c>QUERY_STRING</c>,
+    /// <c>CONTENT_LENGTH</c>, <c>HTTP_*</c>, ...) and the stream the body is read from.
+    /// </summary>
+    public CgiRequest(IReadOnlyDictionary<string, string> environment, Stream? input = null)
+    {
+        Environment = environment;
+        _input = input;
+        Method = Get("REQUEST_METHOD") ?? "";
+        string? path = Get("PATH_INFO");
+        Path = string.IsNullOrEmpty(path) ? "/" : path;
+        QueryString = Get("QUERY_STRING") ?? "";
+    }
+
+    /// <summary>
+    /// A request as a web server would pass it: <paramref name="target"/> is the path below the script with an
+    /// optional query (<c>/users/42?full=true</c>); <paramref name="body"/> is sent as UTF-8 with its length.
+    /// </summary>
+    public static CgiRequest Create(string method, string target, string? body = null,
+        IEnumerable<KeyValuePair<string, string>>? headers = null)
+    {
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["GATEWAY_INTERFACE"] = "CGI/1.1",
+            ["SERVER_PROTOCOL"] = "HTTP/1.1",
+            ["REQUEST_METHOD"] = method,
+            ["REMOTE_ADDR"] = "127.0.0.1",
+            ["SCRIPT_NAME"] = "",
+        };
+        int q = target.IndexOf('?');
+        environment["PATH_INFO"] = q < 0 ? target : target[..q];
+        environment["QUERY_STRING"] = q < 0 ? "" : target[(q + 1)..];
+        foreach (var header in headers ?? [])
+        {
+            string name = header.Key.ToUpperInvariant().Replace('-', '_');
+            environment[name is "CONTENT_TYPE" or "CONTENT_LENGTH" ? name : "HTTP_" + name] = header.Value;
+        }
+        byte[] bytes = body is null ? [] : Encoding.UTF8.GetBytes(body);
+        if (body is not null)
+            environment["CONTENT_LENGTH"] = bytes.Length.ToString(CultureInfo.InvariantCulture);
+        return new CgiRequest(environment, new MemoryStream(bytes, writable: false));
+    }
+
+    /// <summary>All meta-variables, as the web server set them.</summary>
+    public IReadOnlyDictionary<string, string> Environment { get; }
+
+    /// <summary><c>REQUEST_METHOD</c> exactly as sent (methods are case-sensitive), or empty.</summary>
+    public string Method { get; }
+
+    /// <summary><c>PATH_INFO</c>, already percent-decoded by the server; <c>/</c> when absent or empty.</summary>
+    public string Path { get; }
+
+    /// <summary>The raw query string without <c>?</c>; empty when there is none.</summary>
+    public string QueryString { get; }
+
+    /// <summary>The decoded query-string pairs.</summary>
+    public QueryCollection Query => _query ??= QueryCollection.Parse(QueryString);
+
+    /// <summary>
+    /// The request headers by name, case-insensitive: <c>HTTP_X_USER</c> is <c>X-User</c>, and
+    /// <c>Content-Type</c> and <c>Content-Length</c> come from <c>CONTENT_TYPE</c> and <c>CONTENT_LENGTH</c>.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Headers => _headers ??= ReadHeaders();
+
+    /// <summary><c>CONTENT_TYPE</c>, or <see langword="null"/>.</summary>
+    public string? ContentType => NullIfEmpty(Get("CONTENT_TYPE"));
+
+    /// <summary><c>REMOTE_ADDR</c>, the client's address (IPv4 or IPv6), or <see langword="null"/>.</summary>
+    public string? RemoteAddress => NullIfEmpty(Get("REMOTE_ADDR"));
+
+    /// <summary>
+    /// The body length from <c>CONTENT_LENGTH</c>: 0 when it is unset or empty (no body), -1 when it is not a
+    /// non-negative integer.
+    /// </summary>
+    public long ContentLength
+    {
+        get
+        {
+            string? value = Get("CONTENT_LENGTH");
+            if (string.IsNullOrEmpty(value))
+                return 0;
+            return long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long length) ? length : -1;
+        }
+    }
+
+    /// <summary>
+    /// The body: exactly <see cref="ContentLength"/> bytes of input. Reading fewer than announced throws
+    /// <see cref="CgiRequestException"/> (400).
+    /// </summary>
+    public Stream Body => _body ??= new RequestBodyStream(_input ?? Stream.Null, CheckedContentLength());
+
+    /// <summary>The meta-variable <paramref name="name"/>, or <see langword="null"/>.</summary>
+    public string? Get(string name) => Environment.TryGetValue(name, out string? value) ? value : null;
+
+    /// <summary>The header <paramref name="name"/> (case-insensitive), or <see langword="null"/>.</summary>
+    public string? GetHeader(string name) => Headers.TryGetValue(name, out string? value) ? value : null;
+
+    /// <summary>Reads the whole body.</summary>
+    public byte[] ReadBodyBytes()
+    {
+        long length = CheckedContentLength();
+        var bytes = new byte[length];
+        Body.ReadExactly(bytes);
+        return bytes;
+    }
+
+    /// <summary>Reads the whole body as UTF-8 text (invalid bytes become U+FFFD).</summary>
+    public string ReadBodyText() => Encoding.UTF8.GetString(ReadBodyBytes());
+
+    /// <summary>Reads an <c>application/x-www-form-urlencoded</c> body.</summary>
+    public QueryCollection ReadForm() => QueryCollection.Parse(ReadBodyText());
+
+    /// <summary>
+    /// Reads the body as JSON through <paramref name="typeInfo"/> (from the app's <c>JsonSerializerContext</c>).
+    /// A <c>Content-Type</c> that is not JSON gives 415; malformed JSON gives 400; an empty body gives
+    /// <see langword="default"/>.
+    /// </summary>
+    public T? ReadJson<T>(JsonTypeInfo<T> typeInfo)
+    {
+        string? contentType = ContentType;
+        if (contentType is not null && !IsJsonMediaType(contentType))
+            throw new CgiRequestException(415, "The request body must be JSON (Content-Type: application/json).");
+        byte[] bytes = ReadBodyBytes();
+        if (bytes.Length == 0)
+            return default;
+        try
+        {
+            return JsonSerializer.Deserialize(bytes, typeInfo);
+        }
+        catch (JsonException e)
+        {
+            string where = e.Path is null ? "" : " at " + e.Path;
+            throw new CgiRequestException(400, "The request body is not valid JSON" + where + ".");
+        }
+    }
+
+    private static bool IsJsonMediaType(string contentType)
+    {
+        var mediaType = contentType.AsSpan();
+        int semicolon = mediaType.IndexOf(';');
+        if (semicolon >= 0)
+            mediaType = mediaType[..semicolon];
+        mediaType = mediaType.Trim();
+        return mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
+            || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private long CheckedContentLength()
+    {
+        long length = ContentLength;
+        if (length < 0)
+            throw new CgiRequestException(400, "CONTENT_LENGTH is not a valid length.");
+        return length;
+    }
+
+    private Dictionary<string, string> ReadHeaders()
+    {
+        var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (name, value) in Environment)
+        {
+            if (name.StartsWith("HTTP_", StringComparison.Ordinal) && name.Length > 5
+                && name is not "HTTP_CONTENT_TYPE" and not "HTTP_CONTENT_LENGTH")
+                headers[HeaderName(name.AsSpan(5))] = value;
+        }
+        if (NullIfEmpty(Get("CONTENT_TYPE")) is { } type)
+            headers["Content-Type"] = type;
+        if (NullIfEmpty(Get("CONTENT_LENGTH")) is { } length)
+            headers["Content-Length"] = length;
+        return headers;
+    }
+
+    private static string HeaderName(ReadOnlySpan<char> variable)
+    {
+        return string.Create(variable.Length, variable.ToString(), static (chars, source) =>
+        {
+            bool upper = true;
+            for (int i = 0; i < source.Length; i++)
+            {
+                char c = source[i];
+                chars[i] = c == '_' ? '-' : upper ? char.ToUpperInvariant(c) : char.ToLowerInvariant(c);
+                upper = c == '_';
+            }
+        });
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrEmpty(value) ? null : value;
+}

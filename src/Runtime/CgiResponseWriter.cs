@@ -1,0 +1,120 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Text;
+
+namespace CgiRouting;
+
+/// <summary>
+/// Writes a <see cref="Response"/> as a CGI response (RFC 3875 §6.3): <c>Status</c>, <c>Content-Type</c>,
+/// <c>Content-Length</c>, the other headers, a blank line and the body, with CRLF line ends.
+/// </summary>
+internal static class CgiResponseWriter
+{
+    private const int SingleWriteLimit = 64 * 1024;
+
+    /// <summary>
+    /// The header block of <paramref name="response"/>, or <see langword="null"/> with the reason in
+    /// <paramref name="error"/> when a header could split the response or is the server's to set.
+    /// </summary>
+    public static byte[]? FormatHead(Response response, out string? error)
+    {
+        var head = new StringBuilder(128);
+        int status = response.StatusCode;
+        head.Append("Status: ").Append(status.ToString(CultureInfo.InvariantCulture)).Append(' ')
+            .Append(HttpStatus.ReasonPhrase(status)).Append("\r\n");
+        bool mayHaveBody = status >= 200 && status != 204 && status != 304;
+        if (response.ContentType is { } contentType)
+        {
+            if ((error = CheckValue("Content-Type", contentType)) is not null)
+                return null;
+            head.Append("Content-Type: ").Append(contentType).Append("\r\n");
+        }
+        if (mayHaveBody)
+            head.Append("Content-Length: ").Append(response.Body.Length.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
+        foreach (var (name, value) in response.Headers)
+        {
+            if ((error = CheckName(name) ?? CheckValue(name, value)) is not null)
+                return null;
+            head.Append(name).Append(": ").Append(value).Append("\r\n");
+        }
+        head.Append("\r\n");
+        error = null;
+        return Encoding.UTF8.GetBytes(head.ToString());
+    }
+
+    /// <summary>
+    /// Writes <paramref name="response"/> to <paramref name="output"/>; for <c>HEAD</c> requests
+    /// (<paramref name="omitBody"/>) the headers are those of the full response and the body is left out.
+    /// A response whose headers cannot be written safely is replaced by a 500, and the reason goes to
+    /// <paramref name="errorLog"/>.
+    /// </summary>
+    public static void Write(Response response, bool omitBody, Stream output, TextWriter errorLog)
+    {
+        byte[]? head = FormatHead(response, out string? error);
+        if (head is null)
+        {
+            errorLog.WriteLine("CgiRouting: response not sent, " + error);
+            response = Response.Text("Internal Server Error", 500);
+            head = FormatHead(response, out _)!;
+        }
+        var body = omitBody || response.StatusCode is < 200 or 204 or 304 ? ReadOnlySpan<byte>.Empty : response.Body.Span;
+        if (head.Length + body.Length <= SingleWriteLimit)
+        {
+            // One write, so the response usually leaves in one system call.
+            var all = new byte[head.Length + body.Length];
+            head.CopyTo(all, 0);
+            body.CopyTo(all.AsSpan(head.Length));
+            output.Write(all);
+        }
+        else
+        {
+            output.Write(head);
+            output.Write(body);
+        }
+        output.Flush();
+    }
+
+    private static string? CheckName(string name)
+    {
+        if (name.Length == 0)
+            return "a header has an empty name.";
+        foreach (char c in name)
+        {
+            if (!IsTokenChar(c))
+                return $"the header name '{Printable(name)}' has a character that is not allowed in a header name.";
+        }
+        if (name.Equals("Status", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("Connection", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("Keep-Alive", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("Upgrade", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("Trailer", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("TE", StringComparison.OrdinalIgnoreCase)
+            || name.Equals("Proxy-Connection", StringComparison.OrdinalIgnoreCase))
+            return $"the header '{name}' is set by CgiRouting or the web server, not by a handler.";
+        return null;
+    }
+
+    private static string? CheckValue(string name, string value)
+    {
+        foreach (char c in value)
+        {
+            if ((c < 0x20 && c != '\t') || c == 0x7F)
+                return $"the value of header '{Printable(name)}' has a control character (CR, LF or another) that could split the response.";
+        }
+        return null;
+    }
+
+    private static bool IsTokenChar(char c) =>
+        char.IsAsciiLetterOrDigit(c) || c is '!' or '#' or '$' or '%' or '&' or '\'' or '*' or '+' or '-' or '.' or '^' or '_' or '`' or '|' or '~';
+
+    private static string Printable(string s)
+    {
+        var b = new StringBuilder(s.Length);
+        foreach (char c in s)
+            b.Append(c < 0x20 || c == 0x7F ? $"\\x{(int)c:X2}" : c.ToString());
+        return b.ToString();
+    }
+}

@@ -1,0 +1,16 @@
+using System.ComponentModel;
+
+namespace CgiRouting.Dispatching;
+
+/// <summary>The 400 responses of the generated dispatcher when a parameter cannot be bound.</summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class BindingErrors
+{
+    /// <summary>A required value is absent: <c>Missing required query parameter 'q'.</c></summary>
+    public static Response Missing(string source, string name)
+        => Response.BadRequest($"Missing required {source} '{name}'.");
+
+    /// <summary>A value does not parse: <c>Query parameter 'page' must be an integer (Int32).</c></summary>
+    public static Response Invalid(string source, string name, string expected)
+        => Response.BadRequest($"The {source} '{name}' must be {expected}.");
+}

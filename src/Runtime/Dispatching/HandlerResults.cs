@@ -1,0 +1,70 @@
+using System;
+using System.ComponentModel;
+using System.Text.Json.Serialization.Metadata;
+using System.Threading.Tasks;
+
+namespace CgiRouting.Dispatching;
+
+/// <summary>
+/// Turns what a handler returns into a <see cref="Response"/>, for the generated dispatcher. A <see langword="null"/>
+/// text or JSON result is 404 Not Found; <c>void</c> and <c>Task</c> are 204 No Content.
+/// </summary>
+[EditorBrowsable(EditorBrowsableState.Never)]
+public static class HandlerResults
+{
+    /// <summary>200 <c>text/plain</c>, or 404 for <see langword="null"/>.</summary>
+    public static Response Text(string? text) => text is null ? Response.NotFound() : Response.Text(text);
+
+    /// <summary>200 JSON, or 404 for <see langword="null"/>.</summary>
+    public static Response Json<T>(T? value, JsonTypeInfo<T> typeInfo) => value is null ? Response.NotFound() : Response.Json(value, typeInfo);
+
+    /// <summary>200 <c>application/octet-stream</c>, or 404 for <see langword="null"/>.</summary>
+    public static Response Bytes(byte[]? body) => body is null ? Response.NotFound() : Response.Bytes(body);
+
+    /// <summary>The handler's own response; <see langword="null"/> is a handler bug (500).</summary>
+    public static Response From(Response? response) => response ?? throw new InvalidOperationException("The handler returned a null Response.");
+
+    /// <summary>204 No Content.</summary>
+    public static Response NoContent() => Response.Empty(204);
+
+    /// <summary>Wraps a finished response.</summary>
+    public static ValueTask<Response> Done(Response response) => new(response);
+
+    /// <summary>Awaits an asynchronous text result.</summary>
+    public static async ValueTask<Response> Await(Task<string?> task) => Text(await task.ConfigureAwait(false));
+
+    /// <summary>Awaits an asynchronous text result.</summary>
+    public static async ValueTask<Response> Await(ValueTask<string?> task) => Text(await task.ConfigureAwait(false));
+
+    /// <summary>Awaits an asynchronous JSON result.</summary>
+    public static async ValueTask<Response> Await<T>(Task<T?> task, JsonTypeInfo<T> typeInfo) => Json(await task.ConfigureAwait(false), typeInfo);
+
+    /// <summary>Awaits an asynchronous JSON result.</summary>
+    public static async ValueTask<Response> Await<T>(ValueTask<T?> task, JsonTypeInfo<T> typeInfo) => Json(await task.ConfigureAwait(false), typeInfo);
+
+    /// <summary>Awaits an asynchronous binary result.</summary>
+    public static async ValueTask<Response> Await(Task<byte[]?> task) => Bytes(await task.ConfigureAwait(false));
+
+    /// <summary>Awaits an asynchronous binary result.</summary>
+    public static async ValueTask<Response> Await(ValueTask<byte[]?> task) => Bytes(await task.ConfigureAwait(false));
+
+    /// <summary>Awaits an asynchronous response.</summary>
+    public static async ValueTask<Response> Await(Task<Response?> task) => From(await task.ConfigureAwait(false));
+
+    /// <summary>Awaits an asynchronous response.</summary>
+    public static async ValueTask<Response> Await(ValueTask<Response?> task) => From(await task.ConfigureAwait(false));
+
+    /// <summary>Awaits an asynchronous handler without a result: 204.</summary>
+    public static async ValueTask<Response> Await(Task task)
+    {
+        await task.ConfigureAwait(false);
+        return NoContent();
+    }
+
+    /// <summary>Awaits an asynchronous handler without a result: 204.</summary>
+    public static async ValueTask<Response> Await(ValueTask task)
+    {
+        await task.ConfigureAwait(false);
+        return NoContent();
+    }
+}

@@ -1,0 +1,52 @@
+using System;
+using System.IO;
+
+namespace CgiRouting;
+
+/// <summary>
+/// Standard input cut to exactly <c>CONTENT_LENGTH</c> bytes. It never reads past them (a server may keep the
+/// client socket open on stdin), and end of input before them is the client's fault: a 400, not a hang.
+/// </summary>
+internal sealed class RequestBodyStream : Stream
+{
+    private readonly Stream _inner;
+    private long _remaining;
+
+    public RequestBodyStream(Stream inner, long length)
+    {
+        _inner = inner;
+        _remaining = length;
+        Length = length;
+    }
+
+    public override int Read(Span<byte> buffer)
+    {
+        if (_remaining == 0 || buffer.IsEmpty)
+            return 0;
+        if (buffer.Length > _remaining)
+            buffer = buffer[..(int)_remaining];
+        int n = _inner.Read(buffer);
+        if (n == 0)
+            throw new CgiRequestException(400, "The request body ended before CONTENT_LENGTH bytes arrived.");
+        _remaining -= n;
+        return n;
+    }
+
+    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+
+    public override int ReadByte()
+    {
+        Span<byte> one = stackalloc byte[1];
+        return Read(one) == 0 ? -1 : one[0];
+    }
+
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => false;
+    public override long Length { get; }
+    public override long Position { get => Length - _remaining; set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+}
