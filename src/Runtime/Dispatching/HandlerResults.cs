@@ -27,32 +27,13 @@ public static class HandlerResults
     /// <summary>204 No Content.</summary>
     public static Response NoContent() => Response.Empty(204);
 
-    /// <summary>Wraps a finished response.</summary>
-    public static ValueTask<Response> Done(Response response) => new(response);
+    /// <summary>Awaits an asynchronous handler and converts its result.</summary>
+    public static async ValueTask<Response> Await<T>(Task<T> task, Func<T, Response> toResponse)
+        => toResponse(await task.ConfigureAwait(false));
 
-    /// <summary>Awaits an asynchronous text result.</summary>
-    public static async ValueTask<Response> Await(Task<string?> task) => Text(await task.ConfigureAwait(false));
-
-    /// <summary>Awaits an asynchronous text result.</summary>
-    public static async ValueTask<Response> Await(ValueTask<string?> task) => Text(await task.ConfigureAwait(false));
-
-    /// <summary>Awaits an asynchronous JSON result.</summary>
-    public static async ValueTask<Response> Await<T>(Task<T?> task, JsonTypeInfo<T> typeInfo) => Json(await task.ConfigureAwait(false), typeInfo);
-
-    /// <summary>Awaits an asynchronous JSON result.</summary>
-    public static async ValueTask<Response> Await<T>(ValueTask<T?> task, JsonTypeInfo<T> typeInfo) => Json(await task.ConfigureAwait(false), typeInfo);
-
-    /// <summary>Awaits an asynchronous binary result.</summary>
-    public static async ValueTask<Response> Await(Task<byte[]?> task) => Bytes(await task.ConfigureAwait(false));
-
-    /// <summary>Awaits an asynchronous binary result.</summary>
-    public static async ValueTask<Response> Await(ValueTask<byte[]?> task) => Bytes(await task.ConfigureAwait(false));
-
-    /// <summary>Awaits an asynchronous response.</summary>
-    public static async ValueTask<Response> Await(Task<Response?> task) => From(await task.ConfigureAwait(false));
-
-    /// <summary>Awaits an asynchronous response.</summary>
-    public static async ValueTask<Response> Await(ValueTask<Response?> task) => From(await task.ConfigureAwait(false));
+    /// <summary>Awaits an asynchronous handler and converts its result.</summary>
+    public static async ValueTask<Response> Await<T>(ValueTask<T> task, Func<T, Response> toResponse)
+        => toResponse(await task.ConfigureAwait(false));
 
     /// <summary>Awaits an asynchronous handler without a result: 204.</summary>
     public static async ValueTask<Response> Await(Task task)

@@ -1,0 +1,75 @@
+using System;
+using System.Threading.Tasks;
+using CgiRouting;
+
+namespace Hello;
+
+public sealed record Greeting(string Message, int Count);
+
+public sealed record NewGreeting(string Name, int Times = 1);
+
+public enum Mood
+{
+    Happy,
+    Grumpy,
+}
+
+/// <summary>The routes of the Hello sample: one of each binding and return rule.</summary>
+public static class Greetings
+{
+    [Get("/")]
+    public static string Index() =>
+        "Hello from CgiRouting. Try /hello/<name>, /greet/<count>, /search?q=..., /echo (POST).\n";
+
+    [Get("/hello/<name>")]
+    public static string Hello(string name) => $"Hello, {name}!";
+
+    [Get("/hello/me")]
+    public static string HelloMe() => "Hello, me!";
+
+    [Get("/greet/<count>")]
+    public static Greeting Greet(int count) => new("Hello", count);
+
+    [Post("/greet")]
+    public static Response Create(NewGreeting greeting) =>
+        Response.Json(new Greeting($"Hello, {greeting.Name}", greeting.Times), HelloJson.Default.Greeting, 201)
+            .WithHeader("Location", "/greet/" + greeting.Times);
+
+    [Put("/notes/<name>")]
+    public static string PutNote(string name, [Body] string text) => $"{name}: {text.Length} bytes";
+
+    [Delete("/notes/<id>")]
+    public static void DeleteNote(int id) { }
+
+    [Get("/search")]
+    public static string Search(string q, int page = 1, string? sort = null, int[]? ids = null) =>
+        $"q={q} page={page} sort={sort ?? "none"} ids={string.Join(",", ids ?? [])}";
+
+    [Get("/files/<path...>")]
+    public static string File(string path) => "file " + path;
+
+    [Get("/whoami")]
+    public static string Who([Header("X-User")] string? user) => user ?? "anonymous";
+
+    [Get("/req")]
+    public static string Req(CgiRequest request) => request.Method + " " + request.Path;
+
+    [Get("/slow/<id>")]
+    public static async Task<string> Slow(int id)
+    {
+        await Task.Yield();
+        return "slow " + id;
+    }
+
+    [Get("/mood/<mood>")]
+    public static string MoodOf(Mood mood) => "mood " + mood;
+
+    [Get("/go")]
+    public static Response Go() => Response.Redirect("/hello/world");
+
+    [Get("/boom")]
+    public static string Boom() => throw new InvalidOperationException("secret detail");
+
+    [Get("/maybe/<id>")]
+    public static Greeting? Maybe(int id) => id == 1 ? new Greeting("found", 1) : null;
+}

@@ -1,0 +1,127 @@
+using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
+using System.Linq;
+using CgiRouting.Generators.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+
+namespace CgiRouting.Generators;
+
+/// <summary>
+/// Finds the app's route handlers, checks the route table as a whole, and emits one dispatcher,
+/// <c>CgiRouting.Generated.CgiDispatcher</c>, that <c>CgiApp.Run()</c> calls.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed class CgiRoutingGenerator : IIncrementalGenerator
+{
+    /// <summary>The name of the generated source file.</summary>
+    public const string HintName = "CgiDispatcher.g.cs";
+
+    /// <inheritdoc/>
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        // One ForAttributeWithMetadataName per route attribute; a method is parsed by the first one it carries.
+        var results = HandlerParser.RouteAttributes
+            .Select(attribute => context.SyntaxProvider
+                .ForAttributeWithMetadataName(attribute.MetadataName,
+                    static (node, _) => node is MethodDeclarationSyntax,
+                    (syntax, cancellationToken) => HandlerParser.Parse(syntax, attribute.MetadataName, cancellationToken))
+                .Where(static result => result is not null)
+                .Select(static (result, _) => result!)
+                .WithTrackingName(TrackingNames.Handlers))
+            .ToList();
+
+        foreach (var result in results)
+        {
+            context.RegisterSourceOutput(result.Select(static (r, _) => r.Diagnostics), static (output, diagnostics) =>
+            {
+                foreach (var diagnostic in diagnostics)
+                    output.ReportDiagnostic(diagnostic.ToDiagnostic());
+            });
+        }
+
+        var specs = Concat(results.Select(r => r
+            .Where(static r => r.Spec is not null)
+            .Select(static (r, _) => r.Spec!)
+            .WithTrackingName(TrackingNames.HandlerSpecs)));
+        var sites = Concat(results.Select(r => r.SelectMany(static (r, _) => r.Sites)));
+
+        var contexts = context.SyntaxProvider
+            .ForAttributeWithMetadataName(JsonContextParser.JsonSerializableAttribute,
+                static (node, _) => node is ClassDeclarationSyntax,
+                static (syntax, _) => JsonContextParser.Parse(syntax))
+            .Where(static c => c is not null)
+            .Select(static (c, _) => c!)
+            .WithTrackingName(TrackingNames.JsonContexts)
+            .Collect()
+            .Select(static (c, _) => c.ToEquatableArray());
+
+        var table = specs.Combine(contexts)
+            .Select(static (pair, _) => BuildTable(pair.Left, pair.Right))
+            .WithTrackingName(TrackingNames.RouteTable);
+
+        context.RegisterSourceOutput(table, static (output, table) =>
+        {
+            string source;
+            try
+            {
+                source = DispatcherEmitter.Emit(table);
+            }
+            catch (Exception e)
+            {
+                output.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, null, "the dispatcher", e.GetType().Name + ": " + e.Message));
+                return;
+            }
+            output.AddSource(HintName, source);
+        });
+
+        context.RegisterSourceOutput(table.Select(static (t, _) => t.Problems).Combine(sites), static (output, pair) =>
+        {
+            var locations = new Dictionary<string, LocationInfo>();
+            foreach (var site in pair.Right)
+                locations[site.Key] = site.Location;
+            foreach (var problem in pair.Left)
+            {
+                var descriptor = problem.DescriptorId switch
+                {
+                    "CGI011" => DiagnosticDescriptors.MissingJsonContext,
+                    "CGI012" => DiagnosticDescriptors.RouteConflict,
+                    _ => DiagnosticDescriptors.InternalError,
+                };
+                locations.TryGetValue(problem.SiteKey, out var primary);
+                LocationInfo? additional = null;
+                if (problem.AdditionalSiteKey is { } key)
+                    locations.TryGetValue(key, out additional);
+                output.ReportDiagnostic(new DiagnosticInfo(descriptor, primary, problem.Arguments, additional).ToDiagnostic());
+            }
+        });
+    }
+
+    private static RouteTableSpec BuildTable(EquatableArray<HandlerSpec> handlers, EquatableArray<JsonContextSpec> contexts)
+    {
+        try
+        {
+            return RouteTable.Build(handlers, contexts.ToList());
+        }
+        catch (Exception e)
+        {
+            var problem = new TableProblem("CGI000", "", null, new[] { "the route table", e.GetType().Name + ": " + e.Message }.ToEquatableArray());
+            return new RouteTableSpec(default, default, new[] { problem }.ToEquatableArray());
+        }
+    }
+
+    /// <summary>The values of all <paramref name="providers"/>, collected into one array that compares by value.</summary>
+    private static IncrementalValueProvider<EquatableArray<T>> Concat<T>(IEnumerable<IncrementalValuesProvider<T>> providers)
+        where T : IEquatable<T>
+    {
+        IncrementalValueProvider<EquatableArray<T>>? all = null;
+        foreach (var provider in providers)
+        {
+            var collected = provider.Collect().Select(static (items, _) => items.ToEquatableArray());
+            all = all is null ? collected
+                : all.Value.Combine(collected).Select(static (pair, _) => pair.Left.Concat(pair.Right).ToEquatableArray());
+        }
+        return all!.Value;
+    }
+}

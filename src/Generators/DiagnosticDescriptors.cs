@@ -1,0 +1,78 @@
+using Microsoft.CodeAnalysis;
+
+namespace CgiRouting.Generators;
+
+/// <summary>
+/// Every diagnostic the CgiRouting generator reports. IDs are hand-assigned and never reused; each has a section
+/// in docs/diagnostics.md, which its help link points at.
+/// </summary>
+internal static class DiagnosticDescriptors
+{
+    public const string Category = "CgiRouting";
+
+    private const string HelpBase = "https://github.com/cgirouting/cgirouting/blob/main/docs/diagnostics.md#";
+
+    public static readonly DiagnosticDescriptor InternalError = new("CGI000",
+        "CgiRouting generator internal error",
+        "The CgiRouting generator failed on '{0}': {1}. Please report this with the handler that triggers it.", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi000");
+
+    public static readonly DiagnosticDescriptor InvalidTemplate = new("CGI001",
+        "Route template is malformed",
+        "Route template '{0}' is malformed: {1}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi001");
+
+    public static readonly DiagnosticDescriptor UnboundTemplateParameter = new("CGI002",
+        "Route parameter has no handler parameter",
+        "Route template '{0}' has the parameter '<{1}>', but {2} has no parameter named '{1}'", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi002");
+
+    public static readonly DiagnosticDescriptor UnparsablePathParameter = new("CGI003",
+        "Type cannot be parsed from a path segment",
+        "Parameter '{0}' of {1} is bound to the path by template '{2}', but its type '{3}' cannot be parsed from a path segment ({4})", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi003");
+
+    public static readonly DiagnosticDescriptor UnbindableParameter = new("CGI004",
+        "Parameter cannot be bound",
+        "Parameter '{0}' of {1} cannot be bound: {2}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi004");
+
+    public static readonly DiagnosticDescriptor MultipleBodyParameters = new("CGI005",
+        "More than one parameter reads the body",
+        "{0} has more than one parameter that reads the request body ('{1}' and '{2}'); a request has one body", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi005");
+
+    public static readonly DiagnosticDescriptor UnsupportedBodyType = new("CGI006",
+        "[Body] on an unsupported type",
+        "Parameter '{0}' of {1} has [Body], which binds string, byte[] or Stream, but its type is '{2}'; drop [Body] to read it as JSON", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi006");
+
+    public static readonly DiagnosticDescriptor HandlerNotStatic = new("CGI007",
+        "Handler is not static",
+        "Handler {0} must be static: CgiRouting creates no instances", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi007");
+
+    public static readonly DiagnosticDescriptor HandlerNotAccessible = new("CGI008",
+        "Handler is not accessible",
+        "Handler {0} cannot be called by the generated dispatcher: {1} must be public or internal", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi008");
+
+    public static readonly DiagnosticDescriptor GenericHandler = new("CGI009",
+        "Handler is generic",
+        "Handler {0} is generic or declared in a generic type; the dispatcher cannot choose its type arguments", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi009");
+
+    public static readonly DiagnosticDescriptor UnsupportedReturnType = new("CGI010",
+        "Unsupported return type",
+        "Handler {0} returns '{1}', which CgiRouting cannot send: {2}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi010");
+
+    public static readonly DiagnosticDescriptor MissingJsonContext = new("CGI011",
+        "No JsonSerializerContext declares the type",
+        "{0} of {1} is JSON of type '{2}', but no JsonSerializerContext in this project declares [JsonSerializable(typeof({3}))]", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi011");
+
+    public static readonly DiagnosticDescriptor RouteConflict = new("CGI012",
+        "Routes conflict",
+        "{0} {1} ({2}) conflicts with {0} {3} ({4}): both match '{5}' with equal precedence", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi012");
+
+    public static readonly DiagnosticDescriptor InvalidHttpMethod = new("CGI013",
+        "HTTP method is not valid",
+        "'{0}' is not a valid HTTP method: it must be a non-empty token such as GET or PROPFIND", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi013");
+
+    public static readonly DiagnosticDescriptor CatchAllNotString = new("CGI014",
+        "Catch-all parameter is not a string",
+        "Catch-all parameter '<{0}...>' of template '{1}' binds the rest of the path, so parameter '{0}' of {2} must be a string, not '{3}'", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi014");
+
+    public static readonly DiagnosticDescriptor InvalidBindingAttribute = new("CGI015",
+        "Binding attribute is not valid here",
+        "Parameter '{0}' of {1}: {2}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi015");
+}

@@ -1,0 +1,40 @@
+using System.Linq;
+using CgiRouting.Generators.Model;
+using Microsoft.CodeAnalysis;
+
+namespace CgiRouting.Generators;
+
+/// <summary>Reads which types a JsonSerializerContext of the app declares with [JsonSerializable].</summary>
+internal static class JsonContextParser
+{
+    public const string JsonSerializableAttribute = "System.Text.Json.Serialization.JsonSerializableAttribute";
+
+    /// <summary>The context's declared types, or null when the class is not a usable JsonSerializerContext.</summary>
+    public static JsonContextSpec? Parse(GeneratorAttributeSyntaxContext context)
+    {
+        if (context.TargetSymbol is not INamedTypeSymbol type || !DerivesFromContext(type))
+            return null;
+        for (var t = type; t is not null; t = t.ContainingType)
+        {
+            if (t.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal) || t.IsGenericType)
+                return null;
+        }
+        var types = context.Attributes
+            .Select(a => a.ConstructorArguments.FirstOrDefault().Value as ITypeSymbol)
+            .Where(t => t is not null)
+            .Select(t => (t!.IsReferenceType ? t.WithNullableAnnotation(NullableAnnotation.NotAnnotated) : t)
+                .ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat))
+            .ToEquatableArray();
+        return new JsonContextSpec(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), types);
+    }
+
+    private static bool DerivesFromContext(INamedTypeSymbol type)
+    {
+        for (var b = type.BaseType; b is not null; b = b.BaseType)
+        {
+            if (b.ToDisplayString() == "System.Text.Json.Serialization.JsonSerializerContext")
+                return true;
+        }
+        return false;
+    }
+}

@@ -1,0 +1,105 @@
+using System.Linq;
+using CgiRouting.Generators.Model;
+using Microsoft.CodeAnalysis;
+
+namespace CgiRouting.Generators;
+
+/// <summary>Recognises the simple types that path segments, query values and headers parse into.</summary>
+internal static class SimpleType
+{
+    /// <summary>
+    /// The <see cref="ValueKind"/> of <paramref name="type"/>, looking through <c>T?</c> and <c>T[]</c>; None when
+    /// it is not a simple type.
+    /// </summary>
+    public static ValueKind Classify(ITypeSymbol type, out string elementName, out bool isArray, out bool isNullableValue,
+        out EquatableArray<string> enumMembers)
+    {
+        isArray = false;
+        isNullableValue = false;
+        enumMembers = default;
+        if (type is IArrayTypeSymbol { Rank: 1 } array && array.ElementType.SpecialType != SpecialType.System_Byte)
+        {
+            var element = array.ElementType;
+            var kind = Classify(element, out elementName, out _, out bool elementNullable, out enumMembers);
+            isArray = kind != ValueKind.None && !elementNullable && element is not IArrayTypeSymbol;
+            return isArray ? kind : ValueKind.None;
+        }
+        if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
+        {
+            isNullableValue = true;
+            type = nullable.TypeArguments[0];
+        }
+        elementName = type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+        if (type.TypeKind == TypeKind.Enum)
+        {
+            enumMembers = type.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue).Select(f => f.Name).ToEquatableArray();
+            return ValueKind.Enum;
+        }
+        var kindOf = type.SpecialType switch
+        {
+            SpecialType.System_Boolean => ValueKind.Boolean,
+            SpecialType.System_Byte => ValueKind.Byte,
+            SpecialType.System_SByte => ValueKind.SByte,
+            SpecialType.System_Int16 => ValueKind.Int16,
+            SpecialType.System_UInt16 => ValueKind.UInt16,
+            SpecialType.System_Int32 => ValueKind.Int32,
+            SpecialType.System_UInt32 => ValueKind.UInt32,
+            SpecialType.System_Int64 => ValueKind.Int64,
+            SpecialType.System_UInt64 => ValueKind.UInt64,
+            SpecialType.System_Single => ValueKind.Single,
+            SpecialType.System_Double => ValueKind.Double,
+            SpecialType.System_Decimal => ValueKind.Decimal,
+            SpecialType.System_DateTime => ValueKind.DateTime,
+            SpecialType.System_String => ValueKind.String,
+            _ => type.ToDisplayString() switch
+            {
+                "System.Guid" => ValueKind.Guid,
+                "System.DateOnly" => ValueKind.DateOnly,
+                "System.TimeOnly" => ValueKind.TimeOnly,
+                "System.DateTimeOffset" => ValueKind.DateTimeOffset,
+                "System.TimeSpan" => ValueKind.TimeSpan,
+                _ => ValueKind.None,
+            },
+        };
+        if (kindOf == ValueKind.String && isNullableValue)
+            return ValueKind.None;
+        return kindOf;
+    }
+
+    /// <summary>How a 400 message names what a value of <paramref name="kind"/> must be.</summary>
+    public static string Expectation(ValueKind kind, EquatableArray<string> enumMembers) => kind switch
+    {
+        ValueKind.Boolean => "true or false",
+        ValueKind.Enum => "one of " + string.Join(", ", enumMembers),
+        ValueKind.Guid => "a GUID",
+        ValueKind.Byte => "an integer from 0 to 255",
+        ValueKind.SByte => "an integer from -128 to 127",
+        ValueKind.Int16 => "an integer from -32768 to 32767",
+        ValueKind.UInt16 => "an integer from 0 to 65535",
+        ValueKind.Int32 => "an integer from -2147483648 to 2147483647",
+        ValueKind.UInt32 => "an integer from 0 to 4294967295",
+        ValueKind.Int64 => "a 64-bit integer",
+        ValueKind.UInt64 => "a non-negative 64-bit integer",
+        ValueKind.Single or ValueKind.Double or ValueKind.Decimal => "a number",
+        ValueKind.DateOnly => "a date (yyyy-MM-dd)",
+        ValueKind.TimeOnly => "a time of day (HH:mm:ss)",
+        ValueKind.DateTime or ValueKind.DateTimeOffset => "an ISO 8601 date and time",
+        ValueKind.TimeSpan => "a time span (d.hh:mm:ss)",
+        _ => "text",
+    };
+
+    /// <summary>A value of <paramref name="kind"/> for example paths in messages.</summary>
+    public static string Sample(ValueKind kind, EquatableArray<string> enumMembers) => kind switch
+    {
+        ValueKind.Boolean => "true",
+        ValueKind.Enum => enumMembers.Count > 0 ? enumMembers[0] : "x",
+        ValueKind.Guid => "00000000-0000-0000-0000-000000000001",
+        ValueKind.Single or ValueKind.Double or ValueKind.Decimal => "1.5",
+        ValueKind.DateOnly => "2024-01-31",
+        ValueKind.TimeOnly => "12:30",
+        ValueKind.DateTime or ValueKind.DateTimeOffset => "2024-01-31T12:30:00Z",
+        ValueKind.TimeSpan => "01:00:00",
+        ValueKind.String => "x",
+        _ => "1",
+    };
+}

@@ -1,0 +1,17 @@
+namespace CgiRouting.Generators;
+
+/// <summary>Names of the pipeline steps, so that tests can assert which ones stay cached.</summary>
+public static class TrackingNames
+{
+    /// <summary>Each route attribute's method turned into a handler model and its diagnostics.</summary>
+    public const string Handlers = nameof(Handlers);
+
+    /// <summary>The handler models alone, without locations.</summary>
+    public const string HandlerSpecs = nameof(HandlerSpecs);
+
+    /// <summary>The types each <c>JsonSerializerContext</c> declares.</summary>
+    public const string JsonContexts = nameof(JsonContexts);
+
+    /// <summary>The checked route table that the dispatcher is emitted from.</summary>
+    public const string RouteTable = nameof(RouteTable);
+}
