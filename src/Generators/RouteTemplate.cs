@@ -37,10 +37,12 @@ internal static class RouteTemplate
             if (part.Length == 0)
                 return Fail(i == parts.Length - 1 ? "it must not end with '/'" : "it has an empty segment ('//')", out error);
             bool opens = part[0] == '<', closes = part[part.Length - 1] == '>';
+            if (!(opens && closes) && part.IndexOf('<') >= 0 && part.IndexOf('>') > part.IndexOf('<'))
+                return Fail($"segment '{part}' mixes text and a parameter; a parameter is a whole segment", out error);
             if (!opens && !closes)
             {
                 if (part.IndexOf('<') >= 0 || part.IndexOf('>') >= 0)
-                    return Fail($"segment '{part}' mixes text and a parameter; a parameter is a whole segment", out error);
+                    return Fail($"segment '{part}' has unbalanced '<' and '>'", out error);
                 if (part.Any(c => c < ' ' || c == '\x7F'))
                     return Fail($"segment '{part}' has a control character", out error);
                 if (part.IndexOf('?') >= 0 || part.IndexOf('#') >= 0)

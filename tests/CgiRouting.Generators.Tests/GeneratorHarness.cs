@@ -1,0 +1,54 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace CgiRouting.Generators.Tests;
+
+/// <summary>Runs the real generator over C# sources, the way the compiler does.</summary>
+internal static class GeneratorHarness
+{
+    private static readonly Lazy<MetadataReference[]> References = new(() =>
+        ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
+            .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal)
+                || Path.GetFileName(p) is "netstandard.dll" or "mscorlib.dll" or "Microsoft.Win32.Primitives.dll")
+            .Append(typeof(CgiApp).Assembly.Location)
+            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
+            .ToArray());
+
+    public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Preview);
+
+    public const string Usings = "using System; using System.IO; using System.Threading.Tasks; using CgiRouting;\n";
+
+    public static CSharpCompilation Compile(params string[] sources) =>
+        CSharpCompilation.Create("App",
+            sources.Select((s, i) => CSharpSyntaxTree.ParseText(Usings + s, ParseOptions, path: $"File{i}.cs")),
+            References.Value,
+            new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
+
+    public static GeneratorDriver Driver() =>
+        CSharpGeneratorDriver.Create([new CgiRoutingGenerator().AsSourceGenerator()], parseOptions: ParseOptions,
+            driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
+
+    /// <summary>The generator's diagnostics, the generated dispatcher, and the compiler's errors on the result.</summary>
+    public static Result Run(params string[] sources)
+    {
+        var compilation = Compile(sources);
+        var driver = Driver().RunGeneratorsAndUpdateCompilation(compilation, out var output, out var generatorDiagnostics);
+        var run = driver.GetRunResult();
+        string? source = run.GeneratedTrees.FirstOrDefault(t => t.FilePath.EndsWith(CgiRoutingGenerator.HintName, StringComparison.Ordinal))?.ToString();
+        var errors = output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
+        return new Result(generatorDiagnostics.ToList(), source, errors);
+    }
+
+    internal sealed record Result(List<Diagnostic> Diagnostics, string? Source, List<Diagnostic> CompilerErrors)
+    {
+        public List<Diagnostic> WithId(string id) => Diagnostics.Where(d => d.Id == id).ToList();
+
+        /// <summary>The source text a diagnostic is located on.</summary>
+        public static string LocatedText(Diagnostic diagnostic) =>
+            diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan);
+    }
+}
