@@ -86,39 +86,25 @@ internal static class DispatcherEmitter
         w.Line("global::System.ReadOnlySpan<char> path = request.Path;");
         w.Line("global::System.Span<global::System.Range> segments = stackalloc global::System.Range[MaxSegments];");
         w.Line($"int count = {Dispatching}.PathSegments.Split(path, segments);");
-        w.Line("int route;");
-        w.Open("switch (request.Method)");
-        bool hasGet = matchers.ContainsKey("GET"), hasHead = matchers.ContainsKey("HEAD");
-        foreach (var method in methods)
-        {
-            if (method == "HEAD" || (method == "GET" && hasHead))
-                continue;
-            w.Line($"case {Literal(method)}:");
-            if (method == "GET")
-                w.Line("case \"HEAD\":");
-            w.Line($"    route = {matchers[method]}(path, segments, count);");
-            w.Line("    break;");
-        }
-        if (hasHead)
-        {
-            if (hasGet)
-            {
-                w.Line("case \"GET\":");
-                w.Line("    route = MatchGet(path, segments, count);");
-                w.Line("    break;");
-            }
-            w.Line("case \"HEAD\":");
-            w.Line($"    route = {matchers["HEAD"]}(path, segments, count);");
-            if (hasGet)
-                w.Line("    if (route < 0) route = MatchGet(path, segments, count);");
-            w.Line("    break;");
-        }
-        w.Line("default:");
-        w.Line("    route = -1;");
-        w.Line("    break;");
-        w.Close();
         if (routes.Count > 0)
         {
+            w.Line("int route;");
+            w.Open("switch (request.Method)");
+            bool hasGet = matchers.ContainsKey("GET"), hasHead = matchers.ContainsKey("HEAD");
+            foreach (var method in methods)
+            {
+                w.Line($"case {Literal(method)}:");
+                if (method == "GET" && !hasHead)
+                    w.Line("case \"HEAD\":");
+                w.Line($"    route = {matchers[method]}(path, segments, count);");
+                if (method == "HEAD" && hasGet)
+                    w.Line("    if (route < 0) route = MatchGet(path, segments, count);");
+                w.Line("    break;");
+            }
+            w.Line("default:");
+            w.Line("    route = -1;");
+            w.Line("    break;");
+            w.Close();
             w.Open("switch (route)");
             foreach (var route in routes)
                 w.Line($"case {route.Number}: return {invokers[route.Number]}(request, path, segments);");

@@ -26,6 +26,7 @@ public class DiagnosticTests
         var result = Run(Types + code);
         Assert.Empty(result.Diagnostics);
         Assert.Empty(result.CompilerErrors);
+        Assert.Empty(result.GeneratedCodeWarnings);
         Assert.NotNull(result.Source);
     }
 

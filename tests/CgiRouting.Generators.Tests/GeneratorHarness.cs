@@ -32,7 +32,7 @@ internal static class GeneratorHarness
         CSharpGeneratorDriver.Create([new CgiRoutingGenerator().AsSourceGenerator()], parseOptions: ParseOptions,
             driverOptions: new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: true));
 
-    /// <summary>The generator's diagnostics, the generated dispatcher, and the compiler's errors on the result.</summary>
+    /// <summary>The generator's diagnostics, the generated dispatcher, the compiler's errors, and its warnings in generated code.</summary>
     public static Result Run(params string[] sources)
     {
         var compilation = Compile(sources);
@@ -40,10 +40,13 @@ internal static class GeneratorHarness
         var run = driver.GetRunResult();
         string? source = run.GeneratedTrees.FirstOrDefault(t => t.FilePath.EndsWith(CgiRoutingGenerator.HintName, StringComparison.Ordinal))?.ToString();
         var errors = output.GetDiagnostics().Where(d => d.Severity == DiagnosticSeverity.Error).ToList();
-        return new Result(generatorDiagnostics.ToList(), source, errors);
+        var generatedWarnings = output.GetDiagnostics()
+            .Where(d => d.Severity == DiagnosticSeverity.Warning && d.Location.SourceTree?.FilePath.EndsWith(CgiRoutingGenerator.HintName, StringComparison.Ordinal) == true)
+            .ToList();
+        return new Result(generatorDiagnostics.ToList(), source, errors, generatedWarnings);
     }
 
-    internal sealed record Result(List<Diagnostic> Diagnostics, string? Source, List<Diagnostic> CompilerErrors)
+    internal sealed record Result(List<Diagnostic> Diagnostics, string? Source, List<Diagnostic> CompilerErrors, List<Diagnostic> GeneratedCodeWarnings)
     {
         public List<Diagnostic> WithId(string id) => Diagnostics.Where(d => d.Id == id).ToList();
 

@@ -1,0 +1,107 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Linq;
+using System.Reflection;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Xunit;
+using static CgiRouting.Generators.Tests.GeneratorHarness;
+
+namespace CgiRouting.Generators.Tests;
+
+/// <summary>
+/// The generator runs twice, with an edit in between; the named steps must be Cached or Unchanged when the edit
+/// cannot change the route table, and the models must hold no symbols, compilations or syntax nodes.
+/// </summary>
+public class IncrementalTests
+{
+    private const string Handlers = """
+        public static class Users
+        {
+            [Get("/users/<id>")] public static string ById(int id) => "user " + id;
+            [Post("/users")] public static string Create([Body] string body) => body;
+        }
+        """;
+
+    private const string Other = """
+        public static class Helpers
+        {
+            public static int Twice(int x) => x * 2;
+        }
+        """;
+
+    private static (GeneratorDriverRunResult First, GeneratorDriverRunResult Second) RunTwice(Func<string, string> editHandlers, Func<string, string> editOther)
+    {
+        var compilation = Compile(Handlers, Other);
+        var driver = Driver().RunGenerators(compilation);
+        var first = driver.GetRunResult();
+        var edited = compilation
+            .ReplaceSyntaxTree(compilation.SyntaxTrees.ElementAt(0), CSharpSyntaxTree.ParseText(Usings + editHandlers(Handlers), GeneratorHarness.ParseOptions, path: "File0.cs"))
+            .ReplaceSyntaxTree(compilation.SyntaxTrees.ElementAt(1), CSharpSyntaxTree.ParseText(Usings + editOther(Other), GeneratorHarness.ParseOptions, path: "File1.cs"));
+        var second = driver.RunGenerators(edited).GetRunResult();
+        return (first, second);
+    }
+
+    private static IEnumerable<IncrementalStepRunReason> Reasons(GeneratorDriverRunResult run, string step) =>
+        run.Results[0].TrackedSteps[step].SelectMany(s => s.Outputs).Select(o => o.Reason);
+
+    [Theory]
+    [InlineData("handler body")]
+    [InlineData("comment")]
+    [InlineData("other file")]
+    public void Unrelated_edits_leave_the_table_and_the_output_cached(string edit)
+    {
+        var (first, second) = RunTwice(
+            h => edit switch
+            {
+                "handler body" => h.Replace("\"user \" + id", "\"member \" + id"),
+                "comment" => "// a comment\n" + h,
+                _ => h,
+            },
+            o => edit == "other file" ? o.Replace("x * 2", "x + x") : o);
+
+        Assert.All(Reasons(second, TrackingNames.HandlerSpecs), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
+        Assert.All(Reasons(second, TrackingNames.RouteTable), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
+        Assert.All(second.Results[0].TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs),
+            o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, o.Reason.ToString()));
+        Assert.Equal(first.GeneratedTrees.Single().ToString(), second.GeneratedTrees.Single().ToString());
+    }
+
+    [Fact]
+    public void A_route_edit_changes_the_table()
+    {
+        var (_, second) = RunTwice(h => h.Replace("/users/<id>", "/members/<id>"), o => o);
+        Assert.Contains(IncrementalStepRunReason.Modified, Reasons(second, TrackingNames.RouteTable));
+        Assert.Contains("/members/", second.GeneratedTrees.Single().ToString());
+    }
+
+    [Fact]
+    public void Models_hold_no_symbols_compilations_semantic_models_or_syntax_nodes()
+    {
+        var (first, _) = RunTwice(h => h, o => o);
+        foreach (var step in new[] { TrackingNames.Handlers, TrackingNames.HandlerSpecs, TrackingNames.RouteTable })
+        {
+            foreach (var output in first.Results[0].TrackedSteps[step].SelectMany(s => s.Outputs))
+                AssertClean(output.Value, step, new HashSet<object>(ReferenceEqualityComparer.Instance));
+        }
+    }
+
+    private static void AssertClean(object? value, string path, HashSet<object> seen)
+    {
+        if (value is null || value is string || value.GetType().IsPrimitive || value.GetType().IsEnum || !seen.Add(value))
+            return;
+        Assert.False(value is ISymbol or Compilation or SemanticModel or SyntaxNode, $"{path} holds a {value.GetType().Name}");
+        if (value is SyntaxTree)
+            return; // diagnostics keep (tree, span) to locate themselves; the tree is not a node, symbol or compilation
+        if (value is IEnumerable items)
+        {
+            int i = 0;
+            foreach (var item in items)
+                AssertClean(item, $"{path}[{i++}]", seen);
+            return;
+        }
+        foreach (var field in value.GetType().GetFields(BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic))
+            AssertClean(field.GetValue(value), path + "." + field.Name, seen);
+    }
+}
