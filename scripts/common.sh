@@ -1,0 +1,40 @@
+# Shared by serve.sh, test.sh and bench scripts: install what is missing, publish apps as Native AOT.
+# Source it; it changes nothing until a function is called.
+
+# ensure_packages CMD:PACKAGE ... installs PACKAGE with apt-get when CMD (a command, or a file path) is missing.
+ensure_packages() {
+    local missing=() pair cmd pkg
+    for pair in "$@"; do
+        cmd=${pair%%:*}; pkg=${pair#*:}
+        if [[ $cmd == /* ]]; then [[ -e $cmd ]] && continue; else command -v "$cmd" >/dev/null 2>&1 && continue; fi
+        missing+=("$pkg")
+    done
+    [[ ${#missing[@]} -eq 0 ]] && return 0
+    echo "Installing ${missing[*]} with apt-get..." >&2
+    local sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
+    $sudo apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >&2
+}
+
+# The Native AOT toolchain: a C compiler and linker (clang) and zlib.
+ensure_aot_toolchain() {
+    ensure_packages clang:clang /usr/include/zlib.h:zlib1g-dev
+}
+
+# publish_aot PROJECT OUTDIR: publishes PROJECT as a Native AOT binary into OUTDIR and fails on any
+# trimming or AOT warning (IL2xxx/IL3xxx), so that warnings cannot slip into a sample.
+publish_aot() {
+    local project=$1 out=$2 log
+    log=$(mktemp)
+    if ! dotnet publish "$project" -c Release -r linux-x64 -p:PublishAot=true -o "$out" -nologo >"$log" 2>&1; then
+        cat "$log" >&2; rm -f "$log"; return 1
+    fi
+    if grep -E "warning (IL[23][0-9]{3}|CS[0-9]+|CGI[0-9]+)" "$log" >&2; then
+        echo "Native AOT publish of $project has warnings (above)." >&2; rm -f "$log"; return 1
+    fi
+    rm -f "$log"
+}
+
+# lighttpd_conf PORT ROOT APP: the lighttpd configuration that sends every path to APP.
+lighttpd_conf() {
+    sed -e "s|@PORT@|$1|g" -e "s|@ROOT@|$2|g" -e "s|@APP@|$3|g" "$(dirname "${BASH_SOURCE[0]}")/../hosting/lighttpd.conf.in"
+}

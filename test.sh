@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs every test: the runtime and dispatcher tests, the generator tests, and the end-to-end tests that publish
+# samples/Hello as Native AOT (failing on any AOT warning) and drive it through a real lighttpd over HTTP.
+# Installs lighttpd and the Native AOT toolchain with apt-get when they are missing.
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/common.sh
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+ensure_packages lighttpd:lighttpd curl:curl
+ensure_aot_toolchain
+
+echo "== Build (warnings are errors)"
+dotnet build CgiRouting.sln -nologo -v quiet
+
+echo "== Native AOT publish of the samples (warnings are errors)"
+export CGIROUTING_AOT_DIR=$PWD/artifacts/aot
+publish_aot samples/Hello/Hello.csproj "$CGIROUTING_AOT_DIR/Hello"
+ls -l "$CGIROUTING_AOT_DIR/Hello/hello"
+
+echo "== Tests"
+log=$(mktemp)
+status=0
+dotnet test CgiRouting.sln --no-build -nologo 2>&1 | tee "$log" || status=$?
+passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
+failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
+rm -f "$log"
+echo
+echo "$passed passed, $failed failed"
+if [[ $status -ne 0 || $failed -ne 0 || $passed -eq 0 ]]; then
+    exit 1
+fi

@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using System.IO;
+using System.Text;
+using System.Threading.Tasks;
+using Xunit;
+
+namespace CgiRouting.EndToEnd.Tests;
+
+/// <summary>The Native AOT binary run directly as a CGI child, as a web server runs it.</summary>
+[Collection(HelloCollection.Name)]
+public class CgiChildTests(HelloFixture hello)
+{
+    private async Task<(string Output, int Exit)> RunChild(string method, string path, string? contentLength = null,
+        byte[]? input = null, bool closeInput = true)
+    {
+        var start = new ProcessStartInfo(hello.Binary)
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        start.Environment.Clear();
+        start.Environment["GATEWAY_INTERFACE"] = "CGI/1.1";
+        start.Environment["REQUEST_METHOD"] = method;
+        start.Environment["PATH_INFO"] = path;
+        start.Environment["QUERY_STRING"] = "";
+        if (contentLength is not null)
+            start.Environment["CONTENT_LENGTH"] = contentLength;
+        using var process = Process.Start(start)!;
+        if (input is not null)
+            await process.StandardInput.BaseStream.WriteAsync(input);
+        await process.StandardInput.BaseStream.FlushAsync();
+        if (closeInput)
+            process.StandardInput.Close();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var exited = process.WaitForExitAsync();
+        if (await Task.WhenAny(exited, Task.Delay(10_000)) != exited)
+        {
+            process.Kill();
+            Assert.Fail("the CGI child hung");
+        }
+        return (await output, process.ExitCode);
+    }
+
+    [Fact]
+    public async Task Writes_a_cgi_response()
+    {
+        var (output, exit) = await RunChild("GET", "/greet/5");
+        Assert.Equal(0, exit);
+        Assert.Equal("Status: 200 OK\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: 29\r\n\r\n{\"message\":\"Hello\",\"count\":5}", output);
+    }
+
+    [Fact]
+    public async Task Reads_exactly_content_length_even_when_stdin_stays_open()
+    {
+        // Python's CGI server leaves the client socket on stdin: reading to EOF would hang.
+        var (output, _) = await RunChild("PUT", "/notes/a", "5", Encoding.UTF8.GetBytes("hello"), closeInput: false);
+        Assert.EndsWith("a: 5 bytes", output);
+    }
+
+    [Fact]
+    public async Task A_truncated_body_is_400_not_a_hang()
+    {
+        var (output, _) = await RunChild("PUT", "/notes/a", "100", Encoding.UTF8.GetBytes("short"));
+        Assert.StartsWith("Status: 400 Bad Request\r\n", output);
+    }
+
+    [Fact]
+    public async Task Outside_a_web_server_it_explains_itself()
+    {
+        var start = new ProcessStartInfo(hello.Binary) { RedirectStandardError = true, RedirectStandardOutput = true };
+        start.Environment.Remove("REQUEST_METHOD");
+        using var process = Process.Start(start)!;
+        string error = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.NotEqual(0, process.ExitCode);
+        Assert.Contains("CGI app", error);
+    }
+
+    [Fact]
+    public void The_binary_is_native()
+    {
+        byte[] header = new byte[4];
+        using (var file = File.OpenRead(hello.Binary))
+            file.ReadExactly(header);
+        Assert.Equal(new byte[] { 0x7F, (byte)'E', (byte)'L', (byte)'F' }, header);
+        Assert.False(File.Exists(Path.ChangeExtension(hello.Binary, ".dll")));
+    }
+}

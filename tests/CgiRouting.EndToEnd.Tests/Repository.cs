@@ -1,0 +1,50 @@
+using System;
+using System.Diagnostics;
+using System.IO;
+
+namespace CgiRouting.EndToEnd.Tests;
+
+/// <summary>Paths in the repository, and the Native AOT builds of its samples.</summary>
+internal static class Repository
+{
+    public static string Root { get; } = FindRoot();
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "CgiRouting.sln")))
+                return dir.FullName;
+        }
+        throw new InvalidOperationException("CgiRouting.sln not found above " + AppContext.BaseDirectory);
+    }
+
+    /// <summary>
+    /// The Native AOT binary of a sample: the one in CGIROUTING_AOT_DIR (test.sh publishes there once), or
+    /// published now through scripts/common.sh, which fails on any AOT warning.
+    /// </summary>
+    public static string PublishedSample(string sample, string binary)
+    {
+        string? prebuilt = Environment.GetEnvironmentVariable("CGIROUTING_AOT_DIR");
+        string dir = Path.Combine(prebuilt is { Length: > 0 } ? prebuilt : Path.Combine(Root, "artifacts", "aot"), sample);
+        string path = Path.Combine(dir, binary);
+        if (prebuilt is { Length: > 0 } && File.Exists(path))
+            return path;
+        Run("bash", "-c", $"source scripts/common.sh && ensure_aot_toolchain && publish_aot samples/{sample}/{sample}.csproj '{dir}'");
+        return path;
+    }
+
+    public static string Run(string file, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(file) { WorkingDirectory = Root, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        using var process = Process.Start(start)!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        string stdout = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        if (process.ExitCode != 0)
+            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed ({process.ExitCode}):\n{stdout}\n{stderr.Result}");
+        return stdout;
+    }
+}
