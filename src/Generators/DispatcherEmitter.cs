@@ -264,7 +264,12 @@ internal static class DispatcherEmitter
                     index = i;
             }
             string local = "p_" + parameter.Name;
-            arguments.Add(parameter.Source == BindingSource.Request && index < 0 ? "request" : local);
+            arguments.Add(index >= 0 ? local : parameter.Source switch
+            {
+                BindingSource.Request => "request",
+                BindingSource.CancellationToken => "global::System.Threading.CancellationToken.None",
+                _ => local,
+            });
             if (index >= 0)
                 EmitPathBinding(w, parameter, route.Route.Segments[index].Kind, index, local);
             else
@@ -290,6 +295,7 @@ internal static class DispatcherEmitter
         switch (parameter.Source)
         {
             case BindingSource.Request:
+            case BindingSource.CancellationToken:
                 return;
             case BindingSource.BodyText:
                 w.Line($"string {local} = request.ReadBodyText();");

@@ -234,6 +234,10 @@ internal static class HandlerParser
             {
                 source = BindingSource.Request;
             }
+            else if (type.ToDisplayString() == "System.Threading.CancellationToken")
+            {
+                source = BindingSource.CancellationToken; // a CGI request is never cancelled: the process just ends
+            }
             else if (kind != ValueKind.None)
             {
                 source = BindingSource.Query;

@@ -86,6 +86,12 @@ public sealed class CgiRequest
     /// <summary><c>CONTENT_TYPE</c>, or <see langword="null"/>.</summary>
     public string? ContentType => NullIfEmpty(Get("CONTENT_TYPE"));
 
+    /// <summary><c>SCRIPT_NAME</c>: the URL path of the app itself (<c>/cgi-bin/app</c>), empty when it owns every path.</summary>
+    public string ScriptName => Get("SCRIPT_NAME") ?? "";
+
+    /// <summary>Whether the client connected over TLS: <c>HTTPS</c> is <c>on</c> (any case) or <c>1</c>.</summary>
+    public bool IsHttps => Get("HTTPS") is { } https && (https.Equals("on", StringComparison.OrdinalIgnoreCase) || https == "1");
+
     /// <summary><c>REMOTE_ADDR</c>, the client's address (IPv4 or IPv6), or <see langword="null"/>.</summary>
     public string? RemoteAddress => NullIfEmpty(Get("REMOTE_ADDR"));
 
@@ -138,12 +144,12 @@ public sealed class CgiRequest
     /// </summary>
     public T? ReadJson<T>(JsonTypeInfo<T> typeInfo)
     {
+        byte[] bytes = ReadBodyBytes();
+        if (bytes.Length == 0)
+            return default; // some servers set CONTENT_TYPE without a body: only a body has a media type
         string? contentType = ContentType;
         if (contentType is not null && !IsJsonMediaType(contentType))
             throw new CgiRequestException(415, "The request body must be JSON (Content-Type: application/json).");
-        byte[] bytes = ReadBodyBytes();
-        if (bytes.Length == 0)
-            return default;
         try
         {
             return JsonSerializer.Deserialize(bytes, typeInfo);

@@ -106,6 +106,7 @@ public class DispatchTests
     public void The_request_binds()
     {
         Assert.Equal("GET /req a=1&b", Get("/req?a=1&b").BodyText);
+        Assert.Equal("can cancel: False", Get("/cancel").BodyText);
     }
 
     [Fact]
@@ -155,6 +156,8 @@ public class DispatchTests
     {
         var response = Send("POST", "/items", "{\"Name\":\"pen\"}", ("Content-Type", "text/plain"));
         Assert.Equal(415, response.StatusCode);
+        // Python's CGI server sets CONTENT_TYPE=text/plain with no body: no body is not a media type error.
+        Assert.Equal("no body", Send("POST", "/maybe", null, ("Content-Type", "text/plain")).BodyText);
     }
 
     [Fact]

@@ -19,7 +19,11 @@ public class RequestTests
             ["HTTP_CONTENT_LENGTH"] = "999",
             ["REMOTE_ADDR"] = "::1",
             ["PROXY"] = "not a header",
+            ["HTTPS"] = "ON",
+            ["SCRIPT_NAME"] = "/cgi-bin/app",
         });
+        Assert.True(request.IsHttps);
+        Assert.Equal("/cgi-bin/app", request.ScriptName);
         Assert.Equal("10.0.0.1", request.GetHeader("x-forwarded-for"));
         Assert.Equal("curl", request.Headers["User-Agent"]);
         Assert.Equal("application/json", request.GetHeader("Content-Type"));

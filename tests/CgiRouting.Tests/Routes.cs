@@ -54,6 +54,7 @@ public static class Routes
     [Get("/whoami")] public static string Who([Header("X-User")] string? user) => user ?? "anonymous";
     [Get("/version")] public static string Version([Header("X-Version")] int version) => "v" + version;
     [Get("/req")] public static string Req(CgiRequest request) => request.Method + " " + request.Path + " " + request.QueryString;
+    [Get("/cancel")] public static Task<string> Cancellable(System.Threading.CancellationToken token) => Task.FromResult("can cancel: " + token.CanBeCanceled);
 
     // Bodies.
     [Put("/notes/<name>")] public static string PutNote(string name, [Body] string text) => name + "=" + text;

@@ -6,6 +6,7 @@ internal enum BindingSource
     Query,
     Header,
     Request,
+    CancellationToken,
     BodyText,
     BodyBytes,
     BodyStream,
