@@ -75,4 +75,16 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidBindingAttribute = new("CGI015",
         "Binding attribute is not valid here",
         "Parameter '{0}' of {1}: {2}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi015");
+
+    public static readonly DiagnosticDescriptor BodyOnGet = new("CGI016",
+        "GET or HEAD route reads the request body",
+        "{0} {1} reads the request body into parameter '{2}', but clients, caches and proxies do not send or keep a body on {0}; use POST, or bind the value from the query string", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi016");
+
+    public static readonly DiagnosticDescriptor PercentEncodedLiteral = new("CGI017",
+        "Literal segment contains percent-encoding",
+        "Segment '{0}' of template '{1}' contains '{2}', but web servers decode PATH_INFO before the app sees it, so a request for '{2}' never matches; write the decoded character instead", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi017");
+
+    public static readonly DiagnosticDescriptor UnmatchableParameter = new("CGI018",
+        "Route can never match",
+        "Route {0} can never match: parameter '{1}' is the enum '{2}', which has no members", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi018");
 }

@@ -91,10 +91,11 @@ internal static class HandlerParser
 
         public static string RouteSiteKey(string handlerKey, int index) => handlerKey + "#" + index.ToString(CultureInfo.InvariantCulture);
 
+        /// <summary>Reports an error (the handler is left out of the route table) or a warning.</summary>
         private void Report(DiagnosticDescriptor descriptor, Location? location, params string[] arguments)
         {
             _diagnostics.Add(DiagnosticInfo.Create(descriptor, LocationInfo.From(location), arguments));
-            _failed = true;
+            _failed |= descriptor.DefaultSeverity == DiagnosticSeverity.Error;
         }
 
         private void CheckSignature()
@@ -153,10 +154,26 @@ internal static class HandlerParser
                 Report(DiagnosticDescriptors.InvalidTemplate, templateLocation, template ?? "null", template is null ? "it is null" : error!);
                 return null;
             }
+            foreach (var literal in segments.Where(x => x.Kind == SegmentKind.Literal))
+            {
+                if (PercentEscape(literal.Text) is { } escape)
+                    Report(DiagnosticDescriptors.PercentEncodedLiteral, templateLocation, literal.Text, template!, escape);
+            }
             string siteKey = RouteSiteKey(_key, index);
             if (LocationInfo.From(templateLocation) is { } site)
                 _sites.Add(new Site(siteKey, site));
             return new RouteSpec(httpMethod, template!, segments.ToEquatableArray(), siteKey);
+        }
+
+        /// <summary>The first <c>%XX</c> in <paramref name="text"/>, or null.</summary>
+        private static string? PercentEscape(string text)
+        {
+            for (int i = 0; i + 2 < text.Length; i++)
+            {
+                if (text[i] == '%' && Uri.IsHexDigit(text[i + 1]) && Uri.IsHexDigit(text[i + 2]))
+                    return text.Substring(i, 3);
+            }
+            return null;
         }
 
         private static bool IsTokenChar(char c) =>
@@ -302,6 +319,10 @@ internal static class HandlerParser
                     if (symbol.Type.SpecialType != SpecialType.System_String)
                         Report(DiagnosticDescriptors.CatchAllNotString, location, segment.Text, route.Template, _display, symbol.Type.ToDisplayString());
                 }
+                else if (parameter.Kind == ValueKind.Enum && parameter.EnumMembers.Count == 0)
+                {
+                    Report(DiagnosticDescriptors.UnmatchableParameter, location, route.Method + " " + route.Template, parameter.Name, symbol.Type.ToDisplayString());
+                }
                 else if (parameter.Kind == ValueKind.None || parameter.IsArray || parameter.Source is BindingSource.Header or BindingSource.BodyText)
                 {
                     string why = parameter.IsArray ? "an array takes repeated query values, not one segment"
@@ -325,6 +346,8 @@ internal static class HandlerParser
                 }
                 if (parameter.Source is BindingSource.BodyText or BindingSource.BodyBytes or BindingSource.BodyStream or BindingSource.Json)
                 {
+                    if (route.Method is "GET" or "HEAD")
+                        Report(DiagnosticDescriptors.BodyOnGet, location, route.Method, route.Template, parameter.Name);
                     if (firstBody is null)
                         firstBody = parameter.Name;
                     else

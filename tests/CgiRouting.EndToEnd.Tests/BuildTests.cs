@@ -1,0 +1,78 @@
+using System.Diagnostics;
+using System.IO;
+using System.Text.RegularExpressions;
+using Xunit;
+
+namespace CgiRouting.EndToEnd.Tests;
+
+/// <summary>
+/// Real builds of small apps with the .NET SDK: route-table mistakes fail the build at their place in the source,
+/// and #pragma suppresses a warning where it stands.
+/// </summary>
+public class BuildTests
+{
+    private static (int Exit, string Output) Build(string name, string handlers)
+    {
+        string dir = Path.Combine(Repository.Root, "artifacts", "build-tests", name);
+        Directory.CreateDirectory(dir);
+        File.WriteAllText(Path.Combine(dir, name + ".csproj"), $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net10.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                <ImplicitUsings>enable</ImplicitUsings>
+                <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+              </PropertyGroup>
+              <ItemGroup>
+                <ProjectReference Include="{Repository.Root}/src/Runtime/CgiRouting.csproj" />
+                <ProjectReference Include="{Repository.Root}/src/Generators/CgiRouting.Generators.csproj" OutputItemType="Analyzer" ReferenceOutputAssembly="false" />
+              </ItemGroup>
+            </Project>
+            """);
+        File.WriteAllText(Path.Combine(dir, "Program.cs"), "return CgiRouting.CgiApp.Run();\n");
+        File.WriteAllText(Path.Combine(dir, "Handlers.cs"), handlers);
+        var start = new ProcessStartInfo("dotnet", ["build", "-nologo", "-v", "quiet", dir])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        using var process = Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return (process.ExitCode, output);
+    }
+
+    [Fact]
+    public void A_conflict_fails_the_build_at_the_template()
+    {
+        var (exit, output) = Build("Conflict", """
+            using CgiRouting;
+            public static class Users
+            {
+                [Get("/users/<id>")] public static string ById(int id) => "";
+                [Get("/users/<n>")] public static string ByNumber(int n) => "";
+            }
+            """);
+        Assert.NotEqual(0, exit);
+        Assert.Matches(new Regex(@"Handlers\.cs\(5,10\): error CGI012: GET /users/<n> \(Users\.ByNumber\) conflicts with GET /users/<id> \(Users\.ById\): both match '/users/1'"), output);
+    }
+
+    [Fact]
+    public void Pragma_suppresses_a_warning_where_it_stands()
+    {
+        var (exit, output) = Build("Pragma", """
+            using CgiRouting;
+            public static class Search
+            {
+            #pragma warning disable CGI016 // this client sends GET bodies
+                [Get("/a")] public static string A([Body] string a) => a;
+            #pragma warning restore CGI016
+                [Get("/b")] public static string B([Body] string b) => b;
+            }
+            """);
+        Assert.NotEqual(0, exit); // TreatWarningsAsErrors: B's warning fails the build
+        Assert.Matches(new Regex(@"Handlers\.cs\(7,54\): error CGI016: GET /b reads the request body into parameter 'b'"), output);
+        Assert.DoesNotMatch(new Regex(@"GET /a reads"), output);
+    }
+}
