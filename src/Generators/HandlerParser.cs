@@ -215,7 +215,12 @@ internal static class HandlerParser
 
             BindingSource source;
             string key = parameter.Name;
-            if (parameter.RefKind != RefKind.None)
+            if (type.TypeKind == TypeKind.Error)
+            {
+                source = BindingSource.Unbindable; // the compiler reports the unknown type; saying more would be noise
+                _failed = true;
+            }
+            else if (parameter.RefKind != RefKind.None)
             {
                 source = Unbindable(parameter, "ref, out and in parameters cannot be bound");
             }
@@ -362,6 +367,11 @@ internal static class HandlerParser
             if (LocationInfo.From(location) is { } site)
                 _sites.Add(new Site(ReturnSiteKey(_key), site));
             var type = method.ReturnType;
+            if (type.TypeKind == TypeKind.Error || (type is INamedTypeSymbol { TypeArguments: var arguments } && arguments.Any(a => a.TypeKind == TypeKind.Error)))
+            {
+                _failed = true; // the compiler reports the unknown type
+                return null;
+            }
             if (method.ReturnsByRef || method.ReturnsByRefReadonly)
                 return Unsupported("ref returns cannot be sent");
             var async = AsyncKind.None;

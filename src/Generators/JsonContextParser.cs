@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using CgiRouting.Generators.Model;
 using Microsoft.CodeAnalysis;
@@ -11,6 +12,18 @@ internal static class JsonContextParser
 
     /// <summary>The context's declared types, or null when the class is not a usable JsonSerializerContext.</summary>
     public static JsonContextSpec? Parse(GeneratorAttributeSyntaxContext context)
+    {
+        try
+        {
+            return ParseContext(context);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return null; // a context we cannot read declares nothing; the JSON types it has then get CGI011
+        }
+    }
+
+    private static JsonContextSpec? ParseContext(GeneratorAttributeSyntaxContext context)
     {
         if (context.TargetSymbol is not INamedTypeSymbol type || !DerivesFromContext(type))
             return null;
