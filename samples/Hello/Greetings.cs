@@ -19,7 +19,7 @@ public static class Greetings
 {
     [Get("/")]
     public static string Index() =>
-        "Hello from CgiRouting. Try /hello/<name>, /greet/<count>, /search?q=..., /echo (POST).\n";
+        "Hello from CgiRouting. Try /hello/<name>, /greet/<count>, /search?q=..., /files/<path...>, /whoami.\n";
 
     [Get("/hello/<name>")]
     public static string Hello(string name) => $"Hello, {name}!";

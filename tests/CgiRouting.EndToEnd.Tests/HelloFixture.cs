@@ -8,11 +8,11 @@ public sealed class HelloFixture : IDisposable
     public HelloFixture()
     {
         Binary = Repository.PublishedSample("Hello", "hello");
-        Server = new Lighttpd(Binary);
+        Server = new LighttpdServer([new HostedApp("/", Binary)]);
     }
 
     public string Binary { get; }
-    public Lighttpd Server { get; }
+    public LighttpdServer Server { get; }
 
     public void Dispose() => Server.Dispose();
 }

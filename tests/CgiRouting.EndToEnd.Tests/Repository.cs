@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 
@@ -23,7 +24,24 @@ internal static class Repository
     /// The Native AOT binary of a sample: the one in CGIROUTING_AOT_DIR (test.sh publishes there once), or
     /// published now through scripts/common.sh, which fails on any AOT warning.
     /// </summary>
+    private static readonly Dictionary<string, Lazy<string>> Published = [];
+
+    /// <summary>
+    /// The Native AOT binary of a sample: the one in CGIROUTING_AOT_DIR (test.sh publishes there once), or
+    /// published now through scripts/common.sh, which fails on any AOT warning. Published once per test run.
+    /// </summary>
     public static string PublishedSample(string sample, string binary)
+    {
+        Lazy<string> lazy;
+        lock (Published)
+        {
+            if (!Published.TryGetValue(sample, out lazy!))
+                Published[sample] = lazy = new Lazy<string>(() => Publish(sample, binary));
+        }
+        return lazy.Value;
+    }
+
+    private static string Publish(string sample, string binary)
     {
         string? prebuilt = Environment.GetEnvironmentVariable("CGIROUTING_AOT_DIR");
         string dir = Path.Combine(prebuilt is { Length: > 0 } ? prebuilt : Path.Combine(Root, "artifacts", "aot"), sample);
@@ -33,6 +51,10 @@ internal static class Repository
         Run("bash", "-c", $"source scripts/common.sh && ensure_aot_toolchain && publish_aot samples/{sample}/{sample}.csproj '{dir}'");
         return path;
     }
+
+    /// <summary>Installs Debian packages (COMMAND:PACKAGE) whose command is missing, as the scripts do.</summary>
+    public static void Install(params string[] commandPackagePairs) =>
+        Run("bash", "-c", "source scripts/common.sh && ensure_packages " + string.Join(' ', commandPackagePairs));
 
     public static string Run(string file, params string[] arguments)
     {

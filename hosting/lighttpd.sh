@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Prints a lighttpd configuration that runs CgiRouting apps with mod_cgi, each app owning every path below its
+# prefix, so that PATH_INFO is the rest of the URL path.
+#   hosting/lighttpd.sh PORT ROOT PREFIX=BINARY... [NAME=VALUE...]
+# PREFIX is "/" or "/name/"; NAME=VALUE (a NAME without "/") is passed to every app's environment.
+# ROOT is a scratch directory for logs and the pid file. Run: lighttpd -D -f FILE
+set -euo pipefail
+port=$1 root=$2; shift 2
+aliases=() env=()
+# lighttpd takes the first alias whose prefix matches (and refuses one that an earlier one hides): longest first.
+while IFS= read -r arg; do
+    aliases+=("\"${arg%%=*}\" => \"${arg#*=}/\"")
+done < <(printf '%s\n' "$@" | grep '^/' | awk -F= '{ print length($1) "\t" $0 }' | sort -s -k1,1nr | cut -f2-)
+for arg in "$@"; do
+    [[ $arg == /* ]] || env+=("\"${arg%%=*}\" => \"${arg#*=}\"")
+done
+join() { local IFS=,; echo "$*"; }
+cat <<CONF
+server.document-root   = "$root"
+server.bind            = "127.0.0.1"
+server.port            = $port
+server.errorlog        = "$root/error.log"
+# What the apps write to stderr (handler exceptions) goes to its own log.
+server.breakagelog     = "$root/app-stderr.log"
+server.pid-file        = "$root/lighttpd.pid"
+server.max-connections = 256
+server.modules        += ( "mod_alias", "mod_cgi", "mod_setenv" )
+# The trailing "/" of each target makes lighttpd find the binary and pass the rest of the path as PATH_INFO
+# ("/" for the prefix itself).
+alias.url              = ( $(join "${aliases[@]}") )
+cgi.assign             = ( "" => "" )
+CONF
+if [[ ${#env[@]} -gt 0 ]]; then echo "setenv.add-environment = ( $(join "${env[@]}") )"; fi

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Prints an nginx configuration that runs CgiRouting apps through fcgiwrap, each app owning every path below its
+# prefix, so that PATH_INFO is the rest of the URL path.
+#   hosting/nginx.sh PORT ROOT SOCKET PREFIX=BINARY... [NAME=VALUE...]
+# SOCKET is fcgiwrap's socket (spawn-fcgi -s SOCKET -u nobody -g nogroup -U nobody -G nogroup -- /usr/sbin/fcgiwrap);
+# PREFIX is "/" or "/name/";
+# NAME=VALUE (a NAME without "/") is passed to every app's environment. ROOT is a scratch directory.
+# Run: nginx -p ROOT/ -e ROOT/error.log -c FILE
+set -euo pipefail
+port=$1 root=$2 socket=$3; shift 3
+params=""
+for arg in "$@"; do
+    [[ $arg == /* ]] || params+="            fastcgi_param ${arg%%=*} \"${arg#*=}\";"$'\n'
+done
+cat <<CONF
+daemon off;
+worker_processes 1;
+user nobody nogroup;
+pid $root/nginx.pid;
+error_log $root/error.log warn;
+events { worker_connections 256; }
+http {
+    access_log off;
+    client_body_temp_path $root/body;
+    fastcgi_temp_path $root/fastcgi;
+    proxy_temp_path $root/proxy;
+    uwsgi_temp_path $root/uwsgi;
+    scgi_temp_path $root/scgi;
+    server {
+        listen 127.0.0.1:$port;
+        root $root;
+CONF
+# Regular-expression locations are tried in order: longest prefixes first.
+while IFS= read -r arg; do
+    prefix=${arg%%=*} binary=${arg#*=}
+    # \$uri is the decoded, normalised path; the part after the prefix is PATH_INFO ("/" for the prefix itself).
+    cat <<CONF
+        location ~ ^${prefix%/}(?<app_path>/.*)?\$ {
+            # The CGI meta-variables, written out: Debian's fastcgi_params would also set SCRIPT_NAME to the whole path.
+            fastcgi_param GATEWAY_INTERFACE CGI/1.1;
+            fastcgi_param SERVER_SOFTWARE   nginx/\$nginx_version;
+            fastcgi_param SERVER_PROTOCOL   \$server_protocol;
+            fastcgi_param SERVER_NAME       \$server_name;
+            fastcgi_param SERVER_ADDR       \$server_addr;
+            fastcgi_param SERVER_PORT       \$server_port;
+            fastcgi_param REMOTE_ADDR       \$remote_addr;
+            fastcgi_param REMOTE_PORT       \$remote_port;
+            fastcgi_param REQUEST_METHOD    \$request_method;
+            fastcgi_param REQUEST_URI       \$request_uri;
+            fastcgi_param QUERY_STRING      \$query_string;
+            fastcgi_param CONTENT_TYPE      \$content_type;
+            fastcgi_param CONTENT_LENGTH    \$content_length;
+            fastcgi_param HTTPS             \$https if_not_empty;
+            fastcgi_param SCRIPT_FILENAME   $binary;
+            fastcgi_param SCRIPT_NAME       "${prefix%/}";
+            fastcgi_param PATH_INFO         \$app_path;
+$params            fastcgi_pass unix:$socket;
+        }
+CONF
+done < <(printf '%s\n' "$@" | grep '^/' | awk -F= '{ print length($1) "\t" $0 }' | sort -s -k1,1nr | cut -f2-)
+echo "    }"
+echo "}"

@@ -1,0 +1,129 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using Microsoft.Data.Sqlite;
+
+namespace Todo;
+
+/// <summary>
+/// The todos in SQLite. Many CGI processes use the file at once: WAL lets readers run beside the one writer,
+/// writes take the write lock up front (BEGIN IMMEDIATE), and a busy timeout makes a writer wait its turn
+/// instead of failing, so no write is lost under contention.
+/// </summary>
+internal sealed class TodoStore : IDisposable
+{
+    /// <summary>The environment variable that names the database file.</summary>
+    public const string DatabaseVariable = "TODO_DB";
+
+    private readonly SqliteConnection _connection;
+
+    private TodoStore(SqliteConnection connection) => _connection = connection;
+
+    /// <summary><c>TODO_DB</c>, or <c>todo.db</c> beside the binary.</summary>
+    public static string DatabasePath =>
+        Environment.GetEnvironmentVariable(DatabaseVariable) is { Length: > 0 } path ? path : Path.Combine(AppContext.BaseDirectory, "todo.db");
+
+    /// <summary>Opens the database, creating the file and the schema on first use.</summary>
+    public static TodoStore Open()
+    {
+        var connection = new SqliteConnection(new SqliteConnectionStringBuilder
+        {
+            DataSource = DatabasePath,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = false,          // one request per process: nothing to pool
+            DefaultTimeout = 30,
+        }.ToString());
+        connection.Open();
+        var store = new TodoStore(connection);
+        store.Execute("PRAGMA busy_timeout = 30000");
+        store.Execute("PRAGMA journal_mode = WAL");
+        store.Execute("""
+            CREATE TABLE IF NOT EXISTS todos (
+                id    INTEGER PRIMARY KEY AUTOINCREMENT,
+                title TEXT    NOT NULL,
+                done  INTEGER NOT NULL DEFAULT 0
+            )
+            """);
+        return store;
+    }
+
+    public List<TodoItem> List(bool? done)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = done is null
+            ? "SELECT id, title, done FROM todos ORDER BY id"
+            : "SELECT id, title, done FROM todos WHERE done = $done ORDER BY id";
+        if (done is not null)
+            command.Parameters.AddWithValue("$done", done.Value ? 1 : 0);
+        using var reader = command.ExecuteReader();
+        var items = new List<TodoItem>();
+        while (reader.Read())
+            items.Add(Read(reader));
+        return items;
+    }
+
+    public TodoItem? Find(long id)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT id, title, done FROM todos WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? Read(reader) : null;
+    }
+
+    public TodoItem Create(string title)
+    {
+        using var transaction = _connection.BeginTransaction(deferred: false);
+        using var command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "INSERT INTO todos (title) VALUES ($title) RETURNING id";
+        command.Parameters.AddWithValue("$title", title);
+        long id = (long)command.ExecuteScalar()!;
+        transaction.Commit();
+        return new TodoItem(id, title, false);
+    }
+
+    /// <summary>Changes the given fields; null when there is no such todo.</summary>
+    public TodoItem? Update(long id, string? title, bool? done)
+    {
+        using var transaction = _connection.BeginTransaction(deferred: false);
+        using var command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = """
+            UPDATE todos SET title = coalesce($title, title), done = coalesce($done, done) WHERE id = $id
+            RETURNING id, title, done
+            """;
+        command.Parameters.AddWithValue("$id", id);
+        command.Parameters.AddWithValue("$title", (object?)title ?? DBNull.Value);
+        command.Parameters.AddWithValue("$done", done is null ? DBNull.Value : done.Value ? 1 : 0);
+        TodoItem? item;
+        using (var reader = command.ExecuteReader())
+            item = reader.Read() ? Read(reader) : null;
+        transaction.Commit();
+        return item;
+    }
+
+    /// <summary>Whether a todo was deleted.</summary>
+    public bool Delete(long id)
+    {
+        using var transaction = _connection.BeginTransaction(deferred: false);
+        using var command = _connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = "DELETE FROM todos WHERE id = $id";
+        command.Parameters.AddWithValue("$id", id);
+        bool deleted = command.ExecuteNonQuery() > 0;
+        transaction.Commit();
+        return deleted;
+    }
+
+    private static TodoItem Read(SqliteDataReader reader) => new(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2) != 0);
+
+    private void Execute(string sql)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    public void Dispose() => _connection.Dispose();
+}
