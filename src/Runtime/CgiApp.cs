@@ -51,7 +51,8 @@ public static class CgiApp
         TextWriter errorLog, CgiOptions? options = null)
     {
         var request = new CgiRequest(environment, input);
-        var pending = DispatchCoreAsync(request, options?.MaxRequestBodySize ?? CgiOptions.DefaultMaxRequestBodySize, errorLog);
+        long maxRequestBodySize = options?.MaxRequestBodySize ?? CgiOptions.DefaultMaxRequestBodySize;
+        var pending = DispatchCoreAsync(request, maxRequestBodySize, errorLog);
         var response = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
         try
         {
@@ -62,6 +63,7 @@ public static class CgiApp
             // The client or the server went away (EPIPE): nobody is left to answer.
             errorLog.WriteLine("CgiRouting: the response could not be written: " + e.Message);
         }
+        request.DiscardUnreadBody(maxRequestBodySize);
         return 0;
     }
 

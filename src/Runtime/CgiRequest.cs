@@ -161,6 +161,25 @@ public sealed class CgiRequest
         }
     }
 
+    /// <summary>
+    /// Reads and drops what the handler left of a body of at most <paramref name="limit"/> bytes. A CGI child that
+    /// exits with unread input makes some servers (Apache's mod_cgid) reset the connection under the response.
+    /// </summary>
+    internal void DiscardUnreadBody(long limit)
+    {
+        long length = ContentLength;
+        if (length <= 0 || length > limit)
+            return;
+        try
+        {
+            Body.CopyTo(Stream.Null);
+        }
+        catch (Exception e) when (e is CgiRequestException or IOException)
+        {
+            // The client went away or sent less: there is nothing left to read.
+        }
+    }
+
     private static bool IsJsonMediaType(string contentType)
     {
         var mediaType = contentType.AsSpan();

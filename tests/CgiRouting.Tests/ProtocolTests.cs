@@ -89,6 +89,16 @@ public class ProtocolTests
     }
 
     [Fact]
+    public void A_body_the_handler_did_not_read_is_drained_after_the_response()
+    {
+        // Apache's mod_cgid resets the connection when a child exits with unread input.
+        var input = new MemoryStream(Encoding.UTF8.GetBytes("0123456789 and beyond"));
+        var (output, _) = Run(Env("DELETE", "/users/1", "", ("CONTENT_LENGTH", "10")), input);
+        Assert.Equal("Status: 204 No Content\r\n\r\n", output);
+        Assert.Equal(10, input.Position);
+    }
+
+    [Fact]
     public void A_body_shorter_than_content_length_is_400()
     {
         var (output, _) = Run(Env("PUT", "/notes/n", "", ("CONTENT_LENGTH", "100")), new MemoryStream(Encoding.UTF8.GetBytes("short")));
