@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the sample app as a Native AOT binary and serves it through lighttpd on http://127.0.0.1:${PORT:-8080}/.
-# Installs lighttpd and the Native AOT toolchain with apt-get when they are missing. Ctrl-C stops it.
+# Publishes the samples as Native AOT binaries and serves them through lighttpd on http://127.0.0.1:${PORT:-8080}/:
+# samples/Todo (a JSON API on SQLite) at /, samples/Hello at /hello/. Installs lighttpd and the Native AOT
+# toolchain with apt-get when they are missing. Ctrl-C stops it.
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/common.sh
@@ -10,11 +11,20 @@ ROOT=$PWD/.serve
 ensure_packages lighttpd:lighttpd
 ensure_aot_toolchain
 
-echo "Publishing samples/Hello as Native AOT..."
+echo "Publishing samples/Todo and samples/Hello as Native AOT..."
+publish_aot samples/Todo/Todo.csproj "$ROOT/todo"
 publish_aot samples/Hello/Hello.csproj "$ROOT/hello"
-lighttpd_conf "$PORT" "$ROOT" "$ROOT/hello/hello" > "$ROOT/lighttpd.conf"
+hosting/lighttpd.sh "$PORT" "$ROOT" "/=$ROOT/todo/todo" "/hello/=$ROOT/hello/hello" "TODO_DB=$ROOT/todo.db" > "$ROOT/lighttpd.conf"
 
-echo
-echo "Serving samples/Hello at http://127.0.0.1:$PORT/  (try: curl http://127.0.0.1:$PORT/hello/world)"
-echo "The app's stderr goes to $ROOT/app-stderr.log, lighttpd's own to $ROOT/error.log. Ctrl-C stops the server."
+cat <<TEXT
+
+Serving on lighttpd, one process per request:
+  Todo   http://127.0.0.1:$PORT/todos          (SQLite database: $ROOT/todo.db)
+  Hello  http://127.0.0.1:$PORT/hello/
+Try:
+  curl http://127.0.0.1:$PORT/todos
+  curl -H 'Content-Type: application/json' -d '{"title":"try CgiRouting"}' http://127.0.0.1:$PORT/todos
+  curl http://127.0.0.1:$PORT/hello/hello/world
+The apps' stderr goes to $ROOT/app-stderr.log, lighttpd's own to $ROOT/error.log. Ctrl-C stops the server.
+TEXT
 exec lighttpd -D -f "$ROOT/lighttpd.conf"

@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Runs every test: the runtime and dispatcher tests, the generator tests, and the end-to-end tests that publish
-# samples/Hello as Native AOT (failing on any AOT warning) and drive it through a real lighttpd over HTTP.
-# Installs lighttpd and the Native AOT toolchain with apt-get when they are missing.
+# the samples as Native AOT (failing on any AOT warning) and drive them through real lighttpd, Apache httpd and
+# nginx+fcgiwrap over HTTP. Installs the servers and the Native AOT toolchain with apt-get when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/common.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-ensure_packages lighttpd:lighttpd curl:curl
+ensure_packages lighttpd:lighttpd apache2:apache2-bin /etc/mime.types:media-types nginx:nginx-light \
+    fcgiwrap:fcgiwrap spawn-fcgi:spawn-fcgi
 ensure_aot_toolchain
 
 echo "== Build (warnings are errors)"
@@ -15,8 +16,10 @@ dotnet build CgiRouting.sln -nologo -v quiet
 
 echo "== Native AOT publish of the samples (warnings are errors)"
 export CGIROUTING_AOT_DIR=$PWD/artifacts/aot
-publish_aot samples/Hello/Hello.csproj "$CGIROUTING_AOT_DIR/Hello"
-ls -l "$CGIROUTING_AOT_DIR/Hello/hello"
+for sample in Hello Todo; do
+    publish_aot "samples/$sample/$sample.csproj" "$CGIROUTING_AOT_DIR/$sample"
+done
+ls -l "$CGIROUTING_AOT_DIR"/Hello/hello "$CGIROUTING_AOT_DIR"/Todo/todo
 
 echo "== Tests"
 log=$(mktemp)

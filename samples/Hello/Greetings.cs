@@ -70,6 +70,17 @@ public static class Greetings
     [Get("/boom")]
     public static string Boom() => throw new InvalidOperationException("secret detail");
 
+    /// <summary>What the web server passed: the CGI meta-variables that differ between servers.</summary>
+    [Get("/cgi")]
+    [Get("/cgi/<rest...>")]
+    public static string Cgi(CgiRequest request, string? rest = null)
+    {
+        var text = new System.Text.StringBuilder();
+        foreach (var name in new[] { "SCRIPT_NAME", "PATH_INFO", "REQUEST_URI", "QUERY_STRING", "CONTENT_LENGTH", "SERVER_SOFTWARE" })
+            text.Append(name).Append('=').Append(request.Get(name) ?? "(unset)").Append('\n');
+        return text.ToString();
+    }
+
     [Get("/maybe/<id>")]
     public static Greeting? Maybe(int id) => id == 1 ? new Greeting("found", 1) : null;
 }

@@ -30,9 +30,9 @@ public abstract class WebServer : IDisposable
         Port = FreePort();
         BaseAddress = new Uri($"http://127.0.0.1:{Port}/");
         var arguments = new List<string>();
-        foreach (var app in apps)
+        foreach (var (app, index) in apps.Select((a, i) => (a, i)))
         {
-            string dir = Path.Combine(Root, "apps", Path.GetFileName(app.Binary));
+            string dir = Path.Combine(Root, "apps", index + "-" + Path.GetFileName(app.Binary));
             Directory.CreateDirectory(dir);
             foreach (var file in Directory.GetFiles(Path.GetDirectoryName(app.Binary)!))
                 File.Copy(file, Path.Combine(dir, Path.GetFileName(file)));

@@ -1,0 +1,107 @@
+using System;
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Linq;
+using System.Net;
+using System.Net.Http;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Xunit;
+
+namespace CgiRouting.EndToEnd.Tests;
+
+/// <summary>Many CGI processes writing one SQLite file at once, and requests that die half-way: nothing is lost.</summary>
+public class LoadAndFaultTests(LighttpdTodoHost host) : IClassFixture<LighttpdTodoHost>
+{
+    private const int Clients = 16;
+    private const int Posts = 2000;
+
+    [Fact]
+    public async Task Concurrent_posts_through_lighttpd_are_all_stored()
+    {
+        string run = Guid.NewGuid().ToString("N")[..8];
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients })
+        {
+            BaseAddress = host.Server.BaseAddress,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(5)); // bounded in time as well as count
+        var failures = new ConcurrentBag<string>();
+        int next = -1;
+        var stopwatch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < Posts && !deadline.IsCancellationRequested)
+            {
+                try
+                {
+                    var content = new StringContent($"{{\"title\":\"load {run} {i}\"}}", Encoding.UTF8, "application/json");
+                    using var response = await client.PostAsync("/todos", content, deadline.Token);
+                    if ((int)response.StatusCode is < 200 or > 299)
+                        failures.Add($"{i}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    failures.Add($"{i}: {e.Message}");
+                }
+            }
+        })));
+        Assert.False(deadline.IsCancellationRequested, $"the load did not finish in 5 minutes ({next} sent)");
+        Assert.Empty(failures);
+
+        using var list = JsonDocument.Parse(await client.GetStringAsync("/todos"));
+        var titles = list.RootElement.EnumerateArray().Select(t => t.GetProperty("title").GetString()!)
+            .Where(t => t.StartsWith($"load {run} ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(Posts, titles.Count);
+        Assert.Equal(Enumerable.Range(0, Posts).Select(i => $"load {run} {i}").Order(), titles.Order());
+        Assert.Equal("ok", host.Database.IntegrityCheck());
+        Console.WriteLine($"{Posts} POSTs from {Clients} clients through lighttpd in {stopwatch.Elapsed.TotalSeconds:F1} s");
+    }
+
+    [Fact]
+    public async Task A_client_that_disconnects_mid_body_writes_nothing()
+    {
+        using (var client = host.Server.Client())
+            (await client.GetAsync("/todos")).EnsureSuccessStatusCode();
+        long before = host.Database.Count();
+        using (var socket = new TcpClient())
+        {
+            await socket.ConnectAsync(IPAddress.Loopback, host.Server.Port);
+            var stream = socket.GetStream();
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(
+                "POST /todos HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{\"title\":\"half"));
+            await Task.Delay(300);
+        } // closed with 86 bytes of the body never sent
+        await Task.Delay(1000);
+        Assert.Equal(before, host.Database.Count());
+        Assert.Equal("ok", host.Database.IntegrityCheck());
+    }
+
+    [Fact]
+    public async Task A_child_killed_while_reading_its_body_writes_nothing()
+    {
+        using (var client = host.Server.Client())
+            (await client.GetAsync("/todos")).EnsureSuccessStatusCode();
+        long before = host.Database.Count();
+        var start = new ProcessStartInfo(host.Binary) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        start.Environment["GATEWAY_INTERFACE"] = "CGI/1.1";
+        start.Environment["REQUEST_METHOD"] = "POST";
+        start.Environment["PATH_INFO"] = "/todos";
+        start.Environment["CONTENT_TYPE"] = "application/json";
+        start.Environment["CONTENT_LENGTH"] = "100";
+        start.Environment["TODO_DB"] = host.Database.Path;
+        using var process = Process.Start(start)!;
+        await process.StandardInput.BaseStream.WriteAsync("{\"title\":\"half"u8.ToArray());
+        await process.StandardInput.BaseStream.FlushAsync();
+        await Task.Delay(300);
+        Assert.False(process.HasExited, "the child should be waiting for the rest of its body");
+        process.Kill(); // what a server does when the client goes away
+        await process.WaitForExitAsync();
+        Assert.Equal(before, host.Database.Count());
+        Assert.Equal("ok", host.Database.IntegrityCheck());
+    }
+}
