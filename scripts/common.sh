@@ -1,4 +1,4 @@
-# Shared by serve.sh, test.sh and bench scripts: install what is missing, publish apps as Native AOT.
+# Shared by serve.sh, test.sh and the tests: install what is missing, publish apps as Native AOT.
 # Source it; it changes nothing until a function is called.
 
 # ensure_packages CMD:PACKAGE ... installs PACKAGE with apt-get when CMD (a command, or a file path) is missing.
@@ -32,9 +32,4 @@ publish_aot() {
         echo "Native AOT publish of $project has warnings (above)." >&2; rm -f "$log"; return 1
     fi
     rm -f "$log"
-}
-
-# lighttpd_conf PORT ROOT APP: the lighttpd configuration that sends every path to APP.
-lighttpd_conf() {
-    sed -e "s|@PORT@|$1|g" -e "s|@ROOT@|$2|g" -e "s|@APP@|$3|g" "$(dirname "${BASH_SOURCE[0]}")/../hosting/lighttpd.conf.in"
 }
