@@ -49,7 +49,13 @@ internal static class DispatcherEmitter
         w.Line();
         w.Line("/// <summary>Makes <see cref=\"global::CgiRouting.CgiApp.Run()\"/> use this dispatcher.</summary>");
         w.Line("[global::System.Runtime.CompilerServices.ModuleInitializer]");
-        w.Line($"internal static void Register() => {Runtime}.CgiApp.SetDispatcher(DispatchAsync);");
+        w.Line($"internal static void Register() => {Runtime}.CgiApp.SetDispatcher(DispatchAsync, GetRoutes);");
+        w.Line();
+        w.Line("/// <summary>The route table, for <c>--routes</c>: built only when asked for.</summary>");
+        w.Open($"private static global::System.Collections.Generic.IReadOnlyList<{Runtime}.RouteInfo> GetRoutes() => new {Runtime}.RouteInfo[]");
+        foreach (var route in routes)
+            w.Line($"new({Literal(route.Route.Method)}, {Literal(route.Route.Template)}, {Literal(route.Handler.DisplayName)}),");
+        w.Close(";");
         w.Line();
         EmitDispatch(w, routes, methods, matchers, invokers);
         foreach (var method in methods)

@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.ComponentModel;
 using System.IO;
+using System.Runtime.CompilerServices;
 using System.Threading.Tasks;
 
 namespace CgiRouting;
@@ -14,12 +15,28 @@ namespace CgiRouting;
 public static class CgiApp
 {
     private static Func<CgiRequest, ValueTask<Response>>? s_dispatcher;
+    private static Func<IReadOnlyList<RouteInfo>>? s_routes;
 
     /// <summary>
-    /// Registers the dispatcher. The generated code calls it from a module initializer; apps do not.
+    /// Registers the dispatcher and the route table. The generated code calls it from a module initializer; apps
+    /// do not. Only delegates are stored: nothing is built until it is needed.
     /// </summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public static void SetDispatcher(Func<CgiRequest, ValueTask<Response>> dispatcher) => s_dispatcher = dispatcher;
+    public static void SetDispatcher(Func<CgiRequest, ValueTask<Response>> dispatcher, Func<IReadOnlyList<RouteInfo>> routes)
+    {
+        s_dispatcher = dispatcher;
+        s_routes = routes;
+    }
+
+    /// <summary>
+    /// Makes <see cref="DispatchAsync"/> use the dispatcher of the app that declares <typeparamref name="TApp"/>, for
+    /// a test project that references the app: the generated dispatcher registers itself when the app's module is
+    /// initialized, which this ensures.
+    /// </summary>
+    public static void Load<TApp>() => RuntimeHelpers.RunModuleConstructor(typeof(TApp).Module.ModuleHandle);
+
+    /// <summary>The app's routes as generated at build time, in dispatch order.</summary>
+    public static IReadOnlyList<RouteInfo> Routes => s_routes?.Invoke() ?? [];
 
     /// <summary>
     /// Serves the one request of this process: reads the CGI environment and standard input, dispatches to the
@@ -33,10 +50,10 @@ public static class CgiApp
         var environment = ReadEnvironment();
         if (!environment.ContainsKey("REQUEST_METHOD"))
         {
-            Console.Error.WriteLine(
-                "This program is a CGI app built with CgiRouting: a web server runs it once per request.\n" +
-                "Copy it into a cgi-bin directory (or map every path to it) and request it over HTTP.");
-            return 2;
+            // Not run by a web server (RFC 3875 §4.1.12): explain, or list the routes. Under a server, argv is
+            // ignored: a query without '=' may arrive there (RFC 3875 §4.4).
+            string[] arguments = Environment.GetCommandLineArgs();
+            return CommandLine.Run(arguments.AsSpan(1).ToArray(), Routes, Console.Out, Console.Error);
         }
         using var input = Console.OpenStandardInput();
         using var output = Console.OpenStandardOutput();

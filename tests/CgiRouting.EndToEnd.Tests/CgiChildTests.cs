@@ -65,16 +65,43 @@ public class CgiChildTests(HelloFixture hello)
         Assert.StartsWith("Status: 400 Bad Request\r\n", output);
     }
 
-    [Fact]
-    public async Task Outside_a_web_server_it_explains_itself()
+    private async Task<(int Exit, string Output, string Error)> RunByHand(params string[] arguments)
     {
-        var start = new ProcessStartInfo(hello.Binary) { RedirectStandardError = true, RedirectStandardOutput = true };
+        var start = new ProcessStartInfo(hello.Binary, arguments) { RedirectStandardError = true, RedirectStandardOutput = true };
         start.Environment.Remove("REQUEST_METHOD");
         using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
         string error = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
-        Assert.NotEqual(0, process.ExitCode);
-        Assert.Contains("CGI app", error);
+        return (process.ExitCode, await output, error);
+    }
+
+    [Fact]
+    public async Task Outside_a_web_server_it_explains_itself_and_lists_its_routes()
+    {
+        var (exit, output, _) = await RunByHand();
+        Assert.Equal(0, exit);
+        Assert.Contains("a CGI app built with CgiRouting", output);
+        var (_, routes, _) = await RunByHand("--routes", "--json");
+        var table = System.Text.Json.JsonDocument.Parse(routes).RootElement;
+        Assert.Contains(table.EnumerateArray(), r => r.GetProperty("method").GetString() == "GET"
+            && r.GetProperty("template").GetString() == "/greet/<count>" && r.GetProperty("handler").GetString() == "Greetings.Greet");
+        var (bad, _, error) = await RunByHand("--nope");
+        Assert.Equal(2, bad);
+        Assert.Contains("Unknown option '--nope'", error);
+    }
+
+    [Fact]
+    public async Task Under_a_web_server_arguments_are_ignored()
+    {
+        // RFC 3875 §4.4: a query without '=' may arrive as argv; it must not be read as an option.
+        var start = new ProcessStartInfo(hello.Binary, ["--nope"]) { RedirectStandardOutput = true };
+        start.Environment["REQUEST_METHOD"] = "GET";
+        start.Environment["PATH_INFO"] = "/hello/me";
+        using var process = Process.Start(start)!;
+        string output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        Assert.EndsWith("Hello, me!", output);
     }
 
     [Fact]

@@ -13,7 +13,12 @@ namespace CgiRouting.Generated
 
         /// <summary>Makes <see cref="global::CgiRouting.CgiApp.Run()"/> use this dispatcher.</summary>
         [global::System.Runtime.CompilerServices.ModuleInitializer]
-        internal static void Register() => global::CgiRouting.CgiApp.SetDispatcher(DispatchAsync);
+        internal static void Register() => global::CgiRouting.CgiApp.SetDispatcher(DispatchAsync, GetRoutes);
+
+        /// <summary>The route table, for <c>--routes</c>: built only when asked for.</summary>
+        private static global::System.Collections.Generic.IReadOnlyList<global::CgiRouting.RouteInfo> GetRoutes() => new global::CgiRouting.RouteInfo[]
+        {
+        };
 
         /// <summary>Dispatches <paramref name="request"/> to the handler of the route it matches.</summary>
         public static global::System.Threading.Tasks.ValueTask<global::CgiRouting.Response> DispatchAsync(global::CgiRouting.CgiRequest request)

@@ -27,7 +27,26 @@ namespace CgiRouting.Generated
 
         /// <summary>Makes <see cref="global::CgiRouting.CgiApp.Run()"/> use this dispatcher.</summary>
         [global::System.Runtime.CompilerServices.ModuleInitializer]
-        internal static void Register() => global::CgiRouting.CgiApp.SetDispatcher(DispatchAsync);
+        internal static void Register() => global::CgiRouting.CgiApp.SetDispatcher(DispatchAsync, GetRoutes);
+
+        /// <summary>The route table, for <c>--routes</c>: built only when asked for.</summary>
+        private static global::System.Collections.Generic.IReadOnlyList<global::CgiRouting.RouteInfo> GetRoutes() => new global::CgiRouting.RouteInfo[]
+        {
+            new("GET", "/", "Products.Index"),
+            new("GET", "/assets/<path...>", "Products.Asset"),
+            new("GET", "/products/<id>", "Products.ById"),
+            new("GET", "/products/<id>/sizes/<size>", "Products.Sized"),
+            new("GET", "/products/<slug>", "Products.BySlug"),
+            new("GET", "/products/new", "Products.New"),
+            new("GET", "/search", "Products.Search"),
+            new("HEAD", "/health", "Products.Health"),
+            new("POST", "/products", "Products.Create"),
+            new("PUT", "/products/<id>", "Products.Update"),
+            new("PATCH", "/products/<id>", "Products.Update"),
+            new("DELETE", "/products/<id>", "Products.Delete"),
+            new("OPTIONS", "/products", "Products.ProductOptions"),
+            new("PURGE", "/cache/<key>", "Products.Purge"),
+        };
 
         /// <summary>Dispatches <paramref name="request"/> to the handler of the route it matches.</summary>
         public static global::System.Threading.Tasks.ValueTask<global::CgiRouting.Response> DispatchAsync(global::CgiRouting.CgiRequest request)

@@ -1,0 +1,111 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text.Json;
+
+namespace CgiRouting;
+
+/// <summary>
+/// What the binary does when it is run by hand rather than by a web server: it explains itself, and lists the
+/// route table that was generated at build time.
+/// </summary>
+internal static class CommandLine
+{
+    public static int Run(string[] arguments, IReadOnlyList<RouteInfo> routes, TextWriter output, TextWriter error)
+    {
+        bool listRoutes = false, json = false;
+        foreach (string argument in arguments)
+        {
+            switch (argument)
+            {
+                case "--routes":
+                    listRoutes = true;
+                    break;
+                case "--json":
+                    json = true;
+                    break;
+                case "-h" or "--help" or "-?":
+                    WriteUsage(output, routes.Count);
+                    return 0;
+                default:
+                    error.WriteLine($"Unknown option '{argument}'.");
+                    WriteUsage(error, routes.Count);
+                    return 2;
+            }
+        }
+        if (json && !listRoutes)
+        {
+            error.WriteLine("--json goes with --routes.");
+            return 2;
+        }
+        if (!listRoutes)
+        {
+            WriteUsage(output, routes.Count);
+            return 0;
+        }
+        if (json)
+            WriteJson(output, routes);
+        else
+            WriteTable(output, routes);
+        return 0;
+    }
+
+    private static void WriteUsage(TextWriter output, int routeCount)
+    {
+        string name = Path.GetFileName(Environment.ProcessPath) ?? "app";
+        output.Write($"""
+            {name}: a CGI app built with CgiRouting ({routeCount} routes).
+
+            A web server runs it once per request and passes the request in the environment
+            (REQUEST_METHOD, PATH_INFO, QUERY_STRING, CONTENT_LENGTH, HTTP_*) and on stdin.
+            To deploy it, copy this file to the server (no .NET runtime is needed) and have the
+            server run it for every path below a prefix, for example with lighttpd:
+
+                server.modules += ( "mod_alias", "mod_cgi" )
+                alias.url       = ( "/" => "/srv/{name}/{name}/" )
+                cgi.assign      = ( "" => "" )
+
+            To try a request by hand:
+
+                REQUEST_METHOD=GET PATH_INFO=/ {Environment.ProcessPath ?? name}
+
+            Options:
+              --routes          list the routes (method, template, handler)
+              --routes --json   the same, as JSON
+              -h, --help        this text
+
+            """.Replace("\r\n", "\n"));
+    }
+
+    private static void WriteTable(TextWriter output, IReadOnlyList<RouteInfo> routes)
+    {
+        int methodWidth = "METHOD".Length, templateWidth = "TEMPLATE".Length;
+        foreach (var route in routes)
+        {
+            methodWidth = Math.Max(methodWidth, route.Method.Length);
+            templateWidth = Math.Max(templateWidth, route.Template.Length);
+        }
+        output.WriteLine($"{"METHOD".PadRight(methodWidth)}  {"TEMPLATE".PadRight(templateWidth)}  HANDLER");
+        foreach (var route in routes)
+            output.WriteLine($"{route.Method.PadRight(methodWidth)}  {route.Template.PadRight(templateWidth)}  {route.Handler}");
+    }
+
+    private static void WriteJson(TextWriter output, IReadOnlyList<RouteInfo> routes)
+    {
+        var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartArray();
+            foreach (var route in routes)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("method", route.Method);
+                writer.WriteString("template", route.Template);
+                writer.WriteString("handler", route.Handler);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+        }
+        output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+    }
+}

@@ -1,0 +1,7 @@
+namespace CgiRouting;
+
+/// <summary>One route of an app, as the generator found it at build time: what <c>--routes</c> lists.</summary>
+/// <param name="Method">The HTTP method, such as <c>GET</c>.</param>
+/// <param name="Template">The route template, such as <c>/users/&lt;id&gt;</c>.</param>
+/// <param name="Handler">The handler, as <c>Type.Method</c>.</param>
+public sealed record RouteInfo(string Method, string Template, string Handler);
