@@ -3,6 +3,7 @@ using System.Collections;
 using System.Collections.Generic;
 using System.ComponentModel;
 using System.IO;
+using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Threading.Tasks;
 
@@ -29,11 +30,11 @@ public static class CgiApp
     }
 
     /// <summary>
-    /// Makes <see cref="DispatchAsync"/> use the dispatcher of the app that declares <typeparamref name="TApp"/>, for
-    /// a test project that references the app: the generated dispatcher registers itself when the app's module is
-    /// initialized, which this ensures.
+    /// Makes <see cref="DispatchAsync"/> use the dispatcher of the app <paramref name="app"/>, for a test project
+    /// that references the app: the generated dispatcher registers itself when the app's module is initialized,
+    /// which this ensures. <c>CgiApp.Load(typeof(SomeAppType).Assembly)</c>.
     /// </summary>
-    public static void Load<TApp>() => RuntimeHelpers.RunModuleConstructor(typeof(TApp).Module.ModuleHandle);
+    public static void Load(Assembly app) => RuntimeHelpers.RunModuleConstructor(app.ManifestModule.ModuleHandle);
 
     /// <summary>The app's routes as generated at build time, in dispatch order.</summary>
     public static IReadOnlyList<RouteInfo> Routes => s_routes?.Invoke() ?? [];
