@@ -28,6 +28,17 @@ dotnet test CgiRouting.sln --no-build -nologo 2>&1 | tee "$log" || status=$?
 passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
 failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
 rm -f "$log"
+
+echo "== Benchmark harness smoke run (bench/run.sh --quick: checks the harness, measures nothing)"
+if bench/run.sh --quick > artifacts/bench-quick.log 2>&1; then
+    echo "bench/run.sh --quick: passed"
+    passed=$((passed + 1))
+else
+    tail -30 artifacts/bench-quick.log
+    echo "bench/run.sh --quick: FAILED"
+    failed=$((failed + 1))
+fi
+
 echo
 echo "$passed passed, $failed failed"
 if [[ $status -ne 0 || $failed -ne 0 || $passed -eq 0 ]]; then

@@ -20,12 +20,13 @@ ensure_aot_toolchain() {
     ensure_packages clang:clang /usr/include/zlib.h:zlib1g-dev
 }
 
-# publish_aot PROJECT OUTDIR: publishes PROJECT as a Native AOT binary into OUTDIR and fails on any
-# trimming or AOT warning (IL2xxx/IL3xxx), so that warnings cannot slip into a sample.
+# publish_aot PROJECT OUTDIR [MSBUILD-ARGS...]: publishes PROJECT as a Native AOT binary into OUTDIR and fails on
+# any trimming or AOT warning (IL2xxx/IL3xxx), so that warnings cannot slip into a sample.
 publish_aot() {
     local project=$1 out=$2 log
+    shift 2
     log=$(mktemp)
-    if ! dotnet publish "$project" -c Release -r linux-x64 -p:PublishAot=true -o "$out" -nologo >"$log" 2>&1; then
+    if ! dotnet publish "$project" -c Release -r linux-x64 -p:PublishAot=true -o "$out" -nologo "$@" >"$log" 2>&1; then
         cat "$log" >&2; rm -f "$log"; return 1
     fi
     if grep -E "warning (IL[23][0-9]{3}|CS[0-9]+|CGI[0-9]+)" "$log" >&2; then

@@ -1,5 +1,4 @@
 using System;
-using System.Collections;
 using System.Collections.Generic;
 using System.ComponentModel;
 using System.IO;
@@ -48,7 +47,7 @@ public static class CgiApp
     /// <inheritdoc cref="Run()"/>
     public static int Run(CgiOptions options)
     {
-        var environment = ReadEnvironment();
+        var environment = new ProcessEnvironment();
         if (!environment.ContainsKey("REQUEST_METHOD"))
         {
             // Not run by a web server (RFC 3875 §4.1.12): explain, or list the routes. Under a server, argv is
@@ -117,14 +116,5 @@ public static class CgiApp
                 $"CgiRouting: unhandled exception in {request.Method} {request.Path}: {e}");
             return Response.Text("Internal Server Error", 500);
         }
-    }
-
-    private static Dictionary<string, string> ReadEnvironment()
-    {
-        var variables = Environment.GetEnvironmentVariables();
-        var environment = new Dictionary<string, string>(variables.Count, StringComparer.Ordinal);
-        foreach (DictionaryEntry entry in variables)
-            environment[(string)entry.Key] = (string?)entry.Value ?? "";
-        return environment;
     }
 }

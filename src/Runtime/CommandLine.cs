@@ -1,7 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Text.Json;
+using System.Globalization;
+using System.Text;
 
 namespace CgiRouting;
 
@@ -90,22 +91,38 @@ internal static class CommandLine
             output.WriteLine($"{route.Method.PadRight(methodWidth)}  {route.Template.PadRight(templateWidth)}  {route.Handler}");
     }
 
+    /// <summary>
+    /// The route table as JSON, written by hand: System.Text.Json's writer would be linked into every app (and
+    /// initialized at start-up) for an option that is almost never used.
+    /// </summary>
     private static void WriteJson(TextWriter output, IReadOnlyList<RouteInfo> routes)
     {
-        var buffer = new MemoryStream();
-        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        var json = new StringBuilder("[");
+        for (int i = 0; i < routes.Count; i++)
         {
-            writer.WriteStartArray();
-            foreach (var route in routes)
-            {
-                writer.WriteStartObject();
-                writer.WriteString("method", route.Method);
-                writer.WriteString("template", route.Template);
-                writer.WriteString("handler", route.Handler);
-                writer.WriteEndObject();
-            }
-            writer.WriteEndArray();
+            json.Append(i == 0 ? "\n" : ",\n").Append("  {\"method\": ");
+            AppendString(json, routes[i].Method);
+            json.Append(", \"template\": ");
+            AppendString(json, routes[i].Template);
+            json.Append(", \"handler\": ");
+            AppendString(json, routes[i].Handler);
+            json.Append('}');
         }
-        output.WriteLine(System.Text.Encoding.UTF8.GetString(buffer.ToArray()));
+        output.WriteLine(json.Append(routes.Count == 0 ? "]" : "\n]").ToString());
+    }
+
+    private static void AppendString(StringBuilder json, string value)
+    {
+        json.Append('"');
+        foreach (char c in value)
+        {
+            if (c is '"' or '\\')
+                json.Append('\\').Append(c);
+            else if (c < ' ')
+                json.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+            else
+                json.Append(c);
+        }
+        json.Append('"');
     }
 }

@@ -67,4 +67,14 @@ public class CommandLineTests
         Assert.Equal(2, exit);
         Assert.NotEmpty(error);
     }
+
+    [Fact]
+    public void Json_escapes_what_json_must()
+    {
+        var routes = new[] { new RouteInfo("GET", "/a\"b\\c\u0001", "T.M") };
+        var output = new StringWriter();
+        Assert.Equal(0, CommandLine.Run(["--routes", "--json"], routes, output, new StringWriter()));
+        var route = JsonDocument.Parse(output.ToString()).RootElement[0];
+        Assert.Equal("/a\"b\\c\u0001", route.GetProperty("template").GetString());
+    }
 }

@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# Measures CgiRouting's start-up cost side by side with the floor and with what users would pick instead, and
+# writes docs/benchmarks.md and docs/benchmarks.svg. Every figure is a median from runs interleaved in one session,
+# read as a ratio to a baseline of the same session: the machine is shared and noisy.
+#   bench/run.sh           the full run (under 15 minutes on 2 cores)
+#   bench/run.sh --quick   a smoke run that checks the harness end to end (few runs, small apps); it writes its
+#                          report to artifacts/bench/quick/, never to docs/
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/common.sh
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+QUICK=0
+[[ ${1:-} == --quick ]] && QUICK=1
+OUT=$PWD/artifacts/bench
+RESULTS=$OUT/results
+if [[ $QUICK == 1 ]]; then
+    DOCS=$OUT/quick; ROUNDS=1; RUNS=5; RSS_RUNS=2; ROUTE_COUNTS="10 100"; GEN_ROUTES=100; GEN_RUNS=2; WRK_SECONDS=1
+else
+    DOCS=$PWD/docs; ROUNDS=5; RUNS=60; RSS_RUNS=15; ROUTE_COUNTS="10 100 1000 10000"; GEN_ROUTES=1000; GEN_RUNS=15; WRK_SECONDS=5
+fi
+rm -rf "$RESULTS"; mkdir -p "$RESULTS" "$DOCS"
+
+ensure_packages hyperfine:hyperfine wrk:wrk go:golang-go gcc:gcc python3:python3 lighttpd:lighttpd /usr/bin/time:time
+ensure_aot_toolchain
+
+echo "== Building what is compared"
+publish_aot samples/Hello/Hello.csproj "$OUT/hello"
+# The same app with the SDK's defaults instead of CgiRouting's, and with one more setting, to show what each buys.
+publish_aot samples/Hello/Hello.csproj "$OUT/hello-sdk-defaults" -p:IlcDehydrate=true -p:IntermediateOutputPath="$OUT/obj-sdk-defaults/"
+publish_aot samples/Hello/Hello.csproj "$OUT/hello-no-pie" -p:PositionIndependentExecutable=false -p:IntermediateOutputPath="$OUT/obj-no-pie/"
+publish_aot bench/floor/Floor.csproj "$OUT/floor"
+gcc -O2 -o "$OUT/c-floor" bench/c/floor.c
+(cd bench/go && GOCACHE=$OUT/go-cache GOPATH=$OUT/go-path GO111MODULE=off go build -o "$OUT/go-app" main.go)
+dotnet build samples/Hello/Hello.csproj -c Release -nologo -v quiet -p:PublishAot=false -o "$OUT/hello-jit" >/dev/null
+cp bench/python/app.py "$OUT/python-app.py"
+
+# The same CGI request for every program: GET /greet/5 with the environment a server would set.
+export GATEWAY_INTERFACE=CGI/1.1 SERVER_PROTOCOL=HTTP/1.1 SERVER_SOFTWARE=bench SERVER_NAME=127.0.0.1 SERVER_PORT=80
+export REQUEST_METHOD=GET PATH_INFO=/greet/5 QUERY_STRING= SCRIPT_NAME= REMOTE_ADDR=127.0.0.1
+names=(cgirouting-aot floor-aot c go python cgirouting-jit cgirouting-aot-sdk-defaults cgirouting-aot-no-pie)
+commands=("$OUT/hello/hello" "$OUT/floor/floor" "$OUT/c-floor" "$OUT/go-app" "python3 $OUT/python-app.py" "dotnet $OUT/hello-jit/hello.dll"
+    "$OUT/hello-sdk-defaults/hello" "$OUT/hello-no-pie/hello")
+
+echo "== Checking that every program gives the same answer"
+expected='{"message":"Hello","count":5}'
+for i in "${!names[@]}"; do
+    body=$(${commands[$i]} | tr -d '\r' | sed '1,/^$/d')
+    [[ $body == "$expected" ]] || { echo "${names[$i]} answered '$body', not '$expected'" >&2; exit 1; }
+done
+
+echo "== Start to response, $ROUNDS interleaved rounds of $RUNS runs"
+for round in $(seq "$ROUNDS"); do
+    args=()
+    for i in "${!names[@]}"; do args+=(-n "${names[$i]}" "${commands[$i]}"); done
+    hyperfine -N --style none --warmup 3 --runs "$RUNS" --export-json "$RESULTS/startup-$round.json" "${args[@]}" >/dev/null
+done
+
+echo "== Peak RSS and size"
+for i in "${!names[@]}"; do
+    for run in $(seq "$RSS_RUNS"); do
+        /usr/bin/time -f "%M" -o "$RESULTS/rss.tmp" ${commands[$i]} >/dev/null
+        echo "${names[$i]} $(cat "$RESULTS/rss.tmp")" >> "$RESULTS/rss.txt"
+    done
+done
+rm -f "$RESULTS/rss.tmp"
+{
+    echo "cgirouting-aot $(stat -c %s "$OUT/hello/hello")"
+    echo "floor-aot $(stat -c %s "$OUT/floor/floor")"
+    echo "c $(stat -c %s "$OUT/c-floor")"
+    echo "go $(stat -c %s "$OUT/go-app")"
+    echo "python $(stat -c %s "$OUT/python-app.py")"
+    echo "cgirouting-jit $(du -sb "$OUT/hello-jit" | cut -f1)"
+    echo "cgirouting-aot-sdk-defaults $(stat -c %s "$OUT/hello-sdk-defaults/hello")"
+    echo "cgirouting-aot-no-pie $(stat -c %s "$OUT/hello-no-pie/hello")"
+} > "$RESULTS/size.txt"
+
+echo "== Instructions executed (callgrind: exact, whatever else the machine is doing)"
+ensure_packages valgrind:valgrind strip:binutils
+count_instructions() { # NAME PATH_INFO BINARY
+    local dir=$OUT/callgrind/$1
+    rm -rf "$dir"; mkdir -p "$dir"
+    # valgrind cannot read the DWARF that Native AOT writes: keep the symbols, drop the debug information.
+    cp "$3" "$dir/app"; strip --strip-debug "$dir/app"; objcopy --remove-section=.gnu_debuglink "$dir/app"
+    echo "$1 $(PATH_INFO=$2 valgrind --tool=callgrind --callgrind-out-file="$dir/callgrind.out" "$dir/app" 2>&1 >/dev/null \
+        | awk '/Collected/ {print $4}')" >> "$RESULTS/instructions.txt"
+}
+count_instructions c /greet/5 "$OUT/c-floor"
+count_instructions floor-aot /greet/5 "$OUT/floor/floor"
+count_instructions cgirouting-aot /greet/5 "$OUT/hello/hello"
+count_instructions cgirouting-aot-text /hello/me "$OUT/hello/hello"
+count_instructions cgirouting-aot-sdk-defaults /greet/5 "$OUT/hello-sdk-defaults/hello"
+count_instructions cgirouting-aot-sdk-defaults-text /hello/me "$OUT/hello-sdk-defaults/hello"
+count_instructions cgirouting-aot-no-pie /greet/5 "$OUT/hello-no-pie/hello"
+count_instructions cgirouting-aot-no-pie-text /hello/me "$OUT/hello-no-pie/hello"
+
+echo "== Route count: $ROUTE_COUNTS routes"
+for count in $ROUTE_COUNTS; do
+    dir=$OUT/routes-$count
+    rm -rf "$dir"
+    python3 bench/routes/generate.py "$count" "$dir/src" .
+    start=$(date +%s%N)
+    publish_aot "$dir/src/Routes.csproj" "$dir/bin"
+    end=$(date +%s%N)
+    last=$((count - 1))
+    body=$(PATH_INFO=/r$last/5 "$dir/bin/routes" | tr -d '\r' | sed '1,/^$/d')
+    [[ $body == "r$last 5" ]] || { echo "the $count-route app answered '$body'" >&2; exit 1; }
+    echo "$count $(( (end - start) / 1000000 )) $(stat -c %s "$dir/bin/routes")" >> "$RESULTS/routes.txt"
+done
+args=()
+for count in $ROUTE_COUNTS; do args+=(-n "routes-$count" "env PATH_INFO=/r$((count - 1))/5 $OUT/routes-$count/bin/routes"); done
+for round in $(seq "$ROUNDS"); do
+    hyperfine -N --style none --warmup 3 --runs "$RUNS" --export-json "$RESULTS/routes-$round.json" "${args[@]}" >/dev/null
+done
+
+echo "== The generator on $GEN_ROUTES routes"
+dotnet run --project bench/GeneratorBench -c Release -- "$GEN_ROUTES" "$GEN_RUNS" "$RESULTS/generator.json" >/dev/null
+
+echo "== Requests per second through lighttpd (wrk, ${WRK_SECONDS}s each, loopback)"
+port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+root=$OUT/lighttpd
+rm -rf "$root"; mkdir -p "$root"
+# Go's net/http/cgi builds the URL from SCRIPT_NAME + PATH_INFO, so it gets the root prefix.
+hosting/lighttpd.sh "$port" "$root" "/aot/=$OUT/hello/hello" "/floor/=$OUT/floor/floor" "/c/=$OUT/c-floor" "/=$OUT/go-app" > "$root/lighttpd.conf"
+lighttpd -D -f "$root/lighttpd.conf" &
+server=$!
+trap 'kill $server 2>/dev/null || true' EXIT
+for attempt in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.1; done
+for target in aot:/aot/greet/5 floor:/floor/greet/5 c:/c/greet/5 go:/greet/5; do
+    name=${target%%:*} path=${target#*:}
+    curl -sf "http://127.0.0.1:$port$path" >/dev/null || { echo "lighttpd: $path failed" >&2; exit 1; }
+    rps=$(wrk -t1 -c4 -d"${WRK_SECONDS}s" "http://127.0.0.1:$port$path" | awk '/Requests\/sec/ {print $2}')
+    echo "$name $rps" >> "$RESULTS/wrk.txt"
+done
+kill $server; wait $server 2>/dev/null || true; trap - EXIT
+
+echo "== Report"
+python3 bench/report.py "$RESULTS" "$DOCS" "$QUICK" "${WRK_SECONDS}s"
+echo "Wrote $DOCS/benchmarks.md and $DOCS/benchmarks.svg"
