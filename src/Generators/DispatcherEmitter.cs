@@ -23,6 +23,16 @@ internal static class DispatcherEmitter
 
     public static readonly string Version = typeof(DispatcherEmitter).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
+    /// <summary>
+    /// Above this many literals at one place, the literals are spread over buckets (<c>SegmentHash</c>) of about
+    /// <see cref="LiteralsPerBucket"/> each, one method per bucket, and above <see cref="RoutesPerInvokeSwitch"/>
+    /// routes the route switch is split likewise: a method with thousands of string cases takes the AOT compiler
+    /// minutes, many small ones take it seconds.
+    /// </summary>
+    private const int BucketThreshold = 64;
+    private const int LiteralsPerBucket = 32;
+    private const int RoutesPerInvokeSwitch = 256;
+
     public static string Emit(RouteTableSpec table)
     {
         var routes = table.Routes;
@@ -111,12 +121,38 @@ internal static class DispatcherEmitter
             w.Line("    route = -1;");
             w.Line("    break;");
             w.Close();
-            w.Open("switch (route)");
-            foreach (var route in routes)
-                w.Line($"case {route.Number}: return {invokers[route.Number]}(request, path, segments);");
-            w.Close();
+            if (routes.Count <= RoutesPerInvokeSwitch)
+            {
+                EmitInvokeSwitch(w, routes, invokers);
+            }
+            else
+            {
+                w.Open($"if (route >= 0) switch (route / {RoutesPerInvokeSwitch})");
+                for (int chunk = 0; chunk * RoutesPerInvokeSwitch < routes.Count; chunk++)
+                    w.Line($"case {chunk}: return Invoke{chunk}(route, request, path, segments);");
+                w.Close();
+            }
         }
         w.Line($"return new({Dispatching}.RouteFallback.Respond(request.Method, AllowedMethods(path, segments, count)));");
+        w.Close();
+        if (routes.Count <= RoutesPerInvokeSwitch)
+            return;
+        for (int chunk = 0; chunk * RoutesPerInvokeSwitch < routes.Count; chunk++)
+        {
+            w.Line();
+            w.Line($"/// <summary>Calls the invoker of routes {chunk * RoutesPerInvokeSwitch} to {Math.Min(routes.Count, (chunk + 1) * RoutesPerInvokeSwitch) - 1}.</summary>");
+            w.Open($"private static {ValueTaskOfResponse} Invoke{chunk}(int route, {Runtime}.CgiRequest request, {Segments})");
+            EmitInvokeSwitch(w, routes.Skip(chunk * RoutesPerInvokeSwitch).Take(RoutesPerInvokeSwitch).ToList(), invokers);
+            w.Line("throw new global::System.InvalidOperationException(\"No route \" + route + \".\");");
+            w.Close();
+        }
+    }
+
+    private static void EmitInvokeSwitch(SourceWriter w, IReadOnlyList<RouteEntry> routes, Dictionary<int, string> invokers)
+    {
+        w.Open("switch (route)");
+        foreach (var route in routes)
+            w.Line($"case {route.Number}: return {invokers[route.Number]}(request, path, segments);");
         w.Close();
     }
 
@@ -202,16 +238,51 @@ internal static class DispatcherEmitter
         return root;
     }
 
+    /// <summary>The bucket methods a matcher still has to emit.</summary>
+    private sealed class Matcher(string name)
+    {
+        public readonly string Name = name;
+        public readonly Queue<(string Name, List<KeyValuePair<string, Node>> Literals, int Depth, int Bucket)> Pending = new();
+        private int _next;
+
+        public string NextBucketMethod() => Name + "_" + (++_next).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     private static void EmitMatcher(SourceWriter w, string method, string name, List<RouteEntry> routes)
     {
+        var matcher = new Matcher(name);
         w.Line($"/// <summary>The number of the {Xml(method)} route that matches the path, or -1.</summary>");
         w.Open($"private static int {name}({Segments}, int count)");
-        EmitNode(w, BuildTree(routes), 0);
+        EmitNode(w, BuildTree(routes), 0, matcher);
         w.Line("return -1;");
+        w.Close();
+        while (matcher.Pending.Count > 0)
+        {
+            var (bucketName, literals, depth, bucket) = matcher.Pending.Dequeue();
+            w.Line();
+            w.Line($"/// <summary>The {Xml(method)} routes whose segment {depth} is a literal of bucket {bucket}.</summary>");
+            w.Open($"private static int {bucketName}({Segments}, int count, global::System.ReadOnlySpan<char> segment{depth})");
+            EmitLiteralSwitch(w, literals, depth, matcher);
+            w.Line("return -1;");
+            w.Close();
+        }
+    }
+
+    private static void EmitLiteralSwitch(SourceWriter w, IEnumerable<KeyValuePair<string, Node>> literals, int depth, Matcher matcher)
+    {
+        w.Open($"switch (segment{depth})");
+        foreach (var literal in literals)
+        {
+            w.Line($"case {Literal(literal.Key)}:");
+            w.Open();
+            EmitNode(w, literal.Value, depth + 1, matcher);
+            w.Line("break;");
+            w.Close();
+        }
         w.Close();
     }
 
-    private static void EmitNode(SourceWriter w, Node node, int depth)
+    private static void EmitNode(SourceWriter w, Node node, int depth, Matcher matcher)
     {
         if (node.Route is { } route)
             w.Line($"if (count == {depth}) return {route.Number}; // {Describe(route)}");
@@ -220,29 +291,37 @@ internal static class DispatcherEmitter
         string segment = "segment" + depth;
         w.Open($"if (count > {depth})");
         w.Line($"var {segment} = path[segments[{depth}]];");
-        if (node.Literals.Count > 0)
+        if (node.Literals.Count > BucketThreshold)
         {
-            w.Open($"switch ({segment})");
-            foreach (var literal in node.Literals)
+            int buckets = (node.Literals.Count + LiteralsPerBucket - 1) / LiteralsPerBucket;
+            w.Open($"switch ({Dispatching}.SegmentHash.Bucket({segment}, {buckets}))");
+            foreach (var group in node.Literals.GroupBy(l => CgiRouting.Dispatching.SegmentHash.Bucket(l.Key.AsSpan(), buckets)).OrderBy(g => g.Key))
             {
-                w.Line($"case {Literal(literal.Key)}:");
+                string bucketMethod = matcher.NextBucketMethod();
+                matcher.Pending.Enqueue((bucketMethod, group.ToList(), depth, group.Key));
+                w.Line($"case {group.Key}:");
                 w.Open();
-                EmitNode(w, literal.Value, depth + 1);
+                w.Line($"int route{depth} = {bucketMethod}(path, segments, count, {segment});");
+                w.Line($"if (route{depth} >= 0) return route{depth};");
                 w.Line("break;");
                 w.Close();
             }
             w.Close();
         }
+        else if (node.Literals.Count > 0)
+        {
+            EmitLiteralSwitch(w, node.Literals, depth, matcher);
+        }
         foreach (var (parameter, child) in node.Typed)
         {
             w.Open($"if ({TryParse(parameter, segment, "out " + parameter.ElementTypeName + " _")})");
-            EmitNode(w, child, depth + 1);
+            EmitNode(w, child, depth + 1, matcher);
             w.Close();
         }
         if (node.Text is { } text)
         {
             w.Open($"if (!{segment}.IsEmpty)");
-            EmitNode(w, text, depth + 1);
+            EmitNode(w, text, depth + 1, matcher);
             w.Close();
         }
         if (node.CatchAll is { } catchAll)
