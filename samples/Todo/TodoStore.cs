@@ -71,49 +71,49 @@ internal sealed class TodoStore : IDisposable
         return reader.Read() ? Read(reader) : null;
     }
 
-    public TodoItem Create(string title)
-    {
-        using var transaction = _connection.BeginTransaction(deferred: false);
-        using var command = _connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "INSERT INTO todos (title) VALUES ($title) RETURNING id";
-        command.Parameters.AddWithValue("$title", title);
-        long id = (long)command.ExecuteScalar()!;
-        transaction.Commit();
-        return new TodoItem(id, title, false);
-    }
+    public TodoItem Create(string title) => Write(
+        "INSERT INTO todos (title) VALUES ($title) RETURNING id",
+        command => command.Parameters.AddWithValue("$title", title),
+        command => new TodoItem((long)command.ExecuteScalar()!, title, false));
 
     /// <summary>Changes the given fields; null when there is no such todo.</summary>
-    public TodoItem? Update(long id, string? title, bool? done)
-    {
-        using var transaction = _connection.BeginTransaction(deferred: false);
-        using var command = _connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = """
-            UPDATE todos SET title = coalesce($title, title), done = coalesce($done, done) WHERE id = $id
-            RETURNING id, title, done
-            """;
-        command.Parameters.AddWithValue("$id", id);
-        command.Parameters.AddWithValue("$title", (object?)title ?? DBNull.Value);
-        command.Parameters.AddWithValue("$done", done is null ? DBNull.Value : done.Value ? 1 : 0);
-        TodoItem? item;
-        using (var reader = command.ExecuteReader())
-            item = reader.Read() ? Read(reader) : null;
-        transaction.Commit();
-        return item;
-    }
+    public TodoItem? Update(long id, string? title, bool? done) => Write(
+        """
+        UPDATE todos SET title = coalesce($title, title), done = coalesce($done, done) WHERE id = $id
+        RETURNING id, title, done
+        """,
+        command =>
+        {
+            command.Parameters.AddWithValue("$id", id);
+            command.Parameters.AddWithValue("$title", (object?)title ?? DBNull.Value);
+            command.Parameters.AddWithValue("$done", done is null ? DBNull.Value : done.Value ? 1 : 0);
+        },
+        command =>
+        {
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? Read(reader) : null;
+        });
 
     /// <summary>Whether a todo was deleted.</summary>
-    public bool Delete(long id)
+    public bool Delete(long id) => Write(
+        "DELETE FROM todos WHERE id = $id",
+        command => command.Parameters.AddWithValue("$id", id),
+        command => command.ExecuteNonQuery() > 0);
+
+    /// <summary>
+    /// Runs one write in a transaction that takes the write lock up front (BEGIN IMMEDIATE), so that concurrent
+    /// processes queue on the busy timeout instead of failing on a lock upgrade.
+    /// </summary>
+    private T Write<T>(string sql, Action<SqliteCommand> bind, Func<SqliteCommand, T> run)
     {
         using var transaction = _connection.BeginTransaction(deferred: false);
         using var command = _connection.CreateCommand();
         command.Transaction = transaction;
-        command.CommandText = "DELETE FROM todos WHERE id = $id";
-        command.Parameters.AddWithValue("$id", id);
-        bool deleted = command.ExecuteNonQuery() > 0;
+        command.CommandText = sql;
+        bind(command);
+        T result = run(command);
         transaction.Commit();
-        return deleted;
+        return result;
     }
 
     private static TodoItem Read(SqliteDataReader reader) => new(reader.GetInt64(0), reader.GetString(1), reader.GetInt64(2) != 0);

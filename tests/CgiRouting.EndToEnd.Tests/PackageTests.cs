@@ -18,6 +18,8 @@ public sealed class PackageFeed : IDisposable
         if (Directory.Exists(Work))
             Directory.Delete(Work, recursive: true);
         Feed = Directory.CreateDirectory(Path.Combine(Work, "feed")).FullName;
+        // The apps under test are users' apps: the repository's Directory.Build.props must not reach them.
+        File.WriteAllText(Path.Combine(Work, "Directory.Build.props"), "<Project />\n");
         PackageTests.Dotnet(Repository.Root, "pack", "src/Runtime/CgiRouting.csproj", "-c", "Release", "-o", Feed, "-p:Version=" + Version);
         PackageTests.Dotnet(Repository.Root, "pack", "templates/CgiRouting.Templates.csproj", "-c", "Release", "-o", Feed, "-p:Version=" + Version);
     }
@@ -118,24 +120,6 @@ public class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
         return output;
     }
 
-    internal static string Dotnet(string directory, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("dotnet", arguments)
-        {
-            WorkingDirectory = directory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        start.Environment["DOTNET_NOLOGO"] = "1";
-        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
-        // The repository's Directory.Build.props must not leak into the apps under test.
-        start.Environment["DirectoryBuildPropsPath"] = "";
-        using var process = Process.Start(start)!;
-        var error = process.StandardError.ReadToEndAsync();
-        string output = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"dotnet {string.Join(' ', arguments)} failed in {directory}:\n{output}\n{error.Result}");
-        return output + error.Result;
-    }
+    internal static string Dotnet(string directory, params string[] arguments) =>
+        Repository.Run(directory, "dotnet", arguments, includeError: true);
 }

@@ -56,17 +56,27 @@ internal static class Repository
     public static void Install(params string[] commandPackagePairs) =>
         Run("bash", "-c", "source scripts/common.sh && ensure_packages " + string.Join(' ', commandPackagePairs));
 
-    public static string Run(string file, params string[] arguments)
+    public static string Run(string file, params string[] arguments) => Run(Root, file, arguments);
+
+    /// <summary>Runs a program to the end and returns its output; a non-zero exit throws with everything it said.</summary>
+    public static string Run(string directory, string file, string[] arguments, bool includeError = false)
     {
-        var start = new ProcessStartInfo(file) { WorkingDirectory = Root, RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(file)
+        {
+            WorkingDirectory = directory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
+        start.Environment["DOTNET_NOLOGO"] = "1";
+        start.Environment["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
         string stdout = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         if (process.ExitCode != 0)
-            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed ({process.ExitCode}):\n{stdout}\n{stderr.Result}");
-        return stdout;
+            throw new InvalidOperationException($"{file} {string.Join(' ', arguments)} failed ({process.ExitCode}) in {directory}:\n{stdout}\n{stderr.Result}");
+        return includeError ? stdout + stderr.Result : stdout;
     }
 }
