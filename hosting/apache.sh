@@ -29,6 +29,8 @@ ScriptSock   $root/cgid.sock
 DocumentRoot $root
 # Allow encoded slashes (%2F) in PATH_INFO, decoded as every other server does, instead of answering 404 itself.
 AllowEncodedSlashes On
+# Apache answers TRACE itself by echoing the request (headers included) unless told not to.
+TraceEnable Off
 <Directory />
     Require all granted
 </Directory>

@@ -14,6 +14,12 @@ namespace CgiRouting;
 /// </summary>
 public static class CgiApp
 {
+    /// <summary>
+    /// After a 413, a body of at most this many bytes is read and dropped once the response is written (see
+    /// <see cref="CgiRequest.DiscardUnreadBody"/>); a larger one is left unread.
+    /// </summary>
+    internal const long MaxBodyDrainedAfterRefusal = 1024 * 1024;
+
     private static Func<CgiRequest, ValueTask<Response>>? s_dispatcher;
     private static Func<IReadOnlyList<RouteInfo>>? s_routes;
 
@@ -80,7 +86,9 @@ public static class CgiApp
             // The client or the server went away (EPIPE): nobody is left to answer.
             errorLog.WriteLine("CgiRouting: the response could not be written: " + e.Message);
         }
-        request.DiscardUnreadBody(maxRequestBodySize);
+        // A body over the limit was refused unread (413); a modest one is still drained, so that the server
+        // delivers the 413 instead of failing the response, while a huge one is never read at all.
+        request.DiscardUnreadBody(Math.Max(maxRequestBodySize, MaxBodyDrainedAfterRefusal));
         return 0;
     }
 

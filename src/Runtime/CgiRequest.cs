@@ -162,8 +162,9 @@ public sealed class CgiRequest
     }
 
     /// <summary>
-    /// Reads and drops what the handler left of a body of at most <paramref name="limit"/> bytes. A CGI child that
-    /// exits with unread input makes some servers (Apache's mod_cgid) reset the connection under the response.
+    /// Reads and drops what the handler left of a body of at most <paramref name="limit"/> bytes, after the
+    /// response is written. A CGI child that exits with unread input makes servers that write the whole body to it
+    /// fail the response: Apache's mod_cgid resets the connection, fcgiwrap makes nginx answer 502.
     /// </summary>
     internal void DiscardUnreadBody(long limit)
     {

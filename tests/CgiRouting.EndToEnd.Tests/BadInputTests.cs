@@ -12,15 +12,32 @@ using Xunit;
 
 namespace CgiRouting.EndToEnd.Tests;
 
-/// <summary>The Todo binary as a CGI child, with its own database, and behind lighttpd.</summary>
+/// <summary>The Todo binary as a CGI child, with its own database, and behind each web server.</summary>
 public sealed class BadInputFixture : IDisposable
 {
-    public LighttpdTodoHost Host { get; } = new();
+    private readonly Dictionary<string, TodoHost> _hosts = [];
+
     public TodoDatabase ChildDatabase { get; } = new();
+
+    /// <summary>The Todo app behind <paramref name="server"/>, started on first use.</summary>
+    public TodoHost Host(string server)
+    {
+        if (!_hosts.TryGetValue(server, out var host))
+        {
+            _hosts[server] = host = server switch
+            {
+                "lighttpd" => new LighttpdTodoHost(),
+                "apache" => new ApacheTodoHost(),
+                _ => new NginxTodoHost(),
+            };
+        }
+        return host;
+    }
 
     public void Dispose()
     {
-        Host.Dispose();
+        foreach (var host in _hosts.Values)
+            host.Dispose();
         ChildDatabase.Dispose();
     }
 }
@@ -35,7 +52,16 @@ public class BadInputTests(BadInputFixture fixture) : IClassFixture<BadInputFixt
 
     public static TheoryData<string> ChildCases() => new(Corpus.Where(c => c.AsChild).Select(c => c.Name));
 
-    public static TheoryData<string> ServerCases() => new(Corpus.Where(c => c.ThroughServer).Select(c => c.Name));
+    public static TheoryData<string, string> ServerCases()
+    {
+        var data = new TheoryData<string, string>();
+        foreach (string server in new[] { "lighttpd", "apache", "nginx" })
+        {
+            foreach (var c in Corpus.Where(c => c.ThroughServer))
+                data.Add(server, c.Name);
+        }
+        return data;
+    }
 
     [Fact]
     public void The_corpus_has_at_least_50_requests() => Assert.True(Corpus.Count >= 50, $"{Corpus.Count} cases");
@@ -67,14 +93,15 @@ public class BadInputTests(BadInputFixture fixture) : IClassFixture<BadInputFixt
 
     [Theory]
     [MemberData(nameof(ServerCases))]
-    public async Task Through_lighttpd(string name)
+    public async Task Through_a_server(string server, string name)
     {
         var c = Corpus.Single(x => x.Name == name);
-        var database = fixture.Host.Database;
-        await EnsureSchema(database, fixture.Host.Server);
+        var host = fixture.Host(server);
+        var database = host.Database;
+        await EnsureSchema(database, host.Server);
         long before = database.Count();
 
-        string response = await SendRaw(fixture.Host.Server.Port, c);
+        string response = await SendRaw(host.Server.Port, c);
         var match = Regex.Match(response, "^HTTP/1\\.[01] (\\d{3}) ");
         Assert.True(match.Success, "not an HTTP response: " + Printable(response));
         Assert.Contains(int.Parse(match.Groups[1].Value), c.Server ?? c.Expect);

@@ -135,16 +135,43 @@ public class ProtocolTests
     public void A_body_over_the_limit_is_413_without_reading_it()
     {
         var options = new CgiOptions { MaxRequestBodySize = 10 };
-        var (output, _) = Run(Env("PUT", "/notes/n", "", ("CONTENT_LENGTH", "11")), new ThrowingStream(), options);
+        string huge = (CgiApp.MaxBodyDrainedAfterRefusal + 1).ToString();
+        var (output, _) = Run(Env("PUT", "/notes/n", "", ("CONTENT_LENGTH", huge)), new ThrowingStream(), options);
         Assert.StartsWith("Status: 413 Content Too Large\r\n", output);
         var (atLimit, _) = Run(Env("PUT", "/notes/n", "", ("CONTENT_LENGTH", "10")), new MemoryStream(new byte[10]), options);
         Assert.StartsWith("Status: 200 OK\r\n", atLimit);
     }
 
     [Fact]
+    public void A_modest_body_over_the_limit_is_drained_only_after_the_413_is_written()
+    {
+        // fcgiwrap writes the whole body to the child: if the child exits without reading it, nginx answers 502.
+        var output = new MemoryStream();
+        var input = new ReadAfterOutputStream(output, new byte[11]);
+        CgiApp.Run(Env("PUT", "/notes/n", "", ("CONTENT_LENGTH", "11")), input, output, new StringWriter(), new CgiOptions { MaxRequestBodySize = 10 });
+        Assert.StartsWith("Status: 413 Content Too Large\r\n", Encoding.UTF8.GetString(output.ToArray()));
+        Assert.Equal(11, input.Position);
+    }
+
+    /// <summary>Fails the test if the body is read before anything was written to the output.</summary>
+    private sealed class ReadAfterOutputStream(MemoryStream output, byte[] content) : MemoryStream(content)
+    {
+        public override int Read(byte[] buffer, int offset, int count) =>
+            output.Length > 0 ? base.Read(buffer, offset, count) : throw new InvalidOperationException("the body was read before the response");
+
+        public override int Read(Span<byte> buffer)
+        {
+            byte[] chunk = new byte[buffer.Length];
+            int n = Read(chunk, 0, chunk.Length);
+            chunk.AsSpan(0, n).CopyTo(buffer);
+            return n;
+        }
+    }
+
+    [Fact]
     public void The_default_limit_is_30_megabytes()
     {
-        var (output, _) = Run(Env("PUT", "/notes/n", "", ("CONTENT_LENGTH", "30000001")), new ThrowingStream());
+        var (output, _) = Run(Env("PUT", "/notes/n", "", ("CONTENT_LENGTH", "30000001")), new ShortStream(30_000_001));
         Assert.StartsWith("Status: 413", output);
     }
 
@@ -188,6 +215,29 @@ public class ProtocolTests
     {
         public override int Read(byte[] buffer, int offset, int count) => throw new InvalidOperationException("the body was read");
         public override int Read(Span<byte> buffer) => throw new InvalidOperationException("the body was read");
+    }
+
+    /// <summary>A body of the announced length, without holding it in memory.</summary>
+    private sealed class ShortStream(long length) : Stream
+    {
+        private long _left = length;
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+        public override int Read(Span<byte> buffer)
+        {
+            int n = (int)Math.Min(buffer.Length, _left);
+            buffer[..n].Clear();
+            _left -= n;
+            return n;
+        }
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     private sealed class BrokenPipeStream : MemoryStream
