@@ -6,6 +6,7 @@
 # ROOT is a scratch directory for logs and sockets. Run: apache2 -f FILE -DFOREGROUND
 # Apache runs CGI programs as "nobody": the binaries, and the directories they write, must allow that user.
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/apps.sh"
 port=$1 root=$2; shift 2
 modules=/usr/lib/apache2/modules
 cat <<CONF
@@ -40,7 +41,7 @@ CONF
 while IFS= read -r arg; do
     prefix=${arg%%=*} binary=${arg#*=}
     echo "ScriptAliasMatch \"^${prefix%/}(/.*)?\$\" \"$binary\$1\""
-done < <(printf '%s\n' "$@" | grep '^/' | awk -F= '{ print length($1) "\t" $0 }' | sort -s -k1,1nr | cut -f2-)
-for arg in "$@"; do
-    [[ $arg == /* ]] || echo "SetEnv ${arg%%=*} \"${arg#*=}\""
-done
+done < <(apps_longest_first "$@")
+while IFS= read -r arg; do
+    echo "SetEnv ${arg%%=*} \"${arg#*=}\""
+done < <(app_environment "$@")

@@ -5,15 +5,16 @@
 # PREFIX is "/" or "/name/"; NAME=VALUE (a NAME without "/") is passed to every app's environment.
 # ROOT is a scratch directory for logs and the pid file. Run: lighttpd -D -f FILE
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/apps.sh"
 port=$1 root=$2; shift 2
 aliases=() env=()
-# lighttpd takes the first alias whose prefix matches (and refuses one that an earlier one hides): longest first.
+# lighttpd refuses an alias that an earlier one hides, hence the order.
 while IFS= read -r arg; do
     aliases+=("\"${arg%%=*}\" => \"${arg#*=}/\"")
-done < <(printf '%s\n' "$@" | grep '^/' | awk -F= '{ print length($1) "\t" $0 }' | sort -s -k1,1nr | cut -f2-)
-for arg in "$@"; do
-    [[ $arg == /* ]] || env+=("\"${arg%%=*}\" => \"${arg#*=}\"")
-done
+done < <(apps_longest_first "$@")
+while IFS= read -r arg; do
+    env+=("\"${arg%%=*}\" => \"${arg#*=}\"")
+done < <(app_environment "$@")
 join() { local IFS=,; echo "$*"; }
 cat <<CONF
 server.document-root   = "$root"

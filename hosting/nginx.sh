@@ -7,11 +7,12 @@
 # NAME=VALUE (a NAME without "/") is passed to every app's environment. ROOT is a scratch directory.
 # Run: nginx -p ROOT/ -e ROOT/error.log -c FILE
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/apps.sh"
 port=$1 root=$2 socket=$3; shift 3
 params=""
-for arg in "$@"; do
-    [[ $arg == /* ]] || params+="            fastcgi_param ${arg%%=*} \"${arg#*=}\";"$'\n'
-done
+while IFS= read -r arg; do
+    params+="            fastcgi_param ${arg%%=*} \"${arg#*=}\";"$'\n'
+done < <(app_environment "$@")
 cat <<CONF
 daemon off;
 worker_processes 1;
@@ -57,6 +58,6 @@ while IFS= read -r arg; do
 $params            fastcgi_pass unix:$socket;
         }
 CONF
-done < <(printf '%s\n' "$@" | grep '^/' | awk -F= '{ print length($1) "\t" $0 }' | sort -s -k1,1nr | cut -f2-)
+done < <(apps_longest_first "$@")
 echo "    }"
 echo "}"

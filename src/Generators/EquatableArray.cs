@@ -17,8 +17,6 @@ internal readonly struct EquatableArray<T> : IEquatable<EquatableArray<T>>, IRea
 
     public EquatableArray(IEnumerable<T> items) => _items = items.ToArray();
 
-    public static EquatableArray<T> Empty => default;
-
     public int Count => _items?.Length ?? 0;
 
     public T this[int index] => _items![index];

@@ -139,7 +139,7 @@ internal static class HandlerParser
             {
                 httpMethod = arguments.Length > 0 ? arguments[0].Value as string : null;
                 templateIndex = 1;
-                if (httpMethod is null || httpMethod.Length == 0 || !httpMethod.All(IsTokenChar))
+                if (httpMethod is null || !HttpToken.IsToken(httpMethod))
                 {
                     Report(DiagnosticDescriptors.InvalidHttpMethod, ArgumentLocation(0), httpMethod ?? "null");
                     return null;
@@ -175,10 +175,6 @@ internal static class HandlerParser
             }
             return null;
         }
-
-        private static bool IsTokenChar(char c) =>
-            c is >= 'a' and <= 'z' or >= 'A' and <= 'Z' or >= '0' and <= '9'
-            or '!' or '#' or '$' or '%' or '&' or '\'' or '*' or '+' or '-' or '.' or '^' or '_' or '`' or '|' or '~';
 
         private ParameterSpec ParseParameter(IParameterSymbol parameter)
         {
@@ -242,7 +238,7 @@ internal static class HandlerParser
             {
                 source = BindingSource.Header;
                 key = headerName;
-                if (headerName.Length == 0 || !headerName.All(IsTokenChar))
+                if (!HttpToken.IsToken(headerName))
                 {
                     Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display, $"'{headerName}' is not a valid header name");
                 }

@@ -79,11 +79,8 @@ internal static class CgiResponseWriter
     {
         if (name.Length == 0)
             return "a header has an empty name.";
-        foreach (char c in name)
-        {
-            if (!IsTokenChar(c))
-                return $"the header name '{Printable(name)}' has a character that is not allowed in a header name.";
-        }
+        if (!HttpToken.IsToken(name))
+            return $"the header name '{Printable(name)}' has a character that is not allowed in a header name.";
         if (name.Equals("Status", StringComparison.OrdinalIgnoreCase)
             || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)
             || name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)
@@ -106,9 +103,6 @@ internal static class CgiResponseWriter
         }
         return null;
     }
-
-    private static bool IsTokenChar(char c) =>
-        char.IsAsciiLetterOrDigit(c) || c is '!' or '#' or '$' or '%' or '&' or '\'' or '*' or '+' or '-' or '.' or '^' or '_' or '`' or '|' or '~';
 
     private static string Printable(string s)
     {

@@ -43,8 +43,13 @@ public class IncrementalTests
         return (first, second);
     }
 
-    private static IEnumerable<IncrementalStepRunReason> Reasons(GeneratorDriverRunResult run, string step) =>
-        run.Results[0].TrackedSteps[step].SelectMany(s => s.Outputs).Select(o => o.Reason);
+    /// <summary>The reasons of a step's outputs; never empty, or the Assert.All below would pass on nothing.</summary>
+    private static List<IncrementalStepRunReason> Reasons(GeneratorDriverRunResult run, string step)
+    {
+        var reasons = run.Results[0].TrackedSteps[step].SelectMany(s => s.Outputs).Select(o => o.Reason).ToList();
+        Assert.NotEmpty(reasons);
+        return reasons;
+    }
 
     [Theory]
     [InlineData("handler body")]
@@ -63,7 +68,9 @@ public class IncrementalTests
 
         Assert.All(Reasons(second, TrackingNames.HandlerSpecs), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
         Assert.All(Reasons(second, TrackingNames.RouteTable), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
-        Assert.All(second.Results[0].TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs),
+        var outputs = second.Results[0].TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs).ToList();
+        Assert.NotEmpty(outputs);
+        Assert.All(outputs,
             o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, o.Reason.ToString()));
         Assert.Equal(first.GeneratedTrees.Single().ToString(), second.GeneratedTrees.Single().ToString());
     }
@@ -82,7 +89,9 @@ public class IncrementalTests
         var (first, _) = RunTwice(h => h, o => o);
         foreach (var step in new[] { TrackingNames.Handlers, TrackingNames.HandlerSpecs, TrackingNames.RouteTable })
         {
-            foreach (var output in first.Results[0].TrackedSteps[step].SelectMany(s => s.Outputs))
+            var outputs = first.Results[0].TrackedSteps[step].SelectMany(s => s.Outputs).ToList();
+            Assert.NotEmpty(outputs);
+            foreach (var output in outputs)
                 AssertClean(output.Value, step, new HashSet<object>(ReferenceEqualityComparer.Instance));
         }
     }

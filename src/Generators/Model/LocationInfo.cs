@@ -9,8 +9,6 @@ namespace CgiRouting.Generators.Model;
 /// </summary>
 internal sealed record LocationInfo(SyntaxTree Tree, TextSpan Span)
 {
-    public static LocationInfo From(SyntaxNode node) => new(node.SyntaxTree, node.Span);
-
     public static LocationInfo? From(Location? location) =>
         location?.SourceTree is { } tree ? new LocationInfo(tree, location.SourceSpan) : null;
 
