@@ -15,7 +15,8 @@ QUICK=0
 OUT=$PWD/artifacts/bench
 RESULTS=$OUT/results
 if [[ $QUICK == 1 ]]; then
-    DOCS=$OUT/quick; ROUNDS=1; RUNS=5; RSS_RUNS=2; ROUTE_COUNTS="10 100"; GEN_ROUTES=100; GEN_RUNS=2; WRK_SECONDS=1
+    # Its own results folder, so that a smoke run never overwrites the raw results of a full run.
+    RESULTS=$OUT/quick/results; DOCS=$OUT/quick; ROUNDS=1; RUNS=5; RSS_RUNS=2; ROUTE_COUNTS="10 100"; GEN_ROUTES=100; GEN_RUNS=2; WRK_SECONDS=1
 else
     DOCS=$PWD/docs; ROUNDS=5; RUNS=60; RSS_RUNS=15; ROUTE_COUNTS="10 100 1000 10000"; GEN_ROUTES=1000; GEN_RUNS=15; WRK_SECONDS=5
 fi

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.ComponentModel;
 using System.IO;
+using Microsoft.Win32.SafeHandles;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Threading.Tasks;
@@ -61,9 +62,26 @@ public static class CgiApp
             string[] arguments = Environment.GetCommandLineArgs();
             return CommandLine.Run(arguments.AsSpan(1).ToArray(), Routes, Console.Out, Console.Error);
         }
-        using var input = Console.OpenStandardInput();
-        using var output = Console.OpenStandardOutput();
+        using var input = StandardStream(0, FileAccess.Read);
+        using var output = StandardStream(1, FileAccess.Write);
         return Run(environment, input, output, options.ErrorLog ?? Console.Error, options);
+    }
+
+    /// <summary>
+    /// Standard input or output as an unbuffered stream on the file descriptor itself. The console's streams would
+    /// set up terminal handling on their first write, which a CGI child (whose stdout is a pipe or a socket) pays
+    /// for on every request.
+    /// </summary>
+    private static Stream StandardStream(int descriptor, FileAccess access)
+    {
+        try
+        {
+            return new FileStream(new SafeFileHandle(descriptor, ownsHandle: false), access, bufferSize: 0);
+        }
+        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException or NotSupportedException)
+        {
+            return descriptor == 0 ? Console.OpenStandardInput() : Console.OpenStandardOutput(); // closed or unusual descriptor
+        }
     }
 
     /// <summary>
