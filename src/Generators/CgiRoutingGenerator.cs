@@ -83,17 +83,11 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
                 locations[site.Key] = site.Location;
             foreach (var problem in pair.Left)
             {
-                var descriptor = problem.DescriptorId switch
-                {
-                    "CGI011" => DiagnosticDescriptors.MissingJsonContext,
-                    "CGI012" => DiagnosticDescriptors.RouteConflict,
-                    _ => DiagnosticDescriptors.InternalError,
-                };
                 locations.TryGetValue(problem.SiteKey, out var primary);
                 LocationInfo? additional = null;
                 if (problem.AdditionalSiteKey is { } key)
                     locations.TryGetValue(key, out additional);
-                output.ReportDiagnostic(new DiagnosticInfo(descriptor, primary, problem.Arguments, additional).ToDiagnostic());
+                output.ReportDiagnostic(new DiagnosticInfo(problem.Descriptor, primary, problem.Arguments, additional).ToDiagnostic());
             }
         });
     }
@@ -106,7 +100,7 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
         }
         catch (Exception e)
         {
-            var problem = new TableProblem("CGI000", "", null, new[] { "the route table", e.GetType().Name + ": " + e.Message }.ToEquatableArray());
+            var problem = new TableProblem(DiagnosticDescriptors.InternalError, "", null, new[] { "the route table", e.GetType().Name + ": " + e.Message }.ToEquatableArray());
             return new RouteTableSpec(default, default, new[] { problem }.ToEquatableArray());
         }
     }

@@ -22,7 +22,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor UnboundTemplateParameter = new("CGI002",
         "Route parameter has no handler parameter",
-        "Route template '{0}' has the parameter '<{1}>', but {2} has no parameter named '{1}'", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi002");
+        "Route template '{0}' has the parameter '<{1}>', but {2} has no parameter named '{1}'{3}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi002");
 
     public static readonly DiagnosticDescriptor UnparsablePathParameter = new("CGI003",
         "Type cannot be parsed from a path segment",
@@ -62,7 +62,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor RouteConflict = new("CGI012",
         "Routes conflict",
-        "{0} {1} ({2}) conflicts with {0} {3} ({4}): both match '{5}' with equal precedence", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi012");
+        "{0} {1} ({2}) conflicts with {0} {3} ({4}): both match '{5}' with equal precedence; make one route more specific (a literal segment, or a parameter of another type) or give it another method", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi012");
 
     public static readonly DiagnosticDescriptor InvalidHttpMethod = new("CGI013",
         "HTTP method is not valid",
@@ -87,4 +87,8 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UnmatchableParameter = new("CGI018",
         "Route can never match",
         "Route {0} can never match: parameter '{1}' is the enum '{2}', which has no members", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi018");
+
+    public static readonly DiagnosticDescriptor AsyncVoidHandler = new("CGI019",
+        "Handler is async void",
+        "Handler {0} is 'async void': the dispatcher cannot wait for it, so the response is sent before its work is done and its exceptions are lost; return Task (or Task<T>) instead", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi019");
 }

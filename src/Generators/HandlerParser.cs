@@ -42,14 +42,13 @@ internal static class HandlerParser
     public static HandlerResult? Parse(GeneratorAttributeSyntaxContext context, string metadataName, CancellationToken cancellationToken)
     {
         var method = (IMethodSymbol)context.TargetSymbol;
-        var routeAttributes = method.GetAttributes()
-            .Where(a => a.AttributeClass is { } c && RouteAttributes.Any(r => r.MetadataName == c.ToDisplayString()))
-            .ToList();
-        if (routeAttributes.Count == 0 || routeAttributes[0].AttributeClass!.ToDisplayString() != metadataName)
+        var known = KnownTypes.For(context.SemanticModel.Compilation);
+        var routeAttributes = method.GetAttributes().Where(a => known.RouteMethod(a.AttributeClass) is not null).ToList();
+        if (routeAttributes.Count == 0 || !KnownTypes.Is(routeAttributes[0].AttributeClass, known.RouteAttribute(metadataName)))
             return null;
         try
         {
-            return new Parser(method, (MethodDeclarationSyntax)context.TargetNode, cancellationToken).Parse(routeAttributes);
+            return new Parser(method, (MethodDeclarationSyntax)context.TargetNode, known, cancellationToken).Parse(routeAttributes);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -60,7 +59,7 @@ internal static class HandlerParser
         }
     }
 
-    private sealed class Parser(IMethodSymbol method, MethodDeclarationSyntax syntax, CancellationToken cancellationToken)
+    private sealed class Parser(IMethodSymbol method, MethodDeclarationSyntax syntax, KnownTypes known, CancellationToken cancellationToken)
     {
         private readonly List<DiagnosticInfo> _diagnostics = [];
         private readonly List<Site> _sites = [];
@@ -84,8 +83,16 @@ internal static class HandlerParser
                 CheckRouteBinding(route, parameters);
 
             var spec = _failed || ret is null ? null
-                : new HandlerSpec(_key, method.ContainingType.ToDisplayString(TypeFormat), method.Name, _display,
-                    parameters.ToEquatableArray(), ret, routes.ToEquatableArray());
+                : new HandlerSpec
+                {
+                    Key = _key,
+                    ContainingType = method.ContainingType.ToDisplayString(TypeFormat),
+                    MethodName = method.Name,
+                    DisplayName = _display,
+                    Parameters = parameters.ToEquatableArray(),
+                    Return = ret,
+                    Routes = routes.ToEquatableArray(),
+                };
             return new HandlerResult(spec, _diagnostics.ToEquatableArray(), _sites.ToEquatableArray());
         }
 
@@ -103,6 +110,8 @@ internal static class HandlerParser
             var name = syntax.Identifier.GetLocation();
             if (!method.IsStatic)
                 Report(DiagnosticDescriptors.HandlerNotStatic, name, _display);
+            if (method.IsAsync && method.ReturnsVoid)
+                Report(DiagnosticDescriptors.AsyncVoidHandler, syntax.ReturnType.GetLocation(), _display);
             if (method.IsGenericMethod || AnyContaining(t => t.IsGenericType))
                 Report(DiagnosticDescriptors.GenericHandler, name, _display);
             if (!IsCallable(method.DeclaredAccessibility))
@@ -133,17 +142,19 @@ internal static class HandlerParser
             Location? ArgumentLocation(int i) => argumentSyntax is { } list && list.Count > i
                 ? list[i].Expression.GetLocation() : attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation();
 
-            string? httpMethod = RouteAttributes.First(r => r.MetadataName == attribute.AttributeClass!.ToDisplayString()).Method;
+            string httpMethod = known.RouteMethod(attribute.AttributeClass) ?? "";
             int templateIndex = 0;
-            if (httpMethod is null)
+            if (httpMethod == "")
             {
-                httpMethod = arguments.Length > 0 ? arguments[0].Value as string : null;
-                templateIndex = 1;
-                if (httpMethod is null || !HttpToken.IsToken(httpMethod))
+                // [Route(method, template)]: the method is the first argument.
+                string? named = arguments.Length > 0 ? arguments[0].Value as string : null;
+                if (named is null || !HttpToken.IsToken(named))
                 {
-                    Report(DiagnosticDescriptors.InvalidHttpMethod, ArgumentLocation(0), httpMethod ?? "null");
+                    Report(DiagnosticDescriptors.InvalidHttpMethod, ArgumentLocation(0), named ?? "null");
                     return null;
                 }
+                httpMethod = named;
+                templateIndex = 1;
             }
             string? template = arguments.Length > templateIndex ? arguments[templateIndex].Value as string : null;
             var templateLocation = ArgumentLocation(templateIndex);
@@ -183,10 +194,10 @@ internal static class HandlerParser
                 _sites.Add(new Site(ParameterSiteKey(_key, parameter.Name), site));
 
             var type = parameter.Type;
-            var kind = SimpleType.Classify(type, out string elementName, out bool isArray, out bool isNullableValue, out var enumMembers);
-            bool optional = parameter.HasExplicitDefaultValue || isArray || isNullableValue
+            var value = SimpleType.Classify(type, known);
+            bool isNullableValue = type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
+            bool optional = parameter.HasExplicitDefaultValue || value.IsArray || isNullableValue
                 || (type.IsReferenceType && parameter.NullableAnnotation == NullableAnnotation.Annotated);
-            string? defaultValue = parameter.HasExplicitDefaultValue ? DefaultLiteral(parameter) : null;
             string typeName = type.ToDisplayString(LocalTypeFormat);
             if (type.IsReferenceType && parameter.NullableAnnotation == NullableAnnotation.Annotated && !typeName.EndsWith("?", StringComparison.Ordinal))
                 typeName += "?";
@@ -195,22 +206,19 @@ internal static class HandlerParser
             bool body = false;
             foreach (var attribute in parameter.GetAttributes())
             {
-                switch (attribute.AttributeClass?.ToDisplayString())
-                {
-                    case "CgiRouting.HeaderAttribute":
-                        headerName = attribute.ConstructorArguments.FirstOrDefault().Value as string ?? "";
-                        break;
-                    case "CgiRouting.QueryAttribute":
-                        queryName = attribute.ConstructorArguments.FirstOrDefault().Value as string ?? parameter.Name;
-                        break;
-                    case "CgiRouting.BodyAttribute":
-                        body = true;
-                        break;
-                }
+                if (KnownTypes.Is(attribute.AttributeClass, known.HeaderAttribute))
+                    headerName = attribute.ConstructorArguments.FirstOrDefault().Value as string ?? "";
+                else if (KnownTypes.Is(attribute.AttributeClass, known.QueryAttribute))
+                    queryName = attribute.ConstructorArguments.FirstOrDefault().Value as string ?? parameter.Name;
+                else if (KnownTypes.Is(attribute.AttributeClass, known.BodyAttribute))
+                    body = true;
             }
+            if (headerName is not null || queryName is not null || body)
+                _bindingAttributes[parameter.Name] = headerName is not null ? "[Header]" : queryName is not null ? "[Query]" : "[Body]";
 
             BindingSource source;
             string key = parameter.Name;
+            string? jsonTypeName = null;
             if (type.TypeKind == TypeKind.Error)
             {
                 source = BindingSource.Unbindable; // the compiler reports the unknown type; saying more would be noise
@@ -228,8 +236,8 @@ internal static class HandlerParser
             else if (body)
             {
                 source = type.SpecialType == SpecialType.System_String ? BindingSource.BodyText
-                    : type is IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Byte, Rank: 1 } ? BindingSource.BodyBytes
-                    : type.ToDisplayString() == "System.IO.Stream" ? BindingSource.BodyStream
+                    : IsByteArray(type) ? BindingSource.BodyBytes
+                    : KnownTypes.Is(type, known.Stream) ? BindingSource.BodyStream
                     : BindingSource.Unbindable;
                 if (source == BindingSource.Unbindable)
                     Report(DiagnosticDescriptors.UnsupportedBodyType, location, parameter.Name, _display, type.ToDisplayString());
@@ -242,21 +250,21 @@ internal static class HandlerParser
                 {
                     Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display, $"'{headerName}' is not a valid header name");
                 }
-                else if (kind == ValueKind.None || isArray)
+                else if (value.Kind == ValueKind.None || value.IsArray)
                 {
                     Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display,
                         $"[Header] binds strings and simple types such as int, not '{type.ToDisplayString()}'");
                 }
             }
-            else if (type.ToDisplayString() == "CgiRouting.CgiRequest")
+            else if (KnownTypes.Is(type, known.CgiRequest))
             {
                 source = BindingSource.Request;
             }
-            else if (type.ToDisplayString() == "System.Threading.CancellationToken")
+            else if (KnownTypes.Is(type, known.CancellationToken))
             {
                 source = BindingSource.CancellationToken; // a CGI request is never cancelled: the process just ends
             }
-            else if (kind != ValueKind.None)
+            else if (value.Kind != ValueKind.None)
             {
                 source = BindingSource.Query;
                 key = queryName ?? parameter.Name;
@@ -271,12 +279,24 @@ internal static class HandlerParser
             {
                 source = JsonTypeProblem(type) is { } problem ? Unbindable(parameter, problem) : BindingSource.Json;
                 typeName = type.ToDisplayString(TypeFormat);
+                if (source == BindingSource.Json)
+                    jsonTypeName = typeName;
             }
-            if (source == BindingSource.Json)
-                elementName = type.ToDisplayString(TypeFormat);
-            return new ParameterSpec(parameter.Name, source, key, typeName, kind, elementName, isArray, isNullableValue, type.IsValueType,
-                optional, defaultValue, enumMembers);
+            return new ParameterSpec
+            {
+                Name = parameter.Name,
+                Source = source,
+                Key = key,
+                TypeName = typeName,
+                Value = value,
+                JsonTypeName = jsonTypeName,
+                IsValueType = type.IsValueType,
+                IsOptional = optional,
+                DefaultValue = parameter.HasExplicitDefaultValue ? DefaultLiteral(parameter) : null,
+            };
         }
+
+        private static bool IsByteArray(ITypeSymbol type) => type is IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Byte, Rank: 1 };
 
         private BindingSource Unbindable(IParameterSymbol parameter, string reason)
         {
@@ -284,10 +304,24 @@ internal static class HandlerParser
             return BindingSource.Unbindable;
         }
 
+        /// <summary>Why a parameter cannot be bound, until the first route that needs it reports it.</summary>
         private readonly Dictionary<string, string> _unbindableReasons = [];
 
+        /// <summary>The binding attribute ([Header], [Query] or [Body]) a parameter carries.</summary>
+        private readonly Dictionary<string, string> _bindingAttributes = [];
+
+        /// <summary>Reports once that <paramref name="name"/> cannot be bound, if it cannot.</summary>
+        private void ReportUnbindable(string name, Location? location, string context)
+        {
+            if (_unbindableReasons.TryGetValue(name, out string? reason))
+            {
+                Report(DiagnosticDescriptors.UnbindableParameter, location, name, _display, reason + context);
+                _unbindableReasons.Remove(name);
+            }
+        }
+
         /// <summary>Why <paramref name="type"/> cannot be JSON, or null when it can.</summary>
-        private static string? JsonTypeProblem(ITypeSymbol type) => type switch
+        private string? JsonTypeProblem(ITypeSymbol type) => type switch
         {
             ITypeParameterSymbol => "a type parameter cannot be JSON",
             IPointerTypeSymbol or IFunctionPointerTypeSymbol => "pointers cannot be bound",
@@ -296,7 +330,7 @@ internal static class HandlerParser
             { TypeKind: TypeKind.Delegate } => "delegates cannot be bound",
             { TypeKind: TypeKind.Interface } => "an interface cannot be read as JSON; use a concrete type",
             INamedTypeSymbol { IsAbstract: true, TypeKind: TypeKind.Class } => "an abstract class cannot be read as JSON; use a concrete type",
-            _ when type.ToDisplayString() == "System.IO.Stream" => "a Stream binds the raw body only with [Body]",
+            _ when KnownTypes.Is(type, known.Stream) => "a Stream binds the raw body only with [Body]",
             _ => null,
         };
 
@@ -311,23 +345,33 @@ internal static class HandlerParser
                 var symbol = method.Parameters.FirstOrDefault(p => p.Name == segment.Text);
                 if (parameter is null || symbol is null)
                 {
-                    Report(DiagnosticDescriptors.UnboundTemplateParameter, site, route.Template, segment.Text, _display);
+                    string suggestion = ClosestName(segment.Text, method.Parameters.Select(p => p.Name)) is { } closest
+                        ? $" (did you mean '{closest}'?)" : "";
+                    Report(DiagnosticDescriptors.UnboundTemplateParameter, site, route.Template, segment.Text, _display, suggestion);
                     continue;
                 }
                 var location = symbol.Locations.FirstOrDefault();
-                if (segment.Kind == SegmentKind.CatchAll)
+                if (symbol.RefKind != RefKind.None)
+                {
+                    ReportUnbindable(parameter.Name, location, $"; template '{route.Template}' binds it from the path");
+                }
+                else if (_bindingAttributes.TryGetValue(parameter.Name, out string? attribute))
+                {
+                    Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display,
+                        $"template '{route.Template}' binds it from the path, so {attribute} does not apply; remove {attribute} or rename the template parameter");
+                }
+                else if (segment.Kind == SegmentKind.CatchAll)
                 {
                     if (symbol.Type.SpecialType != SpecialType.System_String)
                         Report(DiagnosticDescriptors.CatchAllNotString, location, segment.Text, route.Template, _display, symbol.Type.ToDisplayString());
                 }
-                else if (parameter.Kind == ValueKind.Enum && parameter.EnumMembers.Count == 0)
+                else if (parameter.Kind == ValueKind.Enum && parameter.Value.EnumMembers.Count == 0)
                 {
                     Report(DiagnosticDescriptors.UnmatchableParameter, location, route.Method + " " + route.Template, parameter.Name, symbol.Type.ToDisplayString());
                 }
-                else if (parameter.Kind == ValueKind.None || parameter.IsArray || parameter.Source is BindingSource.Header or BindingSource.BodyText)
+                else if (parameter.Kind == ValueKind.None || parameter.Value.IsArray)
                 {
-                    string why = parameter.IsArray ? "an array takes repeated query values, not one segment"
-                        : parameter.Source == BindingSource.Header ? "it also has [Header]"
+                    string why = parameter.Value.IsArray ? "an array takes repeated query values, not one segment"
                         : "path segments bind strings, numbers, bool, Guid, dates, times and enums";
                     Report(DiagnosticDescriptors.UnparsablePathParameter, location, parameter.Name, _display, route.Template,
                         symbol.Type.ToDisplayString(), why);
@@ -339,11 +383,10 @@ internal static class HandlerParser
                 if (route.Segments.Any(s => s.Kind != SegmentKind.Literal && s.Text == parameter.Name))
                     continue;
                 var location = method.Parameters.First(p => p.Name == parameter.Name).Locations.FirstOrDefault();
-                if (parameter.Source == BindingSource.Unbindable && _unbindableReasons.TryGetValue(parameter.Name, out string? reason))
+                if (parameter.Source == BindingSource.Unbindable)
                 {
-                    Report(DiagnosticDescriptors.UnbindableParameter, location, parameter.Name, _display,
-                        reason + $"; it is not in template '{route.Template}', not CgiRequest, has no [Header] or [Body], and is not a simple type for the query string");
-                    _unbindableReasons.Remove(parameter.Name);
+                    ReportUnbindable(parameter.Name, location,
+                        $"; it is not in template '{route.Template}', not CgiRequest, has no [Header] or [Body], and is not a simple type for the query string");
                 }
                 if (parameter.Source is BindingSource.BodyText or BindingSource.BodyBytes or BindingSource.BodyStream or BindingSource.Json)
                 {
@@ -355,6 +398,47 @@ internal static class HandlerParser
                         Report(DiagnosticDescriptors.MultipleBodyParameters, location, _display, firstBody, parameter.Name);
                 }
             }
+        }
+
+        /// <summary>
+        /// The name in <paramref name="candidates"/> closest to <paramref name="name"/> (case aside, or within a few
+        /// edits), for a "did you mean" hint; null when none is close.
+        /// </summary>
+        private static string? ClosestName(string name, IEnumerable<string> candidates)
+        {
+            string? best = null;
+            int bestDistance = int.MaxValue;
+            foreach (string candidate in candidates)
+            {
+                int distance = string.Equals(candidate, name, StringComparison.OrdinalIgnoreCase) ? 0
+                    : EditDistance(name.ToLowerInvariant(), candidate.ToLowerInvariant());
+                bool close = distance <= Math.Max(1, Math.Min(name.Length, candidate.Length) / 3)
+                    || candidate.IndexOf(name, StringComparison.OrdinalIgnoreCase) >= 0
+                    || name.IndexOf(candidate, StringComparison.OrdinalIgnoreCase) >= 0;
+                if (close && distance < bestDistance)
+                {
+                    best = candidate;
+                    bestDistance = distance;
+                }
+            }
+            return best;
+        }
+
+        /// <summary>The Levenshtein distance between <paramref name="a"/> and <paramref name="b"/>.</summary>
+        private static int EditDistance(string a, string b)
+        {
+            var previous = new int[b.Length + 1];
+            var current = new int[b.Length + 1];
+            for (int j = 0; j <= b.Length; j++)
+                previous[j] = j;
+            for (int i = 1; i <= a.Length; i++)
+            {
+                current[0] = i;
+                for (int j = 1; j <= b.Length; j++)
+                    current[j] = Math.Min(Math.Min(current[j - 1], previous[j]) + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+                (previous, current) = (current, previous);
+            }
+            return previous[b.Length];
         }
 
         private ReturnSpec? ParseReturn()
@@ -371,30 +455,31 @@ internal static class HandlerParser
             if (method.ReturnsByRef || method.ReturnsByRefReadonly)
                 return Unsupported("ref returns cannot be sent");
             var async = AsyncKind.None;
-            if (type is INamedTypeSymbol named && named.ContainingNamespace?.ToDisplayString() == "System.Threading.Tasks"
-                && named.Name is "Task" or "ValueTask")
+            if (KnownTypes.Is(type, known.Task) || KnownTypes.Is(type, known.ValueTask))
+                return Returns(ReturnKind.NoContent, KnownTypes.Is(type, known.Task) ? AsyncKind.Task : AsyncKind.ValueTask);
+            if (type is INamedTypeSymbol { TypeArguments.Length: 1 } task && (KnownTypes.Is(type, known.TaskOfT) || KnownTypes.Is(type, known.ValueTaskOfT)))
             {
-                async = named.Name == "Task" ? AsyncKind.Task : AsyncKind.ValueTask;
-                if (named.TypeArguments.Length == 0)
-                    return new ReturnSpec(ReturnKind.NoContent, async, null);
-                type = named.TypeArguments[0];
+                async = KnownTypes.Is(type, known.TaskOfT) ? AsyncKind.Task : AsyncKind.ValueTask;
+                type = task.TypeArguments[0];
             }
             if (type.SpecialType == SpecialType.System_Void)
-                return new ReturnSpec(ReturnKind.NoContent, async, null);
+                return Returns(ReturnKind.NoContent, async);
             if (type.SpecialType == SpecialType.System_String)
-                return new ReturnSpec(ReturnKind.Text, async, null);
-            if (type is IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Byte, Rank: 1 })
-                return new ReturnSpec(ReturnKind.Bytes, async, null);
-            if (type.ToDisplayString() is "CgiRouting.Response" or "CgiRouting.Response?")
-                return new ReturnSpec(ReturnKind.Response, async, null);
-            if (type is INamedTypeSymbol { ContainingNamespace: { } ns } task && ns.ToDisplayString() == "System.Threading.Tasks")
+                return Returns(ReturnKind.Text, async);
+            if (IsByteArray(type))
+                return Returns(ReturnKind.Bytes, async);
+            if (KnownTypes.Is(type, known.Response))
+                return Returns(ReturnKind.Response, async);
+            if (KnownTypes.Is(type, known.Task) || KnownTypes.Is(type, known.ValueTask) || KnownTypes.Is(type, known.TaskOfT) || KnownTypes.Is(type, known.ValueTaskOfT))
                 return Unsupported("a task of a task cannot be sent; await the inner task");
-            if (type.ToDisplayString().StartsWith("System.Collections.Generic.IAsyncEnumerable<", StringComparison.Ordinal))
+            if (KnownTypes.Is(type, known.AsyncEnumerableOfT))
                 return Unsupported("streaming results are not supported; return a list");
             if (JsonTypeProblem(type) is { } problem)
                 return Unsupported(problem + "; return string, byte[], Response, or a type of the app's JsonSerializerContext");
             var jsonType = type.IsReferenceType ? type.WithNullableAnnotation(NullableAnnotation.NotAnnotated) : type;
-            return new ReturnSpec(ReturnKind.Json, async, jsonType.ToDisplayString(TypeFormat));
+            return Returns(ReturnKind.Json, async) with { JsonTypeName = jsonType.ToDisplayString(TypeFormat) };
+
+            static ReturnSpec Returns(ReturnKind kind, AsyncKind async) => new() { Kind = kind, Async = async };
 
             ReturnSpec? Unsupported(string reason)
             {
@@ -403,6 +488,10 @@ internal static class HandlerParser
             }
         }
 
+        /// <summary>
+        /// The C# expression of a parameter's default value, typed by the local it initialises: a literal of the
+        /// parameter's type, an enum member, or <c>default</c>.
+        /// </summary>
         private static string DefaultLiteral(IParameterSymbol parameter)
         {
             object? value = parameter.ExplicitDefaultValue;
@@ -411,8 +500,13 @@ internal static class HandlerParser
             if (value is null)
                 return "default";
             if (type.TypeKind == TypeKind.Enum)
-                return $"({type.ToDisplayString(TypeFormat)})({SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false)})";
-            string literal = value switch
+            {
+                string typeName = type.ToDisplayString(TypeFormat);
+                var member = type.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, value));
+                return member is not null ? typeName + "." + DispatcherEmitter.Escape(member.Name)
+                    : $"({typeName})({SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false)})";
+            }
+            return value switch
             {
                 string s => SymbolDisplay.FormatLiteral(s, quote: true),
                 char c => SymbolDisplay.FormatLiteral(c, quote: true),
@@ -422,9 +516,9 @@ internal static class HandlerParser
                 float f => f.ToString("R", CultureInfo.InvariantCulture) + "F",
                 double d => d.ToString("R", CultureInfo.InvariantCulture) + "D",
                 decimal m => m.ToString(CultureInfo.InvariantCulture) + "M",
+                // An integer literal converts implicitly to the local's integer type (a constant in range).
                 _ => SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false),
             };
-            return $"({type.ToDisplayString(TypeFormat)}){literal}";
         }
     }
 

@@ -30,7 +30,7 @@ internal static class RouteTable
         {
             bool ok = true;
             foreach (var parameter in handler.Parameters.Where(p => p.Source == BindingSource.Json))
-                ok &= ResolveJson(parameter.ElementTypeName, $"Parameter '{parameter.Name}'", HandlerParser.ParameterSiteKey(handler.Key, parameter.Name));
+                ok &= ResolveJson(parameter.JsonTypeName!, $"Parameter '{parameter.Name}'", HandlerParser.ParameterSiteKey(handler.Key, parameter.Name));
             if (handler.Return is { Kind: ReturnKind.Json, JsonTypeName: { } returnType })
                 ok &= ResolveJson(returnType, "The return value", HandlerParser.ReturnSiteKey(handler.Key));
             if (ok)
@@ -46,7 +46,7 @@ internal static class RouteTable
                     return true;
                 }
                 string shown = Shorten(typeName);
-                problems.Add(new TableProblem("CGI011", siteKey, null, new[] { what, handler.DisplayName, shown, shown }.ToEquatableArray()));
+                problems.Add(new TableProblem(DiagnosticDescriptors.MissingJsonContext, siteKey, null, new[] { what, handler.DisplayName, shown, shown }.ToEquatableArray()));
                 return false;
             }
         }
@@ -80,7 +80,7 @@ internal static class RouteTable
                         continue;
                     var a = members[j];
                     var b = members[i];
-                    problems.Add(new TableProblem("CGI012", b.Route.SiteKey, a.Route.SiteKey, new[]
+                    problems.Add(new TableProblem(DiagnosticDescriptors.RouteConflict, b.Route.SiteKey, a.Route.SiteKey, new[]
                     {
                         b.Route.Method, b.Route.Template, b.Handler.DisplayName, a.Route.Template, a.Handler.DisplayName, path,
                     }.ToEquatableArray()));
@@ -94,8 +94,12 @@ internal static class RouteTable
     {
         SegmentKind.Literal => "=" + s.Text,
         SegmentKind.CatchAll => "*",
-        _ => Parameter(entry, s) is { Kind: ValueKind.Enum } ? "enum" : Parameter(entry, s)!.Kind + ":" + Parameter(entry, s)!.ElementTypeName,
+        _ => ParameterShape(Parameter(entry, s)!.Value),
     }));
+
+    /// <summary>Enums share one class (members decide a conflict); other types are their own class.</summary>
+    private static string ParameterShape(SimpleTypeInfo value) =>
+        value.Kind == ValueKind.Enum ? "enum" : value.Kind + ":" + value.ElementTypeName;
 
     public static ParameterSpec? Parameter(RouteEntry entry, RouteSegment segment) =>
         entry.Handler.Parameters.FirstOrDefault(p => p.Name == segment.Text);
@@ -118,16 +122,16 @@ internal static class RouteTable
                 default:
                     var p = Parameter(a, segment)!;
                     var q = Parameter(b, b.Route.Segments[i])!;
-                    if (p.Kind == ValueKind.Enum && p.ElementTypeName != q.ElementTypeName)
+                    if (p.Kind == ValueKind.Enum && p.Value.ElementTypeName != q.Value.ElementTypeName)
                     {
-                        var shared = p.EnumMembers.FirstOrDefault(m => q.EnumMembers.Any(n => string.Equals(m, n, StringComparison.OrdinalIgnoreCase)));
+                        var shared = p.Value.EnumMembers.FirstOrDefault(m => q.Value.EnumMembers.Any(n => string.Equals(m, n, StringComparison.OrdinalIgnoreCase)));
                         if (shared is null)
                             return null;
                         parts.Add(shared);
                     }
                     else
                     {
-                        parts.Add(SimpleType.Sample(p.Kind, p.EnumMembers));
+                        parts.Add(SimpleType.Sample(p.Kind, p.Value.EnumMembers));
                     }
                     break;
             }

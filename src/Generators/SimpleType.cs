@@ -8,34 +8,36 @@ namespace CgiRouting.Generators;
 internal static class SimpleType
 {
     /// <summary>
-    /// The <see cref="ValueKind"/> of <paramref name="type"/>, looking through <c>T?</c> and <c>T[]</c>; None when
-    /// it is not a simple type.
+    /// The simple type of <paramref name="type"/>, looking through <c>T?</c> and <c>T[]</c>;
+    /// <see cref="SimpleTypeInfo.None"/> when it is not one.
     /// </summary>
-    public static ValueKind Classify(ITypeSymbol type, out string elementName, out bool isArray, out bool isNullableValue,
-        out EquatableArray<string> enumMembers)
+    public static SimpleTypeInfo Classify(ITypeSymbol type, KnownTypes known)
     {
-        isArray = false;
-        isNullableValue = false;
-        enumMembers = default;
         if (type is IArrayTypeSymbol { Rank: 1 } array && array.ElementType.SpecialType != SpecialType.System_Byte)
         {
-            var element = array.ElementType;
-            var kind = Classify(element, out elementName, out _, out bool elementNullable, out enumMembers);
-            isArray = kind != ValueKind.None && !elementNullable && element is not IArrayTypeSymbol;
-            return isArray ? kind : ValueKind.None;
+            var element = Classify(array.ElementType, known);
+            return element.Kind != ValueKind.None && !element.IsNullableValue && !element.IsArray
+                ? element with { IsArray = true }
+                : SimpleTypeInfo.None;
         }
+        bool isNullableValue = false;
         if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
         {
             isNullableValue = true;
             type = nullable.TypeArguments[0];
         }
-        elementName = type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
+        string elementName = type.WithNullableAnnotation(NullableAnnotation.NotAnnotated).ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat);
         if (type.TypeKind == TypeKind.Enum)
         {
-            enumMembers = type.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue).Select(f => f.Name).ToEquatableArray();
-            return ValueKind.Enum;
+            return new SimpleTypeInfo
+            {
+                Kind = ValueKind.Enum,
+                ElementTypeName = elementName,
+                IsNullableValue = isNullableValue,
+                EnumMembers = type.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue).Select(f => f.Name).ToEquatableArray(),
+            };
         }
-        var kindOf = type.SpecialType switch
+        var kind = type.SpecialType switch
         {
             SpecialType.System_Boolean => ValueKind.Boolean,
             SpecialType.System_Byte => ValueKind.Byte,
@@ -51,19 +53,16 @@ internal static class SimpleType
             SpecialType.System_Decimal => ValueKind.Decimal,
             SpecialType.System_DateTime => ValueKind.DateTime,
             SpecialType.System_String => ValueKind.String,
-            _ => type.ToDisplayString() switch
-            {
-                "System.Guid" => ValueKind.Guid,
-                "System.DateOnly" => ValueKind.DateOnly,
-                "System.TimeOnly" => ValueKind.TimeOnly,
-                "System.DateTimeOffset" => ValueKind.DateTimeOffset,
-                "System.TimeSpan" => ValueKind.TimeSpan,
-                _ => ValueKind.None,
-            },
+            _ when KnownTypes.Is(type, known.Guid) => ValueKind.Guid,
+            _ when KnownTypes.Is(type, known.DateOnly) => ValueKind.DateOnly,
+            _ when KnownTypes.Is(type, known.TimeOnly) => ValueKind.TimeOnly,
+            _ when KnownTypes.Is(type, known.DateTimeOffset) => ValueKind.DateTimeOffset,
+            _ when KnownTypes.Is(type, known.TimeSpan) => ValueKind.TimeSpan,
+            _ => ValueKind.None,
         };
-        if (kindOf == ValueKind.String && isNullableValue)
-            return ValueKind.None;
-        return kindOf;
+        if (kind == ValueKind.None || (kind == ValueKind.String && isNullableValue))
+            return SimpleTypeInfo.None;
+        return new SimpleTypeInfo { Kind = kind, ElementTypeName = elementName, IsNullableValue = isNullableValue };
     }
 
     /// <summary>How a 400 message names what a value of <paramref name="kind"/> must be.</summary>

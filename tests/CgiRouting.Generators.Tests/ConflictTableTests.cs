@@ -73,7 +73,7 @@ public class ConflictTableTests
         Assert.Contains("Second.Two", message);
         Assert.Contains(template1, message);
         Assert.Contains(template2, message);
-        Assert.EndsWith($"both match '{sharedPath}' with equal precedence", message);
+        Assert.Contains($"both match '{sharedPath}' with equal precedence; make one route more specific", message);
         Assert.Single(conflict.AdditionalLocations);
     }
 }

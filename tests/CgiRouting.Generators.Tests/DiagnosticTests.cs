@@ -187,7 +187,7 @@ public partial class DiagnosticTests
         var result = Run(Types, """public static class A { [Get("/u/<id>")] public static string ById(int id) => ""; }""",
             """public static class B { [Get("/u/<n>")] public static string ByNumber(int n) => ""; }""");
         var diagnostic = Assert.Single(result.WithId("CGI012"));
-        Assert.Equal("GET /u/<n> (B.ByNumber) conflicts with GET /u/<id> (A.ById): both match '/u/1' with equal precedence", diagnostic.GetMessage());
+        Assert.Equal("GET /u/<n> (B.ByNumber) conflicts with GET /u/<id> (A.ById): both match '/u/1' with equal precedence; make one route more specific (a literal segment, or a parameter of another type) or give it another method", diagnostic.GetMessage());
         Assert.Equal("\"/u/<n>\"", Result.LocatedText(diagnostic));
         var other = Assert.Single(diagnostic.AdditionalLocations);
         Assert.Equal("\"/u/<id>\"", other.SourceTree!.GetText().ToString(other.SourceSpan));

@@ -45,7 +45,7 @@ public class LargeTableTests
     {
         var dispatch = CompileDispatcher(out string source);
         Assert.Contains("SegmentHash.Bucket(segment0,", source);
-        Assert.Contains("case 2: return Invoke2(route, request, path, segments);", source);
+        Assert.Contains("case 2: return Invoke2(route, request, path, segments, in values);", source);
 
         for (int i = 0; i < Routes; i += 7)
             Assert.Equal($"r{i} 5", (await dispatch(CgiRequest.Create("GET", $"/r{i}/5"))).BodyText);

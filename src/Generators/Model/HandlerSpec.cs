@@ -4,14 +4,22 @@ namespace CgiRouting.Generators.Model;
 /// A handler method with its routes, as plain values: no symbols, syntax or locations, so that it compares equal
 /// across compilations when the handler's signature and attributes have not changed.
 /// </summary>
-/// <param name="Key">Identifies the handler method (its documentation ID).</param>
-/// <param name="ContainingType">The fully qualified containing type.</param>
-/// <param name="DisplayName">Type.Method, for messages and comments.</param>
-internal sealed record HandlerSpec(
-    string Key,
-    string ContainingType,
-    string MethodName,
-    string DisplayName,
-    EquatableArray<ParameterSpec> Parameters,
-    ReturnSpec Return,
-    EquatableArray<RouteSpec> Routes);
+internal sealed record HandlerSpec
+{
+    /// <summary>Identifies the handler method (its documentation ID).</summary>
+    public required string Key { get; init; }
+
+    /// <summary>The fully qualified containing type.</summary>
+    public required string ContainingType { get; init; }
+
+    public required string MethodName { get; init; }
+
+    /// <summary>Type.Method, for messages and comments.</summary>
+    public required string DisplayName { get; init; }
+
+    public required EquatableArray<ParameterSpec> Parameters { get; init; }
+
+    public required ReturnSpec Return { get; init; }
+
+    public required EquatableArray<RouteSpec> Routes { get; init; }
+}

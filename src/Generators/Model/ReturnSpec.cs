@@ -18,5 +18,13 @@ internal enum AsyncKind
     ValueTask,
 }
 
-/// <summary>A handler's return type. <paramref name="JsonTypeName"/> is T for JSON results.</summary>
-internal sealed record ReturnSpec(ReturnKind Kind, AsyncKind Async, string? JsonTypeName);
+/// <summary>A handler's return type.</summary>
+internal sealed record ReturnSpec
+{
+    public required ReturnKind Kind { get; init; }
+
+    public required AsyncKind Async { get; init; }
+
+    /// <summary>T, fully qualified, for JSON results.</summary>
+    public string? JsonTypeName { get; init; }
+}

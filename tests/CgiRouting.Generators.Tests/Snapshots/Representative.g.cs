@@ -54,33 +54,34 @@ namespace CgiRouting.Generated
             global::System.ReadOnlySpan<char> path = request.Path;
             global::System.Span<global::System.Range> segments = stackalloc global::System.Range[MaxSegments];
             int count = global::CgiRouting.Dispatching.PathSegments.Split(path, segments);
+            var values = default(RouteValues);
             int route;
             switch (request.Method)
             {
                 case "GET":
-                    route = MatchGet(path, segments, count);
+                    route = MatchGet(path, segments, count, ref values);
                     break;
                 case "HEAD":
-                    route = MatchHead(path, segments, count);
-                    if (route < 0) route = MatchGet(path, segments, count);
+                    route = MatchHead(path, segments, count, ref values);
+                    if (route < 0) route = MatchGet(path, segments, count, ref values);
                     break;
                 case "POST":
-                    route = MatchPost(path, segments, count);
+                    route = MatchPost(path, segments, count, ref values);
                     break;
                 case "PUT":
-                    route = MatchPut(path, segments, count);
+                    route = MatchPut(path, segments, count, ref values);
                     break;
                 case "PATCH":
-                    route = MatchPatch(path, segments, count);
+                    route = MatchPatch(path, segments, count, ref values);
                     break;
                 case "DELETE":
-                    route = MatchDelete(path, segments, count);
+                    route = MatchDelete(path, segments, count, ref values);
                     break;
                 case "OPTIONS":
-                    route = MatchOptions(path, segments, count);
+                    route = MatchOptions(path, segments, count, ref values);
                     break;
                 case "PURGE":
-                    route = MatchMethod_PURGE(path, segments, count);
+                    route = MatchMethod_PURGE(path, segments, count, ref values);
                     break;
                 default:
                     route = -1;
@@ -88,26 +89,35 @@ namespace CgiRouting.Generated
             }
             switch (route)
             {
-                case 0: return Products_Index(request, path, segments);
-                case 1: return Products_Asset(request, path, segments);
-                case 2: return Products_ById(request, path, segments);
-                case 3: return Products_Sized(request, path, segments);
-                case 4: return Products_BySlug(request, path, segments);
-                case 5: return Products_New(request, path, segments);
-                case 6: return Products_Search(request, path, segments);
-                case 7: return Products_Health(request, path, segments);
-                case 8: return Products_Create(request, path, segments);
-                case 9: return Products_Update_1(request, path, segments);
-                case 10: return Products_Update_2(request, path, segments);
-                case 11: return Products_Delete(request, path, segments);
-                case 12: return Products_ProductOptions(request, path, segments);
-                case 13: return Products_Purge(request, path, segments);
+                case 0: return Products_Index(request);
+                case 1: return Products_Asset(request, path[segments[1].Start..].ToString());
+                case 2: return Products_ById(request, values.Segment1_int);
+                case 3: return Products_Sized(request, values.Segment1_long, values.Segment3_Shop_Size);
+                case 4: return Products_BySlug(request, path[segments[1]].ToString());
+                case 5: return Products_New(request);
+                case 6: return Products_Search(request);
+                case 7: return Products_Health(request);
+                case 8: return Products_Create(request);
+                case 9: return Products_Update(request, values.Segment1_int);
+                case 10: return Products_Update(request, values.Segment1_int);
+                case 11: return Products_Delete(request, values.Segment1_int);
+                case 12: return Products_ProductOptions(request);
+                case 13: return Products_Purge(request, values.Segment1_System_Guid);
             }
             return new(global::CgiRouting.Dispatching.RouteFallback.Respond(request.Method, AllowedMethods(path, segments, count)));
         }
 
+        /// <summary>The typed path segments of the matched route, each parsed once by the matcher.</summary>
+        private struct RouteValues
+        {
+            public global::System.Guid Segment1_System_Guid;
+            public int Segment1_int;
+            public long Segment1_long;
+            public global::Shop.Size Segment3_Shop_Size;
+        }
+
         /// <summary>The number of the GET route that matches the path, or -1.</summary>
-        private static int MatchGet(global::System.ReadOnlySpan<char> path, global::System.ReadOnlySpan<global::System.Range> segments, int count)
+        private static int MatchGet(global::System.ReadOnlySpan<char> path, global::System.ReadOnlySpan<global::System.Range> segments, int count, ref RouteValues values)
         {
             if (count == 0) return 0; // GET / -> Products.Index
             if (count > 0)
@@ -137,11 +147,11 @@ namespace CgiRouting.Generated
                                     break;
                                 }
                             }
-                            if (global::CgiRouting.Dispatching.ValueParser.TryParse(segment1, out int _))
+                            if (global::CgiRouting.Dispatching.ValueParser.TryParse(segment1, out values.Segment1_int))
                             {
                                 if (count == 2) return 2; // GET /products/<id> -> Products.ById
                             }
-                            if (global::CgiRouting.Dispatching.ValueParser.TryParse(segment1, out long _))
+                            if (global::CgiRouting.Dispatching.ValueParser.TryParse(segment1, out values.Segment1_long))
                             {
                                 if (count > 2)
                                 {
@@ -153,7 +163,7 @@ namespace CgiRouting.Generated
                                             if (count > 3)
                                             {
                                                 var segment3 = path[segments[3]];
-                                                if (EnumParsers.TryParse(segment3, out global::Shop.Size _))
+                                                if (EnumParsers.TryParse(segment3, out values.Segment3_Shop_Size))
                                                 {
                                                     if (count == 4) return 3; // GET /products/<id>/sizes/<size> -> Products.Sized
                                                 }
@@ -181,7 +191,7 @@ namespace CgiRouting.Generated
         }
 
         /// <summary>The number of the HEAD route that matches the path, or -1.</summary>
-        private static int MatchHead(global::System.ReadOnlySpan<char> path, global::System.ReadOnlySpan<global::System.Range> segments, int count)
+        private static int MatchHead(global::System.ReadOnlySpan<char> path, global::System.ReadOnlySpan<global::System.Range> segments, int count, ref RouteValues values)
         {
             if (count > 0)
             {
@@ -199,7 +209,7 @@ namespace CgiRouting.Generated
         }
 
         /// <summary>The number of the POST route that matches the path, or -1.</summary>
-        private static int MatchPost(global::System.ReadOnlySpan<char> path, global::System.ReadOnlySpan<global::System.Range> segments, int count)
+        private static int MatchPost(global::System.ReadOnlySpan<char> path, global::System.ReadOnlySpan<global::System.Range> segments, int count, ref RouteValues values)
         {
             if (count > 0)
             {
@@ -217,7 +227,7 @@ namespace CgiRouting.Generated
         }
 
         /// <summary>The number of the PUT route that matches the path, or -1.</summary>
-        private static int MatchPut(global::System.ReadOnlySpan<char> path, global::System.ReadOnlySpan<global::System.Range> segments, int count)
+        private static int MatchPut(global::System.ReadOnlySpan<char> path, global::System.ReadOnlySpan<global::System.Range> segments, int count, ref RouteValues values)
         {
             if (count > 0)
             {
@@ -229,7 +239,7 @@ namespace CgiRouting.Generated
                         if (count > 1)
                         {
                             var segment1 = path[segments[1]];
-                            if (global::CgiRouting.Dispatching.ValueParser.TryParse(segment1, out int _))
+                            if (global::CgiRouting.Dispatching.ValueParser.TryParse(segment1, out values.Segment1_int))
                             {
                                 if (count == 2) return 9; // PUT /products/<id> -> Products.Update
                             }
@@ -242,7 +252,7 @@ namespace CgiRouting.Generated
         }
 
         /// <summary>The number of the PATCH route that matches the path, or -1.</summary>
-        private static int MatchPatch(global::System.ReadOnlySpan<char> path, global::System.ReadOnlySpan<global::System.Range> segments, int count)
+        private static int MatchPatch(global::System.ReadOnlySpan<char> path, global::System.ReadOnlySpan<global::System.Range> segments, int count, ref RouteValues values)
         {
             if (count > 0)
             {
@@ -254,7 +264,7 @@ namespace CgiRouting.Generated
                         if (count > 1)
                         {
                             var segment1 = path[segments[1]];
-                            if (global::CgiRouting.Dispatching.ValueParser.TryParse(segment1, out int _))
+                            if (global::CgiRouting.Dispatching.ValueParser.TryParse(segment1, out values.Segment1_int))
                             {
                                 if (count == 2) return 10; // PATCH /products/<id> -> Products.Update
                             }
@@ -267,7 +277,7 @@ namespace CgiRouting.Generated
         }
 
         /// <summary>The number of the DELETE route that matches the path, or -1.</summary>
-        private static int MatchDelete(global::System.ReadOnlySpan<char> path, global::System.ReadOnlySpan<global::System.Range> segments, int count)
+        private static int MatchDelete(global::System.ReadOnlySpan<char> path, global::System.ReadOnlySpan<global::System.Range> segments, int count, ref RouteValues values)
         {
             if (count > 0)
             {
@@ -279,7 +289,7 @@ namespace CgiRouting.Generated
                         if (count > 1)
                         {
                             var segment1 = path[segments[1]];
-                            if (global::CgiRouting.Dispatching.ValueParser.TryParse(segment1, out int _))
+                            if (global::CgiRouting.Dispatching.ValueParser.TryParse(segment1, out values.Segment1_int))
                             {
                                 if (count == 2) return 11; // DELETE /products/<id> -> Products.Delete
                             }
@@ -292,7 +302,7 @@ namespace CgiRouting.Generated
         }
 
         /// <summary>The number of the OPTIONS route that matches the path, or -1.</summary>
-        private static int MatchOptions(global::System.ReadOnlySpan<char> path, global::System.ReadOnlySpan<global::System.Range> segments, int count)
+        private static int MatchOptions(global::System.ReadOnlySpan<char> path, global::System.ReadOnlySpan<global::System.Range> segments, int count, ref RouteValues values)
         {
             if (count > 0)
             {
@@ -310,7 +320,7 @@ namespace CgiRouting.Generated
         }
 
         /// <summary>The number of the PURGE route that matches the path, or -1.</summary>
-        private static int MatchMethod_PURGE(global::System.ReadOnlySpan<char> path, global::System.ReadOnlySpan<global::System.Range> segments, int count)
+        private static int MatchMethod_PURGE(global::System.ReadOnlySpan<char> path, global::System.ReadOnlySpan<global::System.Range> segments, int count, ref RouteValues values)
         {
             if (count > 0)
             {
@@ -322,7 +332,7 @@ namespace CgiRouting.Generated
                         if (count > 1)
                         {
                             var segment1 = path[segments[1]];
-                            if (global::CgiRouting.Dispatching.ValueParser.TryParse(segment1, out global::System.Guid _))
+                            if (global::CgiRouting.Dispatching.ValueParser.TryParse(segment1, out values.Segment1_System_Guid))
                             {
                                 if (count == 2) return 13; // PURGE /cache/<key> -> Products.Purge
                             }
@@ -338,68 +348,90 @@ namespace CgiRouting.Generated
         private static global::System.Collections.Generic.List<string> AllowedMethods(global::System.ReadOnlySpan<char> path, global::System.ReadOnlySpan<global::System.Range> segments, int count)
         {
             var allowed = new global::System.Collections.Generic.List<string>();
-            if (MatchGet(path, segments, count) >= 0)
+            var values = default(RouteValues); // the matchers need somewhere to parse into
+            if (MatchGet(path, segments, count, ref values) >= 0)
             {
                 allowed.Add("GET");
                 allowed.Add("HEAD");
             }
-            else if (MatchHead(path, segments, count) >= 0) allowed.Add("HEAD");
-            if (MatchPost(path, segments, count) >= 0) allowed.Add("POST");
-            if (MatchPut(path, segments, count) >= 0) allowed.Add("PUT");
-            if (MatchPatch(path, segments, count) >= 0) allowed.Add("PATCH");
-            if (MatchDelete(path, segments, count) >= 0) allowed.Add("DELETE");
-            if (MatchOptions(path, segments, count) >= 0) allowed.Add("OPTIONS");
-            if (MatchMethod_PURGE(path, segments, count) >= 0) allowed.Add("PURGE");
+            else if (MatchHead(path, segments, count, ref values) >= 0) allowed.Add("HEAD");
+            if (MatchPost(path, segments, count, ref values) >= 0) allowed.Add("POST");
+            if (MatchPut(path, segments, count, ref values) >= 0) allowed.Add("PUT");
+            if (MatchPatch(path, segments, count, ref values) >= 0) allowed.Add("PATCH");
+            if (MatchDelete(path, segments, count, ref values) >= 0) allowed.Add("DELETE");
+            if (MatchOptions(path, segments, count, ref values) >= 0) allowed.Add("OPTIONS");
+            if (MatchMethod_PURGE(path, segments, count, ref values) >= 0) allowed.Add("PURGE");
             return allowed;
         }
 
-        // GET / -> Products.Index
-        private static global::System.Threading.Tasks.ValueTask<global::CgiRouting.Response> Products_Index(global::CgiRouting.CgiRequest request, global::System.ReadOnlySpan<char> path, global::System.ReadOnlySpan<global::System.Range> segments)
-        {
-            return new(global::CgiRouting.Dispatching.HandlerResults.Text(global::Shop.Products.Index()));
-        }
-
         // GET /assets/<path...> -> Products.Asset
-        private static global::System.Threading.Tasks.ValueTask<global::CgiRouting.Response> Products_Asset(global::CgiRouting.CgiRequest request, global::System.ReadOnlySpan<char> path, global::System.ReadOnlySpan<global::System.Range> segments)
+        private static global::System.Threading.Tasks.ValueTask<global::CgiRouting.Response> Products_Asset(global::CgiRouting.CgiRequest request, string p_path)
         {
-            string p_path = path[segments[1].Start..].ToString();
             return new(global::CgiRouting.Dispatching.HandlerResults.Bytes(global::Shop.Products.Asset(p_path)));
         }
 
         // GET /products/<id> -> Products.ById
-        private static global::System.Threading.Tasks.ValueTask<global::CgiRouting.Response> Products_ById(global::CgiRouting.CgiRequest request, global::System.ReadOnlySpan<char> path, global::System.ReadOnlySpan<global::System.Range> segments)
+        private static global::System.Threading.Tasks.ValueTask<global::CgiRouting.Response> Products_ById(global::CgiRouting.CgiRequest request, int p_id)
         {
-            _ = global::CgiRouting.Dispatching.ValueParser.TryParse(path[segments[1]], out int p_id);
             return new(global::CgiRouting.Dispatching.HandlerResults.Text(global::Shop.Products.ById(p_id)));
         }
 
-        // GET /products/<id>/sizes/<size> -> Products.Sized
-        private static global::System.Threading.Tasks.ValueTask<global::CgiRouting.Response> Products_Sized(global::CgiRouting.CgiRequest request, global::System.ReadOnlySpan<char> path, global::System.ReadOnlySpan<global::System.Range> segments)
-        {
-            _ = global::CgiRouting.Dispatching.ValueParser.TryParse(path[segments[1]], out long p_id);
-            _ = EnumParsers.TryParse(path[segments[3]], out global::Shop.Size p_size);
-            return new(global::CgiRouting.Dispatching.HandlerResults.Text(global::Shop.Products.Sized(p_id, p_size)));
-        }
-
         // GET /products/<slug> -> Products.BySlug
-        private static global::System.Threading.Tasks.ValueTask<global::CgiRouting.Response> Products_BySlug(global::CgiRouting.CgiRequest request, global::System.ReadOnlySpan<char> path, global::System.ReadOnlySpan<global::System.Range> segments)
+        private static global::System.Threading.Tasks.ValueTask<global::CgiRouting.Response> Products_BySlug(global::CgiRouting.CgiRequest request, string p_slug)
         {
-            string p_slug = path[segments[1]].ToString();
             return new(global::CgiRouting.Dispatching.HandlerResults.Text(global::Shop.Products.BySlug(p_slug)));
         }
 
+        // POST /products -> Products.Create
+        private static global::System.Threading.Tasks.ValueTask<global::CgiRouting.Response> Products_Create(global::CgiRouting.CgiRequest request)
+        {
+            string p_body = request.ReadBodyText();
+            return global::CgiRouting.Dispatching.HandlerResults.Await(global::Shop.Products.Create(p_body, request), static result => global::CgiRouting.Dispatching.HandlerResults.From(result));
+        }
+
+        // DELETE /products/<id> -> Products.Delete
+        private static global::System.Threading.Tasks.ValueTask<global::CgiRouting.Response> Products_Delete(global::CgiRouting.CgiRequest request, int p_id)
+        {
+            global::Shop.Products.Delete(p_id);
+            return new(global::CgiRouting.Dispatching.HandlerResults.NoContent());
+        }
+
+        // HEAD /health -> Products.Health
+        private static global::System.Threading.Tasks.ValueTask<global::CgiRouting.Response> Products_Health(global::CgiRouting.CgiRequest request)
+        {
+            return new(global::CgiRouting.Dispatching.HandlerResults.From(global::Shop.Products.Health()));
+        }
+
+        // GET / -> Products.Index
+        private static global::System.Threading.Tasks.ValueTask<global::CgiRouting.Response> Products_Index(global::CgiRouting.CgiRequest request)
+        {
+            return new(global::CgiRouting.Dispatching.HandlerResults.Text(global::Shop.Products.Index()));
+        }
+
         // GET /products/new -> Products.New
-        private static global::System.Threading.Tasks.ValueTask<global::CgiRouting.Response> Products_New(global::CgiRouting.CgiRequest request, global::System.ReadOnlySpan<char> path, global::System.ReadOnlySpan<global::System.Range> segments)
+        private static global::System.Threading.Tasks.ValueTask<global::CgiRouting.Response> Products_New(global::CgiRouting.CgiRequest request)
         {
             return new(global::CgiRouting.Dispatching.HandlerResults.Text(global::Shop.Products.New()));
         }
 
+        // OPTIONS /products -> Products.ProductOptions
+        private static global::System.Threading.Tasks.ValueTask<global::CgiRouting.Response> Products_ProductOptions(global::CgiRouting.CgiRequest request)
+        {
+            return new(global::CgiRouting.Dispatching.HandlerResults.From(global::Shop.Products.ProductOptions()));
+        }
+
+        // PURGE /cache/<key> -> Products.Purge
+        private static global::System.Threading.Tasks.ValueTask<global::CgiRouting.Response> Products_Purge(global::CgiRouting.CgiRequest request, global::System.Guid p_key)
+        {
+            return new(global::CgiRouting.Dispatching.HandlerResults.Text(global::Shop.Products.Purge(p_key)));
+        }
+
         // GET /search -> Products.Search
-        private static global::System.Threading.Tasks.ValueTask<global::CgiRouting.Response> Products_Search(global::CgiRouting.CgiRequest request, global::System.ReadOnlySpan<char> path, global::System.ReadOnlySpan<global::System.Range> segments)
+        private static global::System.Threading.Tasks.ValueTask<global::CgiRouting.Response> Products_Search(global::CgiRouting.CgiRequest request)
         {
             string? p_q = request.Query.GetFirst("q");
             if (p_q is null) return new(global::CgiRouting.Dispatching.BindingErrors.Missing("query parameter", "q"));
-            int p_page = (int)1;
+            int p_page = 1;
             string? t_page = request.Query.GetFirst("page");
             if (t_page is not null && !global::CgiRouting.Dispatching.ValueParser.TryParse(t_page, out p_page)) return new(global::CgiRouting.Dispatching.BindingErrors.Invalid("query parameter", "page", "an integer from -2147483648 to 2147483647"));
             double? p_min = default;
@@ -414,54 +446,18 @@ namespace CgiRouting.Generated
             return new(global::CgiRouting.Dispatching.HandlerResults.Text(global::Shop.Products.Search(p_q, p_page, p_min, p_tag, p_language)));
         }
 
-        // HEAD /health -> Products.Health
-        private static global::System.Threading.Tasks.ValueTask<global::CgiRouting.Response> Products_Health(global::CgiRouting.CgiRequest request, global::System.ReadOnlySpan<char> path, global::System.ReadOnlySpan<global::System.Range> segments)
+        // GET /products/<id>/sizes/<size> -> Products.Sized
+        private static global::System.Threading.Tasks.ValueTask<global::CgiRouting.Response> Products_Sized(global::CgiRouting.CgiRequest request, long p_id, global::Shop.Size p_size)
         {
-            return new(global::CgiRouting.Dispatching.HandlerResults.From(global::Shop.Products.Health()));
-        }
-
-        // POST /products -> Products.Create
-        private static global::System.Threading.Tasks.ValueTask<global::CgiRouting.Response> Products_Create(global::CgiRouting.CgiRequest request, global::System.ReadOnlySpan<char> path, global::System.ReadOnlySpan<global::System.Range> segments)
-        {
-            string p_body = request.ReadBodyText();
-            return global::CgiRouting.Dispatching.HandlerResults.Await(global::Shop.Products.Create(p_body, request), static result => global::CgiRouting.Dispatching.HandlerResults.From(result));
+            return new(global::CgiRouting.Dispatching.HandlerResults.Text(global::Shop.Products.Sized(p_id, p_size)));
         }
 
         // PUT /products/<id> -> Products.Update
-        private static global::System.Threading.Tasks.ValueTask<global::CgiRouting.Response> Products_Update_1(global::CgiRouting.CgiRequest request, global::System.ReadOnlySpan<char> path, global::System.ReadOnlySpan<global::System.Range> segments)
-        {
-            _ = global::CgiRouting.Dispatching.ValueParser.TryParse(path[segments[1]], out int p_id);
-            global::System.IO.Stream p_body = request.Body;
-            return global::CgiRouting.Dispatching.HandlerResults.Await(global::Shop.Products.Update(p_id, p_body));
-        }
-
         // PATCH /products/<id> -> Products.Update
-        private static global::System.Threading.Tasks.ValueTask<global::CgiRouting.Response> Products_Update_2(global::CgiRouting.CgiRequest request, global::System.ReadOnlySpan<char> path, global::System.ReadOnlySpan<global::System.Range> segments)
+        private static global::System.Threading.Tasks.ValueTask<global::CgiRouting.Response> Products_Update(global::CgiRouting.CgiRequest request, int p_id)
         {
-            _ = global::CgiRouting.Dispatching.ValueParser.TryParse(path[segments[1]], out int p_id);
             global::System.IO.Stream p_body = request.Body;
             return global::CgiRouting.Dispatching.HandlerResults.Await(global::Shop.Products.Update(p_id, p_body));
-        }
-
-        // DELETE /products/<id> -> Products.Delete
-        private static global::System.Threading.Tasks.ValueTask<global::CgiRouting.Response> Products_Delete(global::CgiRouting.CgiRequest request, global::System.ReadOnlySpan<char> path, global::System.ReadOnlySpan<global::System.Range> segments)
-        {
-            _ = global::CgiRouting.Dispatching.ValueParser.TryParse(path[segments[1]], out int p_id);
-            global::Shop.Products.Delete(p_id);
-            return new(global::CgiRouting.Dispatching.HandlerResults.NoContent());
-        }
-
-        // OPTIONS /products -> Products.ProductOptions
-        private static global::System.Threading.Tasks.ValueTask<global::CgiRouting.Response> Products_ProductOptions(global::CgiRouting.CgiRequest request, global::System.ReadOnlySpan<char> path, global::System.ReadOnlySpan<global::System.Range> segments)
-        {
-            return new(global::CgiRouting.Dispatching.HandlerResults.From(global::Shop.Products.ProductOptions()));
-        }
-
-        // PURGE /cache/<key> -> Products.Purge
-        private static global::System.Threading.Tasks.ValueTask<global::CgiRouting.Response> Products_Purge(global::CgiRouting.CgiRequest request, global::System.ReadOnlySpan<char> path, global::System.ReadOnlySpan<global::System.Range> segments)
-        {
-            _ = global::CgiRouting.Dispatching.ValueParser.TryParse(path[segments[1]], out global::System.Guid p_key);
-            return new(global::CgiRouting.Dispatching.HandlerResults.Text(global::Shop.Products.Purge(p_key)));
         }
     }
 

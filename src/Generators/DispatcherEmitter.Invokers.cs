@@ -1,0 +1,199 @@
+using System.Collections.Generic;
+using System.Linq;
+using CgiRouting.Generators.Model;
+
+namespace CgiRouting.Generators;
+
+internal sealed partial class DispatcherEmitter
+{
+    /// <summary>
+    /// The invoker of a handler for one binding shape: which of its parameters the path binds. Routes of one handler
+    /// with the same shape (<c>PUT</c> and <c>PATCH /items/&lt;id&gt;</c>) share it. It takes the path-bound values
+    /// as parameters, already parsed, and binds the others itself.
+    /// </summary>
+    private sealed record Invoker(string Name, HandlerSpec Handler, IReadOnlyList<ParameterSpec> PathParameters);
+
+    private void NameInvokers()
+    {
+        var byShape = new Dictionary<string, Invoker>();
+        foreach (var route in _routes)
+        {
+            var pathParameters = route.Handler.Parameters.Where(p => SegmentIndex(route, p) >= 0).ToList();
+            string shape = route.Handler.Key + "(" + string.Join(",", pathParameters.Select(p => p.Name)) + ")";
+            if (!byShape.TryGetValue(shape, out var invoker))
+                byShape[shape] = invoker = new Invoker(_names.Make(route.Handler.DisplayName), route.Handler, pathParameters);
+            _invokers[route.Number] = invoker;
+        }
+    }
+
+    /// <summary>The index of the template segment that binds <paramref name="parameter"/>, or -1.</summary>
+    private static int SegmentIndex(RouteEntry route, ParameterSpec parameter)
+    {
+        var segments = route.Route.Segments;
+        for (int i = 0; i < segments.Count; i++)
+        {
+            if (segments[i].Kind != SegmentKind.Literal && segments[i].Text == parameter.Name)
+                return i;
+        }
+        return -1;
+    }
+
+    private void EmitInvokeSwitch(IReadOnlyList<RouteEntry> routes)
+    {
+        var w = _w;
+        w.Open("switch (route)");
+        foreach (var route in routes)
+        {
+            var invoker = _invokers[route.Number];
+            var arguments = new List<string> { "request" };
+            foreach (var parameter in invoker.PathParameters)
+            {
+                int index = SegmentIndex(route, parameter);
+                arguments.Add(route.Route.Segments[index].Kind == SegmentKind.CatchAll ? $"path[segments[{index}].Start..].ToString()"
+                    : parameter.Kind == ValueKind.String ? $"path[segments[{index}]].ToString()"
+                    : "values." + _slots.Field(index, parameter.Value));
+            }
+            w.Line($"case {route.Number}: return {invoker.Name}({string.Join(", ", arguments)});");
+        }
+        w.Close();
+    }
+
+    private void EmitInvokers()
+    {
+        foreach (var invoker in _invokers.Values.Distinct().OrderBy(i => i.Name, System.StringComparer.Ordinal))
+        {
+            _w.Line();
+            EmitInvoker(invoker);
+        }
+    }
+
+    private void EmitInvoker(Invoker invoker)
+    {
+        var w = _w;
+        var handler = invoker.Handler;
+        foreach (var route in _routes.Where(r => _invokers[r.Number] == invoker))
+            w.Line($"// {Describe(route)}");
+        var signature = new List<string> { $"{Runtime}.CgiRequest request" };
+        signature.AddRange(invoker.PathParameters.Select(p => $"{p.TypeName} {Local(p)}"));
+        w.Open($"private static {ValueTaskOfResponse} {invoker.Name}({string.Join(", ", signature)})");
+        var arguments = new List<string>();
+        foreach (var parameter in handler.Parameters)
+        {
+            arguments.Add(parameter.Source switch
+            {
+                _ when invoker.PathParameters.Contains(parameter) => Local(parameter),
+                BindingSource.Request => "request",
+                BindingSource.CancellationToken => "global::System.Threading.CancellationToken.None",
+                _ => Local(parameter),
+            });
+            if (!invoker.PathParameters.Contains(parameter))
+                EmitBinding(parameter);
+        }
+        EmitReturn(handler.Return, $"{handler.ContainingType}.{Escape(handler.MethodName)}({string.Join(", ", arguments)})");
+        w.Close();
+    }
+
+    /// <summary>The invoker's local (or parameter) that holds the value of <paramref name="parameter"/>.</summary>
+    private static string Local(ParameterSpec parameter) => "p_" + parameter.Name;
+
+    private void EmitBinding(ParameterSpec parameter)
+    {
+        var w = _w;
+        string local = Local(parameter);
+        switch (parameter.Source)
+        {
+            case BindingSource.Request:
+            case BindingSource.CancellationToken:
+                return;
+            case BindingSource.BodyText:
+                w.Line($"string {local} = request.ReadBodyText();");
+                return;
+            case BindingSource.BodyBytes:
+                w.Line($"byte[] {local} = request.ReadBodyBytes();");
+                return;
+            case BindingSource.BodyStream:
+                w.Line($"global::System.IO.Stream {local} = request.Body;");
+                return;
+            case BindingSource.Json:
+                w.Line($"var {local} = request.ReadJson({_json[parameter.JsonTypeName!]});");
+                if (!parameter.IsOptional && !parameter.IsValueType)
+                    w.Line($"if ({local} is null) return new({Dispatching}.BindingErrors.MissingJsonBody(request, {Literal(parameter.Name)}));");
+                return;
+        }
+
+        var value = parameter.Value;
+        bool header = parameter.Source == BindingSource.Header;
+        string source = Literal(header ? "header" : "query parameter");
+        string key = Literal(parameter.Key);
+        string read = header ? $"request.GetHeader({key})" : $"request.Query.GetFirst({key})";
+        string missing = $"return new({Dispatching}.BindingErrors.Missing({source}, {key}));";
+        string invalid = $"return new({Dispatching}.BindingErrors.Invalid({source}, {key}, {Literal(SimpleType.Expectation(value.Kind, value.EnumMembers))}));";
+        string text = "t_" + parameter.Name;
+
+        if (value.IsArray)
+        {
+            if (value.Kind == ValueKind.String)
+            {
+                w.Line($"string[] {local} = request.Query.GetAll({key});");
+                return;
+            }
+            w.Line($"string[] {text} = request.Query.GetAll({key});");
+            w.Line($"var {local} = new {value.ElementTypeName}[{text}.Length];");
+            w.Open($"for (int i = 0; i < {text}.Length; i++)");
+            w.Line($"if (!{TryParse(value, text + "[i]", $"out {local}[i]")}) {invalid}");
+            w.Close();
+            return;
+        }
+        if (value.Kind == ValueKind.String)
+        {
+            if (parameter.DefaultValue is { } fallback && fallback != "default")
+                w.Line($"string {local} = {read} ?? {fallback};");
+            else
+                w.Line($"string? {local} = {read};");
+            if (!parameter.IsOptional)
+                w.Line($"if ({local} is null) {missing}");
+            return;
+        }
+        w.Line($"{parameter.TypeName} {local} = {parameter.DefaultValue ?? "default"};");
+        w.Line($"string? {text} = {read};");
+        if (value.IsNullableValue)
+        {
+            w.Open($"if ({text} is not null)");
+            w.Line($"if (!{TryParse(value, text, $"out {value.ElementTypeName} v_{parameter.Name}")}) {invalid}");
+            w.Line($"{local} = v_{parameter.Name};");
+            w.Close();
+            return;
+        }
+        if (!parameter.IsOptional)
+            w.Line($"if ({text} is null) {missing}");
+        w.Line($"if ({text} is not null && !{TryParse(value, text, "out " + local)}) {invalid}");
+    }
+
+    private void EmitReturn(ReturnSpec result, string call)
+    {
+        var w = _w;
+        string convert = result.Kind switch
+        {
+            ReturnKind.Text => "HandlerResults.Text",
+            ReturnKind.Bytes => "HandlerResults.Bytes",
+            ReturnKind.Response => "HandlerResults.From",
+            _ => "HandlerResults.Json",
+        };
+        string extra = result.Kind == ReturnKind.Json ? ", " + _json[result.JsonTypeName!] : "";
+        if (result.Async != AsyncKind.None)
+        {
+            w.Line(result.Kind == ReturnKind.NoContent
+                ? $"return {Dispatching}.HandlerResults.Await({call});"
+                : $"return {Dispatching}.HandlerResults.Await({call}, static result => {Dispatching}.{convert}(result{extra}));");
+        }
+        else if (result.Kind == ReturnKind.NoContent)
+        {
+            w.Line(call + ";");
+            w.Line($"return new({Dispatching}.HandlerResults.NoContent());");
+        }
+        else
+        {
+            w.Line($"return new({Dispatching}.{convert}({call}{extra}));");
+        }
+    }
+}
