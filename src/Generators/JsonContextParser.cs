@@ -25,7 +25,8 @@ internal static class JsonContextParser
 
     private static JsonContextSpec? ParseContext(GeneratorAttributeSyntaxContext context)
     {
-        if (context.TargetSymbol is not INamedTypeSymbol type || !DerivesFromContext(type))
+        var baseType = KnownTypes.For(context.SemanticModel.Compilation).JsonSerializerContext;
+        if (context.TargetSymbol is not INamedTypeSymbol type || !DerivesFrom(type, baseType))
             return null;
         for (var t = type; t is not null; t = t.ContainingType)
         {
@@ -41,11 +42,11 @@ internal static class JsonContextParser
         return new JsonContextSpec(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), types);
     }
 
-    private static bool DerivesFromContext(INamedTypeSymbol type)
+    private static bool DerivesFrom(INamedTypeSymbol type, INamedTypeSymbol? baseType)
     {
         for (var b = type.BaseType; b is not null; b = b.BaseType)
         {
-            if (b.ToDisplayString() == "System.Text.Json.Serialization.JsonSerializerContext")
+            if (KnownTypes.Is(b, baseType))
                 return true;
         }
         return false;
