@@ -1,7 +1,53 @@
+using System;
+using System.Collections.Generic;
+using System.ComponentModel;
+using System.Text;
+
 namespace CgiRouting;
 
 /// <summary>One route of an app, as the generator found it at build time: what <c>--routes</c> lists.</summary>
 /// <param name="Method">The HTTP method, such as <c>GET</c>.</param>
 /// <param name="Template">The route template, such as <c>/users/&lt;id&gt;</c>.</param>
 /// <param name="Handler">The handler, as <c>Type.Method</c>.</param>
-public sealed record RouteInfo(string Method, string Template, string Handler);
+public sealed record RouteInfo(string Method, string Template, string Handler)
+{
+    /// <summary>
+    /// The routes of a table the generator wrote as UTF-8 text: one route a line, its fields separated by tabs, with
+    /// <c>\\</c>, <c>\t</c> and <c>\n</c> escaped. The table is data in the binary, not string objects: an app with
+    /// thousands of routes pays nothing for it at start-up (string literals would each need a relocation and a
+    /// page of memory touched by the dynamic linker at every start), only when <c>--routes</c> asks for it.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static RouteInfo[] ParseTable(ReadOnlySpan<byte> table)
+    {
+        var routes = new List<RouteInfo>();
+        var fields = new List<string>(3);
+        foreach (string line in Encoding.UTF8.GetString(table).Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            fields.Clear();
+            foreach (string field in line.Split('\t'))
+                fields.Add(Unescape(field));
+            if (fields.Count != 3)
+                throw new FormatException("A route table line has " + fields.Count + " fields, not 3: " + line);
+            routes.Add(new RouteInfo(fields[0], fields[1], fields[2]));
+        }
+        return routes.ToArray();
+    }
+
+    private static string Unescape(string field)
+    {
+        if (field.IndexOf('\\') < 0)
+            return field;
+        var text = new StringBuilder(field.Length);
+        for (int i = 0; i < field.Length; i++)
+        {
+            char c = field[i];
+            if (c == '\\' && i + 1 < field.Length)
+            {
+                c = field[++i] switch { 't' => '\t', 'n' => '\n', var other => other };
+            }
+            text.Append(c);
+        }
+        return text.ToString();
+    }
+}

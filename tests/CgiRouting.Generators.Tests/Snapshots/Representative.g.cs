@@ -29,24 +29,25 @@ namespace CgiRouting.Generated
         [global::System.Runtime.CompilerServices.ModuleInitializer]
         internal static void Register() => global::CgiRouting.CgiApp.SetDispatcher(DispatchAsync, GetRoutes);
 
-        /// <summary>The route table, for <c>--routes</c>: built only when asked for.</summary>
-        private static global::System.Collections.Generic.IReadOnlyList<global::CgiRouting.RouteInfo> GetRoutes() => new global::CgiRouting.RouteInfo[]
-        {
-            new("GET", "/", "Products.Index"),
-            new("GET", "/assets/<path...>", "Products.Asset"),
-            new("GET", "/products/<id>", "Products.ById"),
-            new("GET", "/products/<id>/sizes/<size>", "Products.Sized"),
-            new("GET", "/products/<slug>", "Products.BySlug"),
-            new("GET", "/products/new", "Products.New"),
-            new("GET", "/search", "Products.Search"),
-            new("HEAD", "/health", "Products.Health"),
-            new("POST", "/products", "Products.Create"),
-            new("PUT", "/products/<id>", "Products.Update"),
-            new("PATCH", "/products/<id>", "Products.Update"),
-            new("DELETE", "/products/<id>", "Products.Delete"),
-            new("OPTIONS", "/products", "Products.ProductOptions"),
-            new("PURGE", "/cache/<key>", "Products.Purge"),
-        };
+        /// <summary>
+        /// The route table, for <c>--routes</c>: UTF-8 data in the binary (no string objects to relocate at start-up),
+        /// read only when asked for.
+        /// </summary>
+        private static global::System.Collections.Generic.IReadOnlyList<global::CgiRouting.RouteInfo> GetRoutes() => global::CgiRouting.RouteInfo.ParseTable(
+            "GET\t/\tProducts.Index\n"u8 +
+            "GET\t/assets/<path...>\tProducts.Asset\n"u8 +
+            "GET\t/products/<id>\tProducts.ById\n"u8 +
+            "GET\t/products/<id>/sizes/<size>\tProducts.Sized\n"u8 +
+            "GET\t/products/<slug>\tProducts.BySlug\n"u8 +
+            "GET\t/products/new\tProducts.New\n"u8 +
+            "GET\t/search\tProducts.Search\n"u8 +
+            "HEAD\t/health\tProducts.Health\n"u8 +
+            "POST\t/products\tProducts.Create\n"u8 +
+            "PUT\t/products/<id>\tProducts.Update\n"u8 +
+            "PATCH\t/products/<id>\tProducts.Update\n"u8 +
+            "DELETE\t/products/<id>\tProducts.Delete\n"u8 +
+            "OPTIONS\t/products\tProducts.ProductOptions\n"u8 +
+            "PURGE\t/cache/<key>\tProducts.Purge\n"u8);
 
         /// <summary>Dispatches <paramref name="request"/> to the handler of the route it matches.</summary>
         public static global::System.Threading.Tasks.ValueTask<global::CgiRouting.Response> DispatchAsync(global::CgiRouting.CgiRequest request)
