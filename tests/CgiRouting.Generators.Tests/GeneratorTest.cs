@@ -49,10 +49,6 @@ internal sealed class CgiRoutingTest : CSharpSourceGeneratorTest<CgiRoutingGener
     /// <summary>The CgiRouting generator, and System.Text.Json's as in a real build.</summary>
     protected override IEnumerable<Type> GetSourceGenerators() => [typeof(CgiRoutingGenerator), AppBuild.JsonSourceGenerator];
 
-    /// <summary>The path the library gives the dispatcher, for <c>TestState.GeneratedSources</c>.</summary>
-    public static string DispatcherPath { get; } =
-        System.IO.Path.Combine(typeof(CgiRoutingGenerator).Assembly.GetName().Name!, typeof(CgiRoutingGenerator).FullName!, CgiRoutingGenerator.HintName);
-
     /// <summary>The dispatcher the generator emitted in the last run.</summary>
     public string Dispatcher { get; private set; } = "";
 
