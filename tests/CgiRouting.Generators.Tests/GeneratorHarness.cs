@@ -7,7 +7,10 @@ using Microsoft.CodeAnalysis.CSharp;
 
 namespace CgiRouting.Generators.Tests;
 
-/// <summary>Runs the real generator over C# sources, the way the compiler does.</summary>
+/// <summary>
+/// Runs the real generator over C# sources, the way the compiler does, for the tests that the test library cannot
+/// express (incrementality, running the dispatcher, the conflict table); the rest use <see cref="CgiRoutingTest"/>.
+/// </summary>
 internal static class GeneratorHarness
 {
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Preview);
@@ -41,9 +44,5 @@ internal static class GeneratorHarness
     internal sealed record Result(List<Diagnostic> Diagnostics, string? Source, List<Diagnostic> CompilerErrors, List<Diagnostic> GeneratedCodeWarnings)
     {
         public List<Diagnostic> WithId(string id) => Diagnostics.Where(d => d.Id == id).ToList();
-
-        /// <summary>The source text a diagnostic is located on.</summary>
-        public static string LocatedText(Diagnostic diagnostic) =>
-            diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan);
     }
 }
