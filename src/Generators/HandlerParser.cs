@@ -74,6 +74,11 @@ internal static class HandlerParser
             foreach (var attribute in routeAttributes)
             {
                 cancellationToken.ThrowIfCancellationRequested();
+                if (attribute.AttributeConstructor is null)
+                {
+                    _failed = true; // the compiler reports the arguments that match no constructor; saying more would be noise
+                    continue;
+                }
                 if (ParseRoute(attribute, routes.Count) is { } route)
                     routes.Add(route);
             }
@@ -351,6 +356,10 @@ internal static class HandlerParser
                     continue;
                 }
                 var location = symbol.Locations.FirstOrDefault();
+                if (symbol.Type.TypeKind == TypeKind.Error)
+                {
+                    continue; // the compiler reports the unknown type
+                }
                 if (symbol.RefKind != RefKind.None)
                 {
                     ReportUnbindable(parameter.Name, location, $"; template '{route.Template}' binds it from the path");

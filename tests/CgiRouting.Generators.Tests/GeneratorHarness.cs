@@ -7,17 +7,12 @@ using Microsoft.CodeAnalysis.CSharp;
 
 namespace CgiRouting.Generators.Tests;
 
-/// <summary>Runs the real generator over C# sources, the way the compiler does.</summary>
+/// <summary>
+/// Runs the real generator over C# sources, the way the compiler does, for the tests that the test library cannot
+/// express (incrementality, running the dispatcher, the conflict table); the rest use <see cref="CgiRoutingTest"/>.
+/// </summary>
 internal static class GeneratorHarness
 {
-    private static readonly Lazy<MetadataReference[]> References = new(() =>
-        ((string)AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES")!).Split(Path.PathSeparator)
-            .Where(p => Path.GetFileName(p).StartsWith("System.", StringComparison.Ordinal)
-                || Path.GetFileName(p) is "netstandard.dll" or "mscorlib.dll" or "Microsoft.Win32.Primitives.dll")
-            .Append(typeof(CgiApp).Assembly.Location)
-            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))
-            .ToArray());
-
     public static readonly CSharpParseOptions ParseOptions = new(LanguageVersion.Preview);
 
     public const string Usings = "using System; using System.IO; using System.Threading.Tasks; using CgiRouting;\n";
@@ -25,7 +20,7 @@ internal static class GeneratorHarness
     public static CSharpCompilation Compile(params string[] sources) =>
         CSharpCompilation.Create("App",
             sources.Select((s, i) => CSharpSyntaxTree.ParseText(Usings + s, ParseOptions, path: $"File{i}.cs")),
-            References.Value,
+            AppBuild.References,
             new CSharpCompilationOptions(OutputKind.DynamicallyLinkedLibrary, nullableContextOptions: NullableContextOptions.Enable));
 
     public static GeneratorDriver Driver() =>
@@ -49,9 +44,5 @@ internal static class GeneratorHarness
     internal sealed record Result(List<Diagnostic> Diagnostics, string? Source, List<Diagnostic> CompilerErrors, List<Diagnostic> GeneratedCodeWarnings)
     {
         public List<Diagnostic> WithId(string id) => Diagnostics.Where(d => d.Id == id).ToList();
-
-        /// <summary>The source text a diagnostic is located on.</summary>
-        public static string LocatedText(Diagnostic diagnostic) =>
-            diagnostic.Location.SourceTree!.GetText().ToString(diagnostic.Location.SourceSpan);
     }
 }

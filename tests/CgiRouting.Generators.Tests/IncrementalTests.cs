@@ -1,3 +1,6 @@
+// On the old harness (GeneratorHarness): these tests drive one GeneratorDriver twice with
+// trackIncrementalGeneratorSteps and read the named steps' run reasons and output values, which the test library
+// does not expose (it runs the generator once per compilation and compares only diagnostics and sources).
 using System;
 using System.Collections;
 using System.Collections.Generic;

@@ -1,3 +1,6 @@
+// On the old harness (GeneratorHarness): this test emits the compilation, loads it and calls the dispatcher, and
+// asserts on the generated text; the test library compares diagnostics and whole sources, it does not hand out
+// a compilation to emit and run.
 using System;
 using System.IO;
 using System.Linq;

@@ -1,33 +1,37 @@
-using System.Linq;
-using Microsoft.CodeAnalysis;
+using System.Threading.Tasks;
 using Xunit;
-using static CgiRouting.Generators.Tests.GeneratorHarness;
 
 namespace CgiRouting.Generators.Tests;
 
-/// <summary>Code being typed is often broken: the generator must never throw or pile its errors on the compiler's.</summary>
+/// <summary>
+/// Code being typed is often broken: the generator must never throw (no CGI000, no CS8785) and must not pile its
+/// errors on the compiler's. Each case marks every diagnostic: the compiler's, and the few that the generator
+/// still adds on top of them today (commented; a generator that stops adding them fails here, then drop the markup).
+/// </summary>
 public class RobustnessTests
 {
+    // The context is written out by hand rather than left to System.Text.Json's generator, which is not run here:
+    // these cases are about ours, and that one throws on [JsonSerializable] with no argument (CS8785).
+    private const string ContextMembers =
+        " public C() : base(null) { } protected override System.Text.Json.JsonSerializerOptions? GeneratedSerializerOptions => null;"
+        + " public override System.Text.Json.Serialization.Metadata.JsonTypeInfo? GetTypeInfo(Type type) => null; }";
+
     [Theory]
-    [InlineData("""public static class H { [Get(123)] public static string A() => ""; }""")]
-    [InlineData("""public static class H { [Get()] public static string A() => ""; }""")]
-    [InlineData("""public static class H { [Get(null)] public static string A() => ""; }""")]
-    [InlineData("""public static class H { [Get("/x" public static string A() => ""; }""")]
-    [InlineData("""public static class H { [Get("/x")] public static string A(Missing m) => ""; }""")]
-    [InlineData("""public static class H { [Get("/x/<m>")] public static string A(Missing m) => ""; }""")]
-    [InlineData("""public static class H { [Get("/x")] public static Missing A() => null!; }""")]
-    [InlineData("""public static class H { [Get("/x")] public static Task<Missing> A() => null!; }""")]
-    [InlineData("""public static class H { [Get("/x")] public static string A( => ""; }""")]
-    [InlineData("""public static class H { [Get("/x")] public static string A() }""")]
-    [InlineData("""public static class H { [Route("GET")] public static string A() => ""; }""")]
+    // The compiler's error alone: the generator says nothing of an attribute whose arguments match no constructor.
+    [InlineData("""public static class H { [Get({|CS1503:123|})] public static string A() => ""; }""")]
+    [InlineData("""public static class H { [{|CS7036:Get()|}] public static string A() => ""; }""")]
+    // Only a warning for the compiler, so the generator's CGI001 is the error that stops the build.
+    [InlineData("""public static class H { [Get({|CS8625:{|CGI001:null|}|})] public static string A() => ""; }""")]
+    [InlineData("""public static class H { [Get("/x" {|CS1003:{|CS1026:public|}|} static string A() => ""; }""")]
+    [InlineData("""public static class H { [Get("/x")] public static string A({|CS0246:Missing|} m) => ""; }""")]
+    [InlineData("""public static class H { [Get("/x/<m>")] public static string A({|CS0246:Missing|} m) => ""; }""")]
+    [InlineData("""public static class H { [Get("/x")] public static {|CS0246:Missing|} A() => null!; }""")]
+    [InlineData("""public static class H { [Get("/x")] public static Task<{|CS0246:Missing|}> A() => null!; }""")]
+    [InlineData("""public static class H { [Get("/x")] public static string {|CS0501:A|}( {|CS1001:=>|} ""{|CS1026:;|} }""")]
+    [InlineData("""public static class H { [Get("/x")] public static string {|CS0501:A|}() {|CS1002:}|}""")]
+    [InlineData("""public static class H { [{|CS7036:Route("GET")|}] public static string A() => ""; }""")]
     [InlineData("""public static class H { [Get("/x")] public static extern string A(); }""")]
-    [InlineData("""[System.Text.Json.Serialization.JsonSerializable(typeof(Missing))] partial class C : System.Text.Json.Serialization.JsonSerializerContext { }""")]
-    [InlineData("""[System.Text.Json.Serialization.JsonSerializable] partial class C : System.Text.Json.Serialization.JsonSerializerContext { }""")]
-    public void Broken_code_never_crashes_the_generator(string code)
-    {
-        var result = Run(code);
-        Assert.DoesNotContain(result.Diagnostics, d => d.Id is "CGI000" or "CS8785" or "CS8784");
-        Assert.DoesNotContain(result.Diagnostics, d => d.Id is "CGI004" or "CGI011" or "CGI010"); // the compiler already says it
-        Assert.NotNull(result.Source);
-    }
+    [InlineData("""[System.Text.Json.Serialization.JsonSerializable(typeof({|CS0246:Missing|}))] partial class C : System.Text.Json.Serialization.JsonSerializerContext {""" + ContextMembers)]
+    [InlineData("""[{|CS7036:System.Text.Json.Serialization.JsonSerializable|}] partial class C : System.Text.Json.Serialization.JsonSerializerContext {""" + ContextMembers)]
+    public Task Broken_code_never_crashes_the_generator(string code) => new CgiRoutingTest(code) { RunJsonGenerator = false }.RunAsync();
 }
