@@ -41,6 +41,7 @@ internal static class DispatcherEmitter
         var matchers = methods.ToDictionary(m => m, MatcherName);
         var invokers = InvokerNames(routes);
         var json = table.JsonTypes.ToDictionary(j => j.TypeName, j => "Json_" + Identifier(RouteTable.Shorten(j.TypeName)));
+        var writers = new Json.JsonWriterEmitter(table); // JSON writers hook
         int maxSegments = routes.Count == 0 ? 0 : routes.Max(r => r.Route.Segments.Count);
 
         var w = new SourceWriter();
@@ -64,7 +65,7 @@ internal static class DispatcherEmitter
         w.Line("/// <summary>The route table, for <c>--routes</c>: built only when asked for.</summary>");
         w.Open($"private static global::System.Collections.Generic.IReadOnlyList<{Runtime}.RouteInfo> GetRoutes() => new {Runtime}.RouteInfo[]");
         foreach (var route in routes)
-            w.Line($"new({Literal(route.Route.Method)}, {Literal(route.Route.Template)}, {Literal(route.Handler.DisplayName)}),");
+            w.Line($"new({Literal(route.Route.Method)}, {Literal(route.Route.Template)}, {Literal(route.Handler.DisplayName)}){JsonPath(route, writers)},");
         w.Close(";");
         w.Line();
         EmitDispatch(w, routes, methods, matchers, invokers);
@@ -78,7 +79,7 @@ internal static class DispatcherEmitter
         foreach (var route in routes)
         {
             w.Line();
-            EmitInvoker(w, route, invokers[route.Number], json);
+            EmitInvoker(w, route, invokers[route.Number], json, writers);
         }
         foreach (var pair in json)
         {
@@ -90,6 +91,7 @@ internal static class DispatcherEmitter
         }
         w.Close();
         EmitEnumParsers(w, routes);
+        writers.Emit(w, Version); // JSON writers hook
         w.Close();
         return w.ToString();
     }
@@ -334,7 +336,7 @@ internal static class DispatcherEmitter
             ? $"EnumParsers.TryParse({text}, {output})"
             : $"{Dispatching}.ValueParser.TryParse({text}, {output})";
 
-    private static void EmitInvoker(SourceWriter w, RouteEntry route, string name, Dictionary<string, string> json)
+    private static void EmitInvoker(SourceWriter w, RouteEntry route, string name, Dictionary<string, string> json, Json.JsonWriterEmitter writers)
     {
         var handler = route.Handler;
         w.Line($"// {Describe(route)}");
@@ -361,7 +363,7 @@ internal static class DispatcherEmitter
                 EmitBinding(w, parameter, local, json);
         }
         string call = $"{handler.ContainingType}.{Escape(handler.MethodName)}({string.Join(", ", arguments)})";
-        EmitReturn(w, handler.Return, call, json);
+        EmitReturn(w, handler.Return, call, json, writers);
         w.Close();
     }
 
@@ -446,7 +448,7 @@ internal static class DispatcherEmitter
         w.Line($"if ({text} is not null && !{TryParse(parameter, text, "out " + local)}) {invalid}");
     }
 
-    private static void EmitReturn(SourceWriter w, ReturnSpec result, string call, Dictionary<string, string> json)
+    private static void EmitReturn(SourceWriter w, ReturnSpec result, string call, Dictionary<string, string> json, Json.JsonWriterEmitter writers)
     {
         string convert = result.Kind switch
         {
@@ -456,11 +458,15 @@ internal static class DispatcherEmitter
             _ => "HandlerResults.Json",
         };
         string extra = result.Kind == ReturnKind.Json ? ", " + json[result.JsonTypeName!] : "";
+        string respond = $"{Dispatching}.{convert}";
+        // JSON writers hook: a type with a generated writer never touches its JsonTypeInfo (nor the context's set-up).
+        if (result.Kind == ReturnKind.Json && writers.Responder(result.JsonTypeName!) is { } writer)
+            (respond, extra) = (writer, "");
         if (result.Async != AsyncKind.None)
         {
             w.Line(result.Kind == ReturnKind.NoContent
                 ? $"return {Dispatching}.HandlerResults.Await({call});"
-                : $"return {Dispatching}.HandlerResults.Await({call}, static result => {Dispatching}.{convert}(result{extra}));");
+                : $"return {Dispatching}.HandlerResults.Await({call}, static result => {respond}(result{extra}));");
         }
         else if (result.Kind == ReturnKind.NoContent)
         {
@@ -469,7 +475,7 @@ internal static class DispatcherEmitter
         }
         else
         {
-            w.Line($"return new({Dispatching}.{convert}({call}{extra}));");
+            w.Line($"return new({respond}({call}{extra}));");
         }
     }
 
@@ -499,6 +505,10 @@ internal static class DispatcherEmitter
         }
         w.Close();
     }
+
+    /// <summary>JSON writers hook: for <c>--routes</c>, how a route's JSON response is written.</summary>
+    private static string JsonPath(RouteEntry route, Json.JsonWriterEmitter writers) =>
+        route.Handler.Return is { Kind: ReturnKind.Json, JsonTypeName: { } type } ? $" {{ Json = {Literal(writers.Describe(type))} }}" : "";
 
     private static string MatcherName(string method) =>
         "Match" + (RouteTable.MethodOrder(method) < RouteTable.StandardMethods.Length

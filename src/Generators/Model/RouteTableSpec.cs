@@ -16,4 +16,8 @@ internal sealed record TableProblem(string DescriptorId, string SiteKey, string?
 internal sealed record RouteTableSpec(
     EquatableArray<RouteEntry> Routes,
     EquatableArray<JsonBinding> JsonTypes,
-    EquatableArray<TableProblem> Problems);
+    EquatableArray<TableProblem> Problems)
+{
+    /// <summary>The app's JSON contexts, for the generated JSON writers (Json/JsonWriterEmitter.cs).</summary>
+    public EquatableArray<JsonContextSpec> JsonContexts { get; init; }
+}
