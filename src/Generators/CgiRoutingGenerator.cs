@@ -96,7 +96,7 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
     {
         try
         {
-            return RouteTable.Build(handlers, contexts.ToList());
+            return RouteTable.Build(handlers, contexts.ToList()) with { JsonContexts = contexts };
         }
         catch (Exception e)
         {

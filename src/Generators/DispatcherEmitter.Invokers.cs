@@ -115,7 +115,7 @@ internal sealed partial class DispatcherEmitter
                 w.Line($"global::System.IO.Stream {local} = request.Body;");
                 return;
             case BindingSource.Json:
-                w.Line($"var {local} = request.ReadJson({_json[parameter.JsonTypeName!]});");
+                w.Line($"var {local} = request.ReadJson({JsonTypeInfo(parameter.JsonTypeName!)});");
                 if (!parameter.IsOptional && !parameter.IsValueType)
                     w.Line($"if ({local} is null) return new({Dispatching}.BindingErrors.MissingJsonBody(request, {Literal(parameter.Name)}));");
                 return;
@@ -169,6 +169,13 @@ internal sealed partial class DispatcherEmitter
         w.Line($"if ({text} is not null && !{TryParse(value, text, "out " + local)}) {invalid}");
     }
 
+    /// <summary>The dispatcher's property that gives the JsonTypeInfo of <paramref name="type"/>.</summary>
+    private string JsonTypeInfo(string type)
+    {
+        _jsonUsed.Add(type);
+        return _json[type];
+    }
+
     private void EmitReturn(ReturnSpec result, string call)
     {
         var w = _w;
@@ -179,12 +186,21 @@ internal sealed partial class DispatcherEmitter
             ReturnKind.Response => "HandlerResults.From",
             _ => "HandlerResults.Json",
         };
-        string extra = result.Kind == ReturnKind.Json ? ", " + _json[result.JsonTypeName!] : "";
+        string respond = $"{Dispatching}.{convert}";
+        string extra = "";
+        if (result.Kind == ReturnKind.Json)
+        {
+            // A type with a generated writer never touches its JsonTypeInfo, nor the context's set-up.
+            if (_writers.Responder(result.JsonTypeName!) is { } writer)
+                respond = writer;
+            else
+                extra = ", " + JsonTypeInfo(result.JsonTypeName!);
+        }
         if (result.Async != AsyncKind.None)
         {
             w.Line(result.Kind == ReturnKind.NoContent
                 ? $"return {Dispatching}.HandlerResults.Await({call});"
-                : $"return {Dispatching}.HandlerResults.Await({call}, static result => {Dispatching}.{convert}(result{extra}));");
+                : $"return {Dispatching}.HandlerResults.Await({call}, static result => {respond}(result{extra}));");
         }
         else if (result.Kind == ReturnKind.NoContent)
         {
@@ -193,7 +209,7 @@ internal sealed partial class DispatcherEmitter
         }
         else
         {
-            w.Line($"return new({Dispatching}.{convert}({call}{extra}));");
+            w.Line($"return new({respond}({call}{extra}));");
         }
     }
 }

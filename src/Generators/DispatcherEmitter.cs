@@ -42,6 +42,12 @@ internal sealed partial class DispatcherEmitter
     private readonly Dictionary<string, string> _json = [];
     private readonly Dictionary<string, string> _jsonContexts = [];
 
+    /// <summary>The JSON types whose JsonTypeInfo an invoker reads (bodies, and results no generated writer covers).</summary>
+    private readonly HashSet<string> _jsonUsed = [];
+
+    /// <summary>The generated JSON writers: for a type they cover, the response never touches System.Text.Json.</summary>
+    private readonly Json.JsonWriterEmitter _writers;
+
     private DispatcherEmitter(RouteTableSpec table)
     {
         _routes = table.Routes;
@@ -56,6 +62,7 @@ internal sealed partial class DispatcherEmitter
             _jsonContexts[binding.TypeName] = binding.ContextTypeName;
         }
         _slots = new RouteValueSlots(_routes);
+        _writers = new Json.JsonWriterEmitter(table);
     }
 
     public static string Emit(RouteTableSpec table) => new DispatcherEmitter(table).EmitFile();
@@ -90,7 +97,10 @@ internal sealed partial class DispatcherEmitter
         for (int i = 0; i < _routes.Count; i++)
         {
             var route = _routes[i];
-            string line = string.Join("\t", new[] { route.Route.Method, route.Route.Template, route.Handler.DisplayName }.Select(TableField)) + "\n";
+            var fields = new List<string> { route.Route.Method, route.Route.Template, route.Handler.DisplayName };
+            if (route.Handler.Return is { Kind: ReturnKind.Json, JsonTypeName: { } jsonType })
+                fields.Add(_writers.Describe(jsonType));
+            string line = string.Join("\t", fields.Select(TableField)) + "\n";
             w.Line($"    {Literal(line)}u8{(i == _routes.Count - 1 ? ");" : " +")}");
         }
         w.Line();
@@ -108,7 +118,7 @@ internal sealed partial class DispatcherEmitter
         w.Line();
         EmitAllowedMethods();
         EmitInvokers();
-        foreach (var pair in _json.OrderBy(p => p.Value, StringComparer.Ordinal))
+        foreach (var pair in _json.Where(p => _jsonUsed.Contains(p.Key)).OrderBy(p => p.Value, StringComparer.Ordinal))
         {
             w.Line();
             string typeInfo = $"global::System.Text.Json.Serialization.Metadata.JsonTypeInfo<{pair.Key}>";
@@ -117,6 +127,7 @@ internal sealed partial class DispatcherEmitter
         }
         w.Close();
         EmitEnumParsers();
+        _writers.Emit(w, Version);
         w.Close();
         return w.ToString();
     }

@@ -33,13 +33,15 @@ internal static class JsonContextParser
             if (t.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal) || t.IsGenericType)
                 return null;
         }
-        var types = context.Attributes
+        var declared = context.Attributes
             .Select(a => a.ConstructorArguments.FirstOrDefault().Value as ITypeSymbol)
             .Where(t => t is not null)
-            .Select(t => (t!.IsReferenceType ? t.WithNullableAnnotation(NullableAnnotation.NotAnnotated) : t)
-                .ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat))
-            .ToEquatableArray();
-        return new JsonContextSpec(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), types);
+            .Select(t => t!)
+            .ToList();
+        var types = declared.Select(Json.JsonShapeParser.NameOf).ToEquatableArray();
+        // JSON writers: the options and type shapes the generated writers are proven against.
+        var (options, shapes) = Json.JsonShapeParser.Parse(type, declared, context.SemanticModel.Compilation);
+        return new JsonContextSpec(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), types) { Options = options, Shapes = shapes };
     }
 
     private static bool DerivesFrom(INamedTypeSymbol type, INamedTypeSymbol? baseType)

@@ -71,7 +71,7 @@ internal static class CommandLine
                 REQUEST_METHOD=GET PATH_INFO=/ {Environment.ProcessPath ?? name}
 
             Options:
-              --routes          list the routes (method, template, handler)
+              --routes          list the routes (method, template, handler, how JSON is written)
               --routes --json   the same, as JSON
               -h, --help        this text
 
@@ -80,15 +80,22 @@ internal static class CommandLine
 
     private static void WriteTable(TextWriter output, IReadOnlyList<RouteInfo> routes)
     {
-        int methodWidth = "METHOD".Length, templateWidth = "TEMPLATE".Length;
+        int methodWidth = "METHOD".Length, templateWidth = "TEMPLATE".Length, handlerWidth = "HANDLER".Length;
+        bool json = false;
         foreach (var route in routes)
         {
             methodWidth = Math.Max(methodWidth, route.Method.Length);
             templateWidth = Math.Max(templateWidth, route.Template.Length);
+            handlerWidth = Math.Max(handlerWidth, route.Handler.Length);
+            json |= route.Json is not null;
         }
-        output.WriteLine($"{"METHOD".PadRight(methodWidth)}  {"TEMPLATE".PadRight(templateWidth)}  HANDLER");
+        // The JSON column (how JSON responses are written) only for apps that return JSON.
+        output.WriteLine($"{"METHOD".PadRight(methodWidth)}  {"TEMPLATE".PadRight(templateWidth)}  {(json ? "HANDLER".PadRight(handlerWidth) + "  JSON" : "HANDLER")}");
         foreach (var route in routes)
-            output.WriteLine($"{route.Method.PadRight(methodWidth)}  {route.Template.PadRight(templateWidth)}  {route.Handler}");
+        {
+            string handler = route.Json is null ? route.Handler : route.Handler.PadRight(handlerWidth) + "  " + route.Json;
+            output.WriteLine($"{route.Method.PadRight(methodWidth)}  {route.Template.PadRight(templateWidth)}  {handler}");
+        }
     }
 
     /// <summary>
@@ -106,6 +113,8 @@ internal static class CommandLine
             AppendString(json, routes[i].Template);
             json.Append(", \"handler\": ");
             AppendString(json, routes[i].Handler);
+            if (routes[i].Json is { } path)
+                AppendString(json.Append(", \"json\": "), path);
             json.Append('}');
         }
         output.WriteLine(json.Append(routes.Count == 0 ? "]" : "\n]").ToString());

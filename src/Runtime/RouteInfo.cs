@@ -12,7 +12,14 @@ namespace CgiRouting;
 public sealed record RouteInfo(string Method, string Template, string Handler)
 {
     /// <summary>
-    /// The routes of a table the generator wrote as UTF-8 text: one route a line, its fields separated by tabs, with
+    /// For a route that returns JSON, how the response is written: <c>generated writer</c>, or
+    /// <c>System.Text.Json</c> and the reason the generator's writer does not cover the type; otherwise null.
+    /// </summary>
+    public string? Json { get; init; }
+
+    /// <summary>
+    /// The routes of a table the generator wrote as UTF-8 text: one route a line, its fields (method, template, handler, and for a JSON route how it is written)
+    /// separated by tabs, with
     /// <c>\\</c>, <c>\t</c> and <c>\n</c> escaped. The table is data in the binary, not string objects: an app with
     /// thousands of routes pays nothing for it at start-up (string literals would each need a relocation and a
     /// page of memory touched by the dynamic linker at every start), only when <c>--routes</c> asks for it.
@@ -21,15 +28,15 @@ public sealed record RouteInfo(string Method, string Template, string Handler)
     public static RouteInfo[] ParseTable(ReadOnlySpan<byte> table)
     {
         var routes = new List<RouteInfo>();
-        var fields = new List<string>(3);
+        var fields = new List<string>(4);
         foreach (string line in Encoding.UTF8.GetString(table).Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             fields.Clear();
             foreach (string field in line.Split('\t'))
                 fields.Add(Unescape(field));
-            if (fields.Count != 3)
-                throw new FormatException("A route table line has " + fields.Count + " fields, not 3: " + line);
-            routes.Add(new RouteInfo(fields[0], fields[1], fields[2]));
+            if (fields.Count is not (3 or 4))
+                throw new FormatException("A route table line has " + fields.Count + " fields, not 3 or 4: " + line);
+            routes.Add(new RouteInfo(fields[0], fields[1], fields[2]) { Json = fields.Count == 4 ? fields[3] : null });
         }
         return routes.ToArray();
     }

@@ -23,6 +23,15 @@ public class HelloOverHttpTests(HelloFixture hello)
     }
 
     [Fact]
+    public async Task A_nested_json_shape()
+    {
+        var response = await _client.GetAsync("/items/7");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("{\"id\":7,\"name\":\"item7\",\"tags\":[\"a\",\"b\"],\"owner\":{\"name\":\"Ann\",\"since\":2019}}",
+            await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Precedence_literal_then_typed_then_string()
     {
         Assert.Equal("Hello, me!", await _client.GetStringAsync("/hello/me"));

@@ -19,7 +19,7 @@ public class CommandLineTests
     [Fact]
     public void The_generated_route_table_is_registered()
     {
-        Assert.Contains(new RouteInfo("GET", "/users/<id>", "Routes.ById"), CgiApp.Routes);
+        Assert.Contains(new RouteInfo("GET", "/users/<id>", "Routes.ById") { Json = "generated writer" }, CgiApp.Routes);
         Assert.Contains(new RouteInfo("PROPFIND", "/dav", "Routes.Dav"), CgiApp.Routes);
         Assert.Equal(3, CgiApp.Routes.Count(r => r.Handler == "Routes.Multi"));
     }
@@ -41,8 +41,9 @@ public class CommandLineTests
         var (exit, output, _) = Run("--routes");
         Assert.Equal(0, exit);
         var lines = output.Split('\n', System.StringSplitOptions.RemoveEmptyEntries);
-        Assert.Matches("^METHOD +TEMPLATE +HANDLER$", lines[0]);
-        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, "^GET +/users/<id> +Routes\\.ById$"));
+        Assert.Matches("^METHOD +TEMPLATE +HANDLER +JSON$", lines[0]);
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, "^GET +/users/<id> +Routes\\.ById +generated writer$"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, "^DELETE +/users/<id> +Routes\\.Delete$"));
         Assert.Equal(CgiApp.Routes.Count + 1, lines.Length);
     }
 
@@ -52,9 +53,31 @@ public class CommandLineTests
         var (exit, output, _) = Run("--routes", "--json");
         Assert.Equal(0, exit);
         var routes = JsonDocument.Parse(output).RootElement.EnumerateArray()
-            .Select(r => new RouteInfo(r.GetProperty("method").GetString()!, r.GetProperty("template").GetString()!, r.GetProperty("handler").GetString()!))
+            .Select(r => new RouteInfo(r.GetProperty("method").GetString()!, r.GetProperty("template").GetString()!, r.GetProperty("handler").GetString()!)
+            {
+                Json = r.TryGetProperty("json", out var json) ? json.GetString() : null,
+            })
             .ToList();
         Assert.Equal(CgiApp.Routes, routes);
+    }
+
+    [Fact]
+    public void Routes_say_how_each_JSON_response_is_written()
+    {
+        var (_, output, _) = Run("--routes");
+        Assert.Matches(@"(?m)^GET +/json/everything +JsonWriterRoutes\.GetEverything +generated writer$", output);
+        Assert.Matches(@"(?m)^GET +/json/loose +JsonWriterRoutes\.GetLoose +System\.Text\.Json: Loose\.Anything: object is written by its run-time type$", output);
+        var (_, json, _) = Run("--routes", "--json");
+        var loose = JsonDocument.Parse(json).RootElement.EnumerateArray().Single(r => r.GetProperty("template").GetString() == "/json/loose");
+        Assert.StartsWith("System.Text.Json: ", loose.GetProperty("json").GetString());
+    }
+
+    [Fact]
+    public void Apps_without_JSON_responses_keep_three_columns()
+    {
+        var output = new StringWriter();
+        CommandLine.Run(["--routes"], [new RouteInfo("GET", "/", "T.M")], output, new StringWriter());
+        Assert.Matches("^METHOD +TEMPLATE +HANDLER\n", output.ToString());
     }
 
     [Theory]

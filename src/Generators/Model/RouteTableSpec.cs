@@ -18,4 +18,8 @@ internal sealed record TableProblem(DiagnosticDescriptor Descriptor, string Site
 internal sealed record RouteTableSpec(
     EquatableArray<RouteEntry> Routes,
     EquatableArray<JsonBinding> JsonTypes,
-    EquatableArray<TableProblem> Problems);
+    EquatableArray<TableProblem> Problems)
+{
+    /// <summary>The app's JSON contexts, for the generated JSON writers (Json/JsonWriterEmitter.cs).</summary>
+    public EquatableArray<JsonContextSpec> JsonContexts { get; init; }
+}

@@ -1,0 +1,91 @@
+namespace CgiRouting.Generators.Json;
+
+/// <summary>What a type is to a JSON writer.</summary>
+internal enum JsonShapeKind
+{
+    String,
+    Boolean,
+    /// <summary>Any integer type up to <c>long</c>, and enums written as numbers whose underlying type is not <c>ulong</c>.</summary>
+    Integer,
+    /// <summary><c>ulong</c>, and enums written as numbers whose underlying type is <c>ulong</c>.</summary>
+    UnsignedInteger,
+    Double,
+    Single,
+    Decimal,
+    DateTime,
+    DateTimeOffset,
+    Guid,
+    /// <summary>An enum written by <c>JsonStringEnumConverter</c>: member names, numbers for other values.</summary>
+    EnumString,
+    /// <summary><c>Nullable&lt;T&gt;</c>: null, or the shape of T.</summary>
+    Nullable,
+    /// <summary>An array, <c>List&lt;T&gt;</c> or a sequence interface: a JSON array.</summary>
+    Sequence,
+    /// <summary><c>Dictionary&lt;string, T&gt;</c>: a JSON object of its keys.</summary>
+    Dictionary,
+    /// <summary>A class of the app: a JSON object of its public properties.</summary>
+    Object,
+}
+
+/// <summary>When a property is left out of the JSON object.</summary>
+internal enum JsonOmission
+{
+    Never,
+    WhenNull,
+    WhenDefault,
+}
+
+/// <summary>
+/// One type that a context's declared types reach, as the generated JSON writer sees it. Types refer to each
+/// other by <see cref="TypeName"/>; <see cref="Fallback"/> says why System.Text.Json must write the type (its own
+/// reason, or the first found in the types it reaches), or is null when the generated writer produces the same bytes.
+/// </summary>
+internal sealed record JsonShapeSpec
+{
+    /// <summary>The fully qualified type, without nullable reference annotations.</summary>
+    public string TypeName { get; init; } = "";
+
+    public JsonShapeKind Kind { get; init; }
+
+    /// <summary>A reference type or <c>Nullable&lt;T&gt;</c>: JSON <c>null</c> is possible.</summary>
+    public bool CanBeNull { get; init; }
+
+    /// <summary>T, for nullable values, sequences and dictionaries.</summary>
+    public string? ElementTypeName { get; init; }
+
+    /// <summary>For an object, its properties in the order they are written.</summary>
+    public EquatableArray<JsonPropertySpec> Properties { get; init; }
+
+    /// <summary>For an enum written as strings, its members.</summary>
+    public EquatableArray<JsonEnumMemberSpec> EnumMembers { get; init; }
+
+    public string? Fallback { get; init; }
+}
+
+/// <summary>A property of an object.</summary>
+/// <param name="MemberName">The C# property name.</param>
+/// <param name="EncodedName">The JSON name, escaped as System.Text.Json escapes it, without quotes.</param>
+/// <param name="TypeName">The property's type, a <see cref="JsonShapeSpec.TypeName"/>.</param>
+internal sealed record JsonPropertySpec(string MemberName, string EncodedName, string TypeName, JsonOmission Omission);
+
+/// <summary>An enum member written as a string.</summary>
+/// <param name="EncodedName">The JSON string, escaped, without quotes.</param>
+internal sealed record JsonEnumMemberSpec(string MemberName, string EncodedName);
+
+/// <summary>The options of a JsonSerializerContext that change what it writes, from [JsonSourceGenerationOptions].</summary>
+internal sealed record JsonContextOptionsSpec
+{
+    /// <summary>JsonKnownNamingPolicy: 0 none, 1 camelCase, 2 snake_case, 3 SNAKE_CASE, 4 kebab-case, 5 KEBAB-CASE.</summary>
+    public int PropertyNamingPolicy { get; init; }
+
+    /// <summary>The default of properties without [JsonIgnore].</summary>
+    public JsonOmission DefaultOmission { get; init; }
+
+    public bool UseStringEnumConverter { get; init; }
+
+    /// <summary>A DictionaryKeyPolicy is set: the generated writer does not cover dictionaries.</summary>
+    public bool HasDictionaryKeyPolicy { get; init; }
+
+    /// <summary>Why the generated writer covers none of the context's types, or null.</summary>
+    public string? Unsupported { get; init; }
+}

@@ -1,0 +1,255 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text;
+using CgiRouting.Generators.Model;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace CgiRouting.Generators.Json;
+
+/// <summary>
+/// Decides, for each type that handlers return as JSON, whether the generated writer covers it, and emits the
+/// writers: a <c>file static class JsonWriters</c> with one method per type that builds the UTF-8 bytes directly
+/// through <c>JsonUtf8Builder</c>. A covered type's JsonTypeInfo (and so its context's set-up, the serializer and the
+/// default JavaScriptEncoder) is never touched when a handler returns it.
+/// </summary>
+internal sealed class JsonWriterEmitter
+{
+    private const string Dispatching = "global::CgiRouting.Dispatching";
+    private const string Builder = Dispatching + ".JsonUtf8Builder";
+    public const string ClassName = "JsonWriters";
+    public const string GeneratedWriter = "generated writer";
+
+    private readonly Dictionary<string, JsonShapeSpec> _shapes = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _reasons = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _roots = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _rootContexts = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _writers = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private int _variables;
+
+    /// <summary>Plans the writers of the JSON types that <paramref name="table"/>'s handlers return.</summary>
+    public JsonWriterEmitter(RouteTableSpec table)
+    {
+        var contexts = table.JsonContexts.ToDictionary(c => c.TypeName, StringComparer.Ordinal);
+        var bindings = table.JsonTypes.ToDictionary(j => j.TypeName, j => j.ContextTypeName, StringComparer.Ordinal);
+        var returned = table.Routes.Select(r => r.Handler.Return)
+            .Where(r => r.Kind == ReturnKind.Json && r.JsonTypeName is not null)
+            .Select(r => r.JsonTypeName!).Distinct().OrderBy(t => t, StringComparer.Ordinal);
+        foreach (string type in returned)
+        {
+            if (!bindings.TryGetValue(type, out var contextName) || !contexts.TryGetValue(contextName, out var context))
+                continue; // CGI011 is reported; the dispatcher is not compiled as it is
+            var shape = context.Shapes.FirstOrDefault(s => s.TypeName == type);
+            string? reason = context.Options.Unsupported ?? shape?.Fallback ?? (shape is null ? "the type was not analysed" : null);
+            if (reason is not null)
+            {
+                _reasons[type] = reason;
+                continue;
+            }
+            // A type reached from two contexts may be written differently by each: shapes are kept per context.
+            foreach (var s in context.Shapes)
+                _shapes[Key(contextName, s.TypeName)] = s;
+            _rootContexts[type] = contextName;
+            _roots[type] = ClassName + "." + Unique("Respond_" + Identifier(type));
+        }
+    }
+
+    /// <summary>The method that turns a handler's <paramref name="type"/> result into a response, or null to use System.Text.Json.</summary>
+    public string? Responder(string type) => _roots.TryGetValue(type, out var name) ? name : null;
+
+    /// <summary>How a <paramref name="type"/> response is written, for <c>--routes</c>.</summary>
+    public string Describe(string type) =>
+        _roots.ContainsKey(type) ? GeneratedWriter
+        : "System.Text.Json" + (_reasons.TryGetValue(type, out var reason) ? ": " + reason : "");
+
+    /// <summary>Emits the writers, if any type has one.</summary>
+    public void Emit(SourceWriter w, string version)
+    {
+        if (_roots.Count == 0)
+            return;
+        w.Line();
+        // Type names carry no nullable annotations inside generic arguments (List<string?> is List<string> here):
+        // the writers check for null wherever System.Text.Json would write null.
+        w.Line("#nullable disable warnings");
+        w.Line("/// <summary>Writes JSON responses as System.Text.Json would, without its start-up.</summary>");
+        w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"CgiRouting.Generators\", \"{version}\")]");
+        w.Open($"file static class {ClassName}");
+        var pending = new Queue<(string Context, string Type)>();
+        bool first = true;
+        foreach (var root in _roots.OrderBy(r => r.Key, StringComparer.Ordinal))
+        {
+            if (!first)
+                w.Line();
+            first = false;
+            string context = _rootContexts[root.Key];
+            EmitRoot(w, context, _shapes[Key(context, root.Key)], root.Value.Substring(ClassName.Length + 1), pending);
+        }
+        var emitted = new HashSet<string>(StringComparer.Ordinal);
+        while (pending.Count > 0)
+        {
+            var (context, type) = pending.Dequeue();
+            if (emitted.Add(Key(context, type)))
+            {
+                w.Line();
+                EmitWriter(w, context, _shapes[Key(context, type)], pending);
+            }
+        }
+        w.Close();
+        w.Line("#nullable restore warnings");
+    }
+
+    private void EmitRoot(SourceWriter w, string context, JsonShapeSpec shape, string name, Queue<(string, string)> pending)
+    {
+        string parameter = shape.CanBeNull && shape.Kind != JsonShapeKind.Nullable ? shape.TypeName + "?" : shape.TypeName;
+        w.Open($"public static global::CgiRouting.Response {name}({parameter} value)");
+        _variables = 0;
+        string value = "value";
+        if (shape.CanBeNull)
+        {
+            w.Line($"if (value is not {{ }} v0) return {Dispatching}.HandlerResults.JsonUtf8(null);");
+            value = "v0";
+        }
+        w.Line($"var json = new {Builder}();");
+        EmitNotNull(w, context, shape, value, pending);
+        w.Line($"return {Dispatching}.HandlerResults.JsonUtf8(json);");
+        w.Close();
+    }
+
+    /// <summary>The method of a shape that has one: objects, sequences, dictionaries, enums written as strings.</summary>
+    private void EmitWriter(SourceWriter w, string context, JsonShapeSpec shape, Queue<(string, string)> pending)
+    {
+        _variables = 0;
+        w.Open($"private static void {WriterName(context, shape)}({Builder} json, {shape.TypeName} value)");
+        switch (shape.Kind)
+        {
+            case JsonShapeKind.Object:
+                w.Line("json.StartObject();");
+                foreach (var property in shape.Properties)
+                    EmitProperty(w, context, property, pending);
+                w.Line("json.EndObject();");
+                break;
+            case JsonShapeKind.Sequence:
+                w.Line("json.StartArray();");
+                w.Open("foreach (var item in value)");
+                w.Line("json.Item();");
+                EmitValue(w, context, _shapes[Key(context, shape.ElementTypeName!)], "item", pending);
+                w.Close();
+                w.Line("json.EndArray();");
+                break;
+            case JsonShapeKind.Dictionary:
+                w.Line("json.StartObject();");
+                w.Open("foreach (var pair in value)");
+                w.Line("json.Property(pair.Key);");
+                EmitValue(w, context, _shapes[Key(context, shape.ElementTypeName!)], "pair.Value", pending);
+                w.Close();
+                w.Line("json.EndObject();");
+                break;
+            case JsonShapeKind.EnumString:
+                w.Open("switch (value)");
+                foreach (var member in shape.EnumMembers)
+                    w.Line($"case {shape.TypeName}.{Escape(member.MemberName)}: json.Raw({Utf8("\"" + member.EncodedName + "\"")}); return;");
+                w.Close();
+                w.Line($"json.Number(({shape.ElementTypeName})value);");
+                break;
+            default:
+                throw new InvalidOperationException("No writer method for " + shape.Kind + ".");
+        }
+        w.Close();
+    }
+
+    private void EmitProperty(SourceWriter w, string context, JsonPropertySpec property, Queue<(string, string)> pending)
+    {
+        var shape = _shapes[Key(context, property.TypeName)];
+        string name = $"json.Property({Utf8("\"" + property.EncodedName + "\":")});";
+        string access = "value." + Escape(property.MemberName);
+        if (property.Omission == JsonOmission.Never)
+        {
+            w.Line(name);
+            EmitValue(w, context, shape, access, pending);
+            return;
+        }
+        string v = "v" + (++_variables);
+        if (shape.CanBeNull)
+        {
+            w.Open($"if ({access} is {{ }} {v})");
+        }
+        else
+        {
+            w.Line($"var {v} = {access};");
+            w.Open($"if (!global::System.Collections.Generic.EqualityComparer<{shape.TypeName}>.Default.Equals({v}, default))");
+        }
+        w.Line(name);
+        EmitNotNull(w, context, shape, v, pending);
+        w.Close();
+    }
+
+    private void EmitValue(SourceWriter w, string context, JsonShapeSpec shape, string value, Queue<(string, string)> pending)
+    {
+        if (!shape.CanBeNull)
+        {
+            EmitNotNull(w, context, shape, value, pending);
+            return;
+        }
+        string v = "v" + (++_variables);
+        w.Open($"if ({value} is {{ }} {v})");
+        EmitNotNull(w, context, shape, v, pending);
+        w.Close();
+        w.Line("else json.Null();");
+    }
+
+    private void EmitNotNull(SourceWriter w, string context, JsonShapeSpec shape, string value, Queue<(string, string)> pending)
+    {
+        switch (shape.Kind)
+        {
+            case JsonShapeKind.String: w.Line($"json.String({value});"); break;
+            case JsonShapeKind.Boolean: w.Line($"json.Boolean({value});"); break;
+            case JsonShapeKind.Integer: w.Line($"json.Number((long){value});"); break;
+            case JsonShapeKind.UnsignedInteger: w.Line($"json.Number((ulong){value});"); break;
+            case JsonShapeKind.Double: w.Line($"json.Number((double){value});"); break;
+            case JsonShapeKind.Single: w.Line($"json.Number((float){value});"); break;
+            case JsonShapeKind.Decimal: w.Line($"json.Number((decimal){value});"); break;
+            case JsonShapeKind.DateTime: w.Line($"json.DateTime({value});"); break;
+            case JsonShapeKind.DateTimeOffset: w.Line($"json.DateTimeOffset({value});"); break;
+            case JsonShapeKind.Guid: w.Line($"json.Guid({value});"); break;
+            case JsonShapeKind.Nullable: EmitNotNull(w, context, _shapes[Key(context, shape.ElementTypeName!)], value, pending); break;
+            default:
+                pending.Enqueue((context, shape.TypeName));
+                w.Line($"{WriterName(context, shape)}(json, {value});");
+                break;
+        }
+    }
+
+    private string WriterName(string context, JsonShapeSpec shape)
+    {
+        string key = Key(context, shape.TypeName);
+        if (!_writers.TryGetValue(key, out var name))
+            _writers[key] = name = Unique("Write_" + Identifier(shape.TypeName));
+        return name;
+    }
+
+    private static string Key(string context, string type) => context + " " + type;
+
+    /// <summary>A name not used before in the class (the lead's unique-name helper replaces this).</summary>
+    private string Unique(string name)
+    {
+        string candidate = name;
+        for (int i = 2; !_names.Add(candidate); i++)
+            candidate = name + "_" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return candidate;
+    }
+
+    private static string Identifier(string typeName)
+    {
+        var b = new StringBuilder(typeName.Length);
+        foreach (char c in typeName.Replace("global::", ""))
+            b.Append(char.IsLetterOrDigit(c) ? c : '_');
+        return b.ToString().TrimEnd('_');
+    }
+
+    private static string Utf8(string text) => SymbolDisplay.FormatLiteral(text, quote: true) + "u8";
+
+    private static string Escape(string identifier) =>
+        SyntaxFacts.GetKeywordKind(identifier) != SyntaxKind.None ? "@" + identifier : identifier;
+}
