@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.ComponentModel;
 using System.IO;
-using Microsoft.Win32.SafeHandles;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Threading.Tasks;
@@ -68,20 +67,15 @@ public static class CgiApp
     }
 
     /// <summary>
-    /// Standard input or output as an unbuffered stream on the file descriptor itself. The console's streams would
-    /// set up terminal handling on their first write, which a CGI child (whose stdout is a pipe or a socket) pays
-    /// for on every request.
+    /// Standard input or output as an unbuffered stream that reads and writes the descriptor itself, at the offset
+    /// it shares with the server or shell (see <see cref="StandardDescriptorStream"/>); on Windows, which has no
+    /// such descriptors, the console's streams.
     /// </summary>
-    private static Stream StandardStream(int descriptor, FileAccess access)
+    internal static Stream StandardStream(int descriptor, FileAccess access)
     {
-        try
-        {
-            return new FileStream(new SafeFileHandle(descriptor, ownsHandle: false), access, bufferSize: 0);
-        }
-        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException or NotSupportedException)
-        {
-            return descriptor == 0 ? Console.OpenStandardInput() : Console.OpenStandardOutput(); // closed or unusual descriptor
-        }
+        if (OperatingSystem.IsWindows())
+            return descriptor == 0 ? Console.OpenStandardInput() : Console.OpenStandardOutput();
+        return new StandardDescriptorStream(descriptor, access);
     }
 
     /// <summary>
