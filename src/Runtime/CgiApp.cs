@@ -63,7 +63,7 @@ public static class CgiApp
         }
         using var input = StandardStream(0, FileAccess.Read);
         using var output = StandardStream(1, FileAccess.Write);
-        return Run(environment, input, output, options.ErrorLog ?? Console.Error, options);
+        return Run(environment, input, output, options);
     }
 
     /// <summary>
@@ -81,10 +81,12 @@ public static class CgiApp
     /// <summary>
     /// Serves one request from <paramref name="environment"/> and <paramref name="input"/>, writing the CGI
     /// response to <paramref name="output"/>: what <see cref="Run()"/> does, for tests that check the exact bytes.
+    /// Errors go to <see cref="CgiOptions.ErrorLog"/>, standard error by default.
     /// </summary>
     public static int Run(IReadOnlyDictionary<string, string> environment, Stream input, Stream output,
-        TextWriter errorLog, CgiOptions? options = null)
+        CgiOptions? options = null)
     {
+        TextWriter errorLog = options?.ErrorLog ?? Console.Error;
         var request = new CgiRequest(environment, input);
         long maxRequestBodySize = options?.MaxRequestBodySize ?? CgiOptions.DefaultMaxRequestBodySize;
         var pending = DispatchCoreAsync(request, maxRequestBodySize, errorLog);

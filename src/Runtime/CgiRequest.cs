@@ -31,6 +31,7 @@ public sealed class CgiRequest
         string? path = Get("PATH_INFO");
         Path = string.IsNullOrEmpty(path) ? "/" : path;
         QueryString = Get("QUERY_STRING") ?? "";
+        ContentLength = ParseContentLength(Get("CONTENT_LENGTH"));
     }
 
     /// <summary>
@@ -99,16 +100,7 @@ public sealed class CgiRequest
     /// The body length from <c>CONTENT_LENGTH</c>: 0 when it is unset or empty (no body), -1 when it is not a
     /// non-negative integer.
     /// </summary>
-    public long ContentLength
-    {
-        get
-        {
-            string? value = Get("CONTENT_LENGTH");
-            if (string.IsNullOrEmpty(value))
-                return 0;
-            return long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long length) ? length : -1;
-        }
-    }
+    public long ContentLength { get; }
 
     /// <summary>
     /// The body: exactly <see cref="ContentLength"/> bytes of input. Reading fewer than announced throws
@@ -190,6 +182,13 @@ public sealed class CgiRequest
         mediaType = mediaType.Trim();
         return mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
             || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+    }
+
+    private static long ParseContentLength(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+            return 0;
+        return long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long length) ? length : -1;
     }
 
     private long CheckedContentLength()
