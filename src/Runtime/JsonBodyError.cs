@@ -77,16 +77,8 @@ internal static class JsonBodyError
         var rest = path.AsSpan(1);
         while (!rest.IsEmpty)
         {
-            // One segment: [n] is an element, .name or ['name'] a property or dictionary key.
-            bool isIndex = rest.StartsWith("[") && !rest.StartsWith("['");
-            int nameStart = rest.StartsWith("['") ? 2 : rest[0] == '.' ? 1 : 0;
-            int nameEnd = rest.StartsWith("[")
-                ? rest.IndexOf(rest.StartsWith("['") ? "']" : "]")
-                : rest[0] == '.' ? IndexOrLength(rest[1..]) + 1 : -1;
-            if (nameEnd < 0)
+            if (!TakeSegment(ref rest, out bool isIndex, out var name))
                 return null;
-            var name = isIndex ? default : rest[nameStart..nameEnd];
-            rest = rest[(nameEnd + (rest.StartsWith("['") ? 2 : rest.StartsWith("[") ? 1 : 0))..];
             type = Nullable.GetUnderlyingType(type) ?? type;
             if (TypeInfo(root.Options, type) is not { } info)
                 return null;
@@ -104,10 +96,38 @@ internal static class JsonBodyError
         return type;
     }
 
-    private static int IndexOrLength(ReadOnlySpan<char> s)
+    /// <summary>Takes the first segment off <paramref name="rest"/>: <c>[0]</c>, <c>.name</c> or <c>['name']</c>.</summary>
+    private static bool TakeSegment(ref ReadOnlySpan<char> rest, out bool isIndex, out ReadOnlySpan<char> name)
     {
-        int i = s.IndexOfAny('.', '[');
-        return i < 0 ? s.Length : i;
+        isIndex = false;
+        name = default;
+        int end;
+        if (rest.StartsWith("['"))
+        {
+            if ((end = rest.IndexOf("']")) < 0)
+                return false;
+            name = rest[2..end];
+            rest = rest[(end + 2)..];
+        }
+        else if (rest.StartsWith("["))
+        {
+            if ((end = rest.IndexOf(']')) < 0)
+                return false;
+            isIndex = true;
+            rest = rest[(end + 1)..];
+        }
+        else if (rest.StartsWith("."))
+        {
+            end = rest[1..].IndexOfAny('.', '[');
+            end = end < 0 ? rest.Length : end + 1;
+            name = rest[1..end];
+            rest = rest[end..];
+        }
+        else
+        {
+            return false;
+        }
+        return true;
     }
 
     private static Type? Property(JsonTypeInfo info, ReadOnlySpan<char> name, JsonSerializerOptions options)

@@ -9,7 +9,8 @@ namespace CgiRouting.Tests;
 public sealed record Address(string City);
 
 public sealed record Order(string Name, int Quantity, bool Gift, decimal Price, int? Limit, List<string> Tags,
-    Address Ship, Color Color, Guid Id, DateOnly Day, Dictionary<string, int> Counts);
+    Address Ship, Color Color, Guid Id, DateOnly Day, Dictionary<string, int> Counts,
+    [property: JsonPropertyName("unit price")] decimal UnitPrice);
 
 [JsonSerializable(typeof(Order))]
 internal sealed partial class OrderJson : JsonSerializerContext
@@ -45,6 +46,8 @@ public class BodyErrorTests
     [InlineData("""{"Day":"someday"}""", "'$.Day' must be a date string (yyyy-MM-dd).")]
     [InlineData("""{"Counts":[]}""", "'$.Counts' must be an object.")]
     [InlineData("""{"Counts":{"a":"b"}}""", "'$.Counts.a' must be an integer (Int32).")]
+    [InlineData("""{"unit price":"x"}""", "'$['unit price']' must be a number.")]
+    [InlineData("""{"Tags":["a",{}]}""", "'$.Tags[1]' must be a string.")]
     [InlineData("""[1]""", "'$' must be an object.")]
     public void A_value_of_the_wrong_type_names_the_json_it_must_be(string body, string expected)
         => Assert.Equal("The JSON body is not valid: " + expected, JsonError(body));
