@@ -33,15 +33,7 @@ internal sealed unsafe partial class StandardDescriptorStream(int descriptor, Fi
                 nint n = read(descriptor, bytes, buffer.Length);
                 if (n >= 0)
                     return (int)n;
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno == EINTR)
-                    continue;
-                if (errno == EAGAIN)
-                {
-                    Thread.Sleep(1); // a non-blocking descriptor inherited from the server: wait for input
-                    continue;
-                }
-                throw Error("read from", errno);
+                WaitOrThrow("read from");
             }
         }
     }
@@ -57,28 +49,32 @@ internal sealed unsafe partial class StandardDescriptorStream(int descriptor, Fi
             {
                 nint n = write(descriptor, bytes + written, buffer.Length - written);
                 if (n >= 0)
-                {
                     written += (int)n; // a pipe or socket may take part of it
-                    continue;
-                }
-                int errno = Marshal.GetLastPInvokeError();
-                if (errno == EINTR)
-                    continue;
-                if (errno == EAGAIN)
-                {
-                    Thread.Sleep(1); // a non-blocking descriptor inherited from the server: wait for room
-                    continue;
-                }
-                throw Error("write to", errno);
+                else
+                    WaitOrThrow("write to");
             }
         }
     }
 
-    private IOException Error(string verb, int errno) =>
-        new(errno == EPIPE
+    /// <summary>
+    /// After a failed read or write: returns so that the caller tries again when the call was interrupted (EINTR) or
+    /// the descriptor, inherited non-blocking, is not ready (EAGAIN); throws for any other error.
+    /// </summary>
+    private void WaitOrThrow(string verb)
+    {
+        int errno = Marshal.GetLastPInvokeError();
+        if (errno == EINTR)
+            return;
+        if (errno == EAGAIN)
+        {
+            Thread.Sleep(1);
+            return;
+        }
+        throw new IOException(errno == EPIPE
             ? $"Could not {verb} descriptor {descriptor}: the reader has gone (EPIPE)."
             : $"Could not {verb} descriptor {descriptor}: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).",
             errno);
+    }
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
