@@ -93,6 +93,20 @@ public class CgiChildTests(HelloFixture hello)
         }
     }
 
+    [Fact]
+    public void A_request_looks_up_no_library_by_name()
+    {
+        // read(2) and write(2) are bound when the binary is linked (DirectPInvoke in CgiRouting.props). Bound lazily,
+        // the first write made the runtime probe for "libc" in every request: some 60 failed opens of libc.so and
+        // liblibc.so, about 110 system calls and 230,000 instructions.
+        Repository.Install("strace:strace");
+        string trace = Repository.Run(Repository.Root, "env",
+            ["REQUEST_METHOD=GET", "PATH_INFO=/hello/me", "strace", "-f", "-e", "trace=%file", hello.Binary], includeError: true);
+        Assert.Contains("\r\n\r\nHello, me!", trace); // the response, then strace's report
+        Assert.DoesNotContain("libc.so\"", trace);
+        Assert.DoesNotContain("liblibc", trace);
+    }
+
     private async Task<(int Exit, string Output, string Error)> RunByHand(params string[] arguments)
     {
         var start = new ProcessStartInfo(hello.Binary, arguments) { RedirectStandardError = true, RedirectStandardOutput = true };
