@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.ComponentModel;
 using System.IO;
-using Microsoft.Win32.SafeHandles;
 using System.Reflection;
 using System.Runtime.CompilerServices;
 using System.Threading.Tasks;
@@ -64,33 +63,30 @@ public static class CgiApp
         }
         using var input = StandardStream(0, FileAccess.Read);
         using var output = StandardStream(1, FileAccess.Write);
-        return Run(environment, input, output, options.ErrorLog ?? Console.Error, options);
+        return Run(environment, input, output, options);
     }
 
     /// <summary>
-    /// Standard input or output as an unbuffered stream on the file descriptor itself. The console's streams would
-    /// set up terminal handling on their first write, which a CGI child (whose stdout is a pipe or a socket) pays
-    /// for on every request.
+    /// Standard input or output as an unbuffered stream that reads and writes the descriptor itself, at the offset
+    /// it shares with the server or shell (see <see cref="StandardDescriptorStream"/>); on Windows, which has no
+    /// such descriptors, the console's streams.
     /// </summary>
-    private static Stream StandardStream(int descriptor, FileAccess access)
+    internal static Stream StandardStream(int descriptor, FileAccess access)
     {
-        try
-        {
-            return new FileStream(new SafeFileHandle(descriptor, ownsHandle: false), access, bufferSize: 0);
-        }
-        catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException or NotSupportedException)
-        {
-            return descriptor == 0 ? Console.OpenStandardInput() : Console.OpenStandardOutput(); // closed or unusual descriptor
-        }
+        if (OperatingSystem.IsWindows())
+            return descriptor == 0 ? Console.OpenStandardInput() : Console.OpenStandardOutput();
+        return new StandardDescriptorStream(descriptor, access);
     }
 
     /// <summary>
     /// Serves one request from <paramref name="environment"/> and <paramref name="input"/>, writing the CGI
     /// response to <paramref name="output"/>: what <see cref="Run()"/> does, for tests that check the exact bytes.
+    /// Errors go to <see cref="CgiOptions.ErrorLog"/>, standard error by default.
     /// </summary>
     public static int Run(IReadOnlyDictionary<string, string> environment, Stream input, Stream output,
-        TextWriter errorLog, CgiOptions? options = null)
+        CgiOptions? options = null)
     {
+        TextWriter errorLog = options?.ErrorLog ?? Console.Error;
         var request = new CgiRequest(environment, input);
         long maxRequestBodySize = options?.MaxRequestBodySize ?? CgiOptions.DefaultMaxRequestBodySize;
         var pending = DispatchCoreAsync(request, maxRequestBodySize, errorLog);

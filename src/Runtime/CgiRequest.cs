@@ -31,6 +31,7 @@ public sealed class CgiRequest
         string? path = Get("PATH_INFO");
         Path = string.IsNullOrEmpty(path) ? "/" : path;
         QueryString = Get("QUERY_STRING") ?? "";
+        ContentLength = ParseContentLength(Get("CONTENT_LENGTH"));
     }
 
     /// <summary>
@@ -99,16 +100,7 @@ public sealed class CgiRequest
     /// The body length from <c>CONTENT_LENGTH</c>: 0 when it is unset or empty (no body), -1 when it is not a
     /// non-negative integer.
     /// </summary>
-    public long ContentLength
-    {
-        get
-        {
-            string? value = Get("CONTENT_LENGTH");
-            if (string.IsNullOrEmpty(value))
-                return 0;
-            return long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long length) ? length : -1;
-        }
-    }
+    public long ContentLength { get; }
 
     /// <summary>
     /// The body: exactly <see cref="ContentLength"/> bytes of input. Reading fewer than announced throws
@@ -134,8 +126,16 @@ public sealed class CgiRequest
     /// <summary>Reads the whole body as UTF-8 text (invalid bytes become U+FFFD).</summary>
     public string ReadBodyText() => Encoding.UTF8.GetString(ReadBodyBytes());
 
-    /// <summary>Reads an <c>application/x-www-form-urlencoded</c> body.</summary>
-    public QueryCollection ReadForm() => QueryCollection.Parse(ReadBodyText());
+    /// <summary>
+    /// Reads an <c>application/x-www-form-urlencoded</c> body. A body with another <c>Content-Type</c> (such as
+    /// <c>multipart/form-data</c>) gives 415 before any of it is read; a body without one is read as a form.
+    /// </summary>
+    public QueryCollection ReadForm()
+    {
+        if (ContentLength > 0 && ContentType is { } contentType && !IsMediaType(contentType, "application/x-www-form-urlencoded"))
+            throw new CgiRequestException(415, "The request body must be a form (Content-Type: application/x-www-form-urlencoded).");
+        return QueryCollection.Parse(ReadBodyText());
+    }
 
     /// <summary>
     /// Reads the body as JSON through <paramref name="typeInfo"/> (from the app's <c>JsonSerializerContext</c>).
@@ -156,8 +156,7 @@ public sealed class CgiRequest
         }
         catch (JsonException e)
         {
-            string where = e.Path is null ? "" : " at " + e.Path;
-            throw new CgiRequestException(400, "The request body is not valid JSON" + where + ".");
+            throw new CgiRequestException(400, JsonBodyError.Describe(e, typeInfo));
         }
     }
 
@@ -182,14 +181,27 @@ public sealed class CgiRequest
     }
 
     private static bool IsJsonMediaType(string contentType)
+        => IsMediaType(contentType, "application/json") || MediaType(contentType).EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether <paramref name="contentType"/> is <paramref name="mediaType"/>, with any parameters and in any case.</summary>
+    private static bool IsMediaType(string contentType, string mediaType)
+        => MediaType(contentType).Equals(mediaType, StringComparison.OrdinalIgnoreCase);
+
+    /// <summary><c>text/plain</c> of <c>text/plain; charset=utf-8</c>.</summary>
+    private static ReadOnlySpan<char> MediaType(string contentType)
     {
         var mediaType = contentType.AsSpan();
         int semicolon = mediaType.IndexOf(';');
         if (semicolon >= 0)
             mediaType = mediaType[..semicolon];
-        mediaType = mediaType.Trim();
-        return mediaType.Equals("application/json", StringComparison.OrdinalIgnoreCase)
-            || mediaType.EndsWith("+json", StringComparison.OrdinalIgnoreCase);
+        return mediaType.Trim();
+    }
+
+    private static long ParseContentLength(string? value)
+    {
+        if (string.IsNullOrEmpty(value))
+            return 0;
+        return long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long length) ? length : -1;
     }
 
     private long CheckedContentLength()

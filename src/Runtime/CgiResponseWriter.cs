@@ -23,14 +23,13 @@ internal static class CgiResponseWriter
         int status = response.StatusCode;
         head.Append("Status: ").Append(status.ToString(CultureInfo.InvariantCulture)).Append(' ')
             .Append(HttpStatus.ReasonPhrase(status)).Append("\r\n");
-        bool mayHaveBody = status >= 200 && status != 204 && status != 304;
         if (response.ContentType is { } contentType)
         {
             if ((error = CheckValue("Content-Type", contentType)) is not null)
                 return null;
             head.Append("Content-Type: ").Append(contentType).Append("\r\n");
         }
-        if (mayHaveBody)
+        if (MayHaveBody(status))
             head.Append("Content-Length: ").Append(response.Body.Length.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
         foreach (var (name, value) in response.Headers)
         {
@@ -58,7 +57,7 @@ internal static class CgiResponseWriter
             response = Response.Text("Internal Server Error", 500);
             head = FormatHead(response, out _)!;
         }
-        var body = omitBody || response.StatusCode is < 200 or 204 or 304 ? ReadOnlySpan<byte>.Empty : response.Body.Span;
+        var body = omitBody || !MayHaveBody(response.StatusCode) ? ReadOnlySpan<byte>.Empty : response.Body.Span;
         if (head.Length + body.Length <= SingleWriteLimit)
         {
             // One write, so the response usually leaves in one system call.
@@ -74,6 +73,9 @@ internal static class CgiResponseWriter
         }
         output.Flush();
     }
+
+    /// <summary>1xx, 204 and 304 responses have no body and no Content-Length (RFC 9110 §6.4.1, §8.6).</summary>
+    private static bool MayHaveBody(int status) => status >= 200 && status != 204 && status != 304;
 
     private static string? CheckName(string name)
     {

@@ -44,6 +44,17 @@ public class BuildTests
     }
 
     [Fact]
+    public void A_published_app_is_linked_with_packed_relative_relocations()
+    {
+        // CgiRouting.props adds -z pack-relative-relocs: the loader has fewer relocations to read at every start.
+        string binary = Repository.PublishedSample("Hello", "hello");
+        Repository.Install("readelf:binutils");
+        string dynamic = Repository.Run("readelf", "-d", binary);
+        Assert.Matches(new Regex(@"\(RELR\)\s+0x[0-9a-f]+"), dynamic);
+        Assert.Matches(new Regex(@"\(RELRSZ\)\s+[1-9][0-9]* \(bytes\)"), dynamic);
+    }
+
+    [Fact]
     public void A_conflict_fails_the_build_at_the_template()
     {
         var (exit, output) = Build("Conflict", """

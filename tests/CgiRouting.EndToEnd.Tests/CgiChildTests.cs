@@ -65,6 +65,48 @@ public class CgiChildTests(HelloFixture hello)
         Assert.StartsWith("Status: 400 Bad Request\r\n", output);
     }
 
+    [Fact]
+    public async Task Stdout_redirected_to_a_file_keeps_what_the_shell_writes_around_it()
+    {
+        // A regular file as stdout shares one offset between the shell and the app: a child that wrote at an offset
+        // of its own (pwrite) had its response overwritten by the shell's next line.
+        string file = Path.GetTempFileName();
+        try
+        {
+            var start = new ProcessStartInfo("sh", ["-c", "{ echo AAAA; \"$APP\"; echo ZZZZ; } > \"$OUT\""]);
+            start.Environment.Clear();
+            start.Environment["PATH"] = "/usr/bin:/bin";
+            start.Environment["APP"] = hello.Binary;
+            start.Environment["OUT"] = file;
+            start.Environment["GATEWAY_INTERFACE"] = "CGI/1.1";
+            start.Environment["REQUEST_METHOD"] = "GET";
+            start.Environment["PATH_INFO"] = "/hello/world";
+            using var process = Process.Start(start)!;
+            await process.WaitForExitAsync();
+            Assert.Equal(0, process.ExitCode);
+            Assert.Equal("AAAA\nStatus: 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 13\r\n\r\nHello, world!ZZZZ\n",
+                await File.ReadAllTextAsync(file));
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void A_request_looks_up_no_library_by_name()
+    {
+        // read(2) and write(2) are bound when the binary is linked (DirectPInvoke in CgiRouting.props). Bound lazily,
+        // the first write made the runtime probe for "libc" in every request: some 60 failed opens of libc.so and
+        // liblibc.so, about 110 system calls and 230,000 instructions.
+        Repository.Install("strace:strace");
+        string trace = Repository.Run(Repository.Root, "env",
+            ["REQUEST_METHOD=GET", "PATH_INFO=/hello/me", "strace", "-f", "-e", "trace=%file", hello.Binary], includeError: true);
+        Assert.Contains("\r\n\r\nHello, me!", trace); // the response, then strace's report
+        Assert.DoesNotContain("libc.so\"", trace);
+        Assert.DoesNotContain("liblibc", trace);
+    }
+
     private async Task<(int Exit, string Output, string Error)> RunByHand(params string[] arguments)
     {
         var start = new ProcessStartInfo(hello.Binary, arguments) { RedirectStandardError = true, RedirectStandardOutput = true };

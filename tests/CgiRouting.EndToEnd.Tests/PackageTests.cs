@@ -7,9 +7,12 @@ using Xunit;
 namespace CgiRouting.EndToEnd.Tests;
 
 /// <summary>
-/// The install path of the README, for real: pack CgiRouting and its templates into a local feed, then
-/// (1) a fresh app with one PackageReference, published as Native AOT by the package's defaults, serves a request;
-/// (2) an app from "dotnet new cgiapp" builds, passes its own tests, publishes and serves a request.
+/// The install path of the README, for real: pack CgiRouting and its templates into a local feed with
+/// scripts/pack-local.sh, twice, then
+/// (1) a fresh app with one PackageReference to the second pack, published as Native AOT by the package's defaults,
+/// serves a request;
+/// (2) an app from "dotnet new cgiapp" (the second pack's template) builds, passes its own tests, publishes and
+/// serves a request.
 /// </summary>
 public sealed class PackageFeed : IDisposable
 {
@@ -20,15 +23,28 @@ public sealed class PackageFeed : IDisposable
         Feed = Directory.CreateDirectory(Path.Combine(Work, "feed")).FullName;
         // The apps under test are users' apps: the repository's Directory.Build.props must not reach them.
         File.WriteAllText(Path.Combine(Work, "Directory.Build.props"), "<Project />\n");
-        PackageTests.Dotnet(Repository.Root, "pack", "src/Runtime/CgiRouting.csproj", "-c", "Release", "-o", Feed, "-p:Version=" + Version);
-        PackageTests.Dotnet(Repository.Root, "pack", "templates/CgiRouting.Templates.csproj", "-c", "Release", "-o", Feed, "-p:Version=" + Version);
+        // Packed twice, as a developer re-packs after a change: each pack must be a version of its own, or NuGet's
+        // cache would go on serving the first.
+        FirstVersion = PackLocal();
+        Version = PackLocal();
+    }
+
+    private string PackLocal()
+    {
+        string output = Repository.Run("bash", Path.Combine(Repository.Root, "scripts", "pack-local.sh"), Feed);
+        var packed = Regex.Match(output, @"^Packed CgiRouting (\S+) into ", RegexOptions.Multiline);
+        Assert.True(packed.Success, "pack-local.sh said: " + output);
+        return packed.Groups[1].Value;
     }
 
     public string Work { get; } = Path.Combine(Repository.Root, "artifacts", "package-test");
     public string Feed { get; }
 
-    /// <summary>A version of its own, so that NuGet's cache never serves a package packed by an earlier run.</summary>
-    public string Version { get; } = "0.1.0-test." + DateTime.UtcNow.ToString("yyyyMMddHHmmssfff");
+    /// <summary>The version of the first pack.</summary>
+    public string FirstVersion { get; }
+
+    /// <summary>The version of the second pack, which the apps use.</summary>
+    public string Version { get; }
 
     public void Dispose()
     {
@@ -41,6 +57,26 @@ public class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
     private readonly string _work = feed.Work;
     private readonly string _feed = feed.Feed;
     private readonly string _version = feed.Version;
+
+    [Fact]
+    public void Packing_again_makes_a_new_version()
+    {
+        Assert.Matches(@"^0\.1\.0-dev\.[0-9]{14}$", feed.FirstVersion);
+        Assert.NotEqual(feed.FirstVersion, _version);
+        Assert.True(string.CompareOrdinal(_version, feed.FirstVersion) > 0, "the second pack is the newer version");
+        foreach (string version in new[] { feed.FirstVersion, _version })
+        {
+            Assert.True(File.Exists(Path.Combine(_feed, $"CgiRouting.{version}.nupkg")));
+            Assert.True(File.Exists(Path.Combine(_feed, $"CgiRouting.Templates.{version}.nupkg")));
+        }
+    }
+
+    /// <summary>Restore resolved CgiRouting <paramref name="version"/> for the project in <paramref name="projectDirectory"/>.</summary>
+    private static void AssertRestored(string projectDirectory, string version)
+    {
+        string assets = File.ReadAllText(Path.Combine(projectDirectory, "obj", "project.assets.json"));
+        Assert.Contains($"\"CgiRouting/{version}\"", assets);
+    }
 
     [Fact]
     public void A_fresh_app_with_one_package_reference_publishes_as_native_aot()
@@ -62,6 +98,7 @@ public class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
         Assert.DoesNotContain("PublishAot", csproj);
         Assert.Matches($"<PackageReference Include=\"CgiRouting\" Version=\"{Regex.Escape(_version)}\" />", csproj);
         Assert.Equal("true", Dotnet(app, "msbuild", "-getProperty:InvariantGlobalization").Trim()); // the package's default
+        AssertRestored(app, _version);
 
         // The package turns PublishAot on, but restore never reads a package's props: rather than a silent JIT
         // publish, the package's targets say what to add.
@@ -84,17 +121,29 @@ public class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
         string hive = Path.Combine(_work, "template-hive");
         Dotnet(_work, "new", "install", Path.Combine(_feed, $"CgiRouting.Templates.{_version}.nupkg"), "--debug:custom-hive", hive);
         string app = Path.Combine(_work, "MyService");
-        Dotnet(_work, "new", "cgiapp", "-n", "MyService", "-o", app, "--CgiRoutingVersion", _version, "--debug:custom-hive", hive);
+        // No --CgiRoutingVersion: the template defaults to the CgiRouting packed with it.
+        Dotnet(_work, "new", "cgiapp", "-n", "MyService", "-o", app, "--debug:custom-hive", hive);
         Assert.True(File.Exists(Path.Combine(app, "MyService.slnx")));
         Assert.Contains("namespace MyService;", File.ReadAllText(Path.Combine(app, "MyService", "Routes.cs")));
+        Assert.Contains($"<PackageReference Include=\"CgiRouting\" Version=\"{_version}\" />",
+            File.ReadAllText(Path.Combine(app, "MyService", "MyService.csproj")));
+        Assert.Contains("bin/", File.ReadAllText(Path.Combine(app, ".gitignore")));
         WriteNuGetConfig(app);
 
         string tests = Dotnet(app, "test", "MyService.slnx");
         Assert.Matches("Passed!.*Failed: +0, Passed: +3", tests);
+        AssertRestored(Path.Combine(app, "MyService"), _version);
 
-        Dotnet(app, "publish", "MyService/MyService.csproj", "-c", "Release", "-r", "linux-x64", "-o", "out");
-        string response = RunCgi(Path.Combine(app, "out", "MyService"), "GET", "/hello/world");
+        // From the solution folder, as a user would: only the app is published (the test project is not publishable).
+        Dotnet(app, "publish", "-c", "Release", "-r", "linux-x64");
+        string published = Path.Combine(app, "MyService", "bin", "Release", "net10.0", "linux-x64", "publish");
+        Assert.False(Directory.Exists(Path.Combine(app, "MyService.Tests", "bin", "Release", "net10.0", "linux-x64", "publish")));
+        string response = RunCgi(Path.Combine(published, "MyService"), "GET", "/hello/world");
         Assert.EndsWith("{\"text\":\"Hello, world!\",\"length\":5}", response);
+
+        // The README's form, into a folder of one's choice.
+        Dotnet(app, "publish", "MyService", "-c", "Release", "-r", "linux-x64", "-o", "out");
+        Assert.Equal(response, RunCgi(Path.Combine(app, "out", "MyService"), "GET", "/hello/world"));
     }
 
     private void WriteNuGetConfig(string directory) => File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""

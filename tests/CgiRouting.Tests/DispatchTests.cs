@@ -145,6 +145,14 @@ public class DispatchTests
     }
 
     [Fact]
+    public void A_json_value_of_the_wrong_type_says_what_it_must_be()
+    {
+        var response = Send("POST", "/items", "{\"Name\":5}", ("Content-Type", "application/json"));
+        Assert.Equal(400, response.StatusCode);
+        Assert.Equal("The JSON body is not valid: '$.Name' must be a string.", response.BodyText);
+    }
+
+    [Fact]
     public void Deep_json_is_400_not_a_crash()
     {
         string deep = new string('[', 5000) + new string(']', 5000);

@@ -13,7 +13,9 @@ public class ProtocolTests
     {
         var output = new MemoryStream();
         var log = new StringWriter();
-        int exit = CgiApp.Run(environment, input ?? new MemoryStream(), output, log, options);
+        options ??= new CgiOptions();
+        options.ErrorLog = log;
+        int exit = CgiApp.Run(environment, input ?? new MemoryStream(), output, options);
         Assert.Equal(0, exit);
         return (Encoding.UTF8.GetString(output.ToArray()), log.ToString());
     }
@@ -148,7 +150,8 @@ public class ProtocolTests
         // fcgiwrap writes the whole body to the child: if the child exits without reading it, nginx answers 502.
         var output = new MemoryStream();
         var input = new ReadAfterOutputStream(output, new byte[11]);
-        CgiApp.Run(Env("PUT", "/notes/n", "", ("CONTENT_LENGTH", "11")), input, output, new StringWriter(), new CgiOptions { MaxRequestBodySize = 10 });
+        CgiApp.Run(Env("PUT", "/notes/n", "", ("CONTENT_LENGTH", "11")), input, output,
+            new CgiOptions { MaxRequestBodySize = 10, ErrorLog = new StringWriter() });
         Assert.StartsWith("Status: 413 Content Too Large\r\n", Encoding.UTF8.GetString(output.ToArray()));
         Assert.Equal(11, input.Position);
     }
@@ -198,7 +201,7 @@ public class ProtocolTests
     public void A_client_that_went_away_does_not_crash_the_process()
     {
         var log = new StringWriter();
-        int exit = CgiApp.Run(Env("GET", "/users/me"), new MemoryStream(), new BrokenPipeStream(), log);
+        int exit = CgiApp.Run(Env("GET", "/users/me"), new MemoryStream(), new BrokenPipeStream(), new CgiOptions { ErrorLog = log });
         Assert.Equal(0, exit);
         Assert.Contains("could not be written", log.ToString());
     }

@@ -35,6 +35,44 @@ public class RequestTests
     }
 
     [Fact]
+    public void Content_length_is_read_once_when_the_request_is_made()
+    {
+        var environment = new CountingEnvironment(new Dictionary<string, string>
+        {
+            ["REQUEST_METHOD"] = "PUT",
+            ["CONTENT_LENGTH"] = "5",
+        });
+        var request = new CgiRequest(environment, new System.IO.MemoryStream("hello"u8.ToArray()));
+        Assert.Equal(5, request.ContentLength);
+        Assert.Equal(5, request.ContentLength);
+        Assert.Equal("hello", request.ReadBodyText());
+        Assert.Equal(5, request.Body.Length);
+        Assert.Equal(1, environment.Lookups("CONTENT_LENGTH"));
+    }
+
+    /// <summary>Meta-variables that count how often each is looked up.</summary>
+    private sealed class CountingEnvironment(Dictionary<string, string> inner) : IReadOnlyDictionary<string, string>
+    {
+        private readonly Dictionary<string, int> _lookups = [];
+
+        public int Lookups(string name) => _lookups.GetValueOrDefault(name);
+
+        public bool TryGetValue(string key, [System.Diagnostics.CodeAnalysis.MaybeNullWhen(false)] out string value)
+        {
+            _lookups[key] = Lookups(key) + 1;
+            return inner.TryGetValue(key, out value);
+        }
+
+        public string this[string key] => TryGetValue(key, out string? value) ? value : throw new KeyNotFoundException(key);
+        public bool ContainsKey(string key) => TryGetValue(key, out _);
+        public IEnumerable<string> Keys => inner.Keys;
+        public IEnumerable<string> Values => inner.Values;
+        public int Count => inner.Count;
+        public IEnumerator<KeyValuePair<string, string>> GetEnumerator() => inner.GetEnumerator();
+        System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+    }
+
+    [Fact]
     public void Path_and_query_defaults()
     {
         var request = new CgiRequest(new Dictionary<string, string> { ["REQUEST_METHOD"] = "GET", ["PATH_INFO"] = "" });

@@ -10,7 +10,16 @@ public static class BindingErrors
     public static Response Missing(string source, string name)
         => Response.BadRequest($"Missing required {source} '{name}'.");
 
-    /// <summary>A value does not parse: <c>Query parameter 'page' must be an integer (Int32).</c></summary>
+    /// <summary>
+    /// A required JSON body is absent: no body was sent at all (<c>CONTENT_LENGTH</c> unset, empty or 0), or the
+    /// body was the JSON literal <c>null</c>.
+    /// </summary>
+    public static Response MissingJsonBody(CgiRequest request, string name)
+        => Response.BadRequest(request.ContentLength == 0
+            ? $"No request body was sent (CONTENT_LENGTH is missing or 0): parameter '{name}' needs a JSON body."
+            : $"The JSON body for parameter '{name}' must not be null.");
+
+    /// <summary>A value does not parse: <c>The query parameter 'page' must be an integer (Int32).</c></summary>
     public static Response Invalid(string source, string name, string expected)
         => Response.BadRequest($"The {source} '{name}' must be {expected}.");
 
