@@ -152,6 +152,16 @@ public class DispatchTests
         Assert.Equal("The JSON body is not valid: '$.Name' must be a string.", response.BodyText);
     }
 
+    [Theory]
+    [InlineData("", "No request body was sent (CONTENT_LENGTH is missing or 0): parameter 'item' needs a JSON body.")]
+    [InlineData("null", "The JSON body for parameter 'item' must not be null.")]
+    public void A_missing_json_body_says_whether_anything_was_sent(string body, string message)
+    {
+        var response = Send("POST", "/items", body, ("Content-Type", "application/json"));
+        Assert.Equal(400, response.StatusCode);
+        Assert.Equal(message, response.BodyText);
+    }
+
     [Fact]
     public void Deep_json_is_400_not_a_crash()
     {

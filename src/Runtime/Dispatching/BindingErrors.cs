@@ -22,10 +22,4 @@ public static class BindingErrors
     /// <summary>A value does not parse: <c>The query parameter 'page' must be an integer (Int32).</c></summary>
     public static Response Invalid(string source, string name, string expected)
         => Response.BadRequest($"The {source} '{name}' must be {expected}.");
-
-    /// <summary>A required JSON body is absent (no body sent) or the JSON literal <c>null</c>.</summary>
-    public static Response MissingJsonBody(CgiRequest request, string name)
-        => Response.BadRequest(request.ContentLength == 0
-            ? $"No request body was sent (CONTENT_LENGTH is missing or 0), but parameter '{name}' needs a JSON body."
-            : $"The JSON body for parameter '{name}' must not be null.");
 }
