@@ -91,17 +91,27 @@ internal sealed partial class DispatcherEmitter
         w.Line("/// The route table, for <c>--routes</c>: UTF-8 data in the binary (no string objects to relocate at start-up),");
         w.Line("/// read only when asked for.");
         w.Line("/// </summary>");
-        w.Line($"private static global::System.Collections.Generic.IReadOnlyList<{Runtime}.RouteInfo> GetRoutes() => {Runtime}.RouteInfo.ParseTable(");
-        if (_routes.Count == 0)
-            w.Line("    \"\"u8);");
-        for (int i = 0; i < _routes.Count; i++)
+        var table = new List<string>();
+        foreach (var route in _routes)
         {
-            var route = _routes[i];
             var fields = new List<string> { route.Route.Method, route.Route.Template, route.Handler.DisplayName };
             if (route.Handler.Return is { Kind: ReturnKind.Json, JsonTypeName: { } jsonType })
                 fields.Add(_writers.Describe(jsonType));
-            string line = string.Join("\t", fields.Select(TableField)) + "\n";
-            w.Line($"    {Literal(line)}u8{(i == _routes.Count - 1 ? ");" : " +")}");
+            table.Add(string.Join("\t", fields.Select(TableField)));
+        }
+        // One raw UTF-8 literal, a route a line: thousands of concatenated literals would overflow the compiler.
+        string quotes = new('"', Math.Max(3, LongestRun(string.Concat(table), '"') + 1));
+        string getRoutes = $"private static global::System.Collections.Generic.IReadOnlyList<{Runtime}.RouteInfo> GetRoutes() => {Runtime}.RouteInfo.ParseTable(";
+        if (table.Count == 0)
+        {
+            w.Line(getRoutes + "\"\"u8);");
+        }
+        else
+        {
+            w.Line(getRoutes + quotes);
+            foreach (string line in table)
+                w.Line("    " + line);
+            w.Line($"    {quotes}u8);");
         }
         w.Line();
         EmitDispatch();
@@ -230,6 +240,15 @@ internal sealed partial class DispatcherEmitter
         "Match" + (RouteTable.MethodOrder(method) < RouteTable.StandardMethods.Length
             ? method.Substring(0, 1) + method.Substring(1).ToLowerInvariant()
             : "Method_" + method);
+
+    /// <summary>The longest run of <paramref name="c"/> in <paramref name="text"/>.</summary>
+    private static int LongestRun(string text, char c)
+    {
+        int longest = 0, run = 0;
+        foreach (char x in text)
+            longest = Math.Max(longest, run = x == c ? run + 1 : 0);
+        return longest;
+    }
 
     /// <summary>A field of the <c>--routes</c> table, with the table's separators escaped.</summary>
     private static string TableField(string text) => text.Replace("\\", "\\\\").Replace("\t", "\\t").Replace("\n", "\\n");

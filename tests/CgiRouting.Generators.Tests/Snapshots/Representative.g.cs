@@ -33,21 +33,22 @@ namespace CgiRouting.Generated
         /// The route table, for <c>--routes</c>: UTF-8 data in the binary (no string objects to relocate at start-up),
         /// read only when asked for.
         /// </summary>
-        private static global::System.Collections.Generic.IReadOnlyList<global::CgiRouting.RouteInfo> GetRoutes() => global::CgiRouting.RouteInfo.ParseTable(
-            "GET\t/\tProducts.Index\n"u8 +
-            "GET\t/assets/<path...>\tProducts.Asset\n"u8 +
-            "GET\t/products/<id>\tProducts.ById\n"u8 +
-            "GET\t/products/<id>/sizes/<size>\tProducts.Sized\n"u8 +
-            "GET\t/products/<slug>\tProducts.BySlug\n"u8 +
-            "GET\t/products/new\tProducts.New\n"u8 +
-            "GET\t/search\tProducts.Search\n"u8 +
-            "HEAD\t/health\tProducts.Health\n"u8 +
-            "POST\t/products\tProducts.Create\n"u8 +
-            "PUT\t/products/<id>\tProducts.Update\n"u8 +
-            "PATCH\t/products/<id>\tProducts.Update\n"u8 +
-            "DELETE\t/products/<id>\tProducts.Delete\n"u8 +
-            "OPTIONS\t/products\tProducts.ProductOptions\n"u8 +
-            "PURGE\t/cache/<key>\tProducts.Purge\n"u8);
+        private static global::System.Collections.Generic.IReadOnlyList<global::CgiRouting.RouteInfo> GetRoutes() => global::CgiRouting.RouteInfo.ParseTable("""
+            GET	/	Products.Index
+            GET	/assets/<path...>	Products.Asset
+            GET	/products/<id>	Products.ById
+            GET	/products/<id>/sizes/<size>	Products.Sized
+            GET	/products/<slug>	Products.BySlug
+            GET	/products/new	Products.New
+            GET	/search	Products.Search
+            HEAD	/health	Products.Health
+            POST	/products	Products.Create
+            PUT	/products/<id>	Products.Update
+            PATCH	/products/<id>	Products.Update
+            DELETE	/products/<id>	Products.Delete
+            OPTIONS	/products	Products.ProductOptions
+            PURGE	/cache/<key>	Products.Purge
+            """u8);
 
         /// <summary>Dispatches <paramref name="request"/> to the handler of the route it matches.</summary>
         public static global::System.Threading.Tasks.ValueTask<global::CgiRouting.Response> DispatchAsync(global::CgiRouting.CgiRequest request)
