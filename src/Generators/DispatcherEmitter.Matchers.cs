@@ -135,7 +135,7 @@ internal sealed partial class DispatcherEmitter
             w.Line();
             w.Line($"/// <summary>The {Xml(method)} routes whose segment {depth} is a literal of bucket {bucket}.</summary>");
             w.Open($"private static int {bucketName}({Segments}, int count, ref RouteValues values, global::System.ReadOnlySpan<char> segment{depth})");
-            EmitLiteralSwitch(literals, depth, method);
+            EmitLiteralComparisons(literals, depth, method);
             w.Line("return -1;");
             w.Close();
         }
@@ -154,6 +154,23 @@ internal sealed partial class DispatcherEmitter
             w.Close();
         }
         w.Close();
+    }
+
+    /// <summary>
+    /// The literals of one bucket, compared as UTF-8 data: a large table's thousands of literals as strings would be
+    /// thousands of objects for the dynamic linker to relocate at every start (<c>LiteralSegment</c>).
+    /// </summary>
+    private void EmitLiteralComparisons(IEnumerable<KeyValuePair<string, Node>> literals, int depth, string method)
+    {
+        var w = _w;
+        string keyword = "if";
+        foreach (var literal in literals)
+        {
+            w.Open($"{keyword} ({Dispatching}.LiteralSegment.Equals(segment{depth}, {Literal(literal.Key)}u8))");
+            EmitNode(literal.Value, depth + 1, method);
+            w.Close();
+            keyword = "else if";
+        }
     }
 
     private void EmitNode(Node node, int depth, string method)
