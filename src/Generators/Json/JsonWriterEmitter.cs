@@ -26,7 +26,7 @@ internal sealed class JsonWriterEmitter
     private readonly Dictionary<string, string> _roots = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _rootContexts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _writers = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _names = new(StringComparer.Ordinal);
+    private readonly UniqueNames _names = new();
     private int _variables;
 
     /// <summary>Plans the writers of the JSON types that <paramref name="table"/>'s handlers return.</summary>
@@ -52,7 +52,7 @@ internal sealed class JsonWriterEmitter
             foreach (var s in context.Shapes)
                 _shapes[Key(contextName, s.TypeName)] = s;
             _rootContexts[type] = contextName;
-            _roots[type] = ClassName + "." + Unique("Respond_" + Identifier(type));
+            _roots[type] = ClassName + "." + _names.Make("Respond_" + RouteTable.Shorten(type));
         }
     }
 
@@ -149,7 +149,7 @@ internal sealed class JsonWriterEmitter
             case JsonShapeKind.EnumString:
                 w.Open("switch (value)");
                 foreach (var member in shape.EnumMembers)
-                    w.Line($"case {shape.TypeName}.{Escape(member.MemberName)}: json.Raw({Utf8("\"" + member.EncodedName + "\"")}); return;");
+                    w.Line($"case {shape.TypeName}.{DispatcherEmitter.Escape(member.MemberName)}: json.Raw({Utf8("\"" + member.EncodedName + "\"")}); return;");
                 w.Close();
                 w.Line($"json.Number(({shape.ElementTypeName})value);");
                 break;
@@ -163,7 +163,7 @@ internal sealed class JsonWriterEmitter
     {
         var shape = _shapes[Key(context, property.TypeName)];
         string name = $"json.Property({Utf8("\"" + property.EncodedName + "\":")});";
-        string access = "value." + Escape(property.MemberName);
+        string access = "value." + DispatcherEmitter.Escape(property.MemberName);
         if (property.Omission == JsonOmission.Never)
         {
             w.Line(name);
@@ -225,31 +225,11 @@ internal sealed class JsonWriterEmitter
     {
         string key = Key(context, shape.TypeName);
         if (!_writers.TryGetValue(key, out var name))
-            _writers[key] = name = Unique("Write_" + Identifier(shape.TypeName));
+            _writers[key] = name = _names.Make("Write_" + RouteTable.Shorten(shape.TypeName));
         return name;
     }
 
     private static string Key(string context, string type) => context + " " + type;
 
-    /// <summary>A name not used before in the class (the lead's unique-name helper replaces this).</summary>
-    private string Unique(string name)
-    {
-        string candidate = name;
-        for (int i = 2; !_names.Add(candidate); i++)
-            candidate = name + "_" + i.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        return candidate;
-    }
-
-    private static string Identifier(string typeName)
-    {
-        var b = new StringBuilder(typeName.Length);
-        foreach (char c in typeName.Replace("global::", ""))
-            b.Append(char.IsLetterOrDigit(c) ? c : '_');
-        return b.ToString().TrimEnd('_');
-    }
-
     private static string Utf8(string text) => SymbolDisplay.FormatLiteral(text, quote: true) + "u8";
-
-    private static string Escape(string identifier) =>
-        SyntaxFacts.GetKeywordKind(identifier) != SyntaxKind.None ? "@" + identifier : identifier;
 }
