@@ -27,41 +27,82 @@ ensure_aot_toolchain
 
 echo "== Building what is compared"
 publish_aot samples/Hello/Hello.csproj "$OUT/hello"
-# The same app with the SDK's defaults instead of CgiRouting's, and with one more setting, to show what each buys.
-publish_aot samples/Hello/Hello.csproj "$OUT/hello-sdk-defaults" -p:IlcDehydrate=true -p:IntermediateOutputPath="$OUT/obj-sdk-defaults/"
+# The same app with the SDK's defaults instead of CgiRouting's, and with one setting changed, to show what each buys.
+publish_aot samples/Hello/Hello.csproj "$OUT/hello-sdk-defaults" -p:IlcDehydrate=true -p:CgiRoutingPackRelocations=false \
+    -p:IntermediateOutputPath="$OUT/obj-sdk-defaults/"
+publish_aot samples/Hello/Hello.csproj "$OUT/hello-no-relr" -p:CgiRoutingPackRelocations=false -p:IntermediateOutputPath="$OUT/obj-no-relr/"
 publish_aot samples/Hello/Hello.csproj "$OUT/hello-no-pie" -p:PositionIndependentExecutable=false -p:IntermediateOutputPath="$OUT/obj-no-pie/"
+# The floor is a stock Native AOT program: the SDK's defaults, none of CgiRouting's.
 publish_aot bench/floor/Floor.csproj "$OUT/floor"
 gcc -O2 -o "$OUT/c-floor" bench/c/floor.c
+gcc -O2 -o "$OUT/feed" bench/c/feed.c
 (cd bench/go && GOCACHE=$OUT/go-cache GOPATH=$OUT/go-path GO111MODULE=off go build -o "$OUT/go-app" main.go)
 dotnet build samples/Hello/Hello.csproj -c Release -nologo -v quiet -p:PublishAot=false -o "$OUT/hello-jit" >/dev/null
 cp bench/python/app.py "$OUT/python-app.py"
+printf '{"name":"Ann","times":2}' > "$OUT/post-body.json"
 
-# The same CGI request for every program: GET /greet/5 with the environment a server would set.
+# The CGI environment a server would set; each request below adds its method and path.
 export GATEWAY_INTERFACE=CGI/1.1 SERVER_PROTOCOL=HTTP/1.1 SERVER_SOFTWARE=bench SERVER_NAME=127.0.0.1 SERVER_PORT=80
-export REQUEST_METHOD=GET PATH_INFO=/greet/5 QUERY_STRING= SCRIPT_NAME= REMOTE_ADDR=127.0.0.1
-names=(cgirouting-aot floor-aot c go python cgirouting-jit cgirouting-aot-sdk-defaults cgirouting-aot-no-pie)
-commands=("$OUT/hello/hello" "$OUT/floor/floor" "$OUT/c-floor" "$OUT/go-app" "python3 $OUT/python-app.py" "dotnet $OUT/hello-jit/hello.dll"
-    "$OUT/hello-sdk-defaults/hello" "$OUT/hello-no-pie/hello")
+export QUERY_STRING= SCRIPT_NAME= REMOTE_ADDR=127.0.0.1
 
-echo "== Checking that every program gives the same answer"
-expected='{"message":"Hello","count":5}'
-for i in "${!names[@]}"; do
-    body=$(${commands[$i]} | tr -d '\r' | sed '1,/^$/d')
-    [[ $body == "$expected" ]] || { echo "${names[$i]} answered '$body', not '$expected'" >&2; exit 1; }
+# use_request NAME: sets the request's meta-variables and the programs that answer it (names, commands).
+use_request() {
+    unset CONTENT_LENGTH CONTENT_TYPE
+    export REQUEST_METHOD=GET
+    case $1 in
+    greet) # the headline request since the first benchmark: a typed path parameter, a two-field JSON response
+        export PATH_INFO=/greet/5
+        names=(cgirouting-aot floor-aot c go python cgirouting-jit cgirouting-aot-sdk-defaults cgirouting-aot-no-relr cgirouting-aot-no-pie)
+        commands=("$OUT/hello/hello" "$OUT/floor/floor" "$OUT/c-floor" "$OUT/go-app" "python3 $OUT/python-app.py"
+            "dotnet $OUT/hello-jit/hello.dll" "$OUT/hello-sdk-defaults/hello" "$OUT/hello-no-relr/hello" "$OUT/hello-no-pie/hello") ;;
+    item) # a string, a number, an array and a nested record
+        export PATH_INFO=/items/5
+        names=(cgirouting-aot floor-aot go cgirouting-aot-sdk-defaults)
+        commands=("$OUT/hello/hello" "$OUT/floor/floor" "$OUT/go-app" "$OUT/hello-sdk-defaults/hello") ;;
+    text) # a literal route, a string result
+        export PATH_INFO=/hello/me
+        names=(cgirouting-aot floor-aot cgirouting-aot-sdk-defaults)
+        commands=("$OUT/hello/hello" "$OUT/floor/floor" "$OUT/hello-sdk-defaults/hello") ;;
+    post) # a JSON body bound to a record; every command is started through feed, which the c rows measure
+        export PATH_INFO=/greet REQUEST_METHOD=POST CONTENT_TYPE=application/json CONTENT_LENGTH=$(stat -c %s "$OUT/post-body.json")
+        names=(cgirouting-aot floor-aot feed-c c)
+        commands=("$OUT/feed $OUT/post-body.json $OUT/hello/hello" "$OUT/feed $OUT/post-body.json $OUT/floor/floor"
+            "$OUT/feed $OUT/post-body.json $OUT/c-floor" "$OUT/c-floor") ;;
+    esac
+}
+REQUESTS="greet item text post"
+
+echo "== Checking that the app and its floor write the same bytes, and the others the same body"
+for request in $REQUESTS; do
+    use_request "$request"
+    expected=$(${commands[1]} | od -An -c)
+    [[ $(${commands[0]} | od -An -c) == "$expected" ]] || { echo "$request: the app's bytes differ from the floor's" >&2; ${commands[0]} >&2; exit 1; }
+    expected_body=$(${commands[1]} | tr -d '\r' | sed '1,/^$/d')
+    for i in "${!names[@]}"; do
+        [[ ${names[$i]} == c || ${names[$i]} == feed-c ]] && continue
+        body=$(${commands[$i]} | tr -d '\r' | sed '1,/^$/d')
+        [[ $body == "$expected_body" ]] || { echo "$request: ${names[$i]} answered '$body', not '$expected_body'" >&2; exit 1; }
+    done
 done
 
-echo "== Start to response, $ROUNDS interleaved rounds of $RUNS runs"
+echo "== Start to response, $ROUNDS interleaved rounds of $RUNS runs for each request"
 for round in $(seq "$ROUNDS"); do
-    args=()
-    for i in "${!names[@]}"; do args+=(-n "${names[$i]}" "${commands[$i]}"); done
-    hyperfine -N --style none --warmup 3 --runs "$RUNS" --export-json "$RESULTS/startup-$round.json" "${args[@]}" >/dev/null
+    for request in $REQUESTS; do
+        use_request "$request"
+        args=()
+        for i in "${!names[@]}"; do args+=(-n "${names[$i]}" "${commands[$i]}"); done
+        hyperfine -N --style none --warmup 3 --runs "$RUNS" --export-json "$RESULTS/startup-$request-$round.json" "${args[@]}" >/dev/null
+    done
 done
 
 echo "== Peak RSS and size"
-for i in "${!names[@]}"; do
-    for run in $(seq "$RSS_RUNS"); do
-        /usr/bin/time -f "%M" -o "$RESULTS/rss.tmp" ${commands[$i]} >/dev/null
-        echo "${names[$i]} $(cat "$RESULTS/rss.tmp")" >> "$RESULTS/rss.txt"
+for request in greet item; do
+    use_request "$request"
+    for i in "${!names[@]}"; do
+        for run in $(seq "$RSS_RUNS"); do
+            /usr/bin/time -f "%M" -o "$RESULTS/rss.tmp" ${commands[$i]} >/dev/null
+            echo "${names[$i]} $(cat "$RESULTS/rss.tmp")" >> "$RESULTS/rss-$request.txt"
+        done
     done
 done
 rm -f "$RESULTS/rss.tmp"
@@ -73,27 +114,36 @@ rm -f "$RESULTS/rss.tmp"
     echo "python $(stat -c %s "$OUT/python-app.py")"
     echo "cgirouting-jit $(du -sb "$OUT/hello-jit" | cut -f1)"
     echo "cgirouting-aot-sdk-defaults $(stat -c %s "$OUT/hello-sdk-defaults/hello")"
+    echo "cgirouting-aot-no-relr $(stat -c %s "$OUT/hello-no-relr/hello")"
     echo "cgirouting-aot-no-pie $(stat -c %s "$OUT/hello-no-pie/hello")"
 } > "$RESULTS/size.txt"
+for binary in hello hello-sdk-defaults hello-no-relr hello-no-pie; do
+    echo "$binary $(readelf -rW "$OUT/$binary/hello" | grep -c '^[0-9a-f]')" >> "$RESULTS/relocations.txt"
+done
 
 echo "== Instructions executed (callgrind: exact, whatever else the machine is doing)"
 ensure_packages valgrind:valgrind strip:binutils
-count_instructions() { # NAME PATH_INFO BINARY
-    local dir=$OUT/callgrind/$1
+count_instructions() { # NAME BINARY [STDIN]
+    local dir=$OUT/callgrind/$1-$request
     rm -rf "$dir"; mkdir -p "$dir"
     # valgrind cannot read the DWARF that Native AOT writes: keep the symbols, drop the debug information.
-    cp "$3" "$dir/app"; strip --strip-debug "$dir/app"; objcopy --remove-section=.gnu_debuglink "$dir/app"
-    echo "$1 $(PATH_INFO=$2 valgrind --tool=callgrind --callgrind-out-file="$dir/callgrind.out" "$dir/app" 2>&1 >/dev/null \
+    cp "$2" "$dir/app"; strip --strip-debug "$dir/app"; objcopy --remove-section=.gnu_debuglink "$dir/app"
+    echo "$request $1 $(valgrind --tool=callgrind --callgrind-out-file="$dir/callgrind.out" "$dir/app" 2>&1 >/dev/null <"${3:-/dev/null}" \
         | awk '/Collected/ {print $4}')" >> "$RESULTS/instructions.txt"
 }
-count_instructions c /greet/5 "$OUT/c-floor"
-count_instructions floor-aot /greet/5 "$OUT/floor/floor"
-count_instructions cgirouting-aot /greet/5 "$OUT/hello/hello"
-count_instructions cgirouting-aot-text /hello/me "$OUT/hello/hello"
-count_instructions cgirouting-aot-sdk-defaults /greet/5 "$OUT/hello-sdk-defaults/hello"
-count_instructions cgirouting-aot-sdk-defaults-text /hello/me "$OUT/hello-sdk-defaults/hello"
-count_instructions cgirouting-aot-no-pie /greet/5 "$OUT/hello-no-pie/hello"
-count_instructions cgirouting-aot-no-pie-text /hello/me "$OUT/hello-no-pie/hello"
+for request in $REQUESTS; do
+    use_request "$request"
+    input=/dev/null; [[ $request == post ]] && input=$OUT/post-body.json
+    count_instructions floor-aot "$OUT/floor/floor" "$input"
+    count_instructions cgirouting-aot "$OUT/hello/hello" "$input"
+    count_instructions cgirouting-aot-sdk-defaults "$OUT/hello-sdk-defaults/hello" "$input"
+done
+request=greet; use_request greet
+count_instructions c "$OUT/c-floor"
+count_instructions cgirouting-aot-no-relr "$OUT/hello-no-relr/hello"
+count_instructions cgirouting-aot-no-pie "$OUT/hello-no-pie/hello"
+unset CONTENT_LENGTH CONTENT_TYPE
+export REQUEST_METHOD=GET
 
 echo "== Route count: $ROUTE_COUNTS routes"
 for count in $ROUTE_COUNTS; do
@@ -108,11 +158,23 @@ for count in $ROUTE_COUNTS; do
     [[ $body == "r$last 5" ]] || { echo "the $count-route app answered '$body'" >&2; exit 1; }
     echo "$count $(( (end - start) / 1000000 )) $(stat -c %s "$dir/bin/routes")" >> "$RESULTS/routes.txt"
 done
-args=()
-for count in $ROUTE_COUNTS; do args+=(-n "routes-$count" "env PATH_INFO=/r$((count - 1))/5 $OUT/routes-$count/bin/routes"); done
+# Every app answers the same path, /r9/5, so that only the size of the table differs; no wrapper (env) is timed.
+# The floor writes the same bytes: a route-count app with no JSON is a CgiRouting app against the stock floor.
+export PATH_INFO=/r9/5
+cmp -s <("$OUT/floor/floor") <("$OUT/routes-10/bin/routes") || { echo "routes-10 and the floor differ" >&2; exit 1; }
+args=(-n floor-aot "$OUT/floor/floor")
+for count in $ROUTE_COUNTS; do args+=(-n "routes-$count" "$OUT/routes-$count/bin/routes"); done
 for round in $(seq "$ROUNDS"); do
     hyperfine -N --style none --warmup 3 --runs "$RUNS" --export-json "$RESULTS/routes-$round.json" "${args[@]}" >/dev/null
 done
+for count in $ROUTE_COUNTS; do
+    /usr/bin/time -f "%M %R" -o "$RESULTS/faults.tmp" "$OUT/routes-$count/bin/routes" >/dev/null
+    echo "$count $(cat "$RESULTS/faults.tmp") $(readelf -rW "$OUT/routes-$count/bin/routes" | grep -c '^[0-9a-f]')" >> "$RESULTS/routes-memory.txt"
+done
+rm -f "$RESULTS/faults.tmp"
+request=routes
+count_instructions floor-aot "$OUT/floor/floor"
+for count in $ROUTE_COUNTS; do count_instructions "routes-$count" "$OUT/routes-$count/bin/routes"; done
 
 echo "== The generator on $GEN_ROUTES routes"
 dotnet run --project bench/GeneratorBench -c Release -- "$GEN_ROUTES" "$GEN_RUNS" "$RESULTS/generator.json" >/dev/null

@@ -1,4 +1,5 @@
-// What many would pick instead: Go's net/http/cgi with a ServeMux, answering GET /greet/<count> with JSON.
+// What many would pick instead: Go's net/http/cgi with a ServeMux, answering GET /greet/<count> and
+// GET /items/<id> with the same JSON as samples/Hello (encoding/json, struct tags for the names).
 package main
 
 import (
@@ -14,18 +15,38 @@ type greeting struct {
 	Count   int    `json:"count"`
 }
 
-func main() {
-	mux := http.NewServeMux()
-	mux.HandleFunc("/greet/", func(w http.ResponseWriter, r *http.Request) {
-		count, err := strconv.Atoi(strings.TrimPrefix(r.URL.Path, "/greet/"))
+type owner struct {
+	Name  string `json:"name"`
+	Since int    `json:"since"`
+}
+
+type item struct {
+	ID    int      `json:"id"`
+	Name  string   `json:"name"`
+	Tags  []string `json:"tags"`
+	Owner owner    `json:"owner"`
+}
+
+// handle answers GET PREFIX<int> with the JSON of make(int).
+func handle(mux *http.ServeMux, prefix string, make func(int) any) {
+	mux.HandleFunc(prefix, func(w http.ResponseWriter, r *http.Request) {
+		n, err := strconv.Atoi(strings.TrimPrefix(r.URL.Path, prefix))
 		if err != nil || r.Method != http.MethodGet {
 			http.NotFound(w, r)
 			return
 		}
-		body, _ := json.Marshal(greeting{"Hello", count})
+		body, _ := json.Marshal(make(n))
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 		w.Write(body)
+	})
+}
+
+func main() {
+	mux := http.NewServeMux()
+	handle(mux, "/greet/", func(n int) any { return greeting{"Hello", n} })
+	handle(mux, "/items/", func(n int) any {
+		return item{n, "item" + strconv.Itoa(n), []string{"a", "b"}, owner{"Ann", 2019}}
 	})
 	cgi.Serve(mux)
 }

@@ -8,6 +8,11 @@ public sealed record Greeting(string Message, int Count);
 
 public sealed record NewGreeting(string Name, int Times = 1);
 
+/// <summary>A JSON shape with a string, a number, an array and a nested record (the benchmark's JSON request).</summary>
+public sealed record Item(int Id, string Name, string[] Tags, Owner Owner);
+
+public sealed record Owner(string Name, int Since);
+
 public enum Mood
 {
     Happy,
@@ -80,6 +85,9 @@ public static class Greetings
             text.Append(name).Append('=').Append(request.Get(name) ?? "(unset)").Append('\n');
         return text.ToString();
     }
+
+    [Get("/items/<id>")]
+    public static Item ItemById(int id) => new(id, "item" + id, ["a", "b"], new Owner("Ann", 2019));
 
     [Get("/maybe/<id>")]
     public static Greeting? Maybe(int id) => id == 1 ? new Greeting("found", 1) : null;

@@ -4,6 +4,7 @@ namespace Hello;
 
 [JsonSerializable(typeof(Greeting))]
 [JsonSerializable(typeof(NewGreeting))]
+[JsonSerializable(typeof(Item))]
 [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
 internal sealed partial class HelloJson : JsonSerializerContext
 {
