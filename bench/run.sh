@@ -117,8 +117,11 @@ rm -f "$RESULTS/rss.tmp"
     echo "cgirouting-aot-no-relr $(stat -c %s "$OUT/hello-no-relr/hello")"
     echo "cgirouting-aot-no-pie $(stat -c %s "$OUT/hello-no-pie/hello")"
 } > "$RESULTS/size.txt"
+# The dynamic relocation tables' size in bytes (RELA + RELR): readelf -r decodes RELR, so counting its lines would
+# not show the packing.
+relocation_bytes() { readelf -dW "$1" | awk '/\((RELASZ|RELRSZ)\)/ {n += $3} END {print n + 0}'; }
 for binary in hello hello-sdk-defaults hello-no-relr hello-no-pie; do
-    echo "$binary $(readelf -rW "$OUT/$binary/hello" | grep -c '^[0-9a-f]')" >> "$RESULTS/relocations.txt"
+    echo "$binary $(relocation_bytes "$OUT/$binary/hello")" >> "$RESULTS/relocations.txt"
 done
 
 echo "== Instructions executed (callgrind: exact, whatever else the machine is doing)"
@@ -169,7 +172,7 @@ for round in $(seq "$ROUNDS"); do
 done
 for count in $ROUTE_COUNTS; do
     /usr/bin/time -f "%M %R" -o "$RESULTS/faults.tmp" "$OUT/routes-$count/bin/routes" >/dev/null
-    echo "$count $(cat "$RESULTS/faults.tmp") $(readelf -rW "$OUT/routes-$count/bin/routes" | grep -c '^[0-9a-f]')" >> "$RESULTS/routes-memory.txt"
+    echo "$count $(cat "$RESULTS/faults.tmp") $(relocation_bytes "$OUT/routes-$count/bin/routes")" >> "$RESULTS/routes-memory.txt"
 done
 rm -f "$RESULTS/faults.tmp"
 request=routes
