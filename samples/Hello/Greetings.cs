@@ -37,7 +37,7 @@ public static class Greetings
 
     [Post("/greet")]
     public static Response Create(NewGreeting greeting) =>
-        Response.Json(new Greeting($"Hello, {greeting.Name}", greeting.Times), HelloJson.Default.Greeting, 201)
+        Response.Json(new Greeting($"Hello, {greeting.Name}", greeting.Times), 201)
             .WithHeader("Location", "/greet/" + greeting.Times);
 
     [Put("/notes/<name>")]

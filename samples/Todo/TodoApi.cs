@@ -23,7 +23,7 @@ public static class TodoApi
             return problem;
         using var store = TodoStore.Open();
         var created = store.Create(todo.Title!.Trim());
-        return Response.Json(created, TodoJson.Default.TodoItem, 201)
+        return Response.Json(created, 201)
             .WithHeader("Location", request.ScriptName + "/todos/" + created.Id);
     }
 
@@ -44,7 +44,7 @@ public static class TodoApi
             return problem;
         using var store = TodoStore.Open();
         return store.Update(id, patch.Title?.Trim(), patch.Done) is { } updated
-            ? Response.Json(updated, TodoJson.Default.TodoItem)
+            ? Response.Json(updated)
             : Response.NotFound("No todo " + id + ".");
     }
 

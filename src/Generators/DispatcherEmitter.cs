@@ -85,7 +85,17 @@ internal sealed partial class DispatcherEmitter
         w.Line();
         w.Line("/// <summary>Makes <see cref=\"global::CgiRouting.CgiApp.Run()\"/> use this dispatcher.</summary>");
         w.Line("[global::System.Runtime.CompilerServices.ModuleInitializer]");
-        w.Line($"internal static void Register() => {Runtime}.CgiApp.SetDispatcher(DispatchAsync, GetRoutes);");
+        if (_writers.RegisterCall is { } registerJson)
+        {
+            w.Open("internal static void Register()");
+            w.Line($"{Runtime}.CgiApp.SetDispatcher(DispatchAsync, GetRoutes);");
+            w.Line(registerJson + ";");
+            w.Close();
+        }
+        else
+        {
+            w.Line($"internal static void Register() => {Runtime}.CgiApp.SetDispatcher(DispatchAsync, GetRoutes);");
+        }
         w.Line();
         w.Line("/// <summary>");
         w.Line("/// The route table, for <c>--routes</c>: UTF-8 data in the binary (no string objects to relocate at start-up),");

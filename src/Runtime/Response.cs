@@ -15,7 +15,7 @@ public sealed class Response
     /// <summary>The media type of <see cref="Text"/> responses.</summary>
     public const string TextContentType = "text/plain; charset=utf-8";
 
-    /// <summary>The media type of <see cref="Json{T}"/> responses.</summary>
+    /// <summary>The media type of JSON responses.</summary>
     public const string JsonContentType = "application/json; charset=utf-8";
 
     private List<KeyValuePair<string, string>>? _headers;
@@ -46,6 +46,26 @@ public sealed class Response
 
     /// <summary>A text response, <c>text/plain; charset=utf-8</c>.</summary>
     public static Response Text(string text, int status = 200) => new(status, TextContentType, Encoding.UTF8.GetBytes(text));
+
+    /// <summary>
+    /// A JSON response, with the status of your choice, of a type that a <c>JsonSerializerContext</c> of the app
+    /// declares and the generator's JSON writers cover (docs/json.md): <c>Response.Json(user, 201)</c>. The bytes are
+    /// those System.Text.Json writes with that context, written without System.Text.Json's start-up. For a type
+    /// outside that subset, pass its metadata: <c>Response.Json(value, AppJson.Default.T, status)</c>.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">No generated writer covers <typeparamref name="T"/>.</exception>
+    public static Response Json<T>(T value, int status = 200)
+    {
+        if (Dispatching.GeneratedJson<T>.Write is not { } write)
+        {
+            throw new InvalidOperationException(
+                $"No generated JSON writer covers {typeof(T).Name}: declare it with [JsonSerializable] in a JsonSerializerContext of the app, "
+                + "or, for a type outside the writers' subset (see --routes and docs/json.md), use Response.Json(value, AppJson.Default.Type, status).");
+        }
+        var json = new Dispatching.JsonUtf8Builder();
+        write(json, value);
+        return new(status, JsonContentType, json.ToArray());
+    }
 
     /// <summary>A JSON response, serialized through the app's source-generated <paramref name="typeInfo"/>.</summary>
     public static Response Json<T>(T value, JsonTypeInfo<T> typeInfo, int status = 200)

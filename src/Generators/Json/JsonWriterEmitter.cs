@@ -54,7 +54,33 @@ internal sealed class JsonWriterEmitter
             _rootContexts[type] = contextName;
             _roots[type] = ClassName + "." + _names.Make("Respond_" + RouteTable.Shorten(type));
         }
+
+        // Every type a context declares, for Response.Json<T>(value, status): the first context (ordinal) that
+        // declares a type answers for it, as for handler results.
+        foreach (var context in table.JsonContexts.OrderBy(c => c.TypeName, StringComparer.Ordinal))
+        {
+            foreach (string type in context.Types)
+            {
+                var shape = context.Shapes.FirstOrDefault(s => s.TypeName == type);
+                // A type outside the subset is not registered: Response.Json<T> then says to pass its JsonTypeInfo,
+                // so that registering it never links System.Text.Json into an app that does not use it.
+                if (_registered.ContainsKey(type) || context.Options.Unsupported is not null || shape is null || shape.Fallback is not null)
+                    continue;
+                foreach (var s in context.Shapes)
+                    _shapes[Key(context.TypeName, s.TypeName)] = s;
+                _registered[type] = (context.TypeName, _names.Make("WriteValue_" + RouteTable.Shorten(type)));
+            }
+        }
     }
+
+    /// <summary>Types of the contexts with a generated writer for Response.Json&lt;T&gt;: their context and writer method.</summary>
+    private readonly SortedDictionary<string, (string Context, string Method)> _registered = new(StringComparer.Ordinal);
+
+    /// <summary>Whether the emitted class has a <c>Register</c> method for the dispatcher's module initializer to call.</summary>
+    public bool HasRegistrations => _registered.Count > 0;
+
+    /// <summary>The call that registers the app's JSON types with Response.Json&lt;T&gt;, or null.</summary>
+    public string? RegisterCall => HasRegistrations ? ClassName + ".Register()" : null;
 
     /// <summary>The method that turns a handler's <paramref name="type"/> result into a response, or null to use System.Text.Json.</summary>
     public string? Responder(string type) => _roots.TryGetValue(type, out var name) ? name : null;
@@ -67,7 +93,7 @@ internal sealed class JsonWriterEmitter
     /// <summary>Emits the writers, if any type has one.</summary>
     public void Emit(SourceWriter w, string version)
     {
-        if (_roots.Count == 0)
+        if (_roots.Count == 0 && !HasRegistrations)
             return;
         w.Line();
         // Type names carry no nullable annotations inside generic arguments (List<string?> is List<string> here):
@@ -85,6 +111,12 @@ internal sealed class JsonWriterEmitter
             first = false;
             string context = _rootContexts[root.Key];
             EmitRoot(w, context, _shapes[Key(context, root.Key)], root.Value.Substring(ClassName.Length + 1), pending);
+        }
+        if (HasRegistrations)
+        {
+            if (!first)
+                w.Line();
+            EmitRegistrations(w, pending);
         }
         var emitted = new HashSet<string>(StringComparer.Ordinal);
         while (pending.Count > 0)
@@ -115,6 +147,37 @@ internal sealed class JsonWriterEmitter
         EmitNotNull(w, context, shape, value, pending);
         w.Line($"return {Dispatching}.HandlerResults.JsonUtf8(json);");
         w.Close();
+    }
+
+    /// <summary>
+    /// <c>Register</c>, which the dispatcher's module initializer calls so that <c>Response.Json&lt;T&gt;(value, status)</c>
+    /// finds the writer of each declared type in the subset, and those writers, null included.
+    /// </summary>
+    private void EmitRegistrations(SourceWriter w, Queue<(string, string)> pending)
+    {
+        w.Line("/// <summary>Lets <c>Response.Json&lt;T&gt;(value, status)</c> write the app's JSON types.</summary>");
+        w.Open("public static void Register()");
+        foreach (var pair in _registered)
+            w.Line($"{Dispatching}.GeneratedJson<{pair.Key}>.Write = {pair.Value.Method};");
+        w.Close();
+        foreach (var pair in _registered)
+        {
+            var shape = _shapes[Key(pair.Value.Context, pair.Key)];
+            w.Line();
+            _variables = 0;
+            w.Open($"private static void {pair.Value.Method}({Builder} json, {pair.Key} value)");
+            string value = "value";
+            if (shape.CanBeNull)
+            {
+                w.Open("if (value is not { } v0)");
+                w.Line("json.Null();");
+                w.Line("return;");
+                w.Close();
+                value = "v0";
+            }
+            EmitNotNull(w, pair.Value.Context, shape, value, pending);
+            w.Close();
+        }
     }
 
     /// <summary>The method of a shape that has one: objects, sequences, dictionaries, enums written as strings.</summary>

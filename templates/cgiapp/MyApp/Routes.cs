@@ -29,5 +29,5 @@ public static class Routes
     public static Response Echo(Message message) =>
         string.IsNullOrWhiteSpace(message.Text)
             ? Response.BadRequest("A message needs text.")
-            : Response.Json(message, AppJson.Default.Message, 201);
+            : Response.Json(message, 201);
 }
