@@ -16,51 +16,8 @@ namespace CgiRouting.EndToEnd.Tests;
 /// <summary>Many CGI processes writing one SQLite file at once, and requests that die half-way: nothing is lost.</summary>
 public class LoadAndFaultTests(LighttpdTodoHost host) : IClassFixture<LighttpdTodoHost>
 {
-    private const int Clients = 16;
-    private const int Posts = 2000;
-
     [Fact]
-    public async Task Concurrent_posts_through_lighttpd_are_all_stored()
-    {
-        string run = Guid.NewGuid().ToString("N")[..8];
-        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients })
-        {
-            BaseAddress = host.Server.BaseAddress,
-            Timeout = TimeSpan.FromSeconds(60),
-        };
-        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(5)); // bounded in time as well as count
-        var failures = new ConcurrentBag<string>();
-        int next = -1;
-        var stopwatch = Stopwatch.StartNew();
-        await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => Task.Run(async () =>
-        {
-            int i;
-            while ((i = Interlocked.Increment(ref next)) < Posts && !deadline.IsCancellationRequested)
-            {
-                try
-                {
-                    var content = new StringContent($"{{\"title\":\"load {run} {i}\"}}", Encoding.UTF8, "application/json");
-                    using var response = await client.PostAsync("/todos", content, deadline.Token);
-                    if ((int)response.StatusCode is < 200 or > 299)
-                        failures.Add($"{i}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
-                }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-                {
-                    failures.Add($"{i}: {e.Message}");
-                }
-            }
-        })));
-        Assert.False(deadline.IsCancellationRequested, $"the load did not finish in 5 minutes ({next} sent)");
-        Assert.Empty(failures);
-
-        using var list = JsonDocument.Parse(await client.GetStringAsync("/todos"));
-        var titles = list.RootElement.EnumerateArray().Select(t => t.GetProperty("title").GetString()!)
-            .Where(t => t.StartsWith($"load {run} ", StringComparison.Ordinal)).ToList();
-        Assert.Equal(Posts, titles.Count);
-        Assert.Equal(Enumerable.Range(0, Posts).Select(i => $"load {run} {i}").Order(), titles.Order());
-        Assert.Equal("ok", host.Database.IntegrityCheck());
-        Console.WriteLine($"{Posts} POSTs from {Clients} clients through lighttpd in {stopwatch.Elapsed.TotalSeconds:F1} s");
-    }
+    public Task Concurrent_posts_through_lighttpd_are_all_stored() => ConcurrentPosts.AreAllStored(host, "lighttpd");
 
     [Fact]
     public async Task A_client_that_disconnects_mid_body_writes_nothing()
@@ -103,5 +60,71 @@ public class LoadAndFaultTests(LighttpdTodoHost host) : IClassFixture<LighttpdTo
         await process.WaitForExitAsync();
         Assert.Equal(before, host.Database.Count());
         Assert.Equal("ok", host.Database.IntegrityCheck());
+    }
+}
+
+/// <summary>The load test of issue 14 through Apache httpd (mod_cgid, the child as nobody).</summary>
+public class ApacheLoadTests(ApacheTodoHost host) : IClassFixture<ApacheTodoHost>
+{
+    [Fact]
+    public Task Concurrent_posts_through_apache_are_all_stored() => ConcurrentPosts.AreAllStored(host, "Apache httpd");
+}
+
+/// <summary>The load test through nginx and fcgiwrap.</summary>
+public class NginxLoadTests(NginxTodoHost host) : IClassFixture<NginxTodoHost>
+{
+    [Fact]
+    public Task Concurrent_posts_through_nginx_are_all_stored() => ConcurrentPosts.AreAllStored(host, "nginx + fcgiwrap");
+}
+
+/// <summary>
+/// 2,000 POSTs from 16 concurrent clients, bounded at five minutes: every one answered 2xx, every one stored once,
+/// and the database's integrity check clean.
+/// </summary>
+internal static class ConcurrentPosts
+{
+    private const int Clients = 16;
+    private const int Posts = 2000;
+
+    public static async Task AreAllStored(TodoHost host, string server)
+    {
+        string run = Guid.NewGuid().ToString("N")[..8];
+        using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients })
+        {
+            BaseAddress = host.Server.BaseAddress,
+            Timeout = TimeSpan.FromSeconds(60),
+        };
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(5)); // bounded in time as well as count
+        var failures = new ConcurrentBag<string>();
+        int next = -1;
+        var stopwatch = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => Task.Run(async () =>
+        {
+            int i;
+            while ((i = Interlocked.Increment(ref next)) < Posts && !deadline.IsCancellationRequested)
+            {
+                try
+                {
+                    var content = new StringContent($"{{\"title\":\"load {run} {i}\"}}", Encoding.UTF8, "application/json");
+                    using var response = await client.PostAsync("/todos", content, deadline.Token);
+                    if ((int)response.StatusCode is < 200 or > 299)
+                        failures.Add($"{i}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+                {
+                    failures.Add($"{i}: {e.Message}");
+                }
+            }
+        })));
+        Assert.False(deadline.IsCancellationRequested, $"the load did not finish in 5 minutes ({next} sent)");
+        Assert.Empty(failures);
+
+        using var list = JsonDocument.Parse(await client.GetStringAsync("/todos"));
+        var titles = list.RootElement.EnumerateArray().Select(t => t.GetProperty("title").GetString()!)
+            .Where(t => t.StartsWith($"load {run} ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(Posts, titles.Count);
+        Assert.Equal(Enumerable.Range(0, Posts).Select(i => $"load {run} {i}").Order(), titles.Order());
+        Assert.Equal("ok", host.Database.IntegrityCheck());
+        Console.WriteLine($"{Posts} POSTs from {Clients} clients through {server} in {stopwatch.Elapsed.TotalSeconds:F1} s");
     }
 }
