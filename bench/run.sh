@@ -72,6 +72,15 @@ use_request() {
 }
 REQUESTS="greet item text post"
 
+if [[ $QUICK == 0 ]]; then
+    # The generated JSON code must write (and read) what System.Text.Json does before its speed means anything;
+    # ./test.sh runs the same properties, so the smoke run skips them.
+    echo "== Checking the generated JSON code against System.Text.Json (differential property tests)"
+    dotnet test tests/CgiRouting.Tests -nologo -v quiet --filter "FullyQualifiedName~CgiRouting.Tests.Json" > "$RESULTS/json-properties.log" 2>&1 \
+        || { tail -30 "$RESULTS/json-properties.log" >&2; echo "the generated JSON code differs from System.Text.Json" >&2; exit 1; }
+    grep -E "Passed!|Failed!" "$RESULTS/json-properties.log" | tail -1
+fi
+
 echo "== Checking that the app and its floor write the same bytes, and the others the same body"
 for request in $REQUESTS; do
     use_request "$request"
