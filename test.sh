@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Runs every test: the runtime and dispatcher tests, the generator tests, and the end-to-end tests that publish
 # the samples as Native AOT (failing on any AOT warning) and drive them through real lighttpd, Apache httpd and
-# nginx+fcgiwrap over HTTP. Installs the servers and the Native AOT toolchain with apt-get when they are missing.
+# nginx+fcgiwrap over HTTP; a bounded fuzzing run of each fuzz target. Installs the servers, afl++ and the Native AOT
+# toolchain with apt-get when they are missing.
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/common.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 ensure_packages lighttpd:lighttpd apache2:apache2-bin /etc/mime.types:media-types nginx:nginx-light \
-    fcgiwrap:fcgiwrap spawn-fcgi:spawn-fcgi
+    fcgiwrap:fcgiwrap spawn-fcgi:spawn-fcgi afl-fuzz:afl++
 ensure_aot_toolchain
 
 echo "== Build (warnings are errors)"
@@ -28,6 +29,17 @@ dotnet test CgiRouting.sln --no-build -nologo 2>&1 | tee "$log" || status=$?
 passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
 failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s += $2} END {print s + 0}')
 rm -f "$log"
+
+echo "== Fuzzing (afl++ and SharpFuzz): seeds and crash regressions, then each target for a bounded time (fuzz/run.sh)"
+if { fuzz/run.sh --regressions && fuzz/run.sh query 20 && fuzz/run.sh request 60; } > artifacts/fuzz.log 2>&1; then
+    grep -E "^(query|request):" artifacts/fuzz.log
+    echo "fuzz/run.sh: passed"
+    passed=$((passed + 1))
+else
+    tail -30 artifacts/fuzz.log
+    echo "fuzz/run.sh: FAILED"
+    failed=$((failed + 1))
+fi
 
 echo "== Benchmark harness smoke run (bench/run.sh --quick: checks the harness, measures nothing)"
 if bench/run.sh --quick > artifacts/bench-quick.log 2>&1; then

@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# Coverage-guided fuzzing with afl++ and SharpFuzz.
+#   fuzz/run.sh TARGET SECONDS   fuzzes TARGET (request, query) for SECONDS; prints executions, edges and findings
+#   fuzz/run.sh --regressions    replays the seeds and every committed crash input (fuzz/crashes/TARGET/*) through
+#                                its target, without the fuzzer
+# A finding (a crash or hang afl++ saved) is copied to artifacts/fuzz/findings/TARGET/ and fails the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/common.sh
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+# Two builds of the harness: one instrumented for afl++, one plain to replay inputs without the fuzzer (instrumented
+# code needs afl++'s shared memory, which only a fuzzing run sets up).
+build=$PWD/artifacts/fuzz/build
+plain=$PWD/artifacts/fuzz/plain
+stamp=$build/.instrumented
+if [[ ! -f $stamp || -n $(find src fuzz/CgiRouting.Fuzz -name '*.cs' -newer "$stamp" 2>/dev/null | head -1) ]]; then
+    rm -rf "$build" "$plain"
+    dotnet build fuzz/CgiRouting.Fuzz -c Release -o "$plain" -nologo -v quiet >/dev/null
+    cp -r "$plain" "$build"
+    dotnet tool restore >/dev/null
+    # Instrument the runtime for afl++'s coverage map: every type a request goes through. Not CgiApp, nor the app's
+    # assembly: the generated dispatcher registers itself through CgiApp from a module initializer, which runs before
+    # SharpFuzz has set up the map and would crash (sharpfuzz issue 34); the dispatch still runs on every input.
+    dotnet sharpfuzz "$build/CgiRouting.dll" CgiRouting.Dispatching CgiRouting.CgiRequest CgiRouting.QueryCollection \
+        CgiRouting.CgiResponseWriter CgiRouting.RequestBodyStream CgiRouting.JsonBodyError CgiRouting.HttpToken CgiRouting.Response >/dev/null
+    touch "$stamp"
+fi
+
+if [[ ${1:-} == --regressions ]]; then
+    # The seeds and every committed crash input, through the plain build: each must satisfy its target's property.
+    for seeds in fuzz/seeds/*/; do
+        name=$(basename "$seeds")
+        files=("$seeds"*)
+        [[ -d fuzz/crashes/$name ]] && files+=(fuzz/crashes/"$name"/*)
+        dotnet "$plain/CgiRouting.Fuzz.dll" "$name" "${files[@]}"
+        echo "$name: ${#files[@]} seed and crash-regression inputs hold"
+    done
+    exit 0
+fi
+
+target=${1:?usage: fuzz/run.sh TARGET SECONDS | --regressions}
+seconds=${2:?usage: fuzz/run.sh TARGET SECONDS}
+ensure_packages afl-fuzz:afl++
+out=$PWD/artifacts/fuzz/$target
+rm -rf "$out"
+export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1
+# -V: stop after SECONDS; -t: a .NET process per input may take a while to start; -m none: the runtime maps a lot.
+afl-fuzz -i "fuzz/seeds/$target" -o "$out" -V "$seconds" -t 10000 -m none -- dotnet "$build/CgiRouting.Fuzz.dll" "$target" > "$out.log" 2>&1 || {
+    tail -20 "$out.log" >&2; echo "afl-fuzz failed on $target" >&2; exit 1; }
+stats=$out/default/fuzzer_stats
+value() { awk -F' *: *' -v k="$1" '$1 == k {print $2}' "$stats"; }
+findings=0
+for kind in crashes hangs; do
+    for file in "$out/default/$kind"/id:*; do
+        [[ -e $file ]] || continue
+        mkdir -p "artifacts/fuzz/findings/$target"; cp "$file" "artifacts/fuzz/findings/$target/"; findings=$((findings + 1))
+    done
+done
+echo "$target: $(value execs_done) executions in $(value run_time) s, $(value edges_found) edges ($(value bitmap_cvg) of the map), $(value corpus_count) inputs in the corpus, $findings findings"
+[[ $findings -eq 0 ]] || { echo "$target: findings in artifacts/fuzz/findings/$target/ (replay one with: dotnet $plain/CgiRouting.Fuzz.dll $target FILE)" >&2; exit 1; }
