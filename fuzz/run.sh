@@ -43,7 +43,7 @@ target=${1:?usage: fuzz/run.sh TARGET SECONDS | --regressions}
 seconds=${2:?usage: fuzz/run.sh TARGET SECONDS}
 ensure_packages afl-fuzz:afl++
 out=$PWD/artifacts/fuzz/$target
-rm -rf "$out"
+rm -rf "$out" "artifacts/fuzz/findings/$target"
 export AFL_SKIP_BIN_CHECK=1 AFL_NO_UI=1 AFL_SKIP_CPUFREQ=1 AFL_I_DONT_CARE_ABOUT_MISSING_CRASHES=1 AFL_NO_AFFINITY=1
 # -V: stop after SECONDS; -t: a .NET process per input may take a while to start; -m none: the runtime maps a lot.
 afl-fuzz -i "fuzz/seeds/$target" -o "$out" -V "$seconds" -t 10000 -m none -- dotnet "$build/CgiRouting.Fuzz.dll" "$target" > "$out.log" 2>&1 || {
