@@ -120,12 +120,12 @@ public class JsonWriterTests
 
     private static readonly Gen<Bag> BagGen = Gen.Select(Gen.Int, MaybeText, (a, b) => new Bag { A = a, B = b, Hidden = "secret" });
 
-    private static Gen<T> Consts<T>(params T[] values) => Gen.Int[0, values.Length - 1].Select(i => values[i]);
+    internal static Gen<T> Consts<T>(params T[] values) => Gen.Int[0, values.Length - 1].Select(i => values[i]);
 
-    private static Gen<T?> OrNull<T>(Gen<T> gen) where T : class =>
+    internal static Gen<T?> OrNull<T>(Gen<T> gen) where T : class =>
         Gen.Int[0, 4].SelectMany(i => i == 0 ? Gen.Const((T?)null) : gen.Select(v => (T?)v));
 
-    private static Gen<T?> OrNullValue<T>(Gen<T> gen) where T : struct =>
+    internal static Gen<T?> OrNullValue<T>(Gen<T> gen) where T : struct =>
         Gen.Int[0, 4].SelectMany(i => i == 0 ? Gen.Const((T?)null) : gen.Select(v => (T?)v));
 
     private static Dictionary<string, T> Distinct<T>((string Key, T Value)[] pairs) =>
