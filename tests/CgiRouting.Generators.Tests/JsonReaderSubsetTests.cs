@@ -28,6 +28,7 @@ public class JsonReaderSubsetTests
     [InlineData("public sealed class T { public string? A { get; set; } public decimal? B { get; set; } public int C => 1; }")]
     [InlineData("public sealed class T(string n) { public string N { get; } = n; public bool On { get; set; } }")]
     [InlineData("public sealed record T(U? U); public sealed record U(ulong A, float B, sbyte C);")]
+    [InlineData("public sealed record T(System.Guid A, System.DateTime? B, List<System.DateTimeOffset> C);")]
     public void Covered(string types)
     {
         string source = Dispatcher(types);
@@ -45,12 +46,13 @@ public class JsonReaderSubsetTests
     [InlineData("public sealed record T(double A = 1.5);")] // a default value the reader does not write
     [InlineData("public sealed class T { public string? A { private get; set; } }")] // read, never written
     [InlineData("public enum E { A } public sealed record T(E A);")]
-    [InlineData("public sealed record T(System.Guid A);")]
-    [InlineData("public sealed record T(System.DateTime A);")]
     [InlineData("public sealed record T(Dictionary<string, int> A);")]
     [InlineData("public sealed record T(IList<int> A);")]
     [InlineData("public sealed record T(object A);")]
     [InlineData("public sealed record T(char A);")]
+    [InlineData("public sealed record T(System.TimeSpan A);")]
+    [InlineData("public sealed record T(System.DateOnly A);")]
+    [InlineData("public sealed record T(byte[] A);")]
     [InlineData("public sealed record T(string A) { [JsonExtensionData] public Dictionary<string, object>? X { get; set; } }")]
     [InlineData("[JsonUnmappedMemberHandling(JsonUnmappedMemberHandling.Disallow)] public sealed record T(string A);")]
     [InlineData("public struct T { public int A { get; set; } }")]

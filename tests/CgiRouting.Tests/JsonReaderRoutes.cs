@@ -15,6 +15,7 @@ public sealed record BodyParcel(
     int? MaybeInt, short Small, byte Tiny, sbyte Signed, ushort Port, uint Unsigned, ulong Big, double? MaybeDouble,
     [property: JsonPropertyName("renamed é \"x\"")] string? Renamed,
     BodyPet? Pet, BodyPet[]? Pets, List<BodyPet?>? MaybePets, List<string?>? Tags, int[]? Numbers,
+    System.Guid Key, System.DateTime When, System.DateTimeOffset? Stamp,
     string? Note = "none", int Priority = 3);
 
 /// <summary>A class with setters, initial values, and a getter-only property that reading skips.</summary>
@@ -29,6 +30,10 @@ public sealed class BodySettings
     public BodyPet? Owner { get; set; }
 
     public decimal? Limit { get; set; }
+
+    public System.DateTime? Since { get; set; }
+
+    public List<System.Guid>? Keys { get; set; }
 
     public string Computed => "computed";
 }

@@ -42,14 +42,15 @@ public class JsonReaderTests
         from maybePets in OrNull(OrNull(Pet).List[0, 3])
         from tags in OrNull(OrNull(Text).List[0, 3])
         from ints in OrNull(Gen.Int.Array[0, 4])
+        from dates in Gen.Select(JsonWriterTests.Guid, Date, OrNullValue(Offset))
         from tail in Gen.Select(OrNull(Text), Gen.Int)
         select new BodyParcel(id, numbers.Item1, numbers.Item2, numbers.Item3, numbers.Item4, numbers.Item5, numbers.Item6,
             small.Item1, small.Item2, small.Item3, small.Item4, small.Item5, small.Item6, small.Item7, maybeDouble, renamed,
-            pet, pets, maybePets, tags, ints, tail.Item1, tail.Item2);
+            pet, pets, maybePets, tags, ints, dates.Item1, dates.Item2, dates.Item3, tail.Item1, tail.Item2);
 
     private static readonly Gen<BodySettings> Settings =
-        Gen.Select(OrNull(Text), Gen.Int, OrNull(Gen.Int.List[0, 4]), OrNull(Pet), OrNullValue(Gen.Decimal),
-            (t, l, v, o, m) => new BodySettings { Title = t, Level = l, Values = v, Owner = o, Limit = m });
+        Gen.Select(OrNull(Text), Gen.Int, OrNull(Gen.Int.List[0, 4]), OrNull(Pet), OrNullValue(Gen.Decimal), OrNullValue(Date), OrNull(JsonWriterTests.Guid.List[0, 3]),
+            (t, l, v, o, m, d, k) => new BodySettings { Title = t, Level = l, Values = v, Owner = o, Limit = m, Since = d, Keys = k });
 
     private static readonly Gen<BodyMixed> Mixed =
         Gen.Select(OrNull(Text), Gen.Long, Double, OrNull(Pet.List[0, 3]), (n, c, e, f) => new BodyMixed(n, c) { Extra = e, Friends = f });
@@ -62,12 +63,17 @@ public class JsonReaderTests
         "-2147483649", "4294967296", "9223372036854775807", "9223372036854775808", "18446744073709551615",
         "18446744073709551616", "1e400", "-1e400", "1e-400", "79228162514264337593543950335", "79228162514264337593543950336",
         "0.0000000000000000000000000001", "1e-30", "NaN", "Infinity", "{}", "[]", "[1,\"a\",null]", "[null]", "[{}]",
-        "{\"a\":{\"b\":[1,{\"c\":null}]}}", "{\"Name\":\"x\",\"Age\":1}", "\"\\ud800\"", "tru", "nul", "\"unterminated",
+        "\"2024-01-02\"", "\"2024-01-02T03:04:05\"", "\"2024-01-02T03:04:05Z\"", "\"2024-01-02T03:04:05.1234567+01:00\"",
+        "\"2024-01-02T03:04:05.12345678Z\"", "\"2024-02-30T00:00:00\"", "\"2024-01-02 03:04:05\"", "\"2024-01-02T24:00:00\"",
+        "\"0001-01-01T00:00:00+01:00\"", "\"9999-12-31T23:59:59.9999999-01:00\"", "\"2024-01-02T03:04:05+14:01\"",
+        "\"00000000-0000-0000-0000-000000000000\"", "\"{00000000-0000-0000-0000-000000000001}\"",
+        "\"(00000000-0000-0000-0000-000000000001)\"", "\"00000000000000000000000000000001\"", "\"0000000-0000-0000-0000-0000000000001\"",
+        "\"\\u0032024-01-02\"", "{\"a\":{\"b\":[1,{\"c\":null}]}}", "{\"Name\":\"x\",\"Age\":1}", "\"\\ud800\"", "tru", "nul", "\"unterminated",
     ];
 
     private static readonly string[] Names = ["Name", "name", "NAME", "Age", "age", "Id", "id", "Count", "title", "Title",
         "Values", "$id", "$type", "$ref", "", "unknown", "\\u004eame", "N\\u0061me", "Extra", "extra", "friends", "Pets", "pets",
-        "renamed é \\\"x\\\"", "renamed \\u00e9 \\\"x\\\"", "Priority", "Note", "Computed", "Owner", "Limit", "Level"];
+        "renamed é \\\"x\\\"", "renamed \\u00e9 \\\"x\\\"", "Priority", "Note", "Computed", "Owner", "Limit", "Level", "Key", "When", "Stamp", "Since", "Keys"];
 
     /// <summary>A JSON value as a tree of raw texts, so that a mutation can write what no serializer would (duplicates, 1.0).</summary>
     private abstract record J;
@@ -219,27 +225,40 @@ public class JsonReaderTests
     }
 
     /// <summary>Sends <paramref name="body"/> to the route and compares what it does with what System.Text.Json does.</summary>
-    private static bool AssertAsSystemTextJson<T>(string path, string body, JsonTypeInfo<T> typeInfo)
+    private static bool AssertAsSystemTextJson<T>(string path, string body, JsonTypeInfo<T> typeInfo) =>
+        AssertAsSystemTextJson(path, Encoding.UTF8.GetBytes(body), typeInfo);
+
+    /// <summary>As above, for any bytes (UTF-8 or not).</summary>
+    private static bool AssertAsSystemTextJson<T>(string path, byte[] body, JsonTypeInfo<T> typeInfo)
     {
         string? expected;
         try
         {
             // CGI: an empty body is no body; the handler's parameter is then null.
-            expected = body.Length == 0 ? "null" : JsonReaderRoutes.Canonical(JsonSerializer.Deserialize(Encoding.UTF8.GetBytes(body), typeInfo)!, typeInfo);
+            expected = body.Length == 0 ? "null" : JsonReaderRoutes.Canonical(JsonSerializer.Deserialize(body, typeInfo)!, typeInfo);
         }
         catch (JsonException)
         {
             expected = null;
         }
-        var response = Send("POST", path, body, ("Content-Type", "application/json"));
+        var environment = new Dictionary<string, string>
+        {
+            ["GATEWAY_INTERFACE"] = "CGI/1.1",
+            ["REQUEST_METHOD"] = "POST",
+            ["PATH_INFO"] = path,
+            ["CONTENT_TYPE"] = "application/json",
+            ["CONTENT_LENGTH"] = body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var response = CgiApp.DispatchAsync(new CgiRequest(environment, new System.IO.MemoryStream(body))).AsTask().GetAwaiter().GetResult();
+        string shown = Encoding.UTF8.GetString(body) + " (" + Convert.ToHexString(body) + ")";
         if (expected is not null)
         {
-            Assert.True(response.StatusCode == 200, $"System.Text.Json reads {body}\nbut the route answers {response.StatusCode}: {response.BodyText}");
+            Assert.True(response.StatusCode == 200, $"System.Text.Json reads {shown}\nbut the route answers {response.StatusCode}: {response.BodyText}");
             Assert.Equal(expected, response.BodyText);
         }
         else
         {
-            Assert.True(response.StatusCode == 400, $"System.Text.Json refuses {body}\nbut the route answers {response.StatusCode}: {response.BodyText}");
+            Assert.True(response.StatusCode == 400, $"System.Text.Json refuses {shown}\nbut the route answers {response.StatusCode}: {response.BodyText}");
             Assert.StartsWith("The JSON body is ", response.BodyText);
             Assert.Contains("'$", response.BodyText);
         }
@@ -262,6 +281,29 @@ public class JsonReaderTests
                     accepted++;
             }, iter: Iterations, threads: 1);
         Assert.InRange(accepted, total / 10, total - total / 10);
+    }
+
+    /// <summary>Bytes that are not always UTF-8: a few bytes of a valid body replaced, inserted or removed.</summary>
+    private static void Bytes<T>(Gen<T> gen, string path, JsonTypeInfo<T> typeInfo)
+    {
+        byte[] odd = [0x80, 0xBF, 0xC0, 0xC3, 0xE2, 0xED, 0xF0, 0xF4, 0xF8, 0xFF, 0x00, 0x1F, 0x7F, (byte)'"', (byte)'\\', (byte)'u', (byte)'{', (byte)'1'];
+        Gen.Select(gen, Gen.Int, Gen.Int[1, 3]).Sample(t =>
+        {
+            var random = new Random(t.Item2);
+            var bytes = JsonSerializer.SerializeToUtf8Bytes(t.Item1, typeInfo).ToList();
+            for (int n = 0; n < t.Item3 && bytes.Count > 0; n++)
+            {
+                int i = random.Next(bytes.Count);
+                byte b = random.Next(3) == 0 ? (byte)random.Next(256) : odd[random.Next(odd.Length)];
+                switch (random.Next(3))
+                {
+                    case 0: bytes[i] = b; break;
+                    case 1: bytes.Insert(i, b); break;
+                    default: bytes.RemoveAt(i); break;
+                }
+            }
+            _ = AssertAsSystemTextJson(path, bytes.ToArray(), typeInfo);
+        }, iter: Iterations, threads: 1);
     }
 
     [Theory]
@@ -291,6 +333,12 @@ public class JsonReaderTests
 
     [Fact]
     public void A_primary_constructor_and_setters_in_camel_case_mutated() => Mutated(Mixed, "/read/mixed", ReaderCamelJson.Default.BodyMixed);
+
+    [Fact]
+    public void A_record_from_any_bytes() => Bytes(Parcel, "/read/parcel", ReaderJson.Default.BodyParcel);
+
+    [Fact]
+    public void A_class_from_any_bytes() => Bytes(Settings, "/read/settings", ReaderJson.Default.BodySettings);
 
     [Theory]
     [InlineData("")]

@@ -56,9 +56,9 @@ public class JsonWriterTests
         Gen.Long[0, DateTime.MaxValue.Ticks / TimeSpan.TicksPerMillisecond].Select(s => s * TimeSpan.TicksPerMillisecond),
         Gen.Long[0, DateTime.MaxValue.Ticks / 100].Select(s => s * 100));
 
-    private static readonly Gen<DateTime> Date = Gen.Select(Ticks, Gen.Int[0, 2], (t, kind) => new DateTime(t, (DateTimeKind)kind));
+    internal static readonly Gen<DateTime> Date = Gen.Select(Ticks, Gen.Int[0, 2], (t, kind) => new DateTime(t, (DateTimeKind)kind));
 
-    private static readonly Gen<DateTimeOffset> Offset = Gen.Select(Ticks, Gen.Int[-14 * 60, 14 * 60], (t, minutes) =>
+    internal static readonly Gen<DateTimeOffset> Offset = Gen.Select(Ticks, Gen.Int[-14 * 60, 14 * 60], (t, minutes) =>
     {
         long utc = t - minutes * TimeSpan.TicksPerMinute;
         if (utc < DateTime.MinValue.Ticks || utc > DateTime.MaxValue.Ticks)
@@ -66,7 +66,7 @@ public class JsonWriterTests
         return new DateTimeOffset(t, TimeSpan.FromMinutes(minutes));
     });
 
-    private static readonly Gen<Guid> Guid = Gen.Select(Gen.Long, Gen.Long, (a, b) =>
+    internal static readonly Gen<Guid> Guid = Gen.Select(Gen.Long, Gen.Long, (a, b) =>
     {
         var bytes = new byte[16];
         BitConverter.TryWriteBytes(bytes.AsSpan(0, 8), a);

@@ -27,7 +27,8 @@ internal sealed class JsonReaderEmitter
     {
         ["string"] = "String", ["bool"] = "Boolean", ["sbyte"] = "SByte", ["byte"] = "Byte", ["short"] = "Int16",
         ["ushort"] = "UInt16", ["int"] = "Int32", ["uint"] = "UInt32", ["long"] = "Int64", ["ulong"] = "UInt64",
-        ["double"] = "Double", ["float"] = "Single", ["decimal"] = "Decimal",
+        ["double"] = "Double", ["float"] = "Single", ["decimal"] = "Decimal", ["global::System.Guid"] = "Guid",
+        ["global::System.DateTime"] = "DateTime", ["global::System.DateTimeOffset"] = "DateTimeOffset",
     };
 
     private const string ListPrefix = "global::System.Collections.Generic.List<";
@@ -98,7 +99,8 @@ internal sealed class JsonReaderEmitter
             case JsonShapeKind.Nullable when !root:
                 return Element();
             case JsonShapeKind.String or JsonShapeKind.Boolean or JsonShapeKind.Integer or JsonShapeKind.UnsignedInteger
-                or JsonShapeKind.Double or JsonShapeKind.Single or JsonShapeKind.Decimal when !root && Scalars.ContainsKey(shape.TypeName):
+                or JsonShapeKind.Double or JsonShapeKind.Single or JsonShapeKind.Decimal or JsonShapeKind.Guid
+                or JsonShapeKind.DateTime or JsonShapeKind.DateTimeOffset when !root && Scalars.ContainsKey(shape.TypeName):
                 return null;
             default:
                 return $"{shape.TypeName} is not covered by the generated reader";

@@ -132,6 +132,51 @@ public static class JsonBodyReading
     public static decimal Decimal(ref Utf8JsonReader reader) =>
         reader.TokenType == JsonTokenType.Number && reader.TryGetDecimal(out decimal value) ? value : throw Invalid("a number");
 
+    /// <summary>As System.Text.Json's converter: a string token that <c>TryGetGuid</c> takes.</summary>
+    public static Guid Guid(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            if (reader.TokenType == JsonTokenType.String && reader.TryGetGuid(out Guid value))
+                return value;
+        }
+        catch (InvalidOperationException)
+        {
+            // An escape that is not valid UTF-16 ("\ud800"): System.Text.Json turns it into a JsonException.
+        }
+        throw Invalid("a GUID string");
+    }
+
+    /// <summary>As System.Text.Json's converter: a string token that <c>TryGetDateTime</c> takes (ISO 8601).</summary>
+    public static DateTime DateTime(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            if (reader.TokenType == JsonTokenType.String && reader.TryGetDateTime(out DateTime value))
+                return value;
+        }
+        catch (InvalidOperationException)
+        {
+            // As for Guid.
+        }
+        throw Invalid("a date and time string (ISO 8601)");
+    }
+
+    /// <summary>As System.Text.Json's converter: a string token that <c>TryGetDateTimeOffset</c> takes (ISO 8601).</summary>
+    public static DateTimeOffset DateTimeOffset(ref Utf8JsonReader reader)
+    {
+        try
+        {
+            if (reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out DateTimeOffset value))
+                return value;
+        }
+        catch (InvalidOperationException)
+        {
+            // As for Guid.
+        }
+        throw Invalid("a date and time string (ISO 8601)");
+    }
+
     private static string GetString(ref Utf8JsonReader reader)
     {
         try
