@@ -52,6 +52,7 @@ public sealed class BodyMixed(string? name, long count)
 
 [JsonSerializable(typeof(BodyParcel))]
 [JsonSerializable(typeof(BodySettings))]
+[JsonSerializable(typeof(List<BodyPet>))]
 internal sealed partial class ReaderJson : JsonSerializerContext
 {
 }
@@ -68,6 +69,8 @@ public static class JsonReaderRoutes
     [Post("/read/parcel")] public static string ReadParcel(BodyParcel? parcel) => Canonical(parcel, ReaderJson.Default.BodyParcel);
 
     [Post("/read/settings")] public static string ReadSettings(BodySettings? settings) => Canonical(settings, ReaderJson.Default.BodySettings);
+
+    [Post("/read/pets")] public static string ReadPets(List<BodyPet>? pets) => Canonical(pets, ReaderJson.Default.ListBodyPet);
 
     [Post("/read/mixed")] public static string ReadMixed(BodyMixed? mixed) => Canonical(mixed, ReaderCamelJson.Default.BodyMixed);
 

@@ -310,6 +310,7 @@ public class JsonReaderTests
     [InlineData("CgiRouting_Tests_BodyParcel")]
     [InlineData("CgiRouting_Tests_BodySettings")]
     [InlineData("CgiRouting_Tests_BodyMixed")]
+    [InlineData("System_Collections_Generic_List_CgiRouting_Tests_BodyPet_")]
     public void The_test_types_take_the_generated_reader(string type)
     {
         var readers = typeof(JsonReaderRoutes).Assembly.GetTypes().Single(t => t.Name.EndsWith("JsonReaders", StringComparison.Ordinal));
@@ -333,6 +334,9 @@ public class JsonReaderTests
 
     [Fact]
     public void A_primary_constructor_and_setters_in_camel_case_mutated() => Mutated(Mixed, "/read/mixed", ReaderCamelJson.Default.BodyMixed);
+
+    [Fact]
+    public void A_list_at_the_top_mutated() => Mutated(Pet.List[0, 4], "/read/pets", ReaderJson.Default.ListBodyPet);
 
     [Fact]
     public void A_record_from_any_bytes() => Bytes(Parcel, "/read/parcel", ReaderJson.Default.BodyParcel);

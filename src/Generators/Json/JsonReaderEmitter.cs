@@ -34,7 +34,6 @@ internal sealed class JsonReaderEmitter
     private const string ListPrefix = "global::System.Collections.Generic.List<";
 
     private readonly Dictionary<string, JsonShapeSpec> _shapes = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _reasons = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _roots = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _rootContexts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _readers = new(StringComparer.Ordinal);
@@ -56,10 +55,7 @@ internal sealed class JsonReaderEmitter
             string? reason = context.Options.Unsupported ?? context.Options.ReadUnsupported
                 ?? (shapes.TryGetValue(type, out var shape) ? Unsupported(shapes, shape, root: true) : "the type was not analysed");
             if (reason is not null)
-            {
-                _reasons[type] = reason;
-                continue;
-            }
+                continue; // read by System.Text.Json (--routes does not show the reason yet)
             foreach (var s in shapes.Values)
                 _shapes[Key(contextName, s.TypeName)] = s;
             _rootContexts[type] = contextName;
@@ -69,9 +65,6 @@ internal sealed class JsonReaderEmitter
 
     /// <summary>The method that reads a <paramref name="type"/> body from the request, or null to use System.Text.Json.</summary>
     public string? Reader(string type) => _roots.TryGetValue(type, out var name) ? name : null;
-
-    /// <summary>Why System.Text.Json reads <paramref name="type"/>, or null when the generated reader does.</summary>
-    public string? Fallback(string type) => _roots.ContainsKey(type) ? null : _reasons.TryGetValue(type, out var reason) ? reason : "not analysed";
 
     /// <summary>Why the reader cannot read <paramref name="shape"/> as System.Text.Json does, or null.</summary>
     private static string? Unsupported(Dictionary<string, JsonShapeSpec> shapes, JsonShapeSpec shape, bool root = false)
