@@ -133,48 +133,31 @@ public static class JsonBodyReading
         reader.TokenType == JsonTokenType.Number && reader.TryGetDecimal(out decimal value) ? value : throw Invalid("a number");
 
     /// <summary>As System.Text.Json's converter: a string token that <c>TryGetGuid</c> takes.</summary>
-    public static Guid Guid(ref Utf8JsonReader reader)
+    public static Guid Guid(ref Utf8JsonReader reader) =>
+        FromString(ref reader, static (ref Utf8JsonReader r, out Guid v) => r.TryGetGuid(out v), "a GUID string");
+
+    /// <summary>As System.Text.Json's converter: a string token that <c>TryGetDateTime</c> takes (ISO 8601).</summary>
+    public static DateTime DateTime(ref Utf8JsonReader reader) =>
+        FromString(ref reader, static (ref Utf8JsonReader r, out DateTime v) => r.TryGetDateTime(out v), "a date and time string (ISO 8601)");
+
+    /// <summary>As System.Text.Json's converter: a string token that <c>TryGetDateTimeOffset</c> takes (ISO 8601).</summary>
+    public static DateTimeOffset DateTimeOffset(ref Utf8JsonReader reader) =>
+        FromString(ref reader, static (ref Utf8JsonReader r, out DateTimeOffset v) => r.TryGetDateTimeOffset(out v), "a date and time string (ISO 8601)");
+
+    private delegate bool TryGet<T>(ref Utf8JsonReader reader, out T value);
+
+    private static T FromString<T>(ref Utf8JsonReader reader, TryGet<T> tryGet, string expected)
     {
         try
         {
-            if (reader.TokenType == JsonTokenType.String && reader.TryGetGuid(out Guid value))
+            if (reader.TokenType == JsonTokenType.String && tryGet(ref reader, out T value))
                 return value;
         }
         catch (InvalidOperationException)
         {
             // An escape that is not valid UTF-16 ("\ud800"): System.Text.Json turns it into a JsonException.
         }
-        throw Invalid("a GUID string");
-    }
-
-    /// <summary>As System.Text.Json's converter: a string token that <c>TryGetDateTime</c> takes (ISO 8601).</summary>
-    public static DateTime DateTime(ref Utf8JsonReader reader)
-    {
-        try
-        {
-            if (reader.TokenType == JsonTokenType.String && reader.TryGetDateTime(out DateTime value))
-                return value;
-        }
-        catch (InvalidOperationException)
-        {
-            // As for Guid.
-        }
-        throw Invalid("a date and time string (ISO 8601)");
-    }
-
-    /// <summary>As System.Text.Json's converter: a string token that <c>TryGetDateTimeOffset</c> takes (ISO 8601).</summary>
-    public static DateTimeOffset DateTimeOffset(ref Utf8JsonReader reader)
-    {
-        try
-        {
-            if (reader.TokenType == JsonTokenType.String && reader.TryGetDateTimeOffset(out DateTimeOffset value))
-                return value;
-        }
-        catch (InvalidOperationException)
-        {
-            // As for Guid.
-        }
-        throw Invalid("a date and time string (ISO 8601)");
+        throw Invalid(expected);
     }
 
     private static string GetString(ref Utf8JsonReader reader)
