@@ -115,7 +115,11 @@ internal sealed partial class DispatcherEmitter
                 w.Line($"global::System.IO.Stream {local} = request.Body;");
                 return;
             case BindingSource.Json:
-                w.Line($"var {local} = request.ReadJson({JsonTypeInfo(parameter.JsonTypeName!)});");
+                // A type with a generated reader never touches its JsonTypeInfo, nor the context's set-up.
+                if (_readers.Reader(parameter.JsonTypeName!) is { } reader)
+                    w.Line($"var {local} = {reader}(request);");
+                else
+                    w.Line($"var {local} = request.ReadJson({JsonTypeInfo(parameter.JsonTypeName!)});");
                 if (!parameter.IsOptional && !parameter.IsValueType)
                     w.Line($"if ({local} is null) return new({Dispatching}.BindingErrors.MissingJsonBody(request, {Literal(parameter.Name)}));");
                 return;

@@ -48,6 +48,9 @@ internal sealed partial class DispatcherEmitter
     /// <summary>The generated JSON writers: for a type they cover, the response never touches System.Text.Json.</summary>
     private readonly Json.JsonWriterEmitter _writers;
 
+    /// <summary>The generated JSON readers: for a body type they cover, reading never touches System.Text.Json's serializer.</summary>
+    private readonly Json.JsonReaderEmitter _readers;
+
     private DispatcherEmitter(RouteTableSpec table)
     {
         _routes = table.Routes;
@@ -63,6 +66,7 @@ internal sealed partial class DispatcherEmitter
         }
         _slots = new RouteValueSlots(_routes);
         _writers = new Json.JsonWriterEmitter(table);
+        _readers = new Json.JsonReaderEmitter(table);
     }
 
     public static string Emit(RouteTableSpec table) => new DispatcherEmitter(table).EmitFile();
@@ -148,6 +152,7 @@ internal sealed partial class DispatcherEmitter
         w.Close();
         EmitEnumParsers();
         _writers.Emit(w, Version);
+        _readers.Emit(w, Version);
         w.Close();
         return w.ToString();
     }

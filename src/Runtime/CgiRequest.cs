@@ -144,12 +144,8 @@ public sealed class CgiRequest
     /// </summary>
     public T? ReadJson<T>(JsonTypeInfo<T> typeInfo)
     {
-        byte[] bytes = ReadBodyBytes();
-        if (bytes.Length == 0)
-            return default; // some servers set CONTENT_TYPE without a body: only a body has a media type
-        string? contentType = ContentType;
-        if (contentType is not null && !IsJsonMediaType(contentType))
-            throw new CgiRequestException(415, "The request body must be JSON (Content-Type: application/json).");
+        if (ReadJsonBody() is not { } bytes)
+            return default;
         try
         {
             return JsonSerializer.Deserialize(bytes, typeInfo);
@@ -158,6 +154,21 @@ public sealed class CgiRequest
         {
             throw new CgiRequestException(400, JsonBodyError.Describe(e, typeInfo));
         }
+    }
+
+    /// <summary>
+    /// Reads the whole body for a JSON reader, as <see cref="ReadJson"/> does before it deserializes: a
+    /// <c>Content-Type</c> that is not JSON gives 415; an empty body gives <see langword="null"/>.
+    /// </summary>
+    public byte[]? ReadJsonBody()
+    {
+        byte[] bytes = ReadBodyBytes();
+        if (bytes.Length == 0)
+            return null; // some servers set CONTENT_TYPE without a body: only a body has a media type
+        string? contentType = ContentType;
+        if (contentType is not null && !IsJsonMediaType(contentType))
+            throw new CgiRequestException(415, "The request body must be JSON (Content-Type: application/json).");
+        return bytes;
     }
 
     /// <summary>

@@ -168,7 +168,10 @@ public partial class DiagnosticTests
             internal partial class Ctx : System.Text.Json.Serialization.JsonSerializerContext { }
             public static class H { [Post("/x")] public static NewItem A(NewItem item) => item; }
             """);
-        Assert.Contains("global::Ctx.Default.GetTypeInfo(typeof(global::NewItem))", declared.Dispatcher);
+        // Found through the context, the type is read and written by generated code, without its JsonTypeInfo.
+        Assert.Contains("var p_item = JsonReaders.Read_NewItem(request);", declared.Dispatcher);
+        Assert.Contains("JsonWriters.Respond_NewItem(", declared.Dispatcher);
+        Assert.DoesNotContain("GetTypeInfo", declared.Dispatcher);
     }
 
     [Fact]

@@ -56,9 +56,9 @@ public class JsonWriterTests
         Gen.Long[0, DateTime.MaxValue.Ticks / TimeSpan.TicksPerMillisecond].Select(s => s * TimeSpan.TicksPerMillisecond),
         Gen.Long[0, DateTime.MaxValue.Ticks / 100].Select(s => s * 100));
 
-    private static readonly Gen<DateTime> Date = Gen.Select(Ticks, Gen.Int[0, 2], (t, kind) => new DateTime(t, (DateTimeKind)kind));
+    internal static readonly Gen<DateTime> Date = Gen.Select(Ticks, Gen.Int[0, 2], (t, kind) => new DateTime(t, (DateTimeKind)kind));
 
-    private static readonly Gen<DateTimeOffset> Offset = Gen.Select(Ticks, Gen.Int[-14 * 60, 14 * 60], (t, minutes) =>
+    internal static readonly Gen<DateTimeOffset> Offset = Gen.Select(Ticks, Gen.Int[-14 * 60, 14 * 60], (t, minutes) =>
     {
         long utc = t - minutes * TimeSpan.TicksPerMinute;
         if (utc < DateTime.MinValue.Ticks || utc > DateTime.MaxValue.Ticks)
@@ -66,7 +66,7 @@ public class JsonWriterTests
         return new DateTimeOffset(t, TimeSpan.FromMinutes(minutes));
     });
 
-    private static readonly Gen<Guid> Guid = Gen.Select(Gen.Long, Gen.Long, (a, b) =>
+    internal static readonly Gen<Guid> Guid = Gen.Select(Gen.Long, Gen.Long, (a, b) =>
     {
         var bytes = new byte[16];
         BitConverter.TryWriteBytes(bytes.AsSpan(0, 8), a);
@@ -120,12 +120,12 @@ public class JsonWriterTests
 
     private static readonly Gen<Bag> BagGen = Gen.Select(Gen.Int, MaybeText, (a, b) => new Bag { A = a, B = b, Hidden = "secret" });
 
-    private static Gen<T> Consts<T>(params T[] values) => Gen.Int[0, values.Length - 1].Select(i => values[i]);
+    internal static Gen<T> Consts<T>(params T[] values) => Gen.Int[0, values.Length - 1].Select(i => values[i]);
 
-    private static Gen<T?> OrNull<T>(Gen<T> gen) where T : class =>
+    internal static Gen<T?> OrNull<T>(Gen<T> gen) where T : class =>
         Gen.Int[0, 4].SelectMany(i => i == 0 ? Gen.Const((T?)null) : gen.Select(v => (T?)v));
 
-    private static Gen<T?> OrNullValue<T>(Gen<T> gen) where T : struct =>
+    internal static Gen<T?> OrNullValue<T>(Gen<T> gen) where T : struct =>
         Gen.Int[0, 4].SelectMany(i => i == 0 ? Gen.Const((T?)null) : gen.Select(v => (T?)v));
 
     private static Dictionary<string, T> Distinct<T>((string Key, T Value)[] pairs) =>

@@ -61,7 +61,29 @@ internal sealed class JsonShapeParser
             return options;
         // JsonSerializerDefaults.Web (1): camelCase names; its other settings only change reading.
         if (attribute.ConstructorArguments.FirstOrDefault().Value is int defaults && defaults != 0)
+        {
             options = defaults == 1 ? options with { PropertyNamingPolicy = 1 } : options with { Unsupported = "JsonSerializerDefaults " + defaults };
+            options = options with { ReadUnsupported = "JsonSerializerDefaults " + (defaults == 1 ? "Web (names of any case, numbers from strings)" : defaults) };
+        }
+        foreach (var argument in attribute.NamedArguments)
+        {
+            // Options that change what is read; the reader models only their defaults (MaxDepth 0 is 64).
+            object? value = argument.Value.Kind == TypedConstantKind.Array ? argument.Value.Values.Length : argument.Value.Value;
+            bool changesReading = (argument.Key, value) switch
+            {
+                ("PropertyNameCaseInsensitive" or "AllowTrailingCommas" or "RespectRequiredConstructorParameters"
+                    or "RespectNullableAnnotations" or "AllowOutOfOrderMetadataProperties", bool on) => on,
+                ("AllowDuplicateProperties", bool on) => !on,
+                ("ReadCommentHandling" or "UnmappedMemberHandling" or "PreferredObjectCreationHandling" or "NumberHandling"
+                    or "UnknownTypeHandling" or "MaxDepth" or "Converters" or "ReferenceHandler", int n) => n != 0,
+                ("GenerationMode" or "DefaultBufferSize" or "WriteIndented" or "IndentCharacter" or "IndentSize" or "NewLine"
+                    or "PropertyNamingPolicy" or "DictionaryKeyPolicy" or "DefaultIgnoreCondition" or "IgnoreReadOnlyFields"
+                    or "IgnoreReadOnlyProperties" or "IncludeFields" or "UseStringEnumConverter", _) => false,
+                _ => true,
+            };
+            if (changesReading)
+                options = options with { ReadUnsupported = options.ReadUnsupported ?? $"option {argument.Key} = {Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture)}" };
+        }
         foreach (var argument in attribute.NamedArguments)
         {
             object? value = argument.Value.Kind == TypedConstantKind.Array ? argument.Value.Values.Length : argument.Value.Value;
@@ -217,6 +239,8 @@ internal sealed class JsonShapeParser
             return Unsupported($"{type.Name} is enumerable");
 
         var properties = new List<(JsonPropertySpec Spec, int Order)>();
+        string? readFallback = null;
+        var initOnly = new List<string>();
         foreach (var member in type.GetMembers())
         {
             if (member.IsStatic || member is not (IPropertySymbol or IFieldSymbol))
@@ -232,6 +256,9 @@ internal sealed class JsonShapeParser
             var property = (IPropertySymbol)member;
             if (property.IsIndexer)
                 continue;
+            if (property.DeclaredAccessibility == Accessibility.Public && property.GetMethod is not { DeclaredAccessibility: Accessibility.Public }
+                && property.SetMethod is { DeclaredAccessibility: Accessibility.Public })
+                readFallback ??= $"{type.Name}.{member.Name} is read but not written";
             if (property.DeclaredAccessibility != Accessibility.Public || property.GetMethod is not { DeclaredAccessibility: Accessibility.Public })
             {
                 if (included)
@@ -266,16 +293,81 @@ internal sealed class JsonShapeParser
             int order = attributes.FirstOrDefault(a => Is(a.AttributeClass, _known.PropertyOrder))?.ConstructorArguments.FirstOrDefault().Value as int? ?? 0;
             if (Shape(property.Type, depth + 1) is { } reason)
                 return Unsupported($"{type.Name}.{member.Name}: {reason}");
-            properties.Add((new JsonPropertySpec(property.Name, JsonNaming.Escape(jsonName), NameOf(property.Type), omission), order));
+            bool settable = property.SetMethod is { DeclaredAccessibility: Accessibility.Public, IsInitOnly: false };
+            if (property.SetMethod is { DeclaredAccessibility: Accessibility.Public, IsInitOnly: true })
+                initOnly.Add(property.Name); // read only if a constructor parameter reads it
+            if (attributes.FirstOrDefault(a => _known.ReadOnlyAttributes.Any(r => Is(a.AttributeClass, r))) is { } reading)
+                readFallback ??= $"{type.Name}.{member.Name} has [{reading.AttributeClass!.Name}]";
+            if (IsRequired(property))
+                readFallback ??= $"{type.Name}.{member.Name} is required";
+            properties.Add((new JsonPropertySpec(property.Name, JsonNaming.Escape(jsonName), NameOf(property.Type), omission)
+            {
+                JsonName = jsonName,
+                IsSettable = settable,
+            }, order));
         }
         if (properties.GroupBy(p => p.Spec.EncodedName).FirstOrDefault(g => g.Count() > 1) is { } clash)
             return Unsupported($"{type.Name} has two properties named \"{clash.Key}\"");
+        var parameters = Constructor(type, properties.Select(p => p.Spec).ToList(), ref readFallback);
+        if (initOnly.FirstOrDefault(name => !parameters.Any(p => p.MemberName == name)) is { } unbound)
+            readFallback ??= $"{type.Name}.{unbound} is init-only";
         return new JsonShapeSpec
         {
             Kind = JsonShapeKind.Object,
             Properties = properties.OrderBy(p => p.Order).Select(p => p.Spec).ToEquatableArray(), // stable, as System.Text.Json sorts
+            ReadFallback = readFallback,
+            ConstructorParameters = parameters,
         };
     }
+
+    /// <summary>
+    /// The constructor System.Text.Json builds <paramref name="type"/> with: the public parameterless one if there is
+    /// one (no parameters), else the only public one, whose parameters each bind to the one property of the same
+    /// name (in any case) and type. Anything else (<c>[JsonConstructor]</c>, several candidates, a parameter without
+    /// its property, a default value the reader does not write) sets <paramref name="readFallback"/>.
+    /// </summary>
+    private EquatableArray<JsonParameterSpec> Constructor(INamedTypeSymbol type, List<JsonPropertySpec> properties, ref string? readFallback)
+    {
+        if (type.GetAttributes().FirstOrDefault(a => _known.ReadOnlyAttributes.Any(r => Is(a.AttributeClass, r))) is { } typeAttribute)
+            readFallback ??= $"{type.Name} has [{typeAttribute.AttributeClass!.Name}]";
+        if (type.InstanceConstructors.Any(c => c.GetAttributes().Any(a => Is(a.AttributeClass, _known.JsonConstructor))))
+        {
+            readFallback ??= $"{type.Name} has a [JsonConstructor]";
+            return default;
+        }
+        var candidates = type.InstanceConstructors.Where(c => c.DeclaredAccessibility == Accessibility.Public).ToList();
+        if (candidates.Any(c => c.Parameters.Length == 0))
+            return default;
+        if (candidates.Count != 1)
+        {
+            readFallback ??= $"{type.Name} has no constructor the reader knows System.Text.Json to choose";
+            return default;
+        }
+        var result = new List<JsonParameterSpec>();
+        foreach (var parameter in candidates[0].Parameters)
+        {
+            var matches = properties.Where(p => string.Equals(p.MemberName, parameter.Name, StringComparison.OrdinalIgnoreCase)).ToList();
+            string? defaultValue = !parameter.HasExplicitDefaultValue ? "default" : parameter.ExplicitDefaultValue switch
+            {
+                null => "default",
+                bool or int or long or short or byte or sbyte or ushort or uint or string =>
+                    Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatPrimitive(parameter.ExplicitDefaultValue, quoteStrings: true, useHexadecimalNumbers: false),
+                _ => null,
+            };
+            if (parameter.RefKind != RefKind.None || parameter.IsParams || matches.Count != 1 || matches[0].TypeName != NameOf(parameter.Type) || defaultValue is null)
+            {
+                readFallback ??= $"{type.Name}'s constructor parameter {parameter.Name} is not one the reader binds";
+                return default;
+            }
+            result.Add(new JsonParameterSpec(matches[0].MemberName, defaultValue));
+        }
+        return result.ToEquatableArray();
+    }
+
+    /// <summary>A <c>required</c> member (from its syntax: Roslyn 4.3 has no IsRequired).</summary>
+    private static bool IsRequired(IPropertySymbol property) =>
+        property.DeclaringSyntaxReferences.Any(r => r.GetSyntax() is Microsoft.CodeAnalysis.CSharp.Syntax.PropertyDeclarationSyntax p
+            && p.Modifiers.Any(m => m.Text == "required"));
 
     /// <summary>
     /// JsonStringEnumConverter&lt;TEnum&gt; of this enum, made by its parameterless constructor. (The non-generic
@@ -309,7 +401,7 @@ internal sealed class JsonShapeParser
     private sealed class KnownTypes
     {
         public readonly INamedTypeSymbol? SourceGenerationOptions, PropertyName, PropertyOrder, Ignore, Include, Converter,
-            GenericStringEnumConverter, JsonAttribute, DateTimeOffset, Guid, Dictionary, Flags;
+            GenericStringEnumConverter, JsonAttribute, DateTimeOffset, Guid, Dictionary, Flags, JsonConstructor;
         public readonly INamedTypeSymbol?[] Sequences, ReadOnlyAttributes;
 
         public KnownTypes(Compilation compilation)
@@ -327,6 +419,7 @@ internal sealed class JsonShapeParser
             Guid = Get("System.Guid");
             Dictionary = Get("System.Collections.Generic.Dictionary`2");
             Flags = Get("System.FlagsAttribute");
+            JsonConstructor = Get(Serialization + "JsonConstructorAttribute");
             Sequences =
             [
                 Get("System.Collections.Generic.List`1"),

@@ -60,13 +60,37 @@ internal sealed record JsonShapeSpec
     public EquatableArray<JsonEnumMemberSpec> EnumMembers { get; init; }
 
     public string? Fallback { get; init; }
+
+    /// <summary>
+    /// For an object, why the generated JSON reader cannot build it (constructors, setters and attributes that only
+    /// change reading), or null. The reader also needs <see cref="Fallback"/> to be null.
+    /// </summary>
+    public string? ReadFallback { get; init; }
+
+    /// <summary>
+    /// For an object that System.Text.Json builds through a constructor with parameters, those parameters in order;
+    /// empty when it uses the public parameterless constructor and the properties' setters.
+    /// </summary>
+    public EquatableArray<JsonParameterSpec> ConstructorParameters { get; init; }
 }
+
+/// <summary>A constructor parameter, and the property it is read as.</summary>
+/// <param name="MemberName">The C# name of the property whose JSON name fills the parameter.</param>
+/// <param name="DefaultValue">The C# expression of its value when the JSON has none: its default value, or <c>default</c>.</param>
+internal sealed record JsonParameterSpec(string MemberName, string DefaultValue);
 
 /// <summary>A property of an object.</summary>
 /// <param name="MemberName">The C# property name.</param>
 /// <param name="EncodedName">The JSON name, escaped as System.Text.Json escapes it, without quotes.</param>
 /// <param name="TypeName">The property's type, a <see cref="JsonShapeSpec.TypeName"/>.</param>
-internal sealed record JsonPropertySpec(string MemberName, string EncodedName, string TypeName, JsonOmission Omission);
+internal sealed record JsonPropertySpec(string MemberName, string EncodedName, string TypeName, JsonOmission Omission)
+{
+    /// <summary>The JSON name, unescaped (what a reader compares with).</summary>
+    public string JsonName { get; init; } = "";
+
+    /// <summary>It has a public <c>set</c> accessor (not <c>init</c>): System.Text.Json reads it after construction.</summary>
+    public bool IsSettable { get; init; }
+}
 
 /// <summary>An enum member written as a string.</summary>
 /// <param name="EncodedName">The JSON string, escaped, without quotes.</param>
@@ -88,4 +112,7 @@ internal sealed record JsonContextOptionsSpec
 
     /// <summary>Why the generated writer covers none of the context's types, or null.</summary>
     public string? Unsupported { get; init; }
+
+    /// <summary>Why the generated reader covers none of the context's types (an option that changes reading), or null.</summary>
+    public string? ReadUnsupported { get; init; }
 }
