@@ -109,8 +109,14 @@ internal sealed partial class DispatcherEmitter
         foreach (var route in _routes)
         {
             var fields = new List<string> { route.Route.Method, route.Route.Template, route.Handler.DisplayName };
+            // How JSON is written (a JSON result) and read (a JSON body): generated code, or System.Text.Json.
+            var json = new List<string>();
             if (route.Handler.Return is { Kind: ReturnKind.Json, JsonTypeName: { } jsonType })
-                fields.Add(_writers.Describe(jsonType));
+                json.Add(_writers.Describe(jsonType));
+            foreach (var body in route.Handler.Parameters.Where(p => p.Source == BindingSource.Json && SegmentIndex(route, p) < 0))
+                json.Add("body: " + (_readers.Reader(body.JsonTypeName!) is not null ? "generated reader" : "System.Text.Json"));
+            if (json.Count > 0)
+                fields.Add(string.Join("; ", json));
             table.Add(string.Join("\t", fields.Select(TableField)));
         }
         // One raw UTF-8 literal, a route a line: thousands of concatenated literals would overflow the compiler.

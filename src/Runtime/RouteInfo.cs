@@ -13,7 +13,9 @@ public sealed record RouteInfo(string Method, string Template, string Handler)
 {
     /// <summary>
     /// For a route that returns JSON, how the response is written: <c>generated writer</c>, or
-    /// <c>System.Text.Json</c> and the reason the generator's writer does not cover the type; otherwise null.
+    /// <c>System.Text.Json</c> and the reason the generator's writer does not cover the type; for a route that reads
+    /// a JSON body, how it is read (<c>body: generated reader</c> or <c>body: System.Text.Json</c>), after a
+    /// <c>; </c> when there are both; otherwise null.
     /// </summary>
     public string? Json { get; init; }
 

@@ -21,6 +21,8 @@ public class CommandLineTests
     {
         Assert.Contains(new RouteInfo("GET", "/users/<id>", "Routes.ById") { Json = "generated writer" }, CgiApp.Routes);
         Assert.Contains(new RouteInfo("PROPFIND", "/dav", "Routes.Dav"), CgiApp.Routes);
+        // A JSON body: how it is read (Create answers with a Response, so only the body is JSON).
+        Assert.Contains(new RouteInfo("POST", "/items", "Routes.Create") { Json = "body: generated reader" }, CgiApp.Routes);
         Assert.Equal(3, CgiApp.Routes.Count(r => r.Handler == "Routes.Multi"));
     }
 
