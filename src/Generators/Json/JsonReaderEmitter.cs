@@ -13,9 +13,8 @@ namespace CgiRouting.Generators.Json;
 /// accepts is the serializer's by construction. A covered type's JsonTypeInfo (and so its context's set-up and the
 /// serializer) is never touched when a body is read.
 /// </summary>
-internal sealed class JsonReaderEmitter
+internal sealed class JsonReaderEmitter : JsonCodeEmitter
 {
-    private const string Dispatching = "global::CgiRouting.Dispatching";
     private const string Reading = Dispatching + ".JsonBodyReading";
     private const string ReaderType = "global::System.Text.Json.Utf8JsonReader";
     private const string Token = "global::System.Text.Json.JsonTokenType";
@@ -33,33 +32,21 @@ internal sealed class JsonReaderEmitter
 
     private const string ListPrefix = "global::System.Collections.Generic.List<";
 
-    private readonly Dictionary<string, JsonShapeSpec> _shapes = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _roots = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _rootContexts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _readers = new(StringComparer.Ordinal);
-    private readonly UniqueNames _names = new();
 
     /// <summary>Plans the readers of the JSON body types of <paramref name="table"/>'s handlers.</summary>
     public JsonReaderEmitter(RouteTableSpec table)
     {
-        var contexts = table.JsonContexts.ToDictionary(c => c.TypeName, StringComparer.Ordinal);
-        var bindings = table.JsonTypes.ToDictionary(j => j.TypeName, j => j.ContextTypeName, StringComparer.Ordinal);
         var bodies = table.Routes.SelectMany(r => r.Handler.Parameters)
             .Where(p => p.Source == BindingSource.Json && p.JsonTypeName is not null && !p.IsValueType)
-            .Select(p => p.JsonTypeName!).Distinct().OrderBy(t => t, StringComparer.Ordinal);
-        foreach (string type in bodies)
+            .Select(p => p.JsonTypeName!);
+        foreach (var (type, contextName, context) in WithContexts(table, bodies))
         {
-            if (!bindings.TryGetValue(type, out var contextName) || !contexts.TryGetValue(contextName, out var context))
-                continue; // CGI011 is reported; the dispatcher is not compiled as it is
             var shapes = context.Shapes.ToDictionary(s => s.TypeName, StringComparer.Ordinal);
             string? reason = context.Options.Unsupported ?? context.Options.ReadUnsupported
                 ?? (shapes.TryGetValue(type, out var shape) ? Unsupported(shapes, shape, root: true) : "the type was not analysed");
-            if (reason is not null)
-                continue; // read by System.Text.Json (--routes does not show the reason yet)
-            foreach (var s in shapes.Values)
-                _shapes[Key(contextName, s.TypeName)] = s;
-            _rootContexts[type] = contextName;
-            _roots[type] = ClassName + "." + _names.Make("Read_" + RouteTable.Shorten(type));
+            if (reason is null) // otherwise read by System.Text.Json (--routes does not show the reason yet)
+                AddRoot(type, contextName, context, ClassName, "Read_");
         }
     }
 
@@ -117,48 +104,26 @@ internal sealed class JsonReaderEmitter
     {
         if (_roots.Count == 0)
             return;
-        w.Line();
-        // Type names carry no nullable annotations inside generic arguments: null is read wherever System.Text.Json reads it.
-        w.Line("#nullable disable warnings");
-        w.Line("/// <summary>Reads JSON request bodies as System.Text.Json would, without its start-up.</summary>");
-        w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"CgiRouting.Generators\", \"{version}\")]");
-        w.Open($"file static class {ClassName}");
-        var pending = new Queue<(string Context, string Type)>();
-        bool first = true;
-        foreach (var root in _roots.OrderBy(r => r.Key, StringComparer.Ordinal))
-        {
-            if (!first)
-                w.Line();
-            first = false;
-            string context = _rootContexts[root.Key];
-            var shape = _shapes[Key(context, root.Key)];
-            w.Line("/// <summary>The body as System.Text.Json reads it; null when there is none, or it is <c>null</c>.</summary>");
-            w.Open($"public static {root.Key} {root.Value.Substring(ClassName.Length + 1)}(global::CgiRouting.CgiRequest request)");
-            w.Line("if (request.ReadJsonBody() is not { } body) return null;");
-            w.Open("try");
-            w.Line($"var r = {Reading}.Start(body);");
-            w.Line($"var value = {Method(context, shape, pending)}(ref r);");
-            w.Line($"{Reading}.End(ref r);");
-            w.Line("return value;");
-            w.Close();
-            w.Line($"catch ({JsonException} e)");
-            w.Open();
-            w.Line($"throw {Reading}.Reject(e);");
-            w.Close();
-            w.Close();
-        }
-        var emitted = new HashSet<string>(StringComparer.Ordinal);
-        while (pending.Count > 0)
-        {
-            var (context, type) = pending.Dequeue();
-            if (emitted.Add(Key(context, type)))
+        EmitClass(w, version, ClassName, "Reads JSON request bodies as System.Text.Json would, without its start-up.",
+            (context, shape, name, pending) =>
             {
-                w.Line();
-                EmitReader(w, context, _shapes[Key(context, type)], pending);
-            }
-        }
-        w.Close();
-        w.Line("#nullable restore warnings");
+                w.Line("/// <summary>The body as System.Text.Json reads it; null when there is none, or it is <c>null</c>.</summary>");
+                w.Open($"public static {shape.TypeName} {name}(global::CgiRouting.CgiRequest request)");
+                w.Line("if (request.ReadJsonBody() is not { } body) return null;");
+                w.Open("try");
+                w.Line($"var r = {Reading}.Start(body);");
+                w.Line($"var value = {Method(context, shape, pending)}(ref r);");
+                w.Line($"{Reading}.End(ref r);");
+                w.Line("return value;");
+                w.Close();
+                w.Line($"catch ({JsonException} e)");
+                w.Open();
+                w.Line($"throw {Reading}.Reject(e);");
+                w.Close();
+                w.Close();
+            },
+            null,
+            (context, shape, pending) => EmitReader(w, context, shape, pending));
     }
 
     /// <summary>The method that reads an object or an array of <paramref name="shape"/>, queued for emission.</summary>
@@ -293,7 +258,6 @@ internal sealed class JsonReaderEmitter
     private static string Segment(string name) =>
         name.Length > 0 && name.All(c => c < 128 && (char.IsLetterOrDigit(c) || c == '_')) ? "." + name : "['" + name + "']";
 
-    private static string Key(string context, string type) => context + " " + type;
 
     private static string Utf8(string text) => SymbolDisplay.FormatLiteral(text, quote: true) + "u8";
 

@@ -14,45 +14,30 @@ namespace CgiRouting.Generators.Json;
 /// through <c>JsonUtf8Builder</c>. A covered type's JsonTypeInfo (and so its context's set-up, the serializer and the
 /// default JavaScriptEncoder) is never touched when a handler returns it.
 /// </summary>
-internal sealed class JsonWriterEmitter
+internal sealed class JsonWriterEmitter : JsonCodeEmitter
 {
-    private const string Dispatching = "global::CgiRouting.Dispatching";
     private const string Builder = Dispatching + ".JsonUtf8Builder";
     public const string ClassName = "JsonWriters";
     public const string GeneratedWriter = "generated writer";
 
-    private readonly Dictionary<string, JsonShapeSpec> _shapes = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _reasons = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _roots = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _rootContexts = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _writers = new(StringComparer.Ordinal);
-    private readonly UniqueNames _names = new();
     private int _variables;
 
     /// <summary>Plans the writers of the JSON types that <paramref name="table"/>'s handlers return.</summary>
     public JsonWriterEmitter(RouteTableSpec table)
     {
-        var contexts = table.JsonContexts.ToDictionary(c => c.TypeName, StringComparer.Ordinal);
-        var bindings = table.JsonTypes.ToDictionary(j => j.TypeName, j => j.ContextTypeName, StringComparer.Ordinal);
         var returned = table.Routes.Select(r => r.Handler.Return)
             .Where(r => r.Kind == ReturnKind.Json && r.JsonTypeName is not null)
-            .Select(r => r.JsonTypeName!).Distinct().OrderBy(t => t, StringComparer.Ordinal);
-        foreach (string type in returned)
+            .Select(r => r.JsonTypeName!);
+        foreach (var (type, contextName, context) in WithContexts(table, returned))
         {
-            if (!bindings.TryGetValue(type, out var contextName) || !contexts.TryGetValue(contextName, out var context))
-                continue; // CGI011 is reported; the dispatcher is not compiled as it is
             var shape = context.Shapes.FirstOrDefault(s => s.TypeName == type);
             string? reason = context.Options.Unsupported ?? shape?.Fallback ?? (shape is null ? "the type was not analysed" : null);
             if (reason is not null)
-            {
                 _reasons[type] = reason;
-                continue;
-            }
-            // A type reached from two contexts may be written differently by each: shapes are kept per context.
-            foreach (var s in context.Shapes)
-                _shapes[Key(contextName, s.TypeName)] = s;
-            _rootContexts[type] = contextName;
-            _roots[type] = ClassName + "." + _names.Make("Respond_" + RouteTable.Shorten(type));
+            else
+                AddRoot(type, contextName, context, ClassName, "Respond_");
         }
 
         // Every type a context declares, for Response.Json<T>(value, status): the first context (ordinal) that
@@ -95,41 +80,17 @@ internal sealed class JsonWriterEmitter
     {
         if (_roots.Count == 0 && !HasRegistrations)
             return;
-        w.Line();
-        // Type names carry no nullable annotations inside generic arguments (List<string?> is List<string> here):
-        // the writers check for null wherever System.Text.Json would write null.
-        w.Line("#nullable disable warnings");
-        w.Line("/// <summary>Writes JSON responses as System.Text.Json would, without its start-up.</summary>");
-        w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"CgiRouting.Generators\", \"{version}\")]");
-        w.Open($"file static class {ClassName}");
-        var pending = new Queue<(string Context, string Type)>();
-        bool first = true;
-        foreach (var root in _roots.OrderBy(r => r.Key, StringComparer.Ordinal))
-        {
-            if (!first)
-                w.Line();
-            first = false;
-            string context = _rootContexts[root.Key];
-            EmitRoot(w, context, _shapes[Key(context, root.Key)], root.Value.Substring(ClassName.Length + 1), pending);
-        }
-        if (HasRegistrations)
-        {
-            if (!first)
-                w.Line();
-            EmitRegistrations(w, pending);
-        }
-        var emitted = new HashSet<string>(StringComparer.Ordinal);
-        while (pending.Count > 0)
-        {
-            var (context, type) = pending.Dequeue();
-            if (emitted.Add(Key(context, type)))
+        EmitClass(w, version, ClassName, "Writes JSON responses as System.Text.Json would, without its start-up.",
+            (context, shape, name, pending) => EmitRoot(w, context, shape, name, pending),
+            (first, pending) =>
             {
-                w.Line();
-                EmitWriter(w, context, _shapes[Key(context, type)], pending);
-            }
-        }
-        w.Close();
-        w.Line("#nullable restore warnings");
+                if (!HasRegistrations)
+                    return;
+                if (!first)
+                    w.Line();
+                EmitRegistrations(w, pending);
+            },
+            (context, shape, pending) => EmitWriter(w, context, shape, pending));
     }
 
     private void EmitRoot(SourceWriter w, string context, JsonShapeSpec shape, string name, Queue<(string, string)> pending)
@@ -292,7 +253,6 @@ internal sealed class JsonWriterEmitter
         return name;
     }
 
-    private static string Key(string context, string type) => context + " " + type;
 
     private static string Utf8(string text) => SymbolDisplay.FormatLiteral(text, quote: true) + "u8";
 }
