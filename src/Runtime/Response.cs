@@ -64,8 +64,11 @@ public sealed class Response
         }
         var json = new Dispatching.JsonUtf8Builder();
         write(json, value);
-        return new(status, JsonContentType, json.ToArray());
+        return Json(json, status);
     }
+
+    /// <summary>A JSON response of what a generated writer wrote into <paramref name="json"/>, without copying it.</summary>
+    internal static Response Json(Dispatching.JsonUtf8Builder json, int status) => new(status, JsonContentType, json.WrittenMemory);
 
     /// <summary>A JSON response, serialized through the app's source-generated <paramref name="typeInfo"/>.</summary>
     public static Response Json<T>(T value, JsonTypeInfo<T> typeInfo, int status = 200)

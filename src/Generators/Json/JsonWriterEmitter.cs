@@ -42,6 +42,7 @@ internal sealed class JsonWriterEmitter : JsonCodeEmitter
 
         // Every type a context declares, for Response.Json<T>(value, status): the first context (ordinal) that
         // declares a type answers for it, as for handler results.
+        var answered = new HashSet<string>(StringComparer.Ordinal);
         foreach (var context in table.JsonContexts.OrderBy(c => c.TypeName, StringComparer.Ordinal))
         {
             foreach (string type in context.Types)
@@ -49,7 +50,7 @@ internal sealed class JsonWriterEmitter : JsonCodeEmitter
                 var shape = context.Shapes.FirstOrDefault(s => s.TypeName == type);
                 // A type outside the subset is not registered: Response.Json<T> then says to pass its JsonTypeInfo,
                 // so that registering it never links System.Text.Json into an app that does not use it.
-                if (_registered.ContainsKey(type) || context.Options.Unsupported is not null || shape is null || shape.Fallback is not null)
+                if (!answered.Add(type) || context.Options.Unsupported is not null || shape is null || shape.Fallback is not null)
                     continue;
                 foreach (var s in context.Shapes)
                     _shapes[Key(context.TypeName, s.TypeName)] = s;
@@ -81,7 +82,7 @@ internal sealed class JsonWriterEmitter : JsonCodeEmitter
         if (_roots.Count == 0 && !HasRegistrations)
             return;
         EmitClass(w, version, ClassName, "Writes JSON responses as System.Text.Json would, without its start-up.",
-            (context, shape, name, pending) => EmitRoot(w, context, shape, name, pending),
+            (_, shape, name, _) => EmitRoot(w, shape, name),
             (first, pending) =>
             {
                 if (!HasRegistrations)
@@ -93,19 +94,18 @@ internal sealed class JsonWriterEmitter : JsonCodeEmitter
             (context, shape, pending) => EmitWriter(w, context, shape, pending));
     }
 
-    private void EmitRoot(SourceWriter w, string context, JsonShapeSpec shape, string name, Queue<(string, string)> pending)
+    /// <summary>
+    /// The response of a handler that returns the type: 404 for null, else the type's registered writer, which the
+    /// route table's context (the first, ordinal, that declares the type) also answers <c>Response.Json</c> with.
+    /// </summary>
+    private void EmitRoot(SourceWriter w, JsonShapeSpec shape, string name)
     {
         string parameter = shape.CanBeNull && shape.Kind != JsonShapeKind.Nullable ? shape.TypeName + "?" : shape.TypeName;
         w.Open($"public static global::CgiRouting.Response {name}({parameter} value)");
-        _variables = 0;
-        string value = "value";
         if (shape.CanBeNull)
-        {
-            w.Line($"if (value is not {{ }} v0) return {Dispatching}.HandlerResults.JsonUtf8(null);");
-            value = "v0";
-        }
+            w.Line($"if (value is null) return {Dispatching}.HandlerResults.JsonUtf8(null);");
         w.Line($"var json = new {Builder}();");
-        EmitNotNull(w, context, shape, value, pending);
+        w.Line($"{_registered[shape.TypeName].Method}(json, value);");
         w.Line($"return {Dispatching}.HandlerResults.JsonUtf8(json);");
         w.Close();
     }

@@ -19,7 +19,7 @@ public static class HandlerResults
     public static Response Json<T>(T? value, JsonTypeInfo<T> typeInfo) => value is null ? Response.NotFound() : Response.Json(value, typeInfo);
 
     /// <summary>200 JSON written by a generated JSON writer, or 404 for <see langword="null"/>.</summary>
-    public static Response JsonUtf8(JsonUtf8Builder? json) => json is null ? Response.NotFound() : Response.Bytes(json.ToArray(), Response.JsonContentType);
+    public static Response JsonUtf8(JsonUtf8Builder? json) => json is null ? Response.NotFound() : Response.Json(json, 200);
 
     /// <summary>200 <c>application/octet-stream</c>, or 404 for <see langword="null"/>.</summary>
     public static Response Bytes(byte[]? body) => body is null ? Response.NotFound() : Response.Bytes(body);

@@ -161,8 +161,8 @@ public sealed class JsonUtf8Builder
         _length += n;
     }
 
-    /// <summary>The JSON written, as a new array of its exact length.</summary>
-    public byte[] ToArray() => _buffer.AsSpan(0, _length).ToArray();
+    /// <summary>The bytes written so far, without a copy: for the response, once writing is done.</summary>
+    internal ReadOnlyMemory<byte> WrittenMemory => _buffer.AsMemory(0, _length);
 
     private static StandardFormat RoundTrip => new('O');
 
