@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.ComponentModel;
+using System.Globalization;
 using System.IO;
 using System.Reflection;
 using System.Runtime.CompilerServices;
@@ -63,7 +64,7 @@ public static class CgiApp
         }
         using var input = StandardStream(0, FileAccess.Read);
         using var output = StandardStream(1, FileAccess.Write);
-        return Run(environment, input, output, options);
+        return Serve(environment, input, output, options, exitWhenLate: true);
     }
 
     /// <summary>
@@ -81,16 +82,42 @@ public static class CgiApp
     /// <summary>
     /// Serves one request from <paramref name="environment"/> and <paramref name="input"/>, writing the CGI
     /// response to <paramref name="output"/>: what <see cref="Run()"/> does, for tests that check the exact bytes.
-    /// Errors go to <see cref="CgiOptions.ErrorLog"/>, standard error by default.
+    /// Errors go to <see cref="CgiOptions.ErrorLog"/>, standard error by default. When the request outlives
+    /// <see cref="CgiOptions.Timeout"/>, the 503 is written from another thread and this method returns once the
+    /// handler does (the process entry point exits instead).
     /// </summary>
     public static int Run(IReadOnlyDictionary<string, string> environment, Stream input, Stream output,
         CgiOptions? options = null)
+        => Serve(environment, input, output, options, exitWhenLate: false);
+
+    private static int Serve(IReadOnlyDictionary<string, string> environment, Stream input, Stream output,
+        CgiOptions? options, bool exitWhenLate)
     {
         TextWriter errorLog = options?.ErrorLog ?? Console.Error;
         var request = new CgiRequest(environment, input);
         long maxRequestBodySize = options?.MaxRequestBodySize ?? CgiOptions.DefaultMaxRequestBodySize;
+        TimeSpan timeout = Timeout(environment, options, errorLog);
+        RequestDeadline? deadline = timeout == System.Threading.Timeout.InfiniteTimeSpan ? null : RequestDeadline.Start(timeout, () =>
+        {
+            errorLog.WriteLine($"CgiRouting: {request.Method} {request.Path} was not answered within {timeout.TotalSeconds:0.###} s "
+                + "(CgiOptions.Timeout): answered 503.");
+            Write(request, Response.Text("The request took too long to answer.", 503), output, errorLog);
+            if (exitWhenLate)
+                Environment.Exit(0); // the handler may be blocked for good: end the process, as the server would
+        });
         var pending = DispatchCoreAsync(request, maxRequestBodySize, errorLog);
         var response = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
+        if (deadline is not null && !deadline.TryFinish())
+            return 0; // the 503 is out already
+        Write(request, response, output, errorLog);
+        // A body over the limit was refused unread (413); a modest one is still drained, so that the server
+        // delivers the 413 instead of failing the response, while a huge one is never read at all.
+        request.DiscardUnreadBody(Math.Max(maxRequestBodySize, MaxBodyDrainedAfterRefusal));
+        return 0;
+    }
+
+    private static void Write(CgiRequest request, Response response, Stream output, TextWriter errorLog)
+    {
         try
         {
             CgiResponseWriter.Write(response, request.Method == "HEAD", output, errorLog);
@@ -100,10 +127,22 @@ public static class CgiApp
             // The client or the server went away (EPIPE): nobody is left to answer.
             errorLog.WriteLine("CgiRouting: the response could not be written: " + e.Message);
         }
-        // A body over the limit was refused unread (413); a modest one is still drained, so that the server
-        // delivers the 413 instead of failing the response, while a huge one is never read at all.
-        request.DiscardUnreadBody(Math.Max(maxRequestBodySize, MaxBodyDrainedAfterRefusal));
-        return 0;
+    }
+
+    /// <summary>
+    /// <see cref="CgiOptions.Timeout"/>, unless the server sets <c>CGIROUTING_TIMEOUT</c> (seconds) for this app.
+    /// </summary>
+    private static TimeSpan Timeout(IReadOnlyDictionary<string, string> environment, CgiOptions? options, TextWriter errorLog)
+    {
+        TimeSpan timeout = options?.Timeout ?? CgiOptions.DefaultTimeout;
+        if (environment.TryGetValue("CGIROUTING_TIMEOUT", out string? text))
+        {
+            if (double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double seconds)
+                && seconds > 0 && seconds * 1000 <= int.MaxValue)
+                return TimeSpan.FromSeconds(seconds);
+            errorLog.WriteLine($"CgiRouting: CGIROUTING_TIMEOUT='{text}' is not a number of seconds; the timeout stays {timeout}.");
+        }
+        return timeout;
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using System;
 using System.IO;
 
 namespace CgiRouting;
@@ -12,6 +13,27 @@ public sealed class CgiOptions
     /// The largest <c>CONTENT_LENGTH</c> accepted. A larger request gets 413 before any of its body is read.
     /// </summary>
     public long MaxRequestBodySize { get; set; } = DefaultMaxRequestBodySize;
+
+    /// <summary>The default <see cref="Timeout"/>: 30 seconds, less than the usual web server CGI timeout (60 s).</summary>
+    public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(30);
+
+    private TimeSpan _timeout = DefaultTimeout;
+
+    /// <summary>
+    /// How long a request may take, from the start of dispatch to the handler's result. When it is up, the client gets
+    /// 503 with a short body, a line naming the request goes to <see cref="ErrorLog"/>, and the process exits, even if
+    /// the handler is blocked. The server's administrator can set another value without a rebuild with the CGI
+    /// variable <c>CGIROUTING_TIMEOUT</c> (seconds, e.g. <c>SetEnv CGIROUTING_TIMEOUT 5</c>).
+    /// <see cref="System.Threading.Timeout.InfiniteTimeSpan"/> turns the deadline off. Only <see cref="CgiApp.Run(CgiOptions)"/>
+    /// and the stream overload of <c>CgiApp.Run</c> enforce it; <see cref="CgiApp.DispatchAsync"/> does not.
+    /// </summary>
+    public TimeSpan Timeout
+    {
+        get => _timeout;
+        set => _timeout = value == System.Threading.Timeout.InfiniteTimeSpan || (value > TimeSpan.Zero && value.TotalMilliseconds <= int.MaxValue)
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(value), value, "The timeout must be positive and at most int.MaxValue ms, or Timeout.InfiniteTimeSpan.");
+    }
 
     /// <summary>
     /// Where handler exceptions and protocol errors are written; <see langword="null"/> means standard error,

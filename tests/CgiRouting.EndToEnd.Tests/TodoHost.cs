@@ -8,11 +8,15 @@ namespace CgiRouting.EndToEnd.Tests;
 /// <summary>samples/Todo (Native AOT) behind a web server, with its own SQLite database.</summary>
 public abstract class TodoHost : IDisposable
 {
-    protected TodoHost(Func<IReadOnlyList<HostedApp>, IReadOnlyDictionary<string, string>, WebServer> start)
+    protected TodoHost(Func<IReadOnlyList<HostedApp>, IReadOnlyDictionary<string, string>, WebServer> start,
+        TodoDatabase? database = null, params (string Name, string Value)[] environment)
     {
         Binary = Repository.PublishedSample("Todo", "todo");
-        Database = new TodoDatabase();
-        Server = start([new HostedApp("/", Binary)], new Dictionary<string, string> { ["TODO_DB"] = Database.Path });
+        Database = database ?? new TodoDatabase();
+        var variables = new Dictionary<string, string> { ["TODO_DB"] = Database.Path };
+        foreach (var (name, value) in environment)
+            variables[name] = value;
+        Server = start([new HostedApp("/", Binary)], variables);
     }
 
     public string Binary { get; }
@@ -33,10 +37,14 @@ public sealed class ApacheTodoHost() : TodoHost((apps, env) => new ApacheServer(
 
 public sealed class NginxTodoHost() : TodoHost((apps, env) => new NginxServer(apps, env));
 
-/// <summary>A Todo database file in a directory every user may write (Apache and fcgiwrap run apps as nobody).</summary>
-public sealed class TodoDatabase : IDisposable
+/// <summary>A Todo database file in a directory every user may write (Apache and fcgiwrap run apps as nobody), on
+/// <paramref name="disk"/> when given (which it then owns).</summary>
+public sealed class TodoDatabase(SmallDisk? disk = null) : IDisposable
 {
-    private readonly string _directory = WebServer.OpenToAll(Directory.CreateTempSubdirectory("cgirouting-todo-db-").FullName);
+    private readonly string _directory = WebServer.OpenToAll(disk?.Path ?? Directory.CreateTempSubdirectory("cgirouting-todo-db-").FullName);
+
+    /// <summary>The disk of its own the database is on, if it has one.</summary>
+    public SmallDisk? Disk => disk;
 
     public string Path => System.IO.Path.Combine(_directory, "todo.db");
 
@@ -57,6 +65,8 @@ public sealed class TodoDatabase : IDisposable
 
     public void Dispose()
     {
-        try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
+        if (disk is null)
+            try { Directory.Delete(_directory, recursive: true); } catch (IOException) { }
+        disk?.Dispose();
     }
 }

@@ -52,6 +52,29 @@ public abstract class WebServer : IDisposable
     /// <summary>The PREFIX=BINARY and NAME=VALUE arguments of the hosting/ scripts.</summary>
     protected IReadOnlyList<string> Apps { get; }
 
+    /// <summary>The processes of the server itself (for fcgiwrap, the server and the wrapper).</summary>
+    public IReadOnlyList<int> ServerProcessIds => _processes.Select(p => p.Id).ToList();
+
+    /// <summary>The app processes running now: those whose executable is one of the apps this server hosts.</summary>
+    public IReadOnlyList<int> AppProcessIds()
+    {
+        string apps = Path.Combine(Root, "apps") + "/";
+        var found = new List<int>();
+        foreach (var dir in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out int pid))
+                continue;
+            try
+            {
+                if (File.ResolveLinkTarget(Path.Combine(dir, "exe"), returnFinalTarget: false)?.FullName is { } exe
+                    && exe.StartsWith(apps, StringComparison.Ordinal))
+                    found.Add(pid);
+            }
+            catch (IOException) { } catch (UnauthorizedAccessException) { }
+        }
+        return found;
+    }
+
     /// <summary>What the apps wrote to stderr, in the server's log.</summary>
     public abstract string AppErrorLog { get; }
 

@@ -1,0 +1,132 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
+using Xunit;
+
+namespace CgiRouting.Tests;
+
+/// <summary>Handlers that take as long as the test says: one blocks its thread, one awaits.</summary>
+public static class SlowRoutes
+{
+    [Get("/slow/blocking/<ms>")]
+    public static string Blocking(int ms)
+    {
+        Thread.Sleep(ms);
+        return "done after " + ms;
+    }
+
+    [Get("/slow/awaiting/<ms>")]
+    public static async Task<string> Awaiting(int ms)
+    {
+        await Task.Delay(ms);
+        return "done after " + ms;
+    }
+}
+
+/// <summary>CgiOptions.Timeout: a request that outlives it is answered 503 while its handler is still running.</summary>
+public class DeadlineTests
+{
+    private static (string Output, string Log, TimeSpan Elapsed) Run(string path, CgiOptions options, params (string, string)[] extra)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["GATEWAY_INTERFACE"] = "CGI/1.1",
+            ["REQUEST_METHOD"] = path.StartsWith("HEAD ", StringComparison.Ordinal) ? "HEAD" : "GET",
+            ["PATH_INFO"] = path.StartsWith("HEAD ", StringComparison.Ordinal) ? path[5..] : path,
+        };
+        foreach (var (name, value) in extra)
+            environment[name] = value;
+        var output = new SnapshotStream();
+        var log = new StringWriter();
+        options.ErrorLog = TextWriter.Synchronized(log);
+        var clock = Stopwatch.StartNew();
+        Assert.Equal(0, CgiApp.Run(environment, new MemoryStream(), output, options));
+        return (output.Text, log.ToString(), clock.Elapsed);
+    }
+
+    [Theory]
+    [InlineData("/slow/blocking/2000")]
+    [InlineData("/slow/awaiting/2000")]
+    public async Task A_handler_past_the_deadline_is_answered_503_before_it_returns(string path)
+    {
+        var output = new SnapshotStream();
+        var environment = new Dictionary<string, string> { ["REQUEST_METHOD"] = "GET", ["PATH_INFO"] = path };
+        var log = new StringWriter();
+        var run = Task.Run(() => CgiApp.Run(environment, new MemoryStream(), output,
+            new CgiOptions { Timeout = TimeSpan.FromMilliseconds(200), ErrorLog = TextWriter.Synchronized(log) }));
+        await Task.Delay(1000); // past the deadline, well before the handler is done
+        string atDeadline = output.Text;
+        Assert.False(run.IsCompleted, "the handler is still running");
+        Assert.Equal(0, await run);
+        Assert.StartsWith("Status: 503 Service Unavailable\r\n", atDeadline);
+        Assert.EndsWith("\r\n\r\nThe request took too long to answer.", atDeadline);
+        Assert.Equal(atDeadline, output.Text); // the handler's late result is not written after the 503
+        Assert.Contains($"CgiRouting: GET {path} was not answered within 0.2 s (CgiOptions.Timeout): answered 503.", log.ToString());
+    }
+
+    [Fact]
+    public void A_handler_within_the_deadline_is_answered_normally_and_promptly()
+    {
+        var (output, log, elapsed) = Run("/slow/awaiting/50", new CgiOptions { Timeout = TimeSpan.FromSeconds(20) });
+        Assert.StartsWith("Status: 200 OK\r\n", output);
+        Assert.EndsWith("done after 50", output);
+        Assert.Equal("", log);
+        // The watchdog is woken when the request ends: Run does not wait for the 20 s deadline.
+        Assert.True(elapsed < TimeSpan.FromSeconds(10), $"took {elapsed}");
+    }
+
+    [Fact]
+    public void The_server_can_set_the_deadline_with_CGIROUTING_TIMEOUT()
+    {
+        var (output, log, _) = Run("/slow/blocking/1500", new CgiOptions(), ("CGIROUTING_TIMEOUT", "0.25"));
+        Assert.StartsWith("Status: 503 ", output);
+        Assert.Contains("within 0.25 s", log);
+    }
+
+    [Theory]
+    [InlineData("abc")]
+    [InlineData("-1")]
+    [InlineData("0")]
+    public void A_CGIROUTING_TIMEOUT_that_is_not_a_positive_number_is_reported_and_ignored(string value)
+    {
+        var (output, log, _) = Run("/slow/blocking/10", new CgiOptions { Timeout = TimeSpan.FromSeconds(20) }, ("CGIROUTING_TIMEOUT", value));
+        Assert.StartsWith("Status: 200 OK\r\n", output);
+        Assert.Contains($"CGIROUTING_TIMEOUT='{value}' is not a number of seconds", log);
+    }
+
+    [Fact]
+    public void HEAD_past_the_deadline_gets_the_503_head_without_a_body()
+    {
+        var (output, _, _) = Run("HEAD /slow/blocking/1000", new CgiOptions { Timeout = TimeSpan.FromMilliseconds(100) });
+        Assert.StartsWith("Status: 503 ", output);
+        Assert.EndsWith("\r\n\r\n", output);
+    }
+
+    [Fact]
+    public void An_infinite_timeout_turns_the_deadline_off()
+    {
+        var (output, _, _) = Run("/slow/blocking/300", new CgiOptions { Timeout = Timeout.InfiniteTimeSpan }, ("CGIROUTING_TIMEOUT", "0.05"));
+        // CGIROUTING_TIMEOUT still applies: it is the administrator's word over the app's.
+        Assert.StartsWith("Status: 503 ", output);
+        var (plain, _, _) = Run("/slow/blocking/300", new CgiOptions { Timeout = Timeout.InfiniteTimeSpan });
+        Assert.StartsWith("Status: 200 OK\r\n", plain);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-5)]
+    public void A_timeout_that_is_not_positive_is_refused(int ms)
+        => Assert.Throws<ArgumentOutOfRangeException>(() => new CgiOptions { Timeout = TimeSpan.FromMilliseconds(ms) });
+
+    /// <summary>An output stream whose content can be read while another thread writes it.</summary>
+    private sealed class SnapshotStream : MemoryStream
+    {
+        public string Text { get { lock (this) return Encoding.UTF8.GetString(ToArray()); } }
+        public override void Write(ReadOnlySpan<byte> buffer) { lock (this) base.Write(buffer); }
+        public override void Write(byte[] buffer, int offset, int count) { lock (this) base.Write(buffer, offset, count); }
+    }
+}
