@@ -5,6 +5,7 @@ using System.Net;
 using System.Net.Http;
 using System.Text;
 using System.Threading.Tasks;
+using CgiRouting.Testing;
 using Microsoft.Data.Sqlite;
 using Xunit;
 
@@ -54,6 +55,8 @@ public class FaultTests(FaultTodoHost host) : IClassFixture<FaultTodoHost>
         using var after = await Post("after space returned");
         Assert.Equal(HttpStatusCode.Created, after.StatusCode);
         Assert.Equal(before + 1, host.Database.Count());
+        ReliabilityReport.Write("fault, disk full (a 4 MiB tmpfs filled to the last byte): POST answered 500 with the generic body, "
+            + "SQLite's 'database or disk is full' on stderr, no row written, integrity ok; with space back the next POST is 201");
     }
 
     [Fact]
@@ -79,6 +82,8 @@ public class FaultTests(FaultTodoHost host) : IClassFixture<FaultTodoHost>
         Assert.Equal("ok", host.Database.IntegrityCheck());
         using var after = await Post("writable again");
         Assert.Equal(HttpStatusCode.Created, after.StatusCode);
+        ReliabilityReport.Write("fault, read-only database (the disk remounted read-only): POST answered 500, the SQLite error on stderr, "
+            + "no row written, integrity ok; writable again, the next POST is 201");
     }
 
     [Fact]
@@ -86,6 +91,7 @@ public class FaultTests(FaultTodoHost host) : IClassFixture<FaultTodoHost>
     {
         (await Post("before the lock")).EnsureSuccessStatusCode();
         long before = host.Database.Count();
+        TimeSpan elapsed;
         // Another writer holds the database's write lock: the app's POST waits on SQLite's 30-second busy timeout,
         // longer than the 2-second deadline the server set.
         using (var locker = new SqliteConnection($"Data Source={host.Database.Path};Pooling=False"))
@@ -94,7 +100,7 @@ public class FaultTests(FaultTodoHost host) : IClassFixture<FaultTodoHost>
             using var transaction = locker.BeginTransaction(deferred: false); // BEGIN IMMEDIATE
             var clock = Stopwatch.StartNew();
             using var response = await Post("while the database is locked");
-            var elapsed = clock.Elapsed;
+            elapsed = clock.Elapsed;
             Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
             Assert.Equal("The request took too long to answer.", await response.Content.ReadAsStringAsync());
             Assert.InRange(elapsed.TotalSeconds, 1.9, 15);
@@ -107,6 +113,8 @@ public class FaultTests(FaultTodoHost host) : IClassFixture<FaultTodoHost>
         Assert.Equal("ok", host.Database.IntegrityCheck());
         using var after = await Post("after the lock");
         Assert.Equal(HttpStatusCode.Created, after.StatusCode);
+        ReliabilityReport.Write($"fault, a handler that hangs (waiting on a database lock held by another writer): 503 after {elapsed.TotalSeconds:F1} s "
+            + "(CGIROUTING_TIMEOUT=2 set by lighttpd), the process gone, no row written; after the lock, the next POST is 201");
     }
 
     [Fact]
@@ -131,6 +139,7 @@ public class FaultTests(FaultTodoHost host) : IClassFixture<FaultTodoHost>
         Assert.Contains("CgiRouting: the response could not be written", stderr);
         Assert.DoesNotContain("Unhandled exception", stderr, StringComparison.OrdinalIgnoreCase);
         Assert.Equal("ok", host.Database.IntegrityCheck());
+        ReliabilityReport.Write("fault, client gone (stdout a pipe closed before the answer): exit code 0, one line on stderr, integrity ok");
     }
 
     private static async Task WaitUntil(Func<bool> condition, TimeSpan limit)

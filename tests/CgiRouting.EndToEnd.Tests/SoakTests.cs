@@ -11,6 +11,7 @@ using System.Text;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using CgiRouting.Testing;
 using Xunit;
 
 namespace CgiRouting.EndToEnd.Tests;
@@ -118,7 +119,7 @@ public class SoakTests(SoakTodoHost host) : IClassFixture<SoakTodoHost>
             f => f is not ("todo.db" or "todo.db-wal" or "todo.db-shm"));
 
         string mix = string.Join(", ", counts.OrderByDescending(p => p.Value).Select(p => $"{p.Value} {p.Key}"));
-        Report($"soak: {total} requests from {Clients} clients through lighttpd in {elapsed.TotalSeconds:F0} s "
+        ReliabilityReport.Write($"soak: {total} requests from {Clients} clients through lighttpd in {elapsed.TotalSeconds:F0} s "
             + $"({total / elapsed.TotalSeconds:F0} requests/s): {mix}; {expected.Count} todos left, all as the model says; "
             + $"integrity ok; lighttpd descriptors {descriptorsBefore} before, {descriptorsAfter} after; no app process, zombie or temporary file left");
     }
@@ -202,13 +203,5 @@ public class SoakTests(SoakTodoHost host) : IClassFixture<SoakTodoHost>
     {
         if ((int)response.StatusCode != status)
             throw new InvalidDataException($"{response.RequestMessage?.Method} {response.RequestMessage?.RequestUri}: {(int)response.StatusCode}, expected {status}");
-    }
-
-    /// <summary>The summary line, for scripts/reliability.sh (CGIROUTING_RELIABILITY_OUT) and the test log.</summary>
-    internal static void Report(string line)
-    {
-        Console.WriteLine(line);
-        if (Environment.GetEnvironmentVariable("CGIROUTING_RELIABILITY_OUT") is { Length: > 0 } file)
-            File.AppendAllText(file, line + "\n");
     }
 }
