@@ -1,0 +1,131 @@
+#!/usr/bin/env bash
+# Measures what docs/reliability.md reports and writes it, as bench/run.sh writes docs/benchmarks.md.
+#   scripts/reliability.sh [PART...]   PART: fuzz model mutation soak (all four when none is named)
+# Each part rewrites its own section, docs/reliability/PART.md, with the command that reproduces it; then
+# docs/reliability.md is put together from the sections, so one part can be measured again alone.
+#   fuzz      every fuzz target for RELIABILITY_FUZZ_SECONDS (600) under afl++ (fuzz/run.sh), and fuzz/findings.md
+#   model     the reference-model checks at RELIABILITY_MODEL_SCALE (10) times their usual number of random cases
+#   mutation  Stryker.NET over src/Runtime (scripts/mutation.sh writes its own section)
+#   soak      RELIABILITY_SOAK_REQUESTS (100,000) mixed requests through lighttpd, the load tests through the three
+#             servers, and the fault tests
+# Takes about an hour for all four on a two-core machine. A part whose property fails still writes its section,
+# with the failure, and the script exits non-zero.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source scripts/common.sh
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+parts=("$@")
+[[ ${#parts[@]} -gt 0 ]] || parts=(fuzz model mutation soak)
+mkdir -p docs/reliability artifacts/reliability
+machine="$(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo | awk '{print $1, $2}')), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), Linux $(uname -r)"
+stamp() { date -u '+%Y-%m-%d %H:%M UTC'; }
+status=0
+
+built=""
+build() { # the solution, and samples/Todo as Native AOT for the end-to-end tests
+    [[ -n $built ]] && return 0
+    ensure_packages lighttpd:lighttpd apache2:apache2-bin /etc/mime.types:media-types nginx:nginx-light \
+        fcgiwrap:fcgiwrap spawn-fcgi:spawn-fcgi
+    ensure_aot_toolchain
+    dotnet build CgiRouting.sln -nologo -v quiet
+    export CGIROUTING_AOT_DIR=$PWD/artifacts/aot
+    publish_aot samples/Todo/Todo.csproj "$CGIROUTING_AOT_DIR/Todo"
+    built=1
+}
+
+# figures PROJECT FILTER: runs the tests that report figures and prints their lines, or FAILED with the log's tail.
+figures() {
+    local out=$PWD/artifacts/reliability/$2.txt log=$PWD/artifacts/reliability/$2.log
+    rm -f "$out"
+    if CGIROUTING_RELIABILITY_OUT=$out dotnet test "$1" --no-build -nologo --filter "$3" > "$log" 2>&1; then
+        sed 's/^/- /' "$out"
+    else
+        echo "- **FAILED**: \`dotnet test $1 --filter \"$3\"\` (log: $log)"; [[ -f $out ]] && sed 's/^/- /' "$out"
+        grep -E "^\s+(Failed|Error Message)" -A2 "$log" | head -20 | sed 's/^/    /'
+        return 1
+    fi
+}
+
+for part in "${parts[@]}"; do
+    echo "== $part"
+    case $part in
+    fuzz)
+        seconds=${RELIABILITY_FUZZ_SECONDS:-600}
+        rows=""
+        for dir in fuzz/seeds/*/; do
+            target=$(basename "$dir")
+            line=$(fuzz/run.sh "$target" "$seconds" 2>&1 | tail -1) || status=1
+            echo "$line"
+            # "TARGET: N executions in S s, E edges (P of the map), C inputs in the corpus, F findings"
+            rows+=$(echo "$line" | sed -nE 's/^([a-z]+): ([0-9]+) executions in ([0-9]+) s, ([0-9]+) edges \(([^)]*) of the map\), ([0-9]+) inputs in the corpus, ([0-9]+) findings$/| \1 | \2 | \3 s | \4 | \5 | \6 | \7 |/p')
+            rows+=$'\n'
+            [[ $line == *" 0 findings" ]] || status=1
+        done
+        {
+            echo "## Coverage-guided fuzzing"
+            echo
+            echo "Measured on $(stamp) ($machine) with \`fuzz/run.sh TARGET $seconds\` for each target (afl++ with SharpFuzz;"
+            echo "\`scripts/reliability.sh fuzz\` runs them all). Edges are afl++'s count of distinct branch transitions seen in the"
+            echo "instrumented assemblies; the corpus is what afl++ kept as reaching new edges."
+            echo
+            echo "| Target | Executions | Time | Edges | Map coverage | Corpus | Findings |"
+            echo "|---|---|---|---|---|---|---|"
+            printf '%s' "$rows"
+            echo
+            cat fuzz/findings.md
+        } > docs/reliability/fuzz.md
+        ;;
+    model)
+        build
+        scale=${RELIABILITY_MODEL_SCALE:-10}
+        lines=$(CGIROUTING_MODEL_SCALE=$scale figures tests/CgiRouting.Generators.Tests model DispatcherModelTests) || status=1
+        echo "$lines"
+        {
+            echo "## Reference models"
+            echo
+            echo "Measured on $(stamp) with \`CGIROUTING_MODEL_SCALE=$scale dotnet test tests/CgiRouting.Generators.Tests --filter DispatcherModelTests\`"
+            echo "(CsCheck; \`./test.sh\` runs the same properties at scale 1 on every run). The reference model is a plain matcher"
+            echo "of the documented precedence, written from the README (tests/CgiRouting.Generators.Tests/DispatcherModelTests.cs)."
+            echo
+            echo "$lines"
+        } > docs/reliability/model.md
+        ;;
+    mutation)
+        build
+        scripts/mutation.sh || status=1
+        ;;
+    soak)
+        build
+        requests=${RELIABILITY_SOAK_REQUESTS:-100000}
+        lines=$(CGIROUTING_SOAK_REQUESTS=$requests figures tests/CgiRouting.EndToEnd.Tests soak \
+            "FullyQualifiedName~SoakTests|FullyQualifiedName~FaultTests|FullyQualifiedName~LoadTests") || status=1
+        echo "$lines"
+        {
+            echo "## Soak, load and faults through real servers"
+            echo
+            echo "Measured on $(stamp) ($machine) with \`CGIROUTING_SOAK_REQUESTS=$requests dotnet test tests/CgiRouting.EndToEnd.Tests"
+            echo "--filter \"FullyQualifiedName~SoakTests|FullyQualifiedName~FaultTests|FullyQualifiedName~LoadTests\"\` against"
+            echo "samples/Todo published as Native AOT (\`./test.sh\` runs the same tests with a 3,000-request soak)."
+            echo
+            echo "$lines"
+        } > docs/reliability/soak.md
+        ;;
+    *) echo "unknown part '$part' (fuzz, model, mutation, soak)" >&2; exit 2 ;;
+    esac
+done
+
+{
+    echo "# Reliability"
+    echo
+    echo "Written by \`scripts/reliability.sh\` from its sections in docs/reliability/ (each with the date it was measured"
+    echo "and the command that measures it again). What \`./test.sh\` checks on every run is a shorter version of each:"
+    echo "the fuzz targets for a minute in all plus every committed crash input, the model checks at scale 1, a 3,000-request"
+    echo "soak, the load and the fault tests."
+    for section in fuzz model mutation soak; do
+        [[ -f docs/reliability/$section.md ]] || continue
+        echo
+        cat "docs/reliability/$section.md"
+    done
+} > docs/reliability.md
+echo "docs/reliability.md written"
+exit $status
