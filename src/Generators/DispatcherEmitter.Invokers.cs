@@ -53,7 +53,11 @@ internal sealed partial class DispatcherEmitter
                     : parameter.Kind == ValueKind.String ? $"path[segments[{index}]].ToString()"
                     : "values." + _slots.Field(index, parameter.Value));
             }
-            w.Line($"case {route.Number}: return {invoker.Name}({string.Join(", ", arguments)});");
+            string invoke = $"return {invoker.Name}({string.Join(", ", arguments)});";
+            if (route.Route.Method is "GET" or "HEAD" or "OPTIONS" || route.Handler.AllowCrossOrigin)
+                w.Line($"case {route.Number}: {invoke}");
+            else
+                w.Line($"case {route.Number}: if ({Dispatching}.CrossOrigin.Refusal(request) is {{ }} refused{route.Number}) return new(refused{route.Number}); {invoke}");
         }
         w.Close();
     }
@@ -126,10 +130,14 @@ internal sealed partial class DispatcherEmitter
         }
 
         var value = parameter.Value;
-        bool header = parameter.Source == BindingSource.Header;
-        string source = Literal(header ? "header" : "query parameter");
         string key = Literal(parameter.Key);
-        string read = header ? $"request.GetHeader({key})" : $"request.Query.GetFirst({key})";
+        var (what, read) = parameter.Source switch
+        {
+            BindingSource.Header => ("header", $"request.GetHeader({key})"),
+            BindingSource.Cookie => ("cookie", $"global::System.Collections.Generic.CollectionExtensions.GetValueOrDefault(request.Cookies, {key})"),
+            _ => ("query parameter", $"request.Query.GetFirst({key})"),
+        };
+        string source = Literal(what);
         string missing = $"return new({Dispatching}.BindingErrors.Missing({source}, {key}));";
         string invalid = $"return new({Dispatching}.BindingErrors.Invalid({source}, {key}, {Literal(SimpleType.Expectation(value.Kind, value.EnumMembers))}));";
         string text = "t_" + parameter.Name;

@@ -97,6 +97,8 @@ internal static class HandlerParser
                     Parameters = parameters.ToEquatableArray(),
                     Return = ret,
                     Routes = routes.ToEquatableArray(),
+                    AllowCrossOrigin = HasAttribute(method, known.AllowCrossOriginAttribute)
+                        || HasAttribute(method.ContainingType, known.AllowCrossOriginAttribute),
                 };
             return new HandlerResult(spec, _diagnostics.ToEquatableArray(), _sites.ToEquatableArray());
         }
@@ -207,19 +209,22 @@ internal static class HandlerParser
             if (type.IsReferenceType && parameter.NullableAnnotation == NullableAnnotation.Annotated && !typeName.EndsWith("?", StringComparison.Ordinal))
                 typeName += "?";
 
-            string? headerName = null, queryName = null;
+            string? headerName = null, queryName = null, cookieName = null;
             bool body = false;
             foreach (var attribute in parameter.GetAttributes())
             {
                 if (KnownTypes.Is(attribute.AttributeClass, known.HeaderAttribute))
                     headerName = attribute.ConstructorArguments.FirstOrDefault().Value as string ?? "";
+                else if (KnownTypes.Is(attribute.AttributeClass, known.CookieAttribute))
+                    cookieName = attribute.ConstructorArguments.FirstOrDefault().Value as string ?? "";
                 else if (KnownTypes.Is(attribute.AttributeClass, known.QueryAttribute))
                     queryName = attribute.ConstructorArguments.FirstOrDefault().Value as string ?? parameter.Name;
                 else if (KnownTypes.Is(attribute.AttributeClass, known.BodyAttribute))
                     body = true;
             }
-            if (headerName is not null || queryName is not null || body)
-                _bindingAttributes[parameter.Name] = headerName is not null ? "[Header]" : queryName is not null ? "[Query]" : "[Body]";
+            if (headerName is not null || queryName is not null || cookieName is not null || body)
+                _bindingAttributes[parameter.Name] = headerName is not null ? "[Header]" : queryName is not null ? "[Query]"
+                    : cookieName is not null ? "[Cookie]" : "[Body]";
 
             BindingSource source;
             string key = parameter.Name;
@@ -233,9 +238,9 @@ internal static class HandlerParser
             {
                 source = Unbindable(parameter, "ref, out and in parameters cannot be bound");
             }
-            else if ((headerName is not null ? 1 : 0) + (queryName is not null ? 1 : 0) + (body ? 1 : 0) > 1)
+            else if ((headerName is not null ? 1 : 0) + (queryName is not null ? 1 : 0) + (cookieName is not null ? 1 : 0) + (body ? 1 : 0) > 1)
             {
-                Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display, "[Header], [Query] and [Body] are exclusive; use one");
+                Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display, "[Header], [Query], [Cookie] and [Body] are exclusive; use one");
                 source = BindingSource.Unbindable;
             }
             else if (body)
@@ -259,6 +264,20 @@ internal static class HandlerParser
                 {
                     Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display,
                         $"[Header] binds strings and simple types such as int, not '{type.ToDisplayString()}'");
+                }
+            }
+            else if (cookieName is not null)
+            {
+                source = BindingSource.Cookie;
+                key = cookieName;
+                if (!HttpToken.IsToken(cookieName))
+                {
+                    Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display, $"'{cookieName}' is not a valid cookie name");
+                }
+                else if (value.Kind == ValueKind.None || value.IsArray)
+                {
+                    Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display,
+                        $"[Cookie] binds strings and simple types such as int, not '{type.ToDisplayString()}'");
                 }
             }
             else if (KnownTypes.Is(type, known.CgiRequest))
@@ -300,6 +319,9 @@ internal static class HandlerParser
                 DefaultValue = parameter.HasExplicitDefaultValue ? DefaultLiteral(parameter) : null,
             };
         }
+
+        private static bool HasAttribute(ISymbol symbol, INamedTypeSymbol? attributeType)
+            => symbol.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, attributeType));
 
         private static bool IsByteArray(ITypeSymbol type) => type is IArrayTypeSymbol { ElementType.SpecialType: SpecialType.System_Byte, Rank: 1 };
 

@@ -20,6 +20,8 @@ internal sealed class KnownTypes
         HeaderAttribute = compilation.GetTypeByMetadataName("CgiRouting.HeaderAttribute");
         QueryAttribute = compilation.GetTypeByMetadataName("CgiRouting.QueryAttribute");
         BodyAttribute = compilation.GetTypeByMetadataName("CgiRouting.BodyAttribute");
+        CookieAttribute = compilation.GetTypeByMetadataName("CgiRouting.CookieAttribute");
+        AllowCrossOriginAttribute = compilation.GetTypeByMetadataName("CgiRouting.AllowCrossOriginAttribute");
         Stream = compilation.GetTypeByMetadataName("System.IO.Stream");
         CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
         Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
@@ -66,6 +68,8 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? HeaderAttribute { get; }
     public INamedTypeSymbol? QueryAttribute { get; }
     public INamedTypeSymbol? BodyAttribute { get; }
+    public INamedTypeSymbol? CookieAttribute { get; }
+    public INamedTypeSymbol? AllowCrossOriginAttribute { get; }
     public INamedTypeSymbol? Stream { get; }
     public INamedTypeSymbol? CancellationToken { get; }
     public INamedTypeSymbol? Task { get; }

@@ -105,6 +105,7 @@ public static class CgiApp
             if (exitWhenLate)
                 Environment.Exit(0); // the handler may be blocked for good: end the process, as the server would
         });
+        request.TrustedOrigins = options?.TrustedOrigins;
         var pending = DispatchCoreAsync(request, maxRequestBodySize, errorLog);
         var response = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
         if (deadline is not null && !deadline.TryFinish())
@@ -120,7 +121,7 @@ public static class CgiApp
     {
         try
         {
-            CgiResponseWriter.Write(response, request.Method == "HEAD", output, errorLog);
+            CgiResponseWriter.Write(response, request.Method == "HEAD", request.IsHttps, output, errorLog);
         }
         catch (IOException e)
         {
@@ -151,8 +152,11 @@ public static class CgiApp
     /// error log) for a handler exception. For <c>HEAD</c> the body is kept; the CGI writer leaves it out.
     /// </summary>
     public static ValueTask<Response> DispatchAsync(CgiRequest request, CgiOptions? options = null)
-        => DispatchCoreAsync(request, options?.MaxRequestBodySize ?? CgiOptions.DefaultMaxRequestBodySize,
+    {
+        request.TrustedOrigins = options?.TrustedOrigins;
+        return DispatchCoreAsync(request, options?.MaxRequestBodySize ?? CgiOptions.DefaultMaxRequestBodySize,
             options?.ErrorLog ?? Console.Error);
+    }
 
     private static async ValueTask<Response> DispatchCoreAsync(CgiRequest request, long maxRequestBodySize, TextWriter errorLog)
     {

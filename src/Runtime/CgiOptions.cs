@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 
 namespace CgiRouting;
@@ -34,6 +35,14 @@ public sealed class CgiOptions
             ? value
             : throw new ArgumentOutOfRangeException(nameof(value), value, "The timeout must be positive and at most int.MaxValue ms, or Timeout.InfiniteTimeSpan.");
     }
+
+    /// <summary>
+    /// Origins (<c>https://app.example.com</c>: scheme, host and port if not the default, nothing else) whose pages may
+    /// send unsafe requests (POST, PUT, PATCH, DELETE, ...) to this app from another site. The cross-origin protection
+    /// refuses such requests from every other site with 403, unless the route has <see cref="AllowCrossOriginAttribute"/>.
+    /// Compared with the request's <c>Origin</c> header, ignoring case.
+    /// </summary>
+    public IList<string> TrustedOrigins { get; set; } = [];
 
     /// <summary>
     /// Where handler exceptions and protocol errors are written; <see langword="null"/> means standard error,

@@ -17,6 +17,7 @@ public sealed class CgiRequest
     private readonly Stream? _input;
     private QueryCollection? _query;
     private Dictionary<string, string>? _headers;
+    private Dictionary<string, string>? _cookies;
     private Stream? _body;
 
     /// <summary>
@@ -83,6 +84,16 @@ public sealed class CgiRequest
     /// <c>Content-Type</c> and <c>Content-Length</c> come from <c>CONTENT_TYPE</c> and <c>CONTENT_LENGTH</c>.
     /// </summary>
     public IReadOnlyDictionary<string, string> Headers => _headers ??= ReadHeaders();
+
+    /// <summary>
+    /// The request's cookies by name (case-sensitive), from the <c>Cookie</c> header (<c>HTTP_COOKIE</c>): pairs
+    /// separated by <c>;</c>, a value in double quotes without them. When a name comes twice, the first wins, as
+    /// browsers send the most specific path first (RFC 6265 §5.4). Values are as sent, not decoded.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> Cookies => _cookies ??= ParseCookies(Get("HTTP_COOKIE"));
+
+    /// <summary>The trusted origins of <see cref="CgiOptions.TrustedOrigins"/> for this request, set by <see cref="CgiApp"/>.</summary>
+    internal IList<string>? TrustedOrigins { get; set; }
 
     /// <summary><c>CONTENT_TYPE</c>, or <see langword="null"/>.</summary>
     public string? ContentType => NullIfEmpty(Get("CONTENT_TYPE"));
@@ -237,6 +248,26 @@ public sealed class CgiRequest
         if (NullIfEmpty(Get("CONTENT_LENGTH")) is { } length)
             headers["Content-Length"] = length;
         return headers;
+    }
+
+    private static Dictionary<string, string> ParseCookies(string? header)
+    {
+        var cookies = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (string.IsNullOrEmpty(header))
+            return cookies;
+        foreach (var range in header.AsSpan().Split(';'))
+        {
+            var pair = header.AsSpan(range).Trim(' ');
+            int equals = pair.IndexOf('=');
+            if (equals <= 0)
+                continue; // no name: not a cookie (RFC 6265 §5.2 would ignore it too)
+            string name = pair[..equals].Trim(' ').ToString();
+            var value = pair[(equals + 1)..].Trim(' ');
+            if (value.Length >= 2 && value[0] == '"' && value[^1] == '"')
+                value = value[1..^1];
+            cookies.TryAdd(name, value.ToString());
+        }
+        return cookies;
     }
 
     private static string HeaderName(ReadOnlySpan<char> variable)

@@ -14,10 +14,11 @@ internal static class CgiResponseWriter
     private const int SingleWriteLimit = 64 * 1024;
 
     /// <summary>
-    /// The header block of <paramref name="response"/>, or <see langword="null"/> with the reason in
-    /// <paramref name="error"/> when a header could split the response or is the server's to set.
+    /// The header block of <paramref name="response"/> for a client that came over HTTPS (<paramref name="https"/>) or
+    /// not, or <see langword="null"/> with the reason in <paramref name="error"/> when a header could split the
+    /// response or is the server's to set.
     /// </summary>
-    public static byte[]? FormatHead(Response response, out string? error)
+    public static byte[]? FormatHead(Response response, bool https, out string? error)
     {
         var head = new StringBuilder(128);
         int status = response.StatusCode;
@@ -29,9 +30,11 @@ internal static class CgiResponseWriter
                 return null;
             head.Append("Content-Type: ").Append(contentType).Append("\r\n");
         }
-        if (MayHaveBody(status))
+        if (response.BodyStream is not null)
+            head.Append("X-Accel-Buffering: no\r\n"); // no Content-Length: the server chunks the body or closes at its end
+        else if (MayHaveBody(status))
             head.Append("Content-Length: ").Append(response.Body.Length.ToString(CultureInfo.InvariantCulture)).Append("\r\n");
-        foreach (var (name, value) in response.Headers)
+        foreach (var (name, value) in response.HeadersFor(https))
         {
             if ((error = CheckName(name) ?? CheckValue(name, value)) is not null)
                 return null;
@@ -46,16 +49,26 @@ internal static class CgiResponseWriter
     /// Writes <paramref name="response"/> to <paramref name="output"/>; for <c>HEAD</c> requests
     /// (<paramref name="omitBody"/>) the headers are those of the full response and the body is left out.
     /// A response whose headers cannot be written safely is replaced by a 500, and the reason goes to
-    /// <paramref name="errorLog"/>.
+    /// <paramref name="errorLog"/>. A streamed body (<see cref="Response.BodyStream"/>) is copied as it is read, and
+    /// disposed.
     /// </summary>
-    public static void Write(Response response, bool omitBody, Stream output, TextWriter errorLog)
+    public static void Write(Response response, bool omitBody, bool https, Stream output, TextWriter errorLog)
     {
-        byte[]? head = FormatHead(response, out string? error);
+        using var streamed = response.BodyStream;
+        byte[]? head = FormatHead(response, https, out string? error);
         if (head is null)
         {
             errorLog.WriteLine("CgiRouting: response not sent, " + error);
             response = Response.Text("Internal Server Error", 500);
-            head = FormatHead(response, out _)!;
+            head = FormatHead(response, https, out _)!;
+        }
+        if (response.BodyStream is { } stream)
+        {
+            output.Write(head);
+            output.Flush();
+            if (!omitBody && MayHaveBody(response.StatusCode))
+                CopyAsRead(stream, output, errorLog);
+            return;
         }
         var body = omitBody || !MayHaveBody(response.StatusCode) ? ReadOnlySpan<byte>.Empty : response.Body.Span;
         if (head.Length + body.Length <= SingleWriteLimit)
@@ -72,6 +85,32 @@ internal static class CgiResponseWriter
             output.Write(body);
         }
         output.Flush();
+    }
+
+    /// <summary>
+    /// Copies <paramref name="body"/> to <paramref name="output"/>, passing on each read at once. The head is out, so a
+    /// failure to read can only end the body early: it is logged, and the server sees the response end.
+    /// </summary>
+    private static void CopyAsRead(Stream body, Stream output, TextWriter errorLog)
+    {
+        var buffer = new byte[16 * 1024];
+        while (true)
+        {
+            int read;
+            try
+            {
+                read = body.Read(buffer);
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                errorLog.WriteLine("CgiRouting: the streamed response body failed after its headers were sent; it ends early: " + e);
+                return;
+            }
+            if (read == 0)
+                return;
+            output.Write(buffer, 0, read);
+            output.Flush();
+        }
     }
 
     /// <summary>1xx, 204 and 304 responses have no body and no Content-Length (RFC 9110 §6.4.1, §8.6).</summary>
@@ -106,7 +145,8 @@ internal static class CgiResponseWriter
         return null;
     }
 
-    private static string Printable(string s)
+    /// <summary><paramref name="s"/> with control characters written as <c>\xNN</c>, for error messages.</summary>
+    internal static string Printable(string s)
     {
         var b = new StringBuilder(s.Length);
         foreach (char c in s)

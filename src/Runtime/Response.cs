@@ -1,5 +1,7 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
@@ -18,7 +20,17 @@ public sealed class Response
     /// <summary>The media type of JSON responses.</summary>
     public const string JsonContentType = "application/json; charset=utf-8";
 
+    /// <summary>The media type of <see cref="Html"/> responses.</summary>
+    public const string HtmlContentType = "text/html; charset=utf-8";
+
     private List<KeyValuePair<string, string>>? _headers;
+    private List<(string Name, string Value, CookieOptions? Options)>? _cookies;
+
+    private Response(int statusCode, string contentType, Stream body)
+        : this(statusCode, contentType, ReadOnlyMemory<byte>.Empty)
+    {
+        BodyStream = body;
+    }
 
     private Response(int statusCode, string? contentType, ReadOnlyMemory<byte> body)
     {
@@ -35,14 +47,37 @@ public sealed class Response
     /// <summary>The <c>Content-Type</c>, or <see langword="null"/> for a response without a body.</summary>
     public string? ContentType { get; private set; }
 
-    /// <summary>The body bytes.</summary>
+    /// <summary>The body bytes (empty for a streamed response: see <see cref="BodyStream"/>).</summary>
     public ReadOnlyMemory<byte> Body { get; }
+
+    /// <summary>
+    /// The body of a <see cref="Stream(System.IO.Stream, string, int)"/> response, which CgiRouting copies to the
+    /// client as it reads it and then disposes; <see langword="null"/> for other responses.
+    /// </summary>
+    public Stream? BodyStream { get; }
 
     /// <summary>The body decoded as UTF-8, for tests and logs.</summary>
     public string BodyText => Encoding.UTF8.GetString(Body.Span);
 
-    /// <summary>Headers other than <c>Status</c>, <c>Content-Type</c> and <c>Content-Length</c>, in order.</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> Headers => _headers ?? (IReadOnlyList<KeyValuePair<string, string>>)[];
+    /// <summary>
+    /// Headers other than <c>Status</c>, <c>Content-Type</c> and <c>Content-Length</c>, in order, then the cookies of
+    /// <see cref="WithCookie"/> as <c>Set-Cookie</c> headers (with <c>Secure</c> as for a plain-HTTP request when it
+    /// depends on the request).
+    /// </summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers => _cookies is null
+        ? _headers ?? (IReadOnlyList<KeyValuePair<string, string>>)[]
+        : HeadersFor(https: false);
+
+    /// <summary>The headers to send to a client that came over HTTPS (<paramref name="https"/>) or not.</summary>
+    internal IReadOnlyList<KeyValuePair<string, string>> HeadersFor(bool https)
+    {
+        if (_cookies is null)
+            return Headers;
+        var all = new List<KeyValuePair<string, string>>(_headers ?? []);
+        foreach (var (name, value, options) in _cookies)
+            all.Add(new("Set-Cookie", SetCookie.Format(name, value, options, https)));
+        return all;
+    }
 
     /// <summary>A text response, <c>text/plain; charset=utf-8</c>.</summary>
     public static Response Text(string text, int status = 200) => new(status, TextContentType, Encoding.UTF8.GetBytes(text));
@@ -74,6 +109,25 @@ public sealed class Response
     public static Response Json<T>(T value, JsonTypeInfo<T> typeInfo, int status = 200)
         => new(status, JsonContentType, JsonSerializer.SerializeToUtf8Bytes(value, typeInfo));
 
+    /// <summary>
+    /// An HTML page, <c>text/html; charset=utf-8</c>. Put values into it with <see cref="CgiRouting.Html.Encode"/>:
+    /// <c>Response.Html($"&lt;h1&gt;Hello, {Html.Encode(name)}&lt;/h1&gt;")</c>.
+    /// </summary>
+    public static Response Html(string html, int status = 200) => new(status, HtmlContentType, Encoding.UTF8.GetBytes(html));
+
+    /// <summary>
+    /// A response whose body is read from <paramref name="body"/> while it is written, without holding it in memory:
+    /// a file, a pipe, a generated export. It has no <c>Content-Length</c> (the server chunks it or closes the
+    /// connection at its end), each read is passed on at once, and <c>X-Accel-Buffering: no</c> tells nginx not to
+    /// hold it back. The stream is disposed once written. For a download, add <see cref="AsAttachment"/>.
+    /// </summary>
+    public static Response Stream(Stream body, string contentType, int status = 200)
+    {
+        ArgumentNullException.ThrowIfNull(body);
+        ArgumentNullException.ThrowIfNull(contentType);
+        return new Response(status, contentType, body);
+    }
+
     /// <summary>A binary response.</summary>
     public static Response Bytes(byte[] body, string contentType = "application/octet-stream", int status = 200)
         => new(status, contentType, body);
@@ -88,6 +142,12 @@ public sealed class Response
             throw new ArgumentOutOfRangeException(nameof(status), status, "A redirect has a 3xx status code.");
         return new Response(status, null, ReadOnlyMemory<byte>.Empty).WithHeader("Location", location);
     }
+
+    /// <summary>
+    /// <c>303 See Other</c> to <paramref name="location"/>: the answer to a form POST, so that the browser loads the
+    /// page with a GET and a reload does not post the form again.
+    /// </summary>
+    public static Response SeeOther(string location) => Redirect(location, 303);
 
     /// <summary>A response with no body, such as 204 No Content.</summary>
     public static Response Empty(int status = 204) => new(status, null, ReadOnlyMemory<byte>.Empty);
@@ -117,6 +177,66 @@ public sealed class Response
             _headers.RemoveAll(h => h.Key.Equals(name, StringComparison.OrdinalIgnoreCase));
         _headers.Add(new(name, value));
         return this;
+    }
+
+    /// <summary>
+    /// Sets a cookie (a <c>Set-Cookie</c> header) and returns this response. Without <paramref name="options"/> it is
+    /// a session cookie with the safe defaults of <see cref="CookieOptions"/>: <c>Path=/</c>, <c>HttpOnly</c>,
+    /// <c>SameSite=Lax</c>, and <c>Secure</c> when the request came over HTTPS.
+    /// </summary>
+    /// <exception cref="ArgumentException">The name is not an HTTP token, or the value, path or domain has a
+    /// character a <c>Set-Cookie</c> header may not hold (RFC 6265 §4.1.1: <c>;</c>, a space, CR, LF, ...).</exception>
+    public Response WithCookie(string name, string value, CookieOptions? options = null)
+    {
+        SetCookie.Check(name, value, options);
+        (_cookies ??= []).Add((name, value, options));
+        return this;
+    }
+
+    /// <summary>
+    /// Tells the browser to delete the cookie <paramref name="name"/> set with <c>Path=/</c> (an empty value that
+    /// expired in 1970, <c>Max-Age=0</c>); for a cookie set with another <c>Path</c> or a <c>Domain</c>, use the
+    /// overload that takes them.
+    /// </summary>
+    public Response DeleteCookie(string name) => DeleteCookie(name, null);
+
+    /// <summary>Deletes the cookie <paramref name="name"/> set with the <c>Path</c> and <c>Domain</c> of <paramref name="options"/>.</summary>
+    public Response DeleteCookie(string name, CookieOptions? options) => WithCookie(name, "", new CookieOptions
+    {
+        Path = options?.Path,
+        Domain = options?.Domain,
+        Expires = DateTimeOffset.UnixEpoch,
+        MaxAge = TimeSpan.Zero,
+        Secure = options?.Secure,
+        HttpOnly = options?.HttpOnly ?? true,
+        SameSite = options?.SameSite ?? SameSiteMode.Lax,
+    });
+
+    /// <summary>
+    /// Makes this response a download saved as <paramref name="fileName"/>: <c>Content-Disposition: attachment</c>
+    /// with the name made safe (RFC 6266): any path is dropped, and the name is sent both as a plain ASCII
+    /// <c>filename</c> (other characters, quotes and controls as <c>_</c>) and exactly as a UTF-8 <c>filename*</c>.
+    /// </summary>
+    public Response AsAttachment(string fileName)
+    {
+        ArgumentNullException.ThrowIfNull(fileName);
+        string name = fileName[(fileName.LastIndexOfAny(['/', '\\']) + 1)..];
+        if (name.Length == 0 || name is "." or "..")
+            name = "download";
+        var ascii = new StringBuilder(name.Length);
+        var encoded = new StringBuilder(name.Length * 3);
+        foreach (char c in name)
+            ascii.Append(c is >= ' ' and < '\x7F' and not '"' and not '\\' and not '%' ? c : '_');
+        foreach (byte b in Encoding.UTF8.GetBytes(name))
+        {
+            // RFC 8187 attr-char: ALPHA / DIGIT / "!#$&+-.^_`|~"; everything else percent-encoded.
+            if (b is (>= (byte)'a' and <= (byte)'z') or (>= (byte)'A' and <= (byte)'Z') or (>= (byte)'0' and <= (byte)'9')
+                || "!#$&+-.^_`|~".Contains((char)b, StringComparison.Ordinal))
+                encoded.Append((char)b);
+            else
+                encoded.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
+        }
+        return WithHeader("Content-Disposition", $"attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
     }
 
     /// <summary>The first header named <paramref name="name"/> (case-insensitive), or <see langword="null"/>.</summary>

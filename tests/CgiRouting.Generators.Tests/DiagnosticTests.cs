@@ -218,12 +218,16 @@ public partial class DiagnosticTests
     [InlineData("[Header(\"X-Items\")] int[]")]
     [InlineData("[Query] NewItem")]
     [InlineData("[Header(\"X\")][Query] string")]
+    [InlineData("[Cookie(\"a b\")] string")]
+    [InlineData("[Cookie(\"ids\")] int[]")]
+    [InlineData("[Cookie(\"item\")] NewItem")]
+    [InlineData("[Cookie(\"c\")][Header(\"X\")] string")]
     public Task CGI015_invalid_binding_attribute(string attributesAndType) =>
         Verify($$"""public static class H { [Get("/x")] public static string A({{attributesAndType}} {|CGI015:h|}) => ""; }""");
 
     [Fact]
     public Task CGI015_near_miss() => Verify("""
-        public static class H { [Get("/x")] public static string A([Header("X-Count")] int? h, [Query("n")] int[]? numbers) => ""; }
+        public static class H { [Get("/x")] public static string A([Header("X-Count")] int? h, [Query("n")] int[]? numbers, [Cookie("theme")] string? theme, [Cookie("n")] int visits = 0) => ""; }
         """);
 
     [Fact]

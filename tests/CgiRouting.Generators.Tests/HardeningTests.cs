@@ -40,6 +40,7 @@ public partial class DiagnosticTests
     [InlineData("[Query(\"key\")] string", "[Query]")]
     [InlineData("[Header(\"X-Id\")] int", "[Header]")]
     [InlineData("[Body] string", "[Body]")]
+    [InlineData("[Cookie(\"id\")] int", "[Cookie]")]
     public Task CGI015_binding_attribute_on_a_template_parameter(string parameter, string attribute) =>
         Verify($$"""public static class H { [Post("/u/<id>")] public static string A({{parameter}} {|#0:id|}) => ""; }""",
             At(DiagnosticDescriptors.InvalidBindingAttribute, 0).WithArguments("id", "H.A",

@@ -5,6 +5,7 @@ internal enum BindingSource
 {
     Query,
     Header,
+    Cookie,
     Request,
     CancellationToken,
     BodyText,

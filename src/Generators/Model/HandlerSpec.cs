@@ -22,4 +22,7 @@ internal sealed record HandlerSpec
     public required ReturnSpec Return { get; init; }
 
     public required EquatableArray<RouteSpec> Routes { get; init; }
+
+    /// <summary>[AllowCrossOrigin] is on the handler or its class: unsafe requests from other sites are served.</summary>
+    public required bool AllowCrossOrigin { get; init; }
 }

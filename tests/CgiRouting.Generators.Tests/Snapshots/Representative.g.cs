@@ -99,12 +99,12 @@ namespace CgiRouting.Generated
                 case 5: return Products_New(request);
                 case 6: return Products_Search(request);
                 case 7: return Products_Health(request);
-                case 8: return Products_Create(request);
-                case 9: return Products_Update(request, values.Segment1_int);
-                case 10: return Products_Update(request, values.Segment1_int);
-                case 11: return Products_Delete(request, values.Segment1_int);
+                case 8: if (global::CgiRouting.Dispatching.CrossOrigin.Refusal(request) is { } refused8) return new(refused8); return Products_Create(request);
+                case 9: if (global::CgiRouting.Dispatching.CrossOrigin.Refusal(request) is { } refused9) return new(refused9); return Products_Update(request, values.Segment1_int);
+                case 10: if (global::CgiRouting.Dispatching.CrossOrigin.Refusal(request) is { } refused10) return new(refused10); return Products_Update(request, values.Segment1_int);
+                case 11: if (global::CgiRouting.Dispatching.CrossOrigin.Refusal(request) is { } refused11) return new(refused11); return Products_Delete(request, values.Segment1_int);
                 case 12: return Products_ProductOptions(request);
-                case 13: return Products_Purge(request, values.Segment1_System_Guid);
+                case 13: if (global::CgiRouting.Dispatching.CrossOrigin.Refusal(request) is { } refused13) return new(refused13); return Products_Purge(request, values.Segment1_System_Guid);
             }
             return new(global::CgiRouting.Dispatching.RouteFallback.Respond(request.Method, AllowedMethods(path, segments, count)));
         }

@@ -1,0 +1,68 @@
+using System;
+using System.Globalization;
+using System.Text;
+
+namespace CgiRouting;
+
+/// <summary>The <c>Set-Cookie</c> header (RFC 6265 §4.1): checks a cookie's parts and writes the header value.</summary>
+internal static class SetCookie
+{
+    /// <summary>
+    /// Throws <see cref="ArgumentException"/> when the name is not an HTTP token, the value has a character outside
+    /// RFC 6265's cookie-octet (a space, <c>" , ; \</c>, a control or non-ASCII character), or the path or domain has a
+    /// <c>;</c> or a control character: nothing of the kind may reach the header. In a handler, that is a 500 with the
+    /// message on stderr, as for any handler exception.
+    /// </summary>
+    public static void Check(string name, string value, CookieOptions? options)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        ArgumentNullException.ThrowIfNull(value);
+        if (!HttpToken.IsToken(name))
+            throw new ArgumentException($"The cookie name '{CgiResponseWriter.Printable(name)}' is not an HTTP token (RFC 6265 §4.1.1).", nameof(name));
+        ReadOnlySpan<char> octets = value.Length >= 2 && value[0] == '"' && value[^1] == '"' ? value.AsSpan(1, value.Length - 2) : value;
+        foreach (char c in octets)
+        {
+            if (!IsCookieOctet(c))
+                throw new ArgumentException($"The value of cookie '{name}' has '{CgiResponseWriter.Printable(c.ToString())}', which a cookie value may not hold "
+                    + "(RFC 6265 §4.1.1: no space, '\"', ',', ';', '\\', control or non-ASCII character; encode the value, e.g. with Uri.EscapeDataString).", nameof(value));
+        }
+        CheckAttribute(name, "Path", options?.Path);
+        CheckAttribute(name, "Domain", options?.Domain);
+    }
+
+    /// <summary>The header value; <c>Secure</c> follows <see cref="CookieOptions.Secure"/>, or <paramref name="https"/> when it is null.</summary>
+    public static string Format(string name, string value, CookieOptions? options, bool https)
+    {
+        var header = new StringBuilder(name.Length + value.Length + 48);
+        header.Append(name).Append('=').Append(value);
+        header.Append("; Path=").Append(options?.Path ?? "/");
+        if (options?.Domain is { } domain)
+            header.Append("; Domain=").Append(domain);
+        if (options?.Expires is { } expires)
+            header.Append("; Expires=").Append(expires.UtcDateTime.ToString("r", CultureInfo.InvariantCulture));
+        if (options?.MaxAge is { } maxAge)
+            header.Append("; Max-Age=").Append(Math.Max(0L, (long)maxAge.TotalSeconds).ToString(CultureInfo.InvariantCulture));
+        var sameSite = options?.SameSite ?? SameSiteMode.Lax;
+        if ((options?.Secure ?? https) || sameSite == SameSiteMode.None)
+            header.Append("; Secure");
+        if (options?.HttpOnly ?? true)
+            header.Append("; HttpOnly");
+        header.Append("; SameSite=").Append(sameSite switch { SameSiteMode.None => "None", SameSiteMode.Strict => "Strict", _ => "Lax" });
+        return header.ToString();
+    }
+
+    /// <summary>RFC 6265 §4.1.1: <c>%x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E</c>.</summary>
+    private static bool IsCookieOctet(char c) => c is '\x21' or (>= '\x23' and <= '\x2B') or (>= '\x2D' and <= '\x3A')
+        or (>= '\x3C' and <= '\x5B') or (>= '\x5D' and <= '\x7E');
+
+    private static void CheckAttribute(string cookie, string attribute, string? value)
+    {
+        if (value is null)
+            return;
+        foreach (char c in value)
+        {
+            if (c < 0x20 || c == 0x7F || c == ';' || c > 0x7E)
+                throw new ArgumentException($"The {attribute} of cookie '{cookie}' has '{CgiResponseWriter.Printable(c.ToString())}', which may not appear in a Set-Cookie header.", attribute);
+        }
+    }
+}
