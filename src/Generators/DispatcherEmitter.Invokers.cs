@@ -118,6 +118,17 @@ internal sealed partial class DispatcherEmitter
             case BindingSource.BodyStream:
                 w.Line($"global::System.IO.Stream {local} = request.Body;");
                 return;
+            case BindingSource.FormFile:
+                w.Line($"{Runtime}.FormFile? {local} = request.ReadFormData().GetFile({Literal(parameter.Key)});");
+                if (!parameter.IsOptional)
+                    w.Line($"if ({local} is null) return new({Dispatching}.BindingErrors.Missing(\"form file\", {Literal(parameter.Key)}));");
+                return;
+            case BindingSource.FormFiles:
+                w.Line($"{Runtime}.FormFile[] {local} = request.ReadFormData().GetFiles({Literal(parameter.Key)});");
+                return;
+            case BindingSource.FormObject:
+                EmitFormObject(parameter);
+                return;
             case BindingSource.Json:
                 // A type with a generated reader never touches its JsonTypeInfo, nor the context's set-up.
                 if (_readers.Reader(parameter.JsonTypeName!) is { } reader)
@@ -131,11 +142,15 @@ internal sealed partial class DispatcherEmitter
 
         var value = parameter.Value;
         string key = Literal(parameter.Key);
-        var (what, read) = parameter.Source switch
+        var (what, read, readAll) = parameter.Source switch
         {
-            BindingSource.Header => ("header", $"request.GetHeader({key})"),
-            BindingSource.Cookie => ("cookie", $"global::System.Collections.Generic.CollectionExtensions.GetValueOrDefault(request.Cookies, {key})"),
-            _ => ("query parameter", $"request.Query.GetFirst({key})"),
+            BindingSource.Header => ("header", $"request.GetHeader({key})", ""),
+            BindingSource.Cookie => ("cookie", $"global::System.Collections.Generic.CollectionExtensions.GetValueOrDefault(request.Cookies, {key})", ""),
+            // A ticked checkbox without a value attribute sends "on".
+            BindingSource.Form when value.Kind == ValueKind.Boolean && !value.IsArray
+                => ("form field", $"{Dispatching}.ValueParser.Checkbox(request.ReadFormData().GetField({key}))", ""),
+            BindingSource.Form => ("form field", $"request.ReadFormData().GetField({key})", $"request.ReadFormData().GetFields({key})"),
+            _ => ("query parameter", $"request.Query.GetFirst({key})", $"request.Query.GetAll({key})"),
         };
         string source = Literal(what);
         string missing = $"return new({Dispatching}.BindingErrors.Missing({source}, {key}));";
@@ -146,10 +161,10 @@ internal sealed partial class DispatcherEmitter
         {
             if (value.Kind == ValueKind.String)
             {
-                w.Line($"string[] {local} = request.Query.GetAll({key});");
+                w.Line($"string[] {local} = {readAll};");
                 return;
             }
-            w.Line($"string[] {text} = request.Query.GetAll({key});");
+            w.Line($"string[] {text} = {readAll};");
             w.Line($"var {local} = new {value.ElementTypeName}[{text}.Length];");
             w.Open($"for (int i = 0; i < {text}.Length; i++)");
             w.Line($"if (!{TryParse(value, text + "[i]", $"out {local}[i]")}) {invalid}");
@@ -222,6 +237,31 @@ internal sealed partial class DispatcherEmitter
         else
         {
             w.Line($"return new({respond}({call}{extra}));");
+        }
+    }
+
+    /// <summary>
+    /// A <c>[Form]</c> object: each member bound as a field of its own, then the object built with the constructor's
+    /// members and <c>init</c> properties, and its settable properties set when their field was sent (so that a
+    /// property's initializer stands for an absent optional field).
+    /// </summary>
+    private void EmitFormObject(ParameterSpec parameter)
+    {
+        var w = _w;
+        foreach (var member in parameter.FormMembers)
+            EmitBinding(member.Binding);
+        var constructorArguments = parameter.FormMembers.Where(m => m.ViaConstructor).Select(m => Local(m.Binding));
+        var initializers = parameter.FormMembers.Where(m => !m.ViaConstructor && (m.InitOnly || !m.Binding.IsOptional))
+            .Select(m => $"{Escape(m.MemberName)} = {Local(m.Binding)}").ToList();
+        string construct = $"new {parameter.TypeName}({string.Join(", ", constructorArguments)})";
+        w.Line($"var {Local(parameter)} = {construct}{(initializers.Count == 0 ? "" : " { " + string.Join(", ", initializers) + " }")};");
+        foreach (var member in parameter.FormMembers.Where(m => !m.ViaConstructor && !m.InitOnly && m.Binding.IsOptional))
+        {
+            var binding = member.Binding;
+            string present = binding.Source == BindingSource.FormFiles || binding.Value.IsArray ? $"{Local(binding)}.Length > 0"
+                : binding.Source == BindingSource.FormFile ? $"{Local(binding)} is not null"
+                : $"request.ReadFormData().GetField({Literal(binding.Key)}) is not null";
+            w.Line($"if ({present}) {Local(parameter)}.{Escape(member.MemberName)} = {Local(binding)};");
         }
     }
 }

@@ -209,25 +209,28 @@ internal static class HandlerParser
             if (type.IsReferenceType && parameter.NullableAnnotation == NullableAnnotation.Annotated && !typeName.EndsWith("?", StringComparison.Ordinal))
                 typeName += "?";
 
-            string? headerName = null, queryName = null, cookieName = null;
-            bool body = false;
+            string? headerName = null, queryName = null, cookieName = null, formName = null;
+            bool body = false, form = false;
             foreach (var attribute in parameter.GetAttributes())
             {
                 if (KnownTypes.Is(attribute.AttributeClass, known.HeaderAttribute))
                     headerName = attribute.ConstructorArguments.FirstOrDefault().Value as string ?? "";
                 else if (KnownTypes.Is(attribute.AttributeClass, known.CookieAttribute))
                     cookieName = attribute.ConstructorArguments.FirstOrDefault().Value as string ?? "";
+                else if (KnownTypes.Is(attribute.AttributeClass, known.FormAttribute))
+                    (form, formName) = (true, attribute.ConstructorArguments.FirstOrDefault().Value as string);
                 else if (KnownTypes.Is(attribute.AttributeClass, known.QueryAttribute))
                     queryName = attribute.ConstructorArguments.FirstOrDefault().Value as string ?? parameter.Name;
                 else if (KnownTypes.Is(attribute.AttributeClass, known.BodyAttribute))
                     body = true;
             }
-            if (headerName is not null || queryName is not null || cookieName is not null || body)
+            if (headerName is not null || queryName is not null || cookieName is not null || body || form)
                 _bindingAttributes[parameter.Name] = headerName is not null ? "[Header]" : queryName is not null ? "[Query]"
-                    : cookieName is not null ? "[Cookie]" : "[Body]";
+                    : cookieName is not null ? "[Cookie]" : form ? "[Form]" : "[Body]";
 
             BindingSource source;
             string key = parameter.Name;
+            var formMembers = default(EquatableArray<FormMemberSpec>);
             string? jsonTypeName = null;
             if (type.TypeKind == TypeKind.Error)
             {
@@ -238,9 +241,9 @@ internal static class HandlerParser
             {
                 source = Unbindable(parameter, "ref, out and in parameters cannot be bound");
             }
-            else if ((headerName is not null ? 1 : 0) + (queryName is not null ? 1 : 0) + (cookieName is not null ? 1 : 0) + (body ? 1 : 0) > 1)
+            else if ((headerName is not null ? 1 : 0) + (queryName is not null ? 1 : 0) + (cookieName is not null ? 1 : 0) + (body ? 1 : 0) + (form ? 1 : 0) > 1)
             {
-                Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display, "[Header], [Query], [Cookie] and [Body] are exclusive; use one");
+                Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display, "[Header], [Query], [Cookie], [Form] and [Body] are exclusive; use one");
                 source = BindingSource.Unbindable;
             }
             else if (body)
@@ -280,6 +283,27 @@ internal static class HandlerParser
                         $"[Cookie] binds strings and simple types such as int, not '{type.ToDisplayString()}'");
                 }
             }
+            else if (FormFileSource(type) is { } fileSource)
+            {
+                source = fileSource;
+                key = formName ?? parameter.Name;
+            }
+            else if (form && value.Kind != ValueKind.None)
+            {
+                source = BindingSource.Form;
+                key = formName ?? parameter.Name;
+            }
+            else if (form)
+            {
+                source = BindingSource.FormObject;
+                formMembers = FormMembers(type, parameter.Name, out string? problem);
+                if (problem is not null)
+                {
+                    Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display, problem);
+                    source = BindingSource.Unbindable;
+                }
+                typeName = type.ToDisplayString(TypeFormat);
+            }
             else if (KnownTypes.Is(type, known.CgiRequest))
             {
                 source = BindingSource.Request;
@@ -317,6 +341,107 @@ internal static class HandlerParser
                 IsValueType = type.IsValueType,
                 IsOptional = optional,
                 DefaultValue = parameter.HasExplicitDefaultValue ? DefaultLiteral(parameter) : null,
+                FormMembers = formMembers,
+            };
+        }
+
+        /// <summary><see cref="BindingSource.FormFile"/> for <c>FormFile</c>, <see cref="BindingSource.FormFiles"/> for <c>FormFile[]</c>, else null.</summary>
+        private BindingSource? FormFileSource(ITypeSymbol type)
+            => KnownTypes.Is(type, known.FormFile) ? BindingSource.FormFile
+                : type is IArrayTypeSymbol { Rank: 1 } array && KnownTypes.Is(array.ElementType, known.FormFile) ? BindingSource.FormFiles
+                : null;
+
+        /// <summary>
+        /// The members of a <c>[Form]</c> type: the parameters of the constructor it is built with (its one public
+        /// constructor with parameters, or else its public parameterless one), then its other public settable
+        /// properties; or a problem when the type or a member cannot be bound from a form.
+        /// </summary>
+        private EquatableArray<FormMemberSpec> FormMembers(ITypeSymbol type, string parameterName, out string? problem)
+        {
+            problem = null;
+            var members = new List<FormMemberSpec>();
+            if (type is not INamedTypeSymbol named || named.IsAbstract || named.TypeKind is not (TypeKind.Class or TypeKind.Struct)
+                || named.IsGenericType || named.SpecialType != SpecialType.None)
+            {
+                problem = $"[Form] binds a class or record with public properties, or a simple type, not '{type.ToDisplayString()}'";
+                return default;
+            }
+            var constructors = named.InstanceConstructors.Where(c => c.DeclaredAccessibility == Accessibility.Public).ToList();
+            var withParameters = constructors.Where(c => c.Parameters.Length > 0).ToList();
+            var constructor = withParameters.Count == 1 ? withParameters[0] : constructors.FirstOrDefault(c => c.Parameters.Length == 0);
+            if (constructor is null)
+            {
+                problem = $"[Form] needs '{type.ToDisplayString()}' to have one public constructor with parameters, or a public parameterless one";
+                return default;
+            }
+            var properties = named.GetMembers().OfType<IPropertySymbol>()
+                .Where(p => !p.IsStatic && !p.IsIndexer && p.DeclaredAccessibility == Accessibility.Public).ToList();
+            foreach (var ctorParameter in constructor.Parameters)
+            {
+                var property = properties.FirstOrDefault(p => p.Name.Equals(ctorParameter.Name, StringComparison.OrdinalIgnoreCase));
+                string field = FormFieldName(ctorParameter) ?? (property is null ? null : FormFieldName(property)) ?? ctorParameter.Name;
+                bool optional = ctorParameter.HasExplicitDefaultValue || ctorParameter.NullableAnnotation == NullableAnnotation.Annotated;
+                if (FormMember(ctorParameter.Type, parameterName, property?.Name ?? ctorParameter.Name, field, optional,
+                        ctorParameter.HasExplicitDefaultValue ? DefaultLiteral(ctorParameter) : null, viaConstructor: true, initOnly: false) is not { } member)
+                {
+                    problem = FormMemberProblem(type, ctorParameter.Name, ctorParameter.Type);
+                    return default;
+                }
+                members.Add(member);
+            }
+            foreach (var property in properties)
+            {
+                if (property.SetMethod is not { DeclaredAccessibility: Accessibility.Public } setter
+                    || constructor.Parameters.Any(p => p.Name.Equals(property.Name, StringComparison.OrdinalIgnoreCase)))
+                    continue;
+                bool optional = !property.IsRequired && !(property.Type.IsReferenceType && property.NullableAnnotation == NullableAnnotation.NotAnnotated);
+                if (FormMember(property.Type, parameterName, property.Name, FormFieldName(property) ?? property.Name, optional, null,
+                        viaConstructor: false, initOnly: setter.IsInitOnly) is not { } member)
+                {
+                    problem = FormMemberProblem(type, property.Name, property.Type);
+                    return default;
+                }
+                members.Add(member);
+            }
+            return members.ToEquatableArray();
+        }
+
+        private static string FormMemberProblem(ITypeSymbol type, string member, ITypeSymbol memberType)
+            => $"[Form] binds properties of strings, simple types such as int, arrays of them, FormFile and FormFile[]; '{type.Name}.{member}' is '{memberType.ToDisplayString()}'";
+
+        private string? FormFieldName(ISymbol symbol)
+            => symbol.GetAttributes().FirstOrDefault(a => KnownTypes.Is(a.AttributeClass, known.FormAttribute))?.ConstructorArguments.FirstOrDefault().Value as string;
+
+        /// <summary>One member's binding, or null when its type cannot come from a form.</summary>
+        private FormMemberSpec? FormMember(ITypeSymbol type, string parameterName, string memberName, string field, bool optional,
+            string? defaultValue, bool viaConstructor, bool initOnly)
+        {
+            var value = SimpleType.Classify(type, known);
+            var source = FormFileSource(type) ?? (value.Kind != ValueKind.None ? BindingSource.Form : (BindingSource?)null);
+            if (source is null)
+                return null;
+            string typeName = type.ToDisplayString(LocalTypeFormat);
+            bool nullableReference = type.IsReferenceType && type.NullableAnnotation == NullableAnnotation.Annotated;
+            if (nullableReference && !typeName.EndsWith("?", StringComparison.Ordinal))
+                typeName += "?";
+            return new FormMemberSpec
+            {
+                Binding = new ParameterSpec
+                {
+                    Name = parameterName + "_" + memberName,
+                    Source = source.Value,
+                    Key = field,
+                    TypeName = typeName,
+                    Value = value,
+                    IsValueType = type.IsValueType,
+                    // A checkbox that is not ticked sends nothing: an absent bool is false.
+                    IsOptional = optional || nullableReference || value.IsArray || value.IsNullableValue || value.Kind == ValueKind.Boolean
+                        || source == BindingSource.FormFiles,
+                    DefaultValue = defaultValue,
+                },
+                MemberName = memberName,
+                ViaConstructor = viaConstructor,
+                InitOnly = initOnly,
             };
         }
 
@@ -409,6 +534,7 @@ internal static class HandlerParser
                 }
             }
             string? firstBody = null;
+            bool firstBodyIsForm = false;
             foreach (var parameter in parameters)
             {
                 if (route.Segments.Any(s => s.Kind != SegmentKind.Literal && s.Text == parameter.Name))
@@ -419,13 +545,14 @@ internal static class HandlerParser
                     ReportUnbindable(parameter.Name, location,
                         $"; it is not in template '{route.Template}', not CgiRequest, has no [Header] or [Body], and is not a simple type for the query string");
                 }
-                if (parameter.Source is BindingSource.BodyText or BindingSource.BodyBytes or BindingSource.BodyStream or BindingSource.Json)
+                bool fromForm = parameter.Source is BindingSource.Form or BindingSource.FormFile or BindingSource.FormFiles or BindingSource.FormObject;
+                if (fromForm || parameter.Source is BindingSource.BodyText or BindingSource.BodyBytes or BindingSource.BodyStream or BindingSource.Json)
                 {
                     if (route.Method is "GET" or "HEAD")
                         Report(DiagnosticDescriptors.BodyOnGet, location, route.Method, route.Template, parameter.Name);
                     if (firstBody is null)
-                        firstBody = parameter.Name;
-                    else
+                        (firstBody, firstBodyIsForm) = (parameter.Name, fromForm);
+                    else if (!(fromForm && firstBodyIsForm)) // form fields and files all come from the one form
                         Report(DiagnosticDescriptors.MultipleBodyParameters, location, _display, firstBody, parameter.Name);
                 }
             }

@@ -21,6 +21,8 @@ internal sealed class KnownTypes
         QueryAttribute = compilation.GetTypeByMetadataName("CgiRouting.QueryAttribute");
         BodyAttribute = compilation.GetTypeByMetadataName("CgiRouting.BodyAttribute");
         CookieAttribute = compilation.GetTypeByMetadataName("CgiRouting.CookieAttribute");
+        FormAttribute = compilation.GetTypeByMetadataName("CgiRouting.FormAttribute");
+        FormFile = compilation.GetTypeByMetadataName("CgiRouting.FormFile");
         AllowCrossOriginAttribute = compilation.GetTypeByMetadataName("CgiRouting.AllowCrossOriginAttribute");
         Stream = compilation.GetTypeByMetadataName("System.IO.Stream");
         CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
@@ -69,6 +71,8 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? QueryAttribute { get; }
     public INamedTypeSymbol? BodyAttribute { get; }
     public INamedTypeSymbol? CookieAttribute { get; }
+    public INamedTypeSymbol? FormAttribute { get; }
+    public INamedTypeSymbol? FormFile { get; }
     public INamedTypeSymbol? AllowCrossOriginAttribute { get; }
     public INamedTypeSymbol? Stream { get; }
     public INamedTypeSymbol? CancellationToken { get; }

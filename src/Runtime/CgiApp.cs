@@ -99,18 +99,19 @@ public static class CgiApp
         TimeSpan timeout = Timeout(environment, options, errorLog);
         RequestDeadline? deadline = timeout == System.Threading.Timeout.InfiniteTimeSpan ? null : RequestDeadline.Start(timeout, () =>
         {
-            errorLog.WriteLine($"CgiRouting: {request.Method} {request.Path} was not answered within {timeout.TotalSeconds:0.###} s "
+            errorLog.WriteLine($"CgiRouting: {request.Method} {request.Path} was not answered within {Seconds(timeout)} s "
                 + "(CgiOptions.Timeout): answered 503.");
             Write(request, Response.Text("The request took too long to answer.", 503), output, errorLog);
             if (exitWhenLate)
                 Environment.Exit(0); // the handler may be blocked for good: end the process, as the server would
         });
-        request.TrustedOrigins = options?.TrustedOrigins;
+        request.Options = options;
         var pending = DispatchCoreAsync(request, maxRequestBodySize, errorLog);
         var response = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
         if (deadline is not null && !deadline.TryFinish())
             return 0; // the 503 is out already
         Write(request, response, output, errorLog);
+        request.Release();
         // A body over the limit was refused unread (413); a modest one is still drained, so that the server
         // delivers the 413 instead of failing the response, while a huge one is never read at all.
         request.DiscardUnreadBody(Math.Max(maxRequestBodySize, MaxBodyDrainedAfterRefusal));
@@ -131,19 +132,41 @@ public static class CgiApp
     }
 
     /// <summary>
-    /// <see cref="CgiOptions.Timeout"/>, unless the server sets <c>CGIROUTING_TIMEOUT</c> (seconds) for this app.
+    /// <see cref="CgiOptions.Timeout"/>, unless the server sets <c>CGIROUTING_TIMEOUT</c> (seconds, with up to three
+    /// decimals) for this app. Parsed by hand: double parsing and formatting would add 100 KB to every app.
     /// </summary>
     private static TimeSpan Timeout(IReadOnlyDictionary<string, string> environment, CgiOptions? options, TextWriter errorLog)
     {
         TimeSpan timeout = options?.Timeout ?? CgiOptions.DefaultTimeout;
         if (environment.TryGetValue("CGIROUTING_TIMEOUT", out string? text))
         {
-            if (double.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double seconds)
-                && seconds > 0 && seconds * 1000 <= int.MaxValue)
-                return TimeSpan.FromSeconds(seconds);
-            errorLog.WriteLine($"CgiRouting: CGIROUTING_TIMEOUT='{text}' is not a number of seconds; the timeout stays {timeout}.");
+            if (Milliseconds(text) is > 0 and <= int.MaxValue and long milliseconds)
+                return TimeSpan.FromMilliseconds(milliseconds);
+            errorLog.WriteLine($"CgiRouting: CGIROUTING_TIMEOUT='{text}' is not a number of seconds; the timeout stays {Seconds(timeout)} s.");
         }
         return timeout;
+    }
+
+    /// <summary><c>12</c>, <c>0.5</c> or <c>2.250</c> seconds in milliseconds; -1 for anything else.</summary>
+    private static long Milliseconds(string text)
+    {
+        int dot = text.IndexOf('.');
+        string whole = dot < 0 ? text : text[..dot];
+        string fraction = dot < 0 ? "" : text[(dot + 1)..];
+        if (whole.Length is 0 or > 7 || fraction.Length > 3 || (dot >= 0 && fraction.Length == 0)
+            || whole.AsSpan().ContainsAnyExceptInRange('0', '9') || fraction.AsSpan().ContainsAnyExceptInRange('0', '9'))
+            return -1;
+        return long.Parse(whole, CultureInfo.InvariantCulture) * 1000
+            + (fraction.Length == 0 ? 0 : long.Parse(fraction.PadRight(3, '0'), CultureInfo.InvariantCulture));
+    }
+
+    /// <summary><paramref name="time"/> in seconds, to the millisecond, without trailing zeros: <c>2</c>, <c>0.25</c>.</summary>
+    private static string Seconds(TimeSpan time)
+    {
+        long milliseconds = (long)time.TotalMilliseconds;
+        string whole = (milliseconds / 1000).ToString(CultureInfo.InvariantCulture);
+        long fraction = milliseconds % 1000;
+        return fraction == 0 ? whole : whole + "." + fraction.ToString("000", CultureInfo.InvariantCulture).TrimEnd('0');
     }
 
     /// <summary>
@@ -153,7 +176,7 @@ public static class CgiApp
     /// </summary>
     public static ValueTask<Response> DispatchAsync(CgiRequest request, CgiOptions? options = null)
     {
-        request.TrustedOrigins = options?.TrustedOrigins;
+        request.Options = options;
         return DispatchCoreAsync(request, options?.MaxRequestBodySize ?? CgiOptions.DefaultMaxRequestBodySize,
             options?.ErrorLog ?? Console.Error);
     }

@@ -36,6 +36,15 @@ public sealed class CgiOptions
             : throw new ArgumentOutOfRangeException(nameof(value), value, "The timeout must be positive and at most int.MaxValue ms, or Timeout.InfiniteTimeSpan.");
     }
 
+    /// <summary>The largest file of a <c>multipart/form-data</c> form, in bytes: 413 beyond. Default 30,000,000 (the body limit).</summary>
+    public long MaxFormFileSize { get; set; } = DefaultMaxRequestBodySize;
+
+    /// <summary>The most parts (fields and files) of a <c>multipart/form-data</c> form: 400 beyond. Default 1,024, as ASP.NET Core's <c>ValueCountLimit</c>.</summary>
+    public int MaxFormParts { get; set; } = 1024;
+
+    /// <summary>The largest field value of a <c>multipart/form-data</c> form, in bytes: 413 beyond. Default 1 MiB.</summary>
+    public long MaxFormFieldSize { get; set; } = 1024 * 1024;
+
     /// <summary>
     /// Origins (<c>https://app.example.com</c>: scheme, host and port if not the default, nothing else) whose pages may
     /// send unsafe requests (POST, PUT, PATCH, DELETE, ...) to this app from another site. The cross-origin protection

@@ -92,8 +92,10 @@ public sealed class CgiRequest
     /// </summary>
     public IReadOnlyDictionary<string, string> Cookies => _cookies ??= ParseCookies(Get("HTTP_COOKIE"));
 
-    /// <summary>The trusted origins of <see cref="CgiOptions.TrustedOrigins"/> for this request, set by <see cref="CgiApp"/>.</summary>
-    internal IList<string>? TrustedOrigins { get; set; }
+    /// <summary>The options this request is served with (limits, trusted origins), set by <see cref="CgiApp"/>.</summary>
+    internal CgiOptions? Options { get; set; }
+
+    private FormData? _form;
 
     /// <summary><c>CONTENT_TYPE</c>, or <see langword="null"/>.</summary>
     public string? ContentType => NullIfEmpty(Get("CONTENT_TYPE"));
@@ -147,6 +149,27 @@ public sealed class CgiRequest
             throw new CgiRequestException(415, "The request body must be a form (Content-Type: application/x-www-form-urlencoded).");
         return QueryCollection.Parse(ReadBodyText());
     }
+
+    /// <summary>
+    /// Reads the form the request sent, once (later calls give the same): an
+    /// <c>application/x-www-form-urlencoded</c> body (or a body without <c>Content-Type</c>) gives its fields, a
+    /// <c>multipart/form-data</c> body its fields and files, within the form limits of <see cref="CgiOptions"/>
+    /// (413 or 400 beyond them, 400 when malformed); another <c>Content-Type</c> is 415. A request without a body
+    /// has an empty form. <c>[Form]</c> parameters are bound from it.
+    /// </summary>
+    public FormData ReadFormData()
+    {
+        if (_form is not null)
+            return _form;
+        if (ContentLength > 0 && ContentType is { } contentType && IsMediaType(contentType, "multipart/form-data"))
+            return _form = FormData.ReadMultipart(contentType, Body, Options ?? new CgiOptions());
+        if (ContentLength > 0 && ContentType is { } other && !IsMediaType(other, "application/x-www-form-urlencoded"))
+            throw new CgiRequestException(415, "The request body must be a form (Content-Type: application/x-www-form-urlencoded or multipart/form-data).");
+        return _form = FormData.FromFields(QueryCollection.Parse(ReadBodyText()));
+    }
+
+    /// <summary>Closes what the request holds open: the temporary files of uploaded files.</summary>
+    internal void Release() => _form?.Release();
 
     /// <summary>
     /// Reads the body as JSON through <paramref name="typeInfo"/> (from the app's <c>JsonSerializerContext</c>).

@@ -16,6 +16,9 @@ public sealed class QueryCollection : IReadOnlyList<KeyValuePair<string, string>
 
     private QueryCollection(KeyValuePair<string, string>[] pairs) => _pairs = pairs;
 
+    /// <summary>A collection of <paramref name="pairs"/>, already decoded.</summary>
+    internal static QueryCollection From(List<KeyValuePair<string, string>> pairs) => pairs.Count == 0 ? Empty : new(pairs.ToArray());
+
     /// <summary>An empty collection.</summary>
     public static QueryCollection Empty { get; } = new([]);
 

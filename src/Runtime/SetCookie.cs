@@ -39,7 +39,7 @@ internal static class SetCookie
         if (options?.Domain is { } domain)
             header.Append("; Domain=").Append(domain);
         if (options?.Expires is { } expires)
-            header.Append("; Expires=").Append(expires.UtcDateTime.ToString("r", CultureInfo.InvariantCulture));
+            AppendHttpDate(header.Append("; Expires="), expires);
         if (options?.MaxAge is { } maxAge)
             header.Append("; Max-Age=").Append(Math.Max(0L, (long)maxAge.TotalSeconds).ToString(CultureInfo.InvariantCulture));
         var sameSite = options?.SameSite ?? SameSiteMode.Lax;
@@ -49,6 +49,21 @@ internal static class SetCookie
             header.Append("; HttpOnly");
         header.Append("; SameSite=").Append(sameSite switch { SameSiteMode.None => "None", SameSiteMode.Strict => "Strict", _ => "Lax" });
         return header.ToString();
+    }
+
+    /// <summary>
+    /// <paramref name="time"/> as an IMF-fixdate (RFC 9110 §5.6.7): <c>Sun, 06 Nov 1994 08:49:37 GMT</c>. Written by hand:
+    /// <c>DateTime.ToString("r")</c> would bring the date formatting and time-zone code, about 100 KB, into every app.
+    /// </summary>
+    internal static void AppendHttpDate(StringBuilder text, DateTimeOffset time)
+    {
+        var utc = time.UtcDateTime;
+        text.Append("SunMonTueWedThuFriSat", (int)utc.DayOfWeek * 3, 3).Append(", ");
+        Two(text, utc.Day).Append(' ').Append("JanFebMarAprMayJunJulAugSepOctNovDec", (utc.Month - 1) * 3, 3).Append(' ');
+        text.Append(utc.Year.ToString("0000", CultureInfo.InvariantCulture)).Append(' ');
+        Two(Two(Two(text, utc.Hour).Append(':'), utc.Minute).Append(':'), utc.Second).Append(" GMT");
+
+        static StringBuilder Two(StringBuilder text, int value) => text.Append((char)('0' + value / 10)).Append((char)('0' + value % 10));
     }
 
     /// <summary>RFC 6265 §4.1.1: <c>%x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E</c>.</summary>

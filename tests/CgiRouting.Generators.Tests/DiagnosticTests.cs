@@ -15,6 +15,9 @@ public partial class DiagnosticTests
     private const string Types = """
         public sealed record NewItem(string Name);
         public enum Color { Red, Green }
+        public sealed class WithList { public System.Collections.Generic.List<string> Items { get; set; } = new(); }
+        public abstract class Abstract { public string? Name { get; set; } }
+        public sealed class TwoConstructors { public TwoConstructors(int a) { } public TwoConstructors(string b) { } }
         """;
 
     /// <summary>Runs the generator over <see cref="Types"/> and <paramref name="code"/>, whose markup says what it reports.</summary>
@@ -105,6 +108,9 @@ public partial class DiagnosticTests
     {
         await Verify("""public static class H { [Post("/x")] public static string A([Body] string a, [Body] byte[] {|CGI005:b|}) => ""; }""");
         await Verify("""public static class H { [Post("/x")] public static string A([Body] string a, string b) => ""; }""");
+        await Verify("""public static class H { [Post("/x")] public static string A([Form] NewItem a, [Body] string {|CGI005:b|}) => ""; }""");
+        // Fields and files of one form are one body.
+        await Verify("""public static class H { [Post("/x")] public static string A([Form] NewItem a, [Form("n")] int n, CgiRouting.FormFile f, CgiRouting.FormFile[] g) => ""; }""");
     }
 
     [Fact]
@@ -222,12 +228,31 @@ public partial class DiagnosticTests
     [InlineData("[Cookie(\"ids\")] int[]")]
     [InlineData("[Cookie(\"item\")] NewItem")]
     [InlineData("[Cookie(\"c\")][Header(\"X\")] string")]
+    [InlineData("[Form] System.Collections.Generic.Dictionary<string, string>")]
+    [InlineData("[Form] WithList")]
+    [InlineData("[Form] Abstract")]
+    [InlineData("[Form] TwoConstructors")]
+    [InlineData("[Form][Query] string")]
     public Task CGI015_invalid_binding_attribute(string attributesAndType) =>
         Verify($$"""public static class H { [Get("/x")] public static string A({{attributesAndType}} {|CGI015:h|}) => ""; }""");
 
     [Fact]
     public Task CGI015_near_miss() => Verify("""
         public static class H { [Get("/x")] public static string A([Header("X-Count")] int? h, [Query("n")] int[]? numbers, [Cookie("theme")] string? theme, [Cookie("n")] int visits = 0) => ""; }
+        """);
+
+    [Fact]
+    public Task CGI015_near_miss_form_types() => Verify("""
+        public sealed record Guest(string Name, [Form("msg")] string Message, int? Age = null, bool Subscribe = false, CgiRouting.FormFile? Photo = null);
+        public sealed class Settable { public string Title { get; set; } = ""; public int Count { get; set; } = 5; public string[] Tags { get; set; } = []; [Form("file")] public CgiRouting.FormFile[] Files { get; set; } = []; }
+        public sealed class InitOnly { public required string Title { get; init; } public System.Guid? Id { get; init; } }
+        public record struct Point(int X, int Y);
+        public static class H
+        {
+            [Post("/a")] public static string A([Form] Guest g) => "";
+            [Post("/b")] public static string B([Form] Settable s) => "";
+            [Post("/c")] public static string C([Form] InitOnly i, [Form] Point p) => "";
+        }
         """);
 
     [Fact]

@@ -13,6 +13,9 @@ public partial class DiagnosticTests
     [InlineData("Get", "[Body] string")]
     [InlineData("Head", "[Body] byte[]")]
     [InlineData("Get", "NewItem")]
+    [InlineData("Get", "[Form] NewItem")]
+    [InlineData("Get", "[Form(\"q\")] string")]
+    [InlineData("Head", "CgiRouting.FormFile")]
     public async Task CGI016_body_on_get_or_head(string verb, string attributesAndType)
     {
         var test = await Verify($$"""

@@ -6,6 +6,14 @@ internal enum BindingSource
     Query,
     Header,
     Cookie,
+    /// <summary>One form field (or all of a repeated one, for an array).</summary>
+    Form,
+    /// <summary>One file of the form.</summary>
+    FormFile,
+    /// <summary>Every file of a form field.</summary>
+    FormFiles,
+    /// <summary>A class or record bound from the form's fields, member by member.</summary>
+    FormObject,
     Request,
     CancellationToken,
     BodyText,

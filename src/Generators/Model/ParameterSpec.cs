@@ -32,5 +32,8 @@ internal sealed record ParameterSpec
     /// <summary>The C# expression of the default value, or null.</summary>
     public string? DefaultValue { get; init; }
 
+    /// <summary>For <see cref="BindingSource.FormObject"/>: the members bound from the form, constructor parameters first, in order.</summary>
+    public EquatableArray<FormMemberSpec> FormMembers { get; init; }
+
     public ValueKind Kind => Value.Kind;
 }

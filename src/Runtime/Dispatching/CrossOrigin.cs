@@ -50,7 +50,7 @@ public static class CrossOrigin
 
     private static bool IsTrusted(CgiRequest request, string? origin)
     {
-        if (string.IsNullOrEmpty(origin) || request.TrustedOrigins is not { Count: > 0 } trusted)
+        if (string.IsNullOrEmpty(origin) || request.Options?.TrustedOrigins is not { Count: > 0 } trusted)
             return false;
         foreach (string candidate in trusted)
         {

@@ -25,6 +25,9 @@ public static class ValueParser
         return text.Equals("false", StringComparison.OrdinalIgnoreCase);
     }
 
+    /// <summary>A form's boolean field: a ticked checkbox without a value attribute sends <c>on</c>, which is <c>true</c>.</summary>
+    public static string? Checkbox(string? field) => field == "on" ? "true" : field;
+
     /// <summary>Parses an optionally signed decimal integer.</summary>
     public static bool TryParse(ReadOnlySpan<char> text, out byte value) => byte.TryParse(text, Integer, Invariant, out value);
 
