@@ -25,6 +25,9 @@ server.errorlog        = "$root/error.log"
 server.breakagelog     = "$root/app-stderr.log"
 server.pid-file        = "$root/lighttpd.pid"
 server.max-connections = 256
+# Pass the app's output on as it comes (streamed responses: Response.Stream, IAsyncEnumerable<T> results) instead of
+# holding it until the app exits.
+server.stream-response-body = 2
 server.modules        += ( "mod_alias", "mod_cgi", "mod_setenv" )
 # The trailing "/" of each target makes lighttpd find the binary and pass the rest of the path as PATH_INFO
 # ("/" for the prefix itself).

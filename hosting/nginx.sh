@@ -55,6 +55,9 @@ while IFS= read -r arg; do
             fastcgi_param SCRIPT_FILENAME   $binary;
             fastcgi_param SCRIPT_NAME       "${prefix%/}";
             fastcgi_param PATH_INFO         \$app_path;
+            # Streamed responses: Debian's fcgiwrap passes the app's output on as it reads it, instead of in 8 KiB
+            # blocks (nginx itself does not buffer a response that says X-Accel-Buffering: no, as CgiRouting's do).
+            fastcgi_param NO_BUFFERING      1;
 $params            fastcgi_pass unix:$socket;
         }
 CONF

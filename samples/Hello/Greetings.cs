@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Threading.Tasks;
 using CgiRouting;
 
@@ -13,6 +14,9 @@ public sealed record Item(int Id, string Name, string[] Tags, Owner Owner);
 
 public sealed record Owner(string Name, int Since);
 
+/// <summary>One tick of <c>/ticks/&lt;count&gt;</c>.</summary>
+public sealed record Tick(int Number, int Of);
+
 public enum Mood
 {
     Happy,
@@ -25,6 +29,21 @@ public static class Greetings
     [Get("/")]
     public static string Index() =>
         "Hello from CgiRouting. Try /hello/<name>, /greet/<count>, /search?q=..., /files/<path...>, /whoami.\n";
+
+    /// <summary>
+    /// A streamed result: <paramref name="count"/> ticks, a quarter of a second apart, each sent as it is made
+    /// (newline-delimited JSON, or server-sent events for an <c>EventSource</c>).
+    /// </summary>
+    [Get("/ticks/<count>")]
+    public static async IAsyncEnumerable<Tick> Ticks(int count)
+    {
+        for (int i = 1; i <= Math.Min(count, 20); i++)
+        {
+            if (i > 1)
+                await Task.Delay(250);
+            yield return new Tick(i, count);
+        }
+    }
 
     [Get("/hello/<name>")]
     public static string Hello(string name) => $"Hello, {name}!";

@@ -206,6 +206,13 @@ internal sealed partial class DispatcherEmitter
     private void EmitReturn(ReturnSpec result, string call)
     {
         var w = _w;
+        if (result.Kind == ReturnKind.JsonStream)
+        {
+            // Items of a type with a registered writer never touch its JsonTypeInfo, nor the context's set-up.
+            string typeInfo = _writers.Registers(result.JsonTypeName!) ? "null" : JsonTypeInfo(result.JsonTypeName!);
+            w.Line($"return {Dispatching}.HandlerResults.Stream({call}, request, {typeInfo});");
+            return;
+        }
         string convert = result.Kind switch
         {
             ReturnKind.Text => "HandlerResults.Text",

@@ -630,8 +630,16 @@ internal static class HandlerParser
                 return Returns(ReturnKind.Response, async);
             if (KnownTypes.Is(type, known.Task) || KnownTypes.Is(type, known.ValueTask) || KnownTypes.Is(type, known.TaskOfT) || KnownTypes.Is(type, known.ValueTaskOfT))
                 return Unsupported("a task of a task cannot be sent; await the inner task");
-            if (KnownTypes.Is(type, known.AsyncEnumerableOfT))
-                return Unsupported("streaming results are not supported; return a list");
+            if (type is INamedTypeSymbol { TypeArguments.Length: 1 } sequence && KnownTypes.Is(type, known.AsyncEnumerableOfT))
+            {
+                if (async != AsyncKind.None)
+                    return Unsupported("a task of a stream cannot be sent; return the IAsyncEnumerable<T> itself (an async iterator)");
+                var item = sequence.TypeArguments[0];
+                if (JsonTypeProblem(item) is { } itemProblem)
+                    return Unsupported(itemProblem + "; a streamed item is written as JSON, so it must be a type of the app's JsonSerializerContext");
+                var itemType = item.IsReferenceType ? item.WithNullableAnnotation(NullableAnnotation.NotAnnotated) : item;
+                return Returns(ReturnKind.JsonStream, async) with { JsonTypeName = itemType.ToDisplayString(TypeFormat) };
+            }
             if (JsonTypeProblem(type) is { } problem)
                 return Unsupported(problem + "; return string, byte[], Response, or a type of the app's JsonSerializerContext");
             var jsonType = type.IsReferenceType ? type.WithNullableAnnotation(NullableAnnotation.NotAnnotated) : type;

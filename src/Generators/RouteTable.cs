@@ -31,7 +31,7 @@ internal static class RouteTable
             bool ok = true;
             foreach (var parameter in handler.Parameters.Where(p => p.Source == BindingSource.Json))
                 ok &= ResolveJson(parameter.JsonTypeName!, $"Parameter '{parameter.Name}'", HandlerParser.ParameterSiteKey(handler.Key, parameter.Name));
-            if (handler.Return is { Kind: ReturnKind.Json, JsonTypeName: { } returnType })
+            if (handler.Return is { Kind: ReturnKind.Json or ReturnKind.JsonStream, JsonTypeName: { } returnType })
                 ok &= ResolveJson(returnType, "The return value", HandlerParser.ReturnSiteKey(handler.Key));
             if (ok)
                 usable.Add(handler);

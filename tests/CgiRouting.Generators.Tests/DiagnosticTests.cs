@@ -147,7 +147,8 @@ public partial class DiagnosticTests
     [Theory]
     [InlineData("object")]
     [InlineData("Task<Task>")]
-    [InlineData("System.Collections.Generic.IAsyncEnumerable<int>")]
+    [InlineData("Task<System.Collections.Generic.IAsyncEnumerable<NewItem>>")]
+    [InlineData("System.Collections.Generic.IAsyncEnumerable<object>")]
     [InlineData("IDisposable")]
     public Task CGI010_unsupported_return_type(string type) =>
         Verify($$"""public static class H { [Get("/x")] public static {|CGI010:{{type}}|} A() => throw null!; }""");
@@ -163,6 +164,25 @@ public partial class DiagnosticTests
             [Get("/e")] public static void E() { }
         }
         """);
+
+    [Fact]
+    public async Task CGI010_near_miss_streamed_items()
+    {
+        var test = await Verify("""
+            [System.Text.Json.Serialization.JsonSerializable(typeof(NewItem))]
+            internal partial class Ctx : System.Text.Json.Serialization.JsonSerializerContext { }
+            public static class H
+            {
+                [Get("/s")] public static async System.Collections.Generic.IAsyncEnumerable<NewItem> S() { await Task.Yield(); yield return new NewItem("a"); }
+            }
+            """);
+        // The item type has a generated writer: the stream never touches its JsonTypeInfo.
+        Assert.Contains("HandlerResults.Stream(global::H.S(), request, null)", test.Dispatcher);
+    }
+
+    [Fact]
+    public async Task CGI011_streamed_item_type_without_context()
+        => await Verify("""public static class H { [Get("/x")] public static {|CGI011:System.Collections.Generic.IAsyncEnumerable<NewItem>|} A() => null!; }""");
 
     [Fact]
     public async Task CGI011_json_type_without_context()

@@ -71,3 +71,33 @@ public sealed class ChunkStream(int chunks) : Stream
     public override void SetLength(long value) => throw new NotSupportedException();
     public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
+
+/// <summary>Streamed results: items produced one by one.</summary>
+public static class StreamRoutes
+{
+    /// <summary>Every item produced, in order, interleaved with what the test's output saw.</summary>
+    public static System.Text.StringBuilder? Log { get; set; }
+
+    [Get("/items/stream/<count>")]
+    public static async System.Collections.Generic.IAsyncEnumerable<Item> Items(int count)
+    {
+        for (int i = 1; i <= count; i++)
+        {
+            await System.Threading.Tasks.Task.Yield();
+            Log?.Append($"produce {i};");
+            yield return new Item(i, "item " + i);
+        }
+    }
+
+    [Get("/items/failing/<after>")]
+    public static async System.Collections.Generic.IAsyncEnumerable<Item> Failing(int after)
+    {
+        for (int i = 1; ; i++)
+        {
+            await System.Threading.Tasks.Task.Yield();
+            if (i > after)
+                throw new InvalidOperationException("the source broke after " + after);
+            yield return new Item(i, "ok");
+        }
+    }
+}

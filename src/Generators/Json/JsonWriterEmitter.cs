@@ -62,6 +62,9 @@ internal sealed class JsonWriterEmitter : JsonCodeEmitter
     /// <summary>Types of the contexts with a generated writer for Response.Json&lt;T&gt;: their context and writer method.</summary>
     private readonly SortedDictionary<string, (string Context, string Method)> _registered = new(StringComparer.Ordinal);
 
+    /// <summary>Whether a generated writer, registered with <c>GeneratedJson&lt;T&gt;</c>, writes <paramref name="type"/>.</summary>
+    public bool Registers(string type) => _registered.ContainsKey(type);
+
     /// <summary>Whether the emitted class has a <c>Register</c> method for the dispatcher's module initializer to call.</summary>
     public bool HasRegistrations => _registered.Count > 0;
 

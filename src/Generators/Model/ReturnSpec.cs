@@ -8,6 +8,8 @@ internal enum ReturnKind
     Bytes,
     Response,
     Json,
+    /// <summary>An <c>IAsyncEnumerable&lt;T&gt;</c> of a JSON type, streamed as it is produced.</summary>
+    JsonStream,
 }
 
 /// <summary>How a handler returns: synchronously, or through Task or ValueTask.</summary>

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.ComponentModel;
 using System.Text.Json.Serialization.Metadata;
 using System.Threading.Tasks;
@@ -50,5 +51,33 @@ public static class HandlerResults
     {
         await task.ConfigureAwait(false);
         return NoContent();
+    }
+
+    /// <summary>
+    /// A streamed <c>IAsyncEnumerable&lt;T&gt;</c> result: server-sent events (<c>text/event-stream</c>, one
+    /// <c>data:</c> event per item) when the request's <c>Accept</c> asks for them, as <c>EventSource</c> does, and
+    /// newline-delimited JSON (<c>application/x-ndjson</c>) otherwise; each item is written and flushed as the handler
+    /// yields it. The first item is awaited here, so that a handler that fails at once gets a 500 (a later failure can
+    /// only end the stream early, the status being sent). <see langword="null"/> is 404. Items are written by the
+    /// type's generated writer, or through <paramref name="typeInfo"/>.
+    /// </summary>
+    public static async ValueTask<Response> Stream<T>(IAsyncEnumerable<T>? items, CgiRequest request, JsonTypeInfo<T>? typeInfo)
+    {
+        if (items is null)
+            return Response.NotFound();
+        var enumerator = items.GetAsyncEnumerator();
+        bool first;
+        try
+        {
+            first = await enumerator.MoveNextAsync().ConfigureAwait(false);
+        }
+        catch
+        {
+            await enumerator.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+        bool events = request.GetHeader("Accept") is { } accept && accept.Contains("text/event-stream", StringComparison.OrdinalIgnoreCase);
+        return Response.Stream(new JsonItemStream<T>(enumerator, first, typeInfo, events), events ? "text/event-stream" : "application/x-ndjson")
+            .WithHeader("Cache-Control", "no-cache");
     }
 }
