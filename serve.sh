@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Publishes the samples as Native AOT binaries and serves them through lighttpd on http://127.0.0.1:${PORT:-8080}/:
-# samples/Todo (a JSON API on SQLite) at /, samples/Hello at /hello/. Installs lighttpd and the Native AOT
+# samples/Todo (a page and a JSON API on SQLite) at /, samples/Hello at /hello/. Installs lighttpd and the Native AOT
 # toolchain with apt-get when they are missing. Ctrl-C stops it.
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -18,8 +18,10 @@ hosting/lighttpd.sh "$PORT" "$ROOT" "/=$ROOT/todo/todo" "/hello/=$ROOT/hello/hel
 
 cat <<TEXT
 
+Open the Todo page: http://127.0.0.1:$PORT/
+
 Serving on lighttpd, one process per request:
-  Todo   http://127.0.0.1:$PORT/todos          (SQLite database: $ROOT/todo.db)
+  Todo   http://127.0.0.1:$PORT/               (the page; the JSON API at /todos; SQLite database: $ROOT/todo.db)
   Hello  http://127.0.0.1:$PORT/hello/
 Try:
   curl http://127.0.0.1:$PORT/todos

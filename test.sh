@@ -9,8 +9,10 @@ source scripts/common.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 ensure_packages lighttpd:lighttpd apache2:apache2-bin /etc/mime.types:media-types nginx:nginx-light \
-    fcgiwrap:fcgiwrap spawn-fcgi:spawn-fcgi afl-fuzz:afl++
+    fcgiwrap:fcgiwrap spawn-fcgi:spawn-fcgi afl-fuzz:afl++ chromium:chromium node:nodejs npm:npm
 ensure_aot_toolchain
+# The browser test's one package (playwright-core, which drives Debian's Chromium; it downloads no browser).
+[[ -d tests/browser/node_modules/playwright-core ]] || (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 
 echo "== Build (warnings are errors)"
 dotnet build CgiRouting.sln -nologo -v quiet

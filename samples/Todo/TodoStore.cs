@@ -44,6 +44,16 @@ internal sealed class TodoStore : IDisposable
                 done  INTEGER NOT NULL DEFAULT 0
             )
             """);
+        store.Execute("""
+            CREATE TABLE IF NOT EXISTS attachments (
+                id           INTEGER PRIMARY KEY AUTOINCREMENT,
+                todo_id      INTEGER NOT NULL REFERENCES todos (id) ON DELETE CASCADE,
+                file_name    TEXT    NOT NULL,
+                content_type TEXT    NOT NULL,
+                content      BLOB    NOT NULL
+            )
+            """);
+        store.Execute("PRAGMA foreign_keys = ON");
         return store;
     }
 
@@ -99,6 +109,58 @@ internal sealed class TodoStore : IDisposable
         "DELETE FROM todos WHERE id = $id",
         command => command.Parameters.AddWithValue("$id", id),
         command => command.ExecuteNonQuery() > 0);
+
+    /// <summary>Flips a todo between open and done; null when there is no such todo.</summary>
+    public TodoItem? Toggle(long id) => Write(
+        "UPDATE todos SET done = 1 - done WHERE id = $id RETURNING id, title, done",
+        command => command.Parameters.AddWithValue("$id", id),
+        command =>
+        {
+            using var reader = command.ExecuteReader();
+            return reader.Read() ? Read(reader) : null;
+        });
+
+    /// <summary>Stores a file for a todo; null when there is no such todo.</summary>
+    public long? Attach(long todoId, string fileName, string contentType, byte[] content) => Write(
+        """
+        INSERT INTO attachments (todo_id, file_name, content_type, content)
+        SELECT id, $name, $type, $content FROM todos WHERE id = $todo RETURNING id
+        """,
+        command =>
+        {
+            command.Parameters.AddWithValue("$todo", todoId);
+            command.Parameters.AddWithValue("$name", fileName);
+            command.Parameters.AddWithValue("$type", contentType);
+            command.Parameters.AddWithValue("$content", content);
+        },
+        command => command.ExecuteScalar() is long id ? id : (long?)null);
+
+    /// <summary>The attachments of every todo, by todo: id and file name, in order.</summary>
+    public Dictionary<long, List<(long Id, string FileName)>> AttachmentNames()
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT todo_id, id, file_name FROM attachments ORDER BY id";
+        using var reader = command.ExecuteReader();
+        var names = new Dictionary<long, List<(long, string)>>();
+        while (reader.Read())
+        {
+            if (!names.TryGetValue(reader.GetInt64(0), out var list))
+                names[reader.GetInt64(0)] = list = [];
+            list.Add((reader.GetInt64(1), reader.GetString(2)));
+        }
+        return names;
+    }
+
+    /// <summary>One attachment of a todo, or null.</summary>
+    public (string FileName, string ContentType, byte[] Content)? Attachment(long todoId, long id)
+    {
+        using var command = _connection.CreateCommand();
+        command.CommandText = "SELECT file_name, content_type, content FROM attachments WHERE todo_id = $todo AND id = $id";
+        command.Parameters.AddWithValue("$todo", todoId);
+        command.Parameters.AddWithValue("$id", id);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? (reader.GetString(0), reader.GetString(1), (byte[])reader.GetValue(2)) : null;
+    }
 
     /// <summary>
     /// Runs one write in a transaction that takes the write lock up front (BEGIN IMMEDIATE), so that concurrent

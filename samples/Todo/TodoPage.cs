@@ -1,0 +1,141 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using CgiRouting;
+
+namespace Todo;
+
+/// <summary>The field of the page's "add" form.</summary>
+public sealed record TodoForm(string Title);
+
+/// <summary>
+/// The Todo page at <c>/</c>: server-rendered HTML, no JavaScript. Forms post and answer 303 back to the page, so a
+/// reload never posts twice; the list's filter is remembered in a cookie.
+/// </summary>
+public static class TodoPage
+{
+    private const string FilterCookie = "filter";
+
+    /// <summary>The largest attachment, in bytes (Program.cs allows a body that large on attachment uploads only).</summary>
+    public const int MaxAttachmentSize = 1024 * 1024;
+
+    [Get("/")]
+    public static Response Page(CgiRequest request, string? filter = null, [Cookie(FilterCookie)] string? remembered = null)
+    {
+        string shown = filter is "all" or "open" or "done" ? filter : remembered is "open" or "done" ? remembered : "all";
+        using var store = TodoStore.Open();
+        var todos = store.List(shown == "all" ? null : shown == "done");
+        var attachments = store.AttachmentNames();
+        var response = Response.Html(Render(request.ScriptName, shown, todos, attachments));
+        // Choosing a filter remembers it: the next visit without ?filter= shows the same list.
+        if (filter is "all" or "open" or "done")
+            response.WithCookie(FilterCookie, filter, new CookieOptions { Path = request.ScriptName + "/", MaxAge = TimeSpan.FromDays(365) });
+        return response;
+    }
+
+    [Post("/")]
+    public static Response Add([Form] TodoForm form, CgiRequest request)
+    {
+        string title = form.Title.Trim();
+        if (title.Length == 0 || title.Length > 1000)
+            return Response.BadRequest("A todo's title has 1 to 1000 characters.");
+        using var store = TodoStore.Open();
+        store.Create(title);
+        return Response.SeeOther(request.ScriptName + "/");
+    }
+
+    [Post("/todos/<id>/toggle")]
+    public static Response Toggle(long id, CgiRequest request)
+    {
+        using var store = TodoStore.Open();
+        return store.Toggle(id) is null ? Response.NotFound("No todo " + id + ".") : Response.SeeOther(request.ScriptName + "/");
+    }
+
+    [Post("/todos/<id>/delete")]
+    public static Response Remove(long id, CgiRequest request)
+    {
+        using var store = TodoStore.Open();
+        return store.Delete(id) ? Response.SeeOther(request.ScriptName + "/") : Response.NotFound("No todo " + id + ".");
+    }
+
+    [Post("/todos/<id>/attachments")]
+    public static Response Attach(long id, FormFile file, CgiRequest request)
+    {
+        if (file.Length == 0)
+            return Response.BadRequest("Choose a file to attach.");
+        var content = new MemoryStream();
+        using (var stream = file.OpenReadStream())
+            stream.CopyTo(content);
+        // The browser's file name is a label: it is shown and offered back as the download's name, never used as a path.
+        string name = file.FileName.Length is > 0 and <= 255 ? file.FileName : "attachment";
+        using var store = TodoStore.Open();
+        return store.Attach(id, name, file.ContentType, content.ToArray()) is null
+            ? Response.NotFound("No todo " + id + ".")
+            : Response.SeeOther(request.ScriptName + "/");
+    }
+
+    [Get("/todos/<id>/attachments/<attachment>")]
+    public static Response Download(long id, long attachment)
+    {
+        using var store = TodoStore.Open();
+        if (store.Attachment(id, attachment) is not { } file)
+            return Response.NotFound("No such attachment.");
+        // Always a download, never rendered: an uploaded HTML file must not run as this site's page.
+        return Response.Bytes(file.Content, file.ContentType).AsAttachment(file.FileName).WithHeader("X-Content-Type-Options", "nosniff");
+    }
+
+    private static string Render(string root, string shown, List<TodoItem> todos, Dictionary<long, List<(long Id, string FileName)>> attachments)
+    {
+        var html = new StringBuilder();
+        html.Append($$"""
+            <!doctype html>
+            <html lang="en">
+            <head>
+            <meta charset="utf-8">
+            <meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>Todo</title>
+            <style>
+              body { font: 16px/1.5 system-ui, sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
+              h1 { font-size: 1.6rem; } nav a { margin-right: .8rem; } nav a.current { font-weight: bold; text-decoration: none; }
+              ul#todos { list-style: none; padding: 0; } li.todo { border-bottom: 1px solid #ddd; padding: .6rem 0; }
+              li.todo.done .title { text-decoration: line-through; color: #888; } form { display: inline; margin-right: .4rem; }
+              .attachments { margin: .3rem 0 0 1rem; font-size: .9rem; } input[name=title] { width: 60%; }
+            </style>
+            </head>
+            <body>
+            <h1>Todo</h1>
+            <form id="add" method="post" action="{{Html.Encode(root)}}/">
+              <input name="title" placeholder="What needs doing?" required maxlength="1000" autofocus>
+              <button>Add</button>
+            </form>
+            <nav>
+            """);
+        foreach (string filter in new[] { "all", "open", "done" })
+            html.Append($"""<a class="filter{(filter == shown ? " current" : "")}" data-filter="{filter}" href="{Html.Encode(root)}/?filter={filter}">{filter}</a>""");
+        html.Append($"</nav>\n<ul id=\"todos\" data-filter=\"{shown}\">\n");
+        foreach (var todo in todos)
+        {
+            string action = Html.Encode(root) + "/todos/" + todo.Id;
+            html.Append($$"""
+                <li class="todo{{(todo.Done ? " done" : "")}}" data-id="{{todo.Id}}">
+                  <span class="title">{{Html.Encode(todo.Title)}}</span>
+                  <form class="toggle" method="post" action="{{action}}/toggle"><button>{{(todo.Done ? "Undo" : "Done")}}</button></form>
+                  <form class="delete" method="post" action="{{action}}/delete"><button>Delete</button></form>
+                  <form class="upload" method="post" action="{{action}}/attachments" enctype="multipart/form-data">
+                    <input type="file" name="file" required> <button>Attach</button>
+                  </form>
+                """);
+            if (attachments.TryGetValue(todo.Id, out var files))
+            {
+                html.Append("  <ul class=\"attachments\">");
+                foreach (var (fileId, fileName) in files)
+                    html.Append($"<li><a href=\"{action}/attachments/{fileId}\">{Html.Encode(fileName)}</a></li>");
+                html.Append("</ul>\n");
+            }
+            html.Append("</li>\n");
+        }
+        html.Append(todos.Count == 0 ? "</ul>\n<p class=\"empty\">Nothing here.</p>\n</body>\n</html>\n" : "</ul>\n</body>\n</html>\n");
+        return html.ToString();
+    }
+}

@@ -1,0 +1,35 @@
+using System.IO;
+using Microsoft.Data.Sqlite;
+using Xunit;
+
+namespace CgiRouting.EndToEnd.Tests;
+
+/// <summary>
+/// samples/Todo's page in a real browser: tests/browser/todo-page.mjs drives Debian's headless Chromium with
+/// playwright-core through lighttpd (load, add, mark done, attach a file, reload, filter remembered by a cookie) and
+/// saves a screenshot as artifacts/browser/todo-page.png. ./test.sh installs Chromium and the script's package.
+/// </summary>
+public class TodoPageTests(LighttpdTodoHost host) : IClassFixture<LighttpdTodoHost>
+{
+    [Fact]
+    public void The_page_works_in_headless_Chromium()
+    {
+        string browser = Path.Combine(Repository.Root, "tests", "browser");
+        Assert.True(Directory.Exists(Path.Combine(browser, "node_modules", "playwright-core")),
+            "playwright-core is not installed: run `npm ci` in tests/browser (./test.sh does)");
+        string screenshot = Path.Combine(Repository.Root, "artifacts", "browser", "todo-page.png");
+        Directory.CreateDirectory(Path.GetDirectoryName(screenshot)!);
+        File.Delete(screenshot);
+
+        string output = Repository.Run(browser, "node", ["todo-page.mjs", host.Server.BaseAddress.ToString(), screenshot], includeError: true);
+
+        Assert.Contains("ok: a later visit without ?filter= remembers \"open\" (a cookie)", output);
+        Assert.True(new FileInfo(screenshot).Length > 5_000, "the screenshot was saved");
+        // What the browser did is in the database: a done todo with its attachment.
+        using var connection = new SqliteConnection($"Data Source={host.Database.Path};Mode=ReadOnly;Pooling=False");
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT count(*) FROM todos t JOIN attachments a ON a.todo_id = t.id WHERE t.done = 1 AND a.file_name = 'shopping list.txt' AND a.content = CAST('milk' || char(10) || 'eggs' || char(10) AS BLOB)";
+        Assert.Equal(1L, (long)command.ExecuteScalar()!);
+    }
+}
