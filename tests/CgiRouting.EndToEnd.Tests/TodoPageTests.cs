@@ -1,4 +1,8 @@
+using System.Collections.Generic;
 using System.IO;
+using System.Net;
+using System.Net.Http;
+using System.Threading.Tasks;
 using Microsoft.Data.Sqlite;
 using Xunit;
 
@@ -31,5 +35,25 @@ public class TodoPageTests(LighttpdTodoHost host) : IClassFixture<LighttpdTodoHo
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT count(*) FROM todos t JOIN attachments a ON a.todo_id = t.id WHERE t.done = 1 AND a.file_name = 'shopping list.txt' AND a.content = CAST('milk' || char(10) || 'eggs' || char(10) AS BLOB)";
         Assert.Equal(1L, (long)command.ExecuteScalar()!);
+    }
+
+    [Theory]
+    [InlineData("Sec-Fetch-Site", "cross-site", HttpStatusCode.Forbidden)]
+    [InlineData("Origin", "http://evil.example", HttpStatusCode.Forbidden)]
+    [InlineData("Sec-Fetch-Site", "same-origin", HttpStatusCode.SeeOther)]
+    public async Task A_form_post_from_another_site_is_refused_through_lighttpd(string header, string value, HttpStatusCode expected)
+    {
+        long before = host.Database.Count();
+        using var client = host.Server.Client();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/")
+        {
+            Content = new FormUrlEncodedContent([new KeyValuePair<string, string>("title", "posted by " + value)]),
+        };
+        request.Headers.Add(header, value);
+        using var response = await client.SendAsync(request);
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal(before + (expected == HttpStatusCode.SeeOther ? 1 : 0), host.Database.Count());
+        if (expected == HttpStatusCode.Forbidden)
+            Assert.StartsWith("Cross-origin request refused", await response.Content.ReadAsStringAsync());
     }
 }
