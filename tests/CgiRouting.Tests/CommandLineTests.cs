@@ -179,7 +179,9 @@ public class CommandLineTests
         RouteInfo[] routes = [new("GET", "/a", "T.A") { Json = "j1" }, new("GET", "/b", "T.B"), new("GET", "/c", "T.C") { Json = "j2" }];
         var lines = Run(routes, "--routes").Output.Split('\n');
         Assert.Equal("METHOD  TEMPLATE  HANDLER  JSON", lines[0]);
+        Assert.Equal("GET     /a        T.A      j1", lines[1]);
         Assert.Equal("GET     /b        T.B", lines[2]);
+        Assert.Equal("GET     /c        T.C      j2", lines[3]);
     }
 
     [Fact]

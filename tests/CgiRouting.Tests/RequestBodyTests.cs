@@ -207,6 +207,17 @@ public class RequestBodyTests
     }
 
     [Fact]
+    public async System.Threading.Tasks.Task In_process_dispatch_applies_the_body_limit_of_its_options()
+    {
+        var request = CgiRequest.Create("PUT", "/notes/n", "12345678901");
+        var refused = await CgiApp.DispatchAsync(request, new CgiOptions { MaxRequestBodySize = 10 });
+        Assert.Equal(413, refused.StatusCode);
+        Assert.Equal("The request body is larger than this app accepts.", refused.BodyText);
+        var accepted = await CgiApp.DispatchAsync(CgiRequest.Create("PUT", "/notes/n", "1234567890"), new CgiOptions { MaxRequestBodySize = 10 });
+        Assert.Equal("n=1234567890", accepted.BodyText);
+    }
+
+    [Fact]
     public void The_request_body_is_one_stream_read_once()
     {
         var request = Request("5", new MemoryStream(Encoding.ASCII.GetBytes("hello")));

@@ -182,6 +182,15 @@ public class RequestTests
         Assert.Empty(request.Headers);
     }
 
+    [Fact]
+    public void Empty_content_type_and_remote_address_are_absent()
+    {
+        var request = new CgiRequest(new Dictionary<string, string> { ["CONTENT_TYPE"] = "", ["REMOTE_ADDR"] = "", ["CONTENT_LENGTH"] = "" });
+        Assert.Null(request.ContentType);
+        Assert.Null(request.RemoteAddress);
+        Assert.Empty(request.Headers);
+    }
+
     [Theory]
     [InlineData("application/json")]
     [InlineData("Application/JSON; charset=utf-8")]

@@ -163,7 +163,9 @@ public class StandardStreamTests : IDisposable
         using var pipe = new AnonymousPipeServerStream(PipeDirection.In);
         using var writeEnd = pipe.ClientSafePipeHandle;
         SetNonBlocking(writeEnd);
-        var data = new byte[1 << 20]; // far more than the pipe holds: partial writes, then EAGAIN
+        // Far more than the pipe holds, so partial writes and EAGAIN; not a multiple of its pages, so the last write is
+        // partial too.
+        var data = new byte[(1 << 20) + 12345];
         new Random(11).NextBytes(data);
         var reading = Task.Run(async () =>
         {
