@@ -12,6 +12,22 @@ public class DispatcherSupportTests
 {
     private delegate void ReadValue(ref Utf8JsonReader reader);
 
+    /// <summary>The JsonException that <paramref name="read"/> throws; fails the test if it throws none.</summary>
+    private static JsonException Refused(ref Utf8JsonReader reader, ReadValue read)
+    {
+        JsonException? thrown = null;
+        try
+        {
+            read(ref reader);
+        }
+        catch (JsonException e)
+        {
+            thrown = e;
+        }
+        Assert.True(thrown is not null, "the JSON was accepted");
+        return thrown;
+    }
+
     private static void ReadAs(string type, ref Utf8JsonReader reader)
     {
         switch (type)
@@ -57,16 +73,9 @@ public class DispatcherSupportTests
     public void Each_reader_says_what_json_it_needs(string type, string json, string expected)
     {
         var reader = JsonBodyReading.Start(Encoding.UTF8.GetBytes(json));
-        try
-        {
-            ReadAs(type, ref reader);
-            Assert.Fail("the value was accepted");
-        }
-        catch (JsonException e)
-        {
-            Assert.Equal($"The JSON body is not valid: '$' must be {expected}.", JsonBodyReading.Reject(e).Message);
-            Assert.Equal("The JSON value is not " + expected + ".", e.Message);
-        }
+        var e = Refused(ref reader, (ref Utf8JsonReader r) => ReadAs(type, ref r));
+        Assert.Equal($"The JSON body is not valid: '$' must be {expected}.", JsonBodyReading.Reject(e).Message);
+        Assert.Equal("The JSON value is not " + expected + ".", e.Message);
     }
 
     [Fact]
@@ -91,16 +100,9 @@ public class DispatcherSupportTests
     {
         var reader = new Utf8JsonReader("1 2"u8, new JsonReaderOptions { AllowMultipleValues = true });
         Assert.True(reader.Read());
-        try
-        {
-            JsonBodyReading.End(ref reader);
-            Assert.Fail("the second value was accepted");
-        }
-        catch (JsonException e)
-        {
-            Assert.Equal("Data follows the JSON value.", e.Message);
-            Assert.Equal("The JSON body is malformed at line 1, byte 4 ('$').", JsonBodyReading.Reject(e).Message);
-        }
+        var e = Refused(ref reader, JsonBodyReading.End);
+        Assert.Equal("Data follows the JSON value.", e.Message);
+        Assert.Equal("The JSON body is malformed at line 1, byte 4 ('$').", JsonBodyReading.Reject(e).Message);
         var single = JsonBodyReading.Start("1 "u8);
         JsonBodyReading.End(ref single); // white space may follow
     }
@@ -110,16 +112,9 @@ public class DispatcherSupportTests
     {
         var reader = new Utf8JsonReader("[1"u8, isFinalBlock: false, state: default);
         Assert.True(reader.Read());
-        try
-        {
-            JsonBodyReading.Next(ref reader);
-            Assert.Fail("the end was accepted");
-        }
-        catch (JsonException e)
-        {
-            Assert.Equal("The JSON body ends early.", e.Message);
-            Assert.Equal("The JSON body is malformed at line 1, byte 2 ('$').", JsonBodyReading.Reject(e).Message);
-        }
+        var e = Refused(ref reader, JsonBodyReading.Next);
+        Assert.Equal("The JSON body ends early.", e.Message);
+        Assert.Equal("The JSON body is malformed at line 1, byte 2 ('$').", JsonBodyReading.Reject(e).Message);
     }
 
     [Fact]

@@ -58,15 +58,19 @@ public class StandardStreamTests : IDisposable
         Assert.Equal("cdef", Encoding.ASCII.GetString(rest.ToArray()));
     }
 
-    [Fact]
-    public async Task A_write_larger_than_the_pipe_buffer_arrives_whole()
+    /// <summary>
+    /// Writes <paramref name="data"/> through a StandardDescriptorStream on a pipe whose reader starts after
+    /// <paramref name="readerDelay"/> milliseconds, and returns what the reader received.
+    /// </summary>
+    private static async Task<byte[]> ThroughPipe(byte[] data, bool nonBlocking, int readerDelay)
     {
         using var pipe = new AnonymousPipeServerStream(PipeDirection.In);
         using var writeEnd = pipe.ClientSafePipeHandle;
-        var data = new byte[1 << 20];
-        new Random(7).NextBytes(data);
-        var reading = Task.Run(() =>
+        if (nonBlocking)
+            SetNonBlocking(writeEnd);
+        var reading = Task.Run(async () =>
         {
+            await Task.Delay(readerDelay);
             var received = new MemoryStream();
             pipe.CopyTo(received);
             return received.ToArray();
@@ -75,7 +79,15 @@ public class StandardStreamTests : IDisposable
             output.Write(data);
         writeEnd.Dispose();
         pipe.DisposeLocalCopyOfClientHandle();
-        Assert.Equal(data, await reading);
+        return await reading;
+    }
+
+    [Fact]
+    public async Task A_write_larger_than_the_pipe_buffer_arrives_whole()
+    {
+        var data = new byte[1 << 20];
+        new Random(7).NextBytes(data);
+        Assert.Equal(data, await ThroughPipe(data, nonBlocking: false, readerDelay: 0));
     }
 
     [Fact]
@@ -160,24 +172,10 @@ public class StandardStreamTests : IDisposable
     [Fact]
     public async Task A_non_blocking_output_that_is_full_takes_the_rest_when_it_drains()
     {
-        using var pipe = new AnonymousPipeServerStream(PipeDirection.In);
-        using var writeEnd = pipe.ClientSafePipeHandle;
-        SetNonBlocking(writeEnd);
         // Far more than the pipe holds, so partial writes and EAGAIN; not a multiple of its pages, so the last write is
         // partial too.
         var data = new byte[(1 << 20) + 12345];
         new Random(11).NextBytes(data);
-        var reading = Task.Run(async () =>
-        {
-            await Task.Delay(100);
-            var received = new MemoryStream();
-            pipe.CopyTo(received);
-            return received.ToArray();
-        });
-        using (var output = CgiApp.StandardStream((int)writeEnd.DangerousGetHandle(), FileAccess.Write))
-            output.Write(data);
-        writeEnd.Dispose();
-        pipe.DisposeLocalCopyOfClientHandle();
-        Assert.Equal(data, await reading);
+        Assert.Equal(data, await ThroughPipe(data, nonBlocking: true, readerDelay: 100));
     }
 }
