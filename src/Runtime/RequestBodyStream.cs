@@ -23,9 +23,7 @@ internal sealed class RequestBodyStream : Stream
     {
         if (_remaining == 0 || buffer.IsEmpty)
             return 0;
-        if (buffer.Length > _remaining)
-            buffer = buffer[..(int)_remaining];
-        int n = _inner.Read(buffer);
+        int n = _inner.Read(buffer[..(int)Math.Min(buffer.Length, _remaining)]);
         if (n == 0)
             throw new CgiRequestException(400, "The request body ended before CONTENT_LENGTH bytes arrived.");
         _remaining -= n;

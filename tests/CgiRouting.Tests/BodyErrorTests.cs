@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Text.Json;
 using System.Text.Json.Serialization;
 using CgiRouting.Dispatching;
 using Xunit;
@@ -15,6 +16,27 @@ public sealed record Order(string Name, int Quantity, bool Gift, decimal Price, 
 [JsonSerializable(typeof(Order))]
 internal sealed partial class OrderJson : JsonSerializerContext
 {
+}
+
+public record struct Spot(int X);
+
+public sealed record Place(Spot? Where, string Name);
+
+[JsonSerializable(typeof(Place))]
+internal sealed partial class PlaceJson : JsonSerializerContext
+{
+}
+
+[JsonSourceGenerationOptions(PropertyNameCaseInsensitive = true)]
+[JsonSerializable(typeof(Place))]
+internal sealed partial class PlaceInsensitiveJson : JsonSerializerContext
+{
+}
+
+/// <summary>A resolver that fails as System.Text.Json's resolvers may for a type they cannot describe.</summary>
+internal sealed class FailingResolver(Exception failure) : System.Text.Json.Serialization.Metadata.IJsonTypeInfoResolver
+{
+    public System.Text.Json.Serialization.Metadata.JsonTypeInfo? GetTypeInfo(Type type, System.Text.Json.JsonSerializerOptions options) => throw failure;
 }
 
 /// <summary>The messages a client reads when its request body cannot be bound.</summary>
@@ -111,5 +133,81 @@ public class BodyErrorTests
         // Python's CGI server sets CONTENT_TYPE=text/plain on a GET: only a body has a media type.
         var request = CgiRequest.Create("GET", "/form", null, [new("Content-Type", "text/plain")]);
         Assert.Empty(request.ReadForm());
+    }
+
+    [Theory]
+    [InlineData(typeof(double), "a number")]
+    [InlineData(typeof(float), "a number")]
+    [InlineData(typeof(decimal), "a number")]
+    [InlineData(typeof(Half), "a number")]
+    [InlineData(typeof(DateTime), "a date and time string (ISO 8601)")]
+    [InlineData(typeof(DateTimeOffset), "a date and time string (ISO 8601)")]
+    [InlineData(typeof(TimeOnly), "a time string (hh:mm:ss)")]
+    [InlineData(typeof(TimeSpan), "a time string (hh:mm:ss)")]
+    [InlineData(typeof(byte[]), "a base64 string")]
+    [InlineData(typeof(char), "a string")]
+    [InlineData(typeof(long?), "an integer (Int64) or null")]
+    [InlineData(typeof(UInt128), "an integer (UInt128)")]
+    [InlineData(typeof(System.Text.StringBuilder), "a valid StringBuilder")] // a type the context does not describe
+    public void Each_type_is_named_by_the_json_it_must_be(Type type, string expected)
+        => Assert.Equal(expected, JsonBodyError.Expected(type, OrderJson.Default.Options));
+
+    [Theory]
+    [InlineData(typeof(NotSupportedException))]
+    [InlineData(typeof(InvalidOperationException))]
+    [InlineData(typeof(ArgumentException))]
+    public void A_resolver_that_fails_leaves_the_type_unnamed(Type failure)
+    {
+        var options = new JsonSerializerOptions { TypeInfoResolver = new FailingResolver((Exception)Activator.CreateInstance(failure, "no")!) };
+        Assert.Equal("a valid Address", JsonBodyError.Expected(typeof(Address), options));
+    }
+
+    [Fact]
+    public void A_resolver_that_fails_otherwise_is_not_hidden()
+    {
+        var options = new JsonSerializerOptions { TypeInfoResolver = new FailingResolver(new FormatException("a bug")) };
+        Assert.Throws<FormatException>(() => JsonBodyError.Expected(typeof(Address), options));
+    }
+
+    [Theory]
+    [InlineData("$", typeof(Order))]
+    [InlineData("$.Ship.City", typeof(string))]
+    [InlineData("$.Tags[3]", typeof(string))]
+    [InlineData("$.Counts.x", typeof(int))]
+    [InlineData("$['unit price']", typeof(decimal))]
+    [InlineData("$.Limit", typeof(int?))]
+    [InlineData("$.ship", null)]          // property names are case-sensitive by default
+    [InlineData("$xName", null)]          // not a path System.Text.Json writes
+    [InlineData("Name", null)]
+    [InlineData("$.Nope", null)]
+    [InlineData("$.Name.Length", null)]   // a string has no properties
+    [InlineData("$[0]", null)]            // an object has no elements
+    [InlineData("$.Tags.x", null)]        // an array has no properties
+    [InlineData("$['Name", null)]
+    [InlineData("$[0", null)]
+    public void The_type_at_a_path_is_found_through_the_context(string path, Type? expected)
+        => Assert.Equal(expected, JsonBodyError.TypeAt(OrderJson.Default.Order, path));
+
+    [Fact]
+    public void A_path_goes_through_a_nullable_struct()
+    {
+        Assert.Equal(typeof(int), JsonBodyError.TypeAt(PlaceJson.Default.Place, "$.Where.X"));
+        Assert.Null(JsonBodyError.TypeAt(PlaceJson.Default.Place, "$.where.x"));
+        Assert.Equal(typeof(int), JsonBodyError.TypeAt(PlaceInsensitiveJson.Default.Place, "$.where.x"));
+        Assert.Equal(typeof(string), JsonBodyError.TypeAt(PlaceInsensitiveJson.Default.Place, "$.NAME"));
+    }
+
+    [Fact]
+    public void Describe_words_each_kind_of_failure_for_the_client()
+    {
+        var root = OrderJson.Default.Order;
+        Assert.Equal("The JSON body is not valid: '$' must be an object.",
+            JsonBodyError.Describe(new JsonException("The JSON value could not be converted to CgiRouting.Tests.Order."), root));
+        Assert.Equal("The JSON body is not valid: '$.Nope' has a value of the wrong type.",
+            JsonBodyError.Describe(new JsonException("The JSON value could not be converted to System.Int32.", "$.Nope", null, null), root));
+        Assert.Equal("The JSON body is not valid at '$.Name'.",
+            JsonBodyError.Describe(new JsonException("Something else.", "$.Name", null, null), root));
+        Assert.Equal("The JSON body is malformed at line 3, byte 5 ('$.Name').",
+            JsonBodyError.Describe(new JsonException("Bad.", "$.Name", 2, 4), root));
     }
 }

@@ -102,4 +102,98 @@ public class CommandLineTests
         var route = JsonDocument.Parse(output.ToString()).RootElement[0];
         Assert.Equal("/a\"b\\c\u0001", route.GetProperty("template").GetString());
     }
+
+    private static (int Exit, string Output, string Error) Run(RouteInfo[] routes, params string[] arguments)
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        int exit = CommandLine.Run(arguments, routes, output, error);
+        return (exit, output.ToString().Replace("\r\n", "\n"), error.ToString().Replace("\r\n", "\n"));
+    }
+
+    [Theory]
+    [InlineData("-h")]
+    [InlineData("--help")]
+    [InlineData("-?")]
+    [InlineData("--routes --help")]
+    public void Help_explains_on_standard_output(string arguments)
+    {
+        var (exit, output, error) = Run(arguments.Split(' '));
+        Assert.Equal(0, exit);
+        Assert.Contains("a CGI app built with CgiRouting", output);
+        Assert.DoesNotContain("TEMPLATE", output);
+        Assert.Empty(error);
+    }
+
+    [Fact]
+    public void Usage_names_the_binary_and_shows_how_to_run_it()
+    {
+        string path = System.Environment.ProcessPath!;
+        string name = Path.GetFileName(path);
+        var (_, output, _) = Run([new RouteInfo("GET", "/", "T.M"), new RouteInfo("GET", "/a", "T.N")]);
+        Assert.StartsWith($"{name}: a CGI app built with CgiRouting (2 routes).\n\n", output);
+        Assert.Contains($"\n    REQUEST_METHOD=GET PATH_INFO=/ {path}\n", output);
+        Assert.Contains($"alias.url       = ( \"/\" => \"/srv/{name}/{name}/\" )", output);
+        Assert.DoesNotContain("\r", output);
+    }
+
+    [Fact]
+    public void An_unknown_option_is_named_on_standard_error_with_the_usage()
+    {
+        var (exit, output, error) = Run("--bogus");
+        Assert.Equal(2, exit);
+        Assert.Empty(output);
+        Assert.StartsWith("Unknown option '--bogus'.\n", error);
+        Assert.Contains("a CGI app built with CgiRouting", error);
+    }
+
+    [Fact]
+    public void Json_alone_says_it_goes_with_routes()
+    {
+        var (exit, output, error) = Run("--json");
+        Assert.Equal(2, exit);
+        Assert.Empty(output);
+        Assert.Equal("--json goes with --routes.\n", error);
+    }
+
+    [Fact]
+    public void The_table_is_padded_to_the_widest_cell_or_heading()
+    {
+        RouteInfo[] routes = [new("GET", "/", "T.M"), new("POST", "/ab", "T.Nn")];
+        Assert.Equal(
+            "METHOD  TEMPLATE  HANDLER\n" +
+            "GET     /         T.M\n" +
+            "POST    /ab       T.Nn\n",
+            Run(routes, "--routes").Output);
+        RouteInfo[] wide = [new("PROPFIND", "/a/long/template", "Type.Handler") { Json = "generated writer" }, new("GET", "/", "T.M") { Json = "System.Text.Json: why" }];
+        Assert.Equal(
+            "METHOD    TEMPLATE          HANDLER       JSON\n" +
+            "PROPFIND  /a/long/template  Type.Handler  generated writer\n" +
+            "GET       /                 T.M           System.Text.Json: why\n",
+            Run(wide, "--routes").Output);
+    }
+
+    [Fact]
+    public void The_json_column_appears_when_any_route_has_json()
+    {
+        RouteInfo[] routes = [new("GET", "/a", "T.A") { Json = "j1" }, new("GET", "/b", "T.B"), new("GET", "/c", "T.C") { Json = "j2" }];
+        var lines = Run(routes, "--routes").Output.Split('\n');
+        Assert.Equal("METHOD  TEMPLATE  HANDLER  JSON", lines[0]);
+        Assert.Equal("GET     /a        T.A      j1", lines[1]);
+        Assert.Equal("GET     /b        T.B", lines[2]);
+        Assert.Equal("GET     /c        T.C      j2", lines[3]);
+    }
+
+    [Fact]
+    public void The_json_listing_is_exact()
+    {
+        Assert.Equal("[]\n", Run([], "--routes", "--json").Output);
+        RouteInfo[] routes = [new("GET", "/a b", "T.M"), new("POST", "/\"q\"\\\u0001\u001F~", "T.N") { Json = "j" }];
+        Assert.Equal(
+            "[\n" +
+            "  {\"method\": \"GET\", \"template\": \"/a b\", \"handler\": \"T.M\"},\n" +
+            "  {\"method\": \"POST\", \"template\": \"/\\\"q\\\"\\\\\\u0001\\u001f~\", \"handler\": \"T.N\", \"json\": \"j\"}\n" +
+            "]\n",
+            Run(routes, "--routes", "--json").Output);
+    }
 }

@@ -118,6 +118,7 @@ public class ProtocolTests
     {
         var (output, _) = Run(Env("PUT", "/notes/n", "", ("CONTENT_LENGTH", length)), new MemoryStream(new byte[5]));
         Assert.StartsWith("Status: 400 Bad Request\r\n", output);
+        Assert.EndsWith("\r\n\r\nCONTENT_LENGTH is not a valid length.", output);
     }
 
     [Theory]
@@ -140,6 +141,7 @@ public class ProtocolTests
         string huge = (CgiApp.MaxBodyDrainedAfterRefusal + 1).ToString();
         var (output, _) = Run(Env("PUT", "/notes/n", "", ("CONTENT_LENGTH", huge)), new ThrowingStream(), options);
         Assert.StartsWith("Status: 413 Content Too Large\r\n", output);
+        Assert.EndsWith("\r\n\r\nThe request body is larger than this app accepts.", output);
         var (atLimit, _) = Run(Env("PUT", "/notes/n", "", ("CONTENT_LENGTH", "10")), new MemoryStream(new byte[10]), options);
         Assert.StartsWith("Status: 200 OK\r\n", atLimit);
     }

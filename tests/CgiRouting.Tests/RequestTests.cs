@@ -73,6 +73,171 @@ public class RequestTests
     }
 
     [Fact]
+    public void Create_sets_what_a_web_server_sets()
+    {
+        var request = CgiRequest.Create("POST", "/users/7?full=true", "hi", [new("X-User", "ann"), new("Content-Type", "text/plain")]);
+        Assert.Equal("CGI/1.1", request.Get("GATEWAY_INTERFACE"));
+        Assert.Equal("HTTP/1.1", request.Get("SERVER_PROTOCOL"));
+        Assert.Equal("POST", request.Get("REQUEST_METHOD"));
+        Assert.Equal("127.0.0.1", request.RemoteAddress);
+        Assert.Equal("", request.Get("SCRIPT_NAME"));
+        Assert.Equal("/users/7", request.Get("PATH_INFO"));
+        Assert.Equal("full=true", request.Get("QUERY_STRING"));
+        Assert.Equal("ann", request.Get("HTTP_X_USER"));
+        Assert.Equal("text/plain", request.Get("CONTENT_TYPE"));
+        Assert.Null(request.Get("HTTP_CONTENT_TYPE"));
+        Assert.Equal("2", request.Get("CONTENT_LENGTH"));
+        Assert.Equal(10, request.Environment.Count);
+    }
+
+    [Theory]
+    [InlineData("/a", "/a", "")]
+    [InlineData("/a?", "/a", "")]
+    [InlineData("/a?x=1?y", "/a", "x=1?y")]
+    [InlineData("?x=1", "", "x=1")]
+    [InlineData("", "", "")]
+    public void Create_splits_the_target_at_the_first_question_mark(string target, string pathInfo, string query)
+    {
+        var request = CgiRequest.Create("GET", target);
+        Assert.Equal(pathInfo, request.Get("PATH_INFO"));
+        Assert.Equal(query, request.Get("QUERY_STRING"));
+        Assert.Equal(query, request.QueryString);
+    }
+
+    [Fact]
+    public void Create_passes_content_length_as_the_server_would_when_given_as_a_header()
+    {
+        var request = CgiRequest.Create("POST", "/", null, [new("Content-Length", "3")]);
+        Assert.Equal("3", request.Get("CONTENT_LENGTH"));
+        Assert.Null(request.Get("HTTP_CONTENT_LENGTH"));
+        Assert.Equal(3, request.ContentLength);
+        Assert.Null(CgiRequest.Create("GET", "/").Get("CONTENT_LENGTH")); // no body, no length
+    }
+
+    [Fact]
+    public void Header_names_are_spelled_as_on_the_wire()
+    {
+        var request = new CgiRequest(new Dictionary<string, string>
+        {
+            ["HTTP_X_FORWARDED_FOR"] = "a",
+            ["HTTP_ACCEPT"] = "b",
+            ["HTTP_DNT"] = "1",
+            ["HTTP_X__Y"] = "c",
+        });
+        var names = new List<string>(request.Headers.Keys);
+        names.Sort(System.StringComparer.Ordinal);
+        Assert.Equal(["Accept", "Dnt", "X--Y", "X-Forwarded-For"], names);
+    }
+
+    [Fact]
+    public void Http_content_variables_and_a_bare_http_prefix_are_not_headers()
+    {
+        // Some servers pass the client's Content-Type and Content-Length as HTTP_* too; only CONTENT_* count.
+        var request = new CgiRequest(new Dictionary<string, string>
+        {
+            ["HTTP_CONTENT_TYPE"] = "text/evil",
+            ["HTTP_CONTENT_LENGTH"] = "999",
+            ["HTTP_"] = "nameless",
+            ["HTTP_X"] = "x",
+        });
+        Assert.Null(request.GetHeader("Content-Type"));
+        Assert.Null(request.GetHeader("Content-Length"));
+        Assert.Equal("x", Assert.Single(request.Headers).Value);
+    }
+
+    [Fact]
+    public void Query_and_headers_are_parsed_once()
+    {
+        var request = CgiRequest.Create("GET", "/?a=1", null, [new("X-A", "1")]);
+        Assert.Same(request.Query, request.Query);
+        Assert.Same(request.Headers, request.Headers);
+    }
+
+    [Theory]
+    [InlineData("on", true)]
+    [InlineData("ON", true)]
+    [InlineData("1", true)]
+    [InlineData("off", false)]
+    [InlineData("0", false)]
+    [InlineData("", false)]
+    [InlineData(null, false)]
+    public void Https_is_on_or_1(string? https, bool expected)
+    {
+        var environment = new Dictionary<string, string>();
+        if (https is not null)
+            environment["HTTPS"] = https;
+        Assert.Equal(expected, new CgiRequest(environment).IsHttps);
+    }
+
+    [Fact]
+    public void Absent_variables_have_empty_or_null_defaults()
+    {
+        var request = new CgiRequest(new Dictionary<string, string>());
+        Assert.Equal("", request.Method);
+        Assert.Equal("/", request.Path);
+        Assert.Equal("", request.QueryString);
+        Assert.Equal("", request.ScriptName);
+        Assert.Null(request.ContentType);
+        Assert.Null(request.RemoteAddress);
+        Assert.Empty(request.Headers);
+    }
+
+    [Fact]
+    public void Empty_content_type_and_remote_address_are_absent()
+    {
+        var request = new CgiRequest(new Dictionary<string, string> { ["CONTENT_TYPE"] = "", ["REMOTE_ADDR"] = "", ["CONTENT_LENGTH"] = "" });
+        Assert.Null(request.ContentType);
+        Assert.Null(request.RemoteAddress);
+        Assert.Empty(request.Headers);
+    }
+
+    [Theory]
+    [InlineData("application/json")]
+    [InlineData("Application/JSON; charset=utf-8")]
+    [InlineData(" application/json ;x=1")]
+    [InlineData("application/problem+json")]
+    [InlineData("application/vnd.api+JSON; v=2")]
+    public void Json_media_types_are_read(string contentType)
+    {
+        var request = CgiRequest.Create("POST", "/", "{}", [new("Content-Type", contentType)]);
+        Assert.Equal("{}"u8.ToArray(), request.ReadJsonBody());
+    }
+
+    [Theory]
+    [InlineData("text/plain")]
+    [InlineData("application/jsonx")]
+    [InlineData("text/plain; profile=+json")]  // the media type ends at the semicolon
+    [InlineData(";+json")]                      // no media type at all
+    public void Other_media_types_are_not_json(string contentType)
+    {
+        var request = CgiRequest.Create("POST", "/", "{}", [new("Content-Type", contentType)]);
+        var e = Assert.Throws<CgiRequestException>(() => request.ReadJsonBody());
+        Assert.Equal(415, e.StatusCode);
+        Assert.Equal("The request body must be JSON (Content-Type: application/json).", e.Message);
+    }
+
+    [Theory]
+    [InlineData(9, true)]
+    [InlineData(10, true)]   // at the limit: drained
+    [InlineData(11, false)]  // over it: left unread
+    public void An_unread_body_is_drained_up_to_the_limit(int length, bool drained)
+    {
+        var input = new System.IO.MemoryStream(new byte[20]);
+        var request = new CgiRequest(new Dictionary<string, string> { ["CONTENT_LENGTH"] = length.ToString() }, input);
+        request.DiscardUnreadBody(10);
+        Assert.Equal(drained ? length : 0, input.Position);
+    }
+
+    [Fact]
+    public void Draining_stops_quietly_at_a_body_that_ends_early()
+    {
+        var input = new System.IO.MemoryStream(new byte[3]);
+        var request = new CgiRequest(new Dictionary<string, string> { ["CONTENT_LENGTH"] = "8" }, input);
+        request.DiscardUnreadBody(10);
+        Assert.Equal(3, input.Position);
+    }
+
+    [Fact]
     public void Path_and_query_defaults()
     {
         var request = new CgiRequest(new Dictionary<string, string> { ["REQUEST_METHOD"] = "GET", ["PATH_INFO"] = "" });

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.IO.Pipes;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading.Tasks;
 using Microsoft.Win32.SafeHandles;
@@ -57,15 +58,19 @@ public class StandardStreamTests : IDisposable
         Assert.Equal("cdef", Encoding.ASCII.GetString(rest.ToArray()));
     }
 
-    [Fact]
-    public async Task A_write_larger_than_the_pipe_buffer_arrives_whole()
+    /// <summary>
+    /// Writes <paramref name="data"/> through a StandardDescriptorStream on a pipe whose reader starts after
+    /// <paramref name="readerDelay"/> milliseconds, and returns what the reader received.
+    /// </summary>
+    private static async Task<byte[]> ThroughPipe(byte[] data, bool nonBlocking, int readerDelay)
     {
         using var pipe = new AnonymousPipeServerStream(PipeDirection.In);
         using var writeEnd = pipe.ClientSafePipeHandle;
-        var data = new byte[1 << 20];
-        new Random(7).NextBytes(data);
-        var reading = Task.Run(() =>
+        if (nonBlocking)
+            SetNonBlocking(writeEnd);
+        var reading = Task.Run(async () =>
         {
+            await Task.Delay(readerDelay);
             var received = new MemoryStream();
             pipe.CopyTo(received);
             return received.ToArray();
@@ -74,7 +79,15 @@ public class StandardStreamTests : IDisposable
             output.Write(data);
         writeEnd.Dispose();
         pipe.DisposeLocalCopyOfClientHandle();
-        Assert.Equal(data, await reading);
+        return await reading;
+    }
+
+    [Fact]
+    public async Task A_write_larger_than_the_pipe_buffer_arrives_whole()
+    {
+        var data = new byte[1 << 20];
+        new Random(7).NextBytes(data);
+        Assert.Equal(data, await ThroughPipe(data, nonBlocking: false, readerDelay: 0));
     }
 
     [Fact]
@@ -84,6 +97,85 @@ public class StandardStreamTests : IDisposable
         pipe.DisposeLocalCopyOfClientHandle(); // the reading end is gone
         using var output = CgiApp.StandardStream((int)pipe.SafePipeHandle.DangerousGetHandle(), FileAccess.Write);
         var e = Assert.Throws<IOException>(() => output.Write("Status: 200 OK\r\n"u8));
-        Assert.Contains("EPIPE", e.Message);
+        Assert.Equal($"Could not write to descriptor {(int)pipe.SafePipeHandle.DangerousGetHandle()}: the reader has gone (EPIPE).", e.Message);
+        Assert.Equal(32, e.HResult);
+    }
+
+    [Fact]
+    public void Other_errors_name_the_call_the_descriptor_and_errno()
+    {
+        File.WriteAllText(_path, "abc");
+        using (var writeOnly = File.OpenHandle(_path, FileMode.Open, FileAccess.Write))
+        {
+            int descriptor = (int)writeOnly.DangerousGetHandle();
+            using var input = new StandardDescriptorStream(descriptor, FileAccess.Read); // the descriptor cannot read: EBADF
+            var e = Assert.Throws<IOException>(() => input.Read(new byte[4]));
+            Assert.Equal($"Could not read from descriptor {descriptor}: {Marshal.GetPInvokeErrorMessage(9)} (errno 9).", e.Message);
+            Assert.Equal(9, e.HResult);
+        }
+        using (var readOnly = File.OpenHandle(_path, FileMode.Open, FileAccess.Read))
+        {
+            int descriptor = (int)readOnly.DangerousGetHandle();
+            using var output = new StandardDescriptorStream(descriptor, FileAccess.Write);
+            var e = Assert.Throws<IOException>(() => output.Write("x"u8));
+            Assert.Equal($"Could not write to descriptor {descriptor}: {Marshal.GetPInvokeErrorMessage(9)} (errno 9).", e.Message);
+        }
+    }
+
+    [Fact]
+    public void A_stream_only_goes_the_way_it_was_opened()
+    {
+        using var input = CgiApp.StandardStream(0, FileAccess.Read);
+        Assert.True(input.CanRead);
+        Assert.False(input.CanWrite);
+        Assert.False(input.CanSeek);
+        Assert.Equal("This stream is for reading.", Assert.Throws<NotSupportedException>(() => input.Write("x"u8)).Message);
+        using var output = CgiApp.StandardStream(1, FileAccess.Write);
+        Assert.False(output.CanRead);
+        Assert.True(output.CanWrite);
+        Assert.Equal("This stream is for writing.", Assert.Throws<NotSupportedException>(() => output.Read(new byte[1])).Message);
+        Assert.Equal(0, input.Read(Span<byte>.Empty)); // nothing asked, nothing read: no system call
+    }
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int fcntl(int descriptor, int command, int argument);
+
+    /// <summary>Makes <paramref name="handle"/> non-blocking, as a descriptor a server passes on may be.</summary>
+    private static void SetNonBlocking(SafeHandle handle)
+    {
+        const int F_GETFL = 3, F_SETFL = 4, O_NONBLOCK = 0x800; // Linux
+        int descriptor = (int)handle.DangerousGetHandle();
+        int flags = fcntl(descriptor, F_GETFL, 0);
+        Assert.True(flags >= 0);
+        Assert.Equal(0, fcntl(descriptor, F_SETFL, flags | O_NONBLOCK));
+    }
+
+    [Fact]
+    public async Task A_non_blocking_input_that_is_not_ready_is_waited_for()
+    {
+        using var pipe = new AnonymousPipeServerStream(PipeDirection.In);
+        SetNonBlocking(pipe.SafePipeHandle);
+        using var writer = new FileStream(new SafeFileHandle(pipe.ClientSafePipeHandle.DangerousGetHandle(), ownsHandle: false), FileAccess.Write, 1);
+        var late = Task.Run(async () =>
+        {
+            await Task.Delay(200);
+            writer.Write("late"u8);
+            writer.Flush();
+        });
+        using var input = CgiApp.StandardStream((int)pipe.SafePipeHandle.DangerousGetHandle(), FileAccess.Read);
+        var buffer = new byte[16];
+        int n = input.Read(buffer); // EAGAIN until the writer writes
+        await late;
+        Assert.Equal("late", Encoding.ASCII.GetString(buffer, 0, n));
+    }
+
+    [Fact]
+    public async Task A_non_blocking_output_that_is_full_takes_the_rest_when_it_drains()
+    {
+        // Far more than the pipe holds, so partial writes and EAGAIN; not a multiple of its pages, so the last write is
+        // partial too.
+        var data = new byte[(1 << 20) + 12345];
+        new Random(11).NextBytes(data);
+        Assert.Equal(data, await ThroughPipe(data, nonBlocking: true, readerDelay: 100));
     }
 }

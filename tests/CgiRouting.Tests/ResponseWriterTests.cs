@@ -1,0 +1,248 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using Xunit;
+
+namespace CgiRouting.Tests;
+
+/// <summary>
+/// The CGI response writer on its own: which headers a handler may set, what the error log says when it may not, and
+/// how many writes a response takes.
+/// </summary>
+public class ResponseWriterTests
+{
+    /// <summary>The error <see cref="CgiResponseWriter.FormatHead"/> gives, asserting that no head was made.</summary>
+    private static string Refused(Response response)
+    {
+        Assert.Null(CgiResponseWriter.FormatHead(response, out string? error));
+        Assert.NotNull(error);
+        return error;
+    }
+
+    private static string Head(Response response)
+    {
+        byte[]? head = CgiResponseWriter.FormatHead(response, out string? error);
+        Assert.Null(error);
+        return Encoding.UTF8.GetString(head!);
+    }
+
+    // Hop-by-hop headers (RFC 9110 §7.6.1) and framing are the web server's; Status and Content-Length are CgiRouting's.
+    [Theory]
+    [InlineData("Status")]
+    [InlineData("Content-Length")]
+    [InlineData("Transfer-Encoding")]
+    [InlineData("Connection")]
+    [InlineData("Keep-Alive")]
+    [InlineData("Upgrade")]
+    [InlineData("Trailer")]
+    [InlineData("TE")]
+    [InlineData("Proxy-Connection")]
+    public void A_header_that_is_the_servers_or_the_frameworks_is_refused_in_any_case(string name)
+    {
+        foreach (string spelling in new[] { name, name.ToLowerInvariant(), name.ToUpperInvariant() })
+        {
+            Assert.Equal($"the header '{spelling}' is set by CgiRouting or the web server, not by a handler.",
+                Refused(Response.Text("x").WithHeader(spelling, "1")));
+        }
+    }
+
+    [Theory]
+    [InlineData("Statuses")]
+    [InlineData("X-Status")]
+    [InlineData("Content-Length2")]
+    [InlineData("Connections")]
+    [InlineData("Upgrade-Insecure-Requests")]
+    [InlineData("TE2")]
+    [InlineData("T")]
+    [InlineData("Trailers")]
+    [InlineData("Location")]
+    [InlineData("Cache-Control")]
+    public void Headers_that_only_resemble_them_are_written(string name)
+    {
+        Assert.Contains($"\r\n{name}: 1\r\n", Head(Response.Text("x").WithHeader(name, "1")));
+    }
+
+    [Fact]
+    public void A_header_without_a_name_is_refused()
+        => Assert.Equal("a header has an empty name.", Refused(Response.Text("x").WithHeader("", "1")));
+
+    [Theory]
+    [InlineData("X Y")]     // a space is printable, and shown as it is
+    [InlineData("X:Y")]
+    [InlineData("X(Y)")]
+    [InlineData("X-\u00E9")]
+    public void A_header_name_that_is_not_a_token_is_refused(string name)
+    {
+        Assert.Equal($"the header name '{name}' has a character that is not allowed in a header name.",
+            Refused(Response.Text("x").WithHeader(name, "1")));
+    }
+
+    [Theory]
+    [InlineData(0x01)]
+    [InlineData(0x0A)]
+    [InlineData(0x0D)]
+    [InlineData(0x1F)]
+    [InlineData(0x7F)]
+    public void A_control_character_in_a_refused_name_is_shown_escaped(int c)
+    {
+        Assert.Equal($"the header name 'X\\x{c:X2}Y' has a character that is not allowed in a header name.",
+            Refused(Response.Text("x").WithHeader("X" + (char)c + "Y", "1")));
+    }
+
+    [Theory]
+    [InlineData(0x00)]
+    [InlineData(0x0A)]
+    [InlineData(0x0D)]
+    [InlineData(0x1F)]
+    [InlineData(0x7F)]
+    public void A_header_value_with_a_control_character_is_refused(int c)
+    {
+        Assert.Equal("the value of header 'X-A' has a control character (CR, LF or another) that could split the response.",
+            Refused(Response.Text("x").WithHeader("X-A", "a" + (char)c + "b")));
+        Assert.Equal("the value of header 'X-A' has a control character (CR, LF or another) that could split the response.",
+            Refused(Response.Text("x").WithHeader("X-A", "a\r\nSet-Cookie: stolen=1")));
+    }
+
+    [Fact]
+    public void A_header_value_may_have_tabs_spaces_and_any_other_character()
+    {
+        Assert.Contains("\r\nX-A: a\tb c~\u00E9\u20AC\r\n", Head(Response.Text("x").WithHeader("X-A", "a\tb c~\u00E9\u20AC")));
+    }
+
+    [Fact]
+    public void The_content_type_is_checked_like_any_other_value()
+    {
+        Assert.Equal("the value of header 'Content-Type' has a control character (CR, LF or another) that could split the response.",
+            Refused(Response.Text("x").WithHeader("Content-Type", "text/html\r\nX-Evil: 1")));
+    }
+
+    [Fact]
+    public void A_bad_name_is_reported_before_a_bad_value()
+    {
+        Assert.StartsWith("the header name 'X Y'", Refused(Response.Text("x").WithHeader("X Y", "a\nb")));
+        Assert.StartsWith("the header 'Connection'", Refused(Response.Text("x").WithHeader("Connection", "a\nb")));
+    }
+
+    [Fact]
+    public void A_refused_response_becomes_a_500_and_the_reason_goes_to_the_error_log()
+    {
+        var output = new MemoryStream();
+        var log = new StringWriter();
+        CgiResponseWriter.Write(Response.Text("secret").WithHeader("Transfer-Encoding", "chunked"), omitBody: false, output, log);
+        Assert.Equal("Status: 500 Internal Server Error\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 21\r\n\r\nInternal Server Error",
+            Encoding.UTF8.GetString(output.ToArray()));
+        Assert.Equal("CgiRouting: response not sent, the header 'Transfer-Encoding' is set by CgiRouting or the web server, not by a handler."
+            + Environment.NewLine, log.ToString());
+    }
+
+    /// <summary>Records each write and flush, as the web server would see them arrive.</summary>
+    private sealed class RecordingStream : Stream
+    {
+        public List<byte[]> Writes { get; } = [];
+        public int Flushes { get; private set; }
+        public int FlushesAfterLastWrite { get; private set; }
+
+        public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+        public override void Write(ReadOnlySpan<byte> buffer)
+        {
+            Writes.Add(buffer.ToArray());
+            FlushesAfterLastWrite = 0;
+        }
+
+        public override void Flush()
+        {
+            Flushes++;
+            FlushesAfterLastWrite++;
+        }
+
+        public byte[] All()
+        {
+            var all = new MemoryStream();
+            foreach (byte[] write in Writes)
+                all.Write(write);
+            return all.ToArray();
+        }
+
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+    }
+
+    /// <summary>A binary response whose head and body together are <paramref name="total"/> bytes.</summary>
+    private static (Response Response, byte[] Head, byte[] Body) ResponseOfSize(int total)
+    {
+        // The head's length depends only on the number of digits of the body's length (5 here).
+        int headLength = CgiResponseWriter.FormatHead(Response.Bytes(new byte[10_000]), out _)!.Length;
+        var body = new byte[total - headLength];
+        new Random(total).NextBytes(body);
+        var response = Response.Bytes(body);
+        byte[] head = CgiResponseWriter.FormatHead(response, out _)!;
+        Assert.Equal(total, head.Length + body.Length);
+        return (response, head, body);
+    }
+
+    [Fact]
+    public void A_response_of_up_to_64_KiB_leaves_in_one_write()
+    {
+        var (response, head, body) = ResponseOfSize(64 * 1024);
+        var output = new RecordingStream();
+        CgiResponseWriter.Write(response, omitBody: false, output, new StringWriter());
+        var write = Assert.Single(output.Writes);
+        Assert.Equal([.. head, .. body], write);
+        Assert.Equal(1, output.FlushesAfterLastWrite);
+    }
+
+    [Fact]
+    public void A_larger_response_leaves_as_head_then_body_without_a_copy()
+    {
+        var (response, head, body) = ResponseOfSize(64 * 1024 + 1);
+        var output = new RecordingStream();
+        CgiResponseWriter.Write(response, omitBody: false, output, new StringWriter());
+        Assert.Equal(2, output.Writes.Count);
+        Assert.Equal(head, output.Writes[0]);
+        Assert.Equal(body, output.Writes[1]);
+        Assert.Equal(1, output.FlushesAfterLastWrite);
+    }
+
+    [Fact]
+    public void A_small_response_is_flushed_after_its_write()
+    {
+        var output = new RecordingStream();
+        CgiResponseWriter.Write(Response.Text("hi"), omitBody: false, output, new StringWriter());
+        Assert.Equal("Status: 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 2\r\n\r\nhi", Encoding.UTF8.GetString(output.All()));
+        Assert.Equal(1, output.Flushes);
+        Assert.Equal(1, output.FlushesAfterLastWrite);
+    }
+
+    [Fact]
+    public void Head_of_a_large_response_is_one_write_of_the_head_with_the_full_length()
+    {
+        var (response, head, _) = ResponseOfSize(90 * 1024);
+        var output = new RecordingStream();
+        CgiResponseWriter.Write(response, omitBody: true, output, new StringWriter());
+        Assert.Equal(head, Assert.Single(output.Writes));
+        Assert.Contains($"Content-Length: {response.Body.Length}\r\n", Encoding.UTF8.GetString(head));
+    }
+
+    [Theory]
+    [InlineData(100)]
+    [InlineData(101)]
+    [InlineData(199)]
+    [InlineData(204)]
+    [InlineData(304)]
+    public void Statuses_without_a_body_have_no_length_and_send_no_body(int status)
+    {
+        var output = new RecordingStream();
+        CgiResponseWriter.Write(Response.Text("dropped", status), omitBody: false, output, new StringWriter());
+        string text = Encoding.UTF8.GetString(output.All());
+        Assert.DoesNotContain("Content-Length", text);
+        Assert.EndsWith("\r\n\r\n", text);
+    }
+}
