@@ -57,7 +57,7 @@ public class HttpStatusTests
     {
         Assert.Equal(phrase, HttpStatus.ReasonPhrase(code));
         Assert.StartsWith($"Status: {code} {phrase}\r\n", System.Text.Encoding.UTF8.GetString(
-            CgiResponseWriter.FormatHead(Response.Empty(code), out _)!));
+            CgiResponseWriter.FormatHead(Response.Empty(code), https: false, out _)!));
     }
 
     [Theory]

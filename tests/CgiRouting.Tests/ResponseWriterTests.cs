@@ -15,14 +15,14 @@ public class ResponseWriterTests
     /// <summary>The error <see cref="CgiResponseWriter.FormatHead"/> gives, asserting that no head was made.</summary>
     private static string Refused(Response response)
     {
-        Assert.Null(CgiResponseWriter.FormatHead(response, out string? error));
+        Assert.Null(CgiResponseWriter.FormatHead(response, https: false, out string? error));
         Assert.NotNull(error);
         return error;
     }
 
     private static string Head(Response response)
     {
-        byte[]? head = CgiResponseWriter.FormatHead(response, out string? error);
+        byte[]? head = CgiResponseWriter.FormatHead(response, https: false, out string? error);
         Assert.Null(error);
         return Encoding.UTF8.GetString(head!);
     }
@@ -129,7 +129,7 @@ public class ResponseWriterTests
     {
         var output = new MemoryStream();
         var log = new StringWriter();
-        CgiResponseWriter.Write(Response.Text("secret").WithHeader("Transfer-Encoding", "chunked"), omitBody: false, output, log);
+        CgiResponseWriter.Write(Response.Text("secret").WithHeader("Transfer-Encoding", "chunked"), omitBody: false, https: false, output, log);
         Assert.Equal("Status: 500 Internal Server Error\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 21\r\n\r\nInternal Server Error",
             Encoding.UTF8.GetString(output.ToArray()));
         Assert.Equal("CgiRouting: response not sent, the header 'Transfer-Encoding' is set by CgiRouting or the web server, not by a handler."
@@ -179,11 +179,11 @@ public class ResponseWriterTests
     private static (Response Response, byte[] Head, byte[] Body) ResponseOfSize(int total)
     {
         // The head's length depends only on the number of digits of the body's length (5 here).
-        int headLength = CgiResponseWriter.FormatHead(Response.Bytes(new byte[10_000]), out _)!.Length;
+        int headLength = CgiResponseWriter.FormatHead(Response.Bytes(new byte[10_000]), https: false, out _)!.Length;
         var body = new byte[total - headLength];
         new Random(total).NextBytes(body);
         var response = Response.Bytes(body);
-        byte[] head = CgiResponseWriter.FormatHead(response, out _)!;
+        byte[] head = CgiResponseWriter.FormatHead(response, https: false, out _)!;
         Assert.Equal(total, head.Length + body.Length);
         return (response, head, body);
     }
@@ -193,7 +193,7 @@ public class ResponseWriterTests
     {
         var (response, head, body) = ResponseOfSize(64 * 1024);
         var output = new RecordingStream();
-        CgiResponseWriter.Write(response, omitBody: false, output, new StringWriter());
+        CgiResponseWriter.Write(response, omitBody: false, https: false, output, new StringWriter());
         var write = Assert.Single(output.Writes);
         Assert.Equal([.. head, .. body], write);
         Assert.Equal(1, output.FlushesAfterLastWrite);
@@ -204,7 +204,7 @@ public class ResponseWriterTests
     {
         var (response, head, body) = ResponseOfSize(64 * 1024 + 1);
         var output = new RecordingStream();
-        CgiResponseWriter.Write(response, omitBody: false, output, new StringWriter());
+        CgiResponseWriter.Write(response, omitBody: false, https: false, output, new StringWriter());
         Assert.Equal(2, output.Writes.Count);
         Assert.Equal(head, output.Writes[0]);
         Assert.Equal(body, output.Writes[1]);
@@ -215,7 +215,7 @@ public class ResponseWriterTests
     public void A_small_response_is_flushed_after_its_write()
     {
         var output = new RecordingStream();
-        CgiResponseWriter.Write(Response.Text("hi"), omitBody: false, output, new StringWriter());
+        CgiResponseWriter.Write(Response.Text("hi"), omitBody: false, https: false, output, new StringWriter());
         Assert.Equal("Status: 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 2\r\n\r\nhi", Encoding.UTF8.GetString(output.All()));
         Assert.Equal(1, output.Flushes);
         Assert.Equal(1, output.FlushesAfterLastWrite);
@@ -226,7 +226,7 @@ public class ResponseWriterTests
     {
         var (response, head, _) = ResponseOfSize(90 * 1024);
         var output = new RecordingStream();
-        CgiResponseWriter.Write(response, omitBody: true, output, new StringWriter());
+        CgiResponseWriter.Write(response, omitBody: true, https: false, output, new StringWriter());
         Assert.Equal(head, Assert.Single(output.Writes));
         Assert.Contains($"Content-Length: {response.Body.Length}\r\n", Encoding.UTF8.GetString(head));
     }
@@ -240,7 +240,7 @@ public class ResponseWriterTests
     public void Statuses_without_a_body_have_no_length_and_send_no_body(int status)
     {
         var output = new RecordingStream();
-        CgiResponseWriter.Write(Response.Text("dropped", status), omitBody: false, output, new StringWriter());
+        CgiResponseWriter.Write(Response.Text("dropped", status), omitBody: false, https: false, output, new StringWriter());
         string text = Encoding.UTF8.GetString(output.All());
         Assert.DoesNotContain("Content-Length", text);
         Assert.EndsWith("\r\n\r\n", text);
