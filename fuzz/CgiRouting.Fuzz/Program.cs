@@ -11,13 +11,16 @@ using SharpFuzz;
 //            dispatcher, it must give a well-formed CGI response that is never a 500 (handlers here do not throw)
 //            and never lets a header split the response.
 //   query:   any query string parses without throwing, and each pair's key and value come back from GetAll.
+//   multipart: the input is a multipart/form-data body (boundary XyZ); reading the form either succeeds, with every
+//            file readable to its stated length, or refuses it with a 400 or 413, never another exception.
 // "dotnet CgiRouting.Fuzz.dll TARGET FILE" runs one input without the fuzzer (crash regressions).
 string target = args.Length > 0 ? args[0] : "request";
 Action<byte[]> property = target switch
 {
     "request" => Request,
     "query" => Query,
-    _ => throw new ArgumentException("Targets: request, query."),
+    "multipart" => Multipart,
+    _ => throw new ArgumentException("Targets: request, query, multipart."),
 };
 if (args.Length > 1)
 {
@@ -47,7 +50,7 @@ static void Request(byte[] input)
     }
     using var output = new MemoryStream();
     var errors = new StringWriter();
-    CgiApp.Run(environment, new MemoryStream(body), output, new CgiOptions { ErrorLog = errors, MaxRequestBodySize = 4096 });
+    CgiApp.Run(environment, new MemoryStream(body), output, new CgiOptions { ErrorLog = errors, MaxRequestBodySize = 4096, MaxFormParts = 8, MaxFormFieldSize = 512, MaxFormFileSize = 1024 });
     CheckResponse(output.ToArray(), environment["REQUEST_METHOD"] == "HEAD", errors.ToString());
 }
 
@@ -63,15 +66,20 @@ static void CheckResponse(byte[] response, bool head, string errors)
     if (status == 500 && !errors.Contains("CgiRouting: response not sent", StringComparison.Ordinal))
         throw new InvalidDataException("A 500 for an input: " + errors);
     long? length = null;
+    bool streamed = false;
     foreach (string line in lines)
     {
         if (line.IndexOfAny(['\r', '\n']) >= 0 || line.IndexOf(": ", StringComparison.Ordinal) <= 0)
             throw new InvalidDataException("A malformed header line: " + line);
         if (line.StartsWith("Content-Length: ", StringComparison.Ordinal))
             length = long.Parse(line["Content-Length: ".Length..], CultureInfo.InvariantCulture);
+        streamed |= line == "X-Accel-Buffering: no";
     }
+    if (streamed && length is not null)
+        throw new InvalidDataException("A streamed response with a Content-Length.");
     long bodyLength = response.Length - end - 4;
-    if (head ? bodyLength != 0 : length is { } l ? l != bodyLength : bodyLength != 0)
+    // A streamed body has no Content-Length: its end is the end of the output.
+    if (head ? bodyLength != 0 : streamed ? false : length is { } l ? l != bodyLength : bodyLength != 0)
         throw new InvalidDataException($"The body has {bodyLength} bytes; Content-Length says {length}.");
 }
 
@@ -83,6 +91,36 @@ static void Query(byte[] input)
     {
         if (Array.IndexOf(query.GetAll(pair.Key), pair.Value) < 0)
             throw new InvalidDataException($"GetAll('{pair.Key}') lacks '{pair.Value}'.");
+    }
+}
+
+static void Multipart(byte[] input)
+{
+    var environment = new Dictionary<string, string>
+    {
+        ["REQUEST_METHOD"] = "POST",
+        ["CONTENT_TYPE"] = "multipart/form-data; boundary=XyZ",
+        ["CONTENT_LENGTH"] = input.Length.ToString(CultureInfo.InvariantCulture),
+    };
+    var request = new CgiRequest(environment, new MemoryStream(input));
+    FormData form;
+    try
+    {
+        form = request.ReadFormData();
+    }
+    catch (CgiRequestException e) when (e.StatusCode is 400 or 413)
+    {
+        return;
+    }
+    var buffer = new byte[4096];
+    foreach (var file in form.Files)
+    {
+        using var content = file.OpenReadStream();
+        long read = 0;
+        for (int n; (n = content.Read(buffer)) > 0;)
+            read += n;
+        if (read != file.Length)
+            throw new InvalidDataException($"File '{file.Name}' says {file.Length} bytes; {read} were read.");
     }
 }
 

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Text.Json.Serialization;
 using System.Threading.Tasks;
@@ -6,6 +7,8 @@ using System.Threading.Tasks;
 namespace CgiRouting.Fuzz;
 
 public sealed record Item(int Id, string Name, string[] Tags);
+
+public sealed record Entry(string Name, int? Age, string[] Tags, bool On, [Form("f")] FormFile? File);
 
 public enum Color
 {
@@ -50,4 +53,23 @@ public static class Routes
     // A handler that puts request data in a response header: the writer must refuse CR, LF and the like (a 500).
     [Get("/header")] public static Response Header([Header("X-Echo")] string? echo) => Response.Text("h").WithHeader("X-Echo", echo ?? "");
     [Route("PURGE", "/cache/<key>")] public static string Purge(Guid key) => "purged";
+    [Post("/entry")] public static string FormRecord([Form] Entry entry) => $"{entry.Name} {entry.Age} {entry.Tags.Length} {entry.On} {entry.File?.Length}";
+    [Post("/upload")] public static string Upload(FormFile[] files, [Form("note")] string? note) => files.Length + " " + note;
+    [Get("/cookie")] public static string Cookie([Cookie("id")] int id, [Cookie("name")] string? name) => id + " " + name;
+    // A cookie from request data: a value RFC 6265 refuses is an ArgumentException, answered here as a 400.
+    [Get("/set-cookie")]
+    public static Response SetCookie([Header("X-Value")] string value)
+    {
+        try { return Response.Text("set").WithCookie("c", value); }
+        catch (ArgumentException) { return Response.BadRequest("not a cookie value"); }
+    }
+    [Get("/ndjson/<count>")]
+    public static async IAsyncEnumerable<Item> Items(int count)
+    {
+        for (int i = 0; i < Math.Min(count, 5); i++)
+        {
+            await Task.Yield();
+            yield return new Item(i, "n" + i, []);
+        }
+    }
 }
