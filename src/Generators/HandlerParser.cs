@@ -48,7 +48,8 @@ internal static class HandlerParser
             return null;
         try
         {
-            return new Parser(method, (MethodDeclarationSyntax)context.TargetNode, known, cancellationToken).Parse(routeAttributes);
+            return new Parser(method, (MethodDeclarationSyntax)context.TargetNode, known, context.SemanticModel.Compilation, cancellationToken)
+                .Parse(routeAttributes);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -59,7 +60,8 @@ internal static class HandlerParser
         }
     }
 
-    private sealed class Parser(IMethodSymbol method, MethodDeclarationSyntax syntax, KnownTypes known, CancellationToken cancellationToken)
+    private sealed class Parser(IMethodSymbol method, MethodDeclarationSyntax syntax, KnownTypes known, Compilation compilation,
+        CancellationToken cancellationToken)
     {
         private readonly List<DiagnosticInfo> _diagnostics = [];
         private readonly List<Site> _sites = [];
@@ -123,7 +125,16 @@ internal static class HandlerParser
                 Report(DiagnosticDescriptors.HandlerNotAccessible, name, _display, "the method");
             else if (FirstContaining(t => !IsCallable(t.DeclaredAccessibility)) is { } type)
                 Report(DiagnosticDescriptors.HandlerNotAccessible, name, _display, "its containing type " + type.Name);
+            // What the compiler already rejects, and the dispatcher could not name without errors of its own: a method
+            // or type whose name a syntax error lost (CS1001), a method outside any type (CS0116), and parameter or
+            // return types that only the handler's type can see (CS0050, CS0051). The handler is left out, silently.
+            if (!method.CanBeReferencedByName || AnyContaining(t => !t.CanBeReferencedByName)
+                || !IsVisible(method.ReturnType) || method.Parameters.Any(p => !IsVisible(p.Type)))
+                _failed = true;
         }
+
+        /// <summary>Whether the dispatcher, a type of the same assembly, can name <paramref name="type"/>.</summary>
+        private bool IsVisible(ITypeSymbol type) => compilation.IsSymbolAccessibleWithin(type, compilation.Assembly);
 
         private static bool IsCallable(Accessibility accessibility) =>
             accessibility is Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal;

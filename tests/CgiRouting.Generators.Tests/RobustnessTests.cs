@@ -33,5 +33,16 @@ public class RobustnessTests
     [InlineData("""public static class H { [Get("/x")] public static extern string A(); }""")]
     [InlineData("""[System.Text.Json.Serialization.JsonSerializable(typeof({|CS0246:Missing|}))] partial class C : System.Text.Json.Serialization.JsonSerializerContext {""" + ContextMembers)]
     [InlineData("""[{|CS7036:System.Text.Json.Serialization.JsonSerializable|}] partial class C : System.Text.Json.Serialization.JsonSerializerContext {""" + ContextMembers)]
+    // Found by fuzzing (fuzz/crashes/generator/): a handler the dispatcher cannot name, or whose types it cannot see.
+    // The compiler's error alone; the handler is left out rather than named in the dispatcher, where it would not compile.
+    [InlineData("""public static class {|CS1001:{|} [Get("/x")] public static string A() => ""; }""")]
+    [InlineData("""namespace N { [Get("/x")] public static string {|CS0116:A|}() => ""; }""")]
+    [InlineData("""public static class H { private enum Size { S } [Get("/x/<s>")] public static string {|CS0051:A|}(Size s) => ""; }""")]
+    [InlineData("""public static partial class H { private sealed record R(int X); [Get("/x")] public static R {|CS0050:A|}() => new(1);"""
+        + """ [System.Text.Json.Serialization.JsonSerializable(typeof(R))] internal partial class C : System.Text.Json.Serialization.JsonSerializerContext {""" + ContextMembers + " }")]
+    // A context that declares a type only its containing type sees: System.Text.Json's generator rejects it in its own
+    // file (CS0053); the dispatcher must not add errors of its own by writing that type.
+    [InlineData("""public partial class H { private sealed record R(int X);"""
+        + """ [System.Text.Json.Serialization.JsonSerializable(typeof(R))] internal partial class C : System.Text.Json.Serialization.JsonSerializerContext {""" + ContextMembers + " }")]
     public Task Broken_code_never_crashes_the_generator(string code) => new CgiRoutingTest(code) { RunJsonGenerator = false }.RunAsync();
 }

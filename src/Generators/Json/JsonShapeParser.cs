@@ -18,13 +18,15 @@ internal sealed class JsonShapeParser
     private const int MaxNesting = 32;
 
     private readonly KnownTypes _known;
+    private readonly Compilation _compilation;
     private readonly JsonContextOptionsSpec _options;
     private readonly Dictionary<string, JsonShapeSpec> _shapes = new(StringComparer.Ordinal);
     private readonly HashSet<string> _inProgress = new(StringComparer.Ordinal);
 
-    private JsonShapeParser(KnownTypes known, JsonContextOptionsSpec options)
+    private JsonShapeParser(KnownTypes known, JsonContextOptionsSpec options, Compilation compilation)
     {
         _known = known;
+        _compilation = compilation;
         _options = options;
     }
 
@@ -36,7 +38,7 @@ internal sealed class JsonShapeParser
         {
             var known = new KnownTypes(compilation);
             var options = ParseOptions(context, known);
-            var parser = new JsonShapeParser(known, options);
+            var parser = new JsonShapeParser(known, options, compilation);
             foreach (var type in declared)
                 parser.Shape(type, 0);
             return (options, parser._shapes.Values.OrderBy(s => s.TypeName, StringComparer.Ordinal).ToEquatableArray());
@@ -132,6 +134,10 @@ internal sealed class JsonShapeParser
 
     private JsonShapeSpec Build(ITypeSymbol type, int depth)
     {
+        // The dispatcher, a type of the app, must be able to name the type: one that only the context's containing
+        // type can see (a private record beside a nested context) stays with System.Text.Json.
+        if (!_compilation.IsSymbolAccessibleWithin(type, _compilation.Assembly))
+            return Unsupported($"{type.ToDisplayString()} is not accessible outside its containing type");
         if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
         {
             var inner = nullable.TypeArguments[0];
