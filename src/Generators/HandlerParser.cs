@@ -126,12 +126,19 @@ internal static class HandlerParser
             else if (FirstContaining(t => !IsCallable(t.DeclaredAccessibility)) is { } type)
                 Report(DiagnosticDescriptors.HandlerNotAccessible, name, _display, "its containing type " + type.Name);
             // What the compiler already rejects, and the dispatcher could not name without errors of its own: a method
-            // or type whose name a syntax error lost (CS1001), a method outside any type (CS0116), and parameter or
-            // return types that only the handler's type can see (CS0050, CS0051). The handler is left out, silently.
+            // or type whose name a syntax error lost (CS1001), a method outside any type (CS0116), parameter or return
+            // types that only the handler's type can see (CS0050, CS0051), and a method declared twice (CS0111, the
+            // call would be ambiguous). The handler is left out, silently.
             if (!method.CanBeReferencedByName || AnyContaining(t => !t.CanBeReferencedByName)
-                || !IsVisible(method.ReturnType) || method.Parameters.Any(p => !IsVisible(p.Type)))
+                || !IsVisible(method.ReturnType) || method.Parameters.Any(p => !IsVisible(p.Type)) || HasTwin())
                 _failed = true;
         }
+
+        /// <summary>Whether the method's type declares another method of its name and parameter types.</summary>
+        private bool HasTwin() => method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>().Any(other =>
+            !SymbolEqualityComparer.Default.Equals(other, method) && other.Parameters.Length == method.Parameters.Length
+            && other.Parameters.Zip(method.Parameters, (a, b) => SymbolEqualityComparer.Default.Equals(a.Type, b.Type)
+                && (a.RefKind == RefKind.None) == (b.RefKind == RefKind.None)).All(same => same));
 
         /// <summary>Whether the dispatcher, a type of the same assembly, can name <paramref name="type"/>.</summary>
         private bool IsVisible(ITypeSymbol type) => compilation.IsSymbolAccessibleWithin(type, compilation.Assembly);

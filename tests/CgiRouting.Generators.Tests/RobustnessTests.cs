@@ -44,5 +44,8 @@ public class RobustnessTests
     // file (CS0053); the dispatcher must not add errors of its own by writing that type.
     [InlineData("""public partial class H { private sealed record R(int X);"""
         + """ [System.Text.Json.Serialization.JsonSerializable(typeof(R))] internal partial class C : System.Text.Json.Serialization.JsonSerializerContext {""" + ContextMembers + " }")]
+    [InlineData("""public static class H { [Get("/a")] public static string A(int id) => ""; [Get("/b")] public static string {|CS0111:A|}(int id) => ""; }""")]
+    [InlineData("""public sealed record R(int Id, string {|CS1001:)|};"""
+        + """ [System.Text.Json.Serialization.JsonSerializable(typeof(R))] internal partial class C : System.Text.Json.Serialization.JsonSerializerContext {""" + ContextMembers)]
     public Task Broken_code_never_crashes_the_generator(string code) => new CgiRoutingTest(code) { RunJsonGenerator = false }.RunAsync();
 }

@@ -273,6 +273,8 @@ internal sealed class JsonShapeParser
             }
             if (property.ReturnsByRef || property.ReturnsByRefReadonly)
                 return Unsupported($"{type.Name}.{member.Name} returns by reference");
+            if (!property.CanBeReferencedByName)
+                return Unsupported($"{type.Name} has a property whose name a syntax error lost"); // the compiler reports it
 
             var omission = _options.DefaultOmission;
             var ignore = attributes.FirstOrDefault(a => Is(a.AttributeClass, _known.Ignore));
