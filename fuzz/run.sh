@@ -32,7 +32,10 @@ build_harness() {
         return 0
     fi
     rm -rf "$build" "$plain"
-    dotnet build "fuzz/$harness" -c Release -o "$plain" -nologo -v quiet >/dev/null
+    local log
+    log=$(mktemp)
+    dotnet build "fuzz/$harness" -c Release -o "$plain" -nologo -v quiet >"$log" 2>&1 || { cat "$log" >&2; rm -f "$log"; return 1; }
+    rm -f "$log"
     mkdir -p "$(dirname "$build")" && cp -r "$plain" "$build"
     dotnet tool restore >/dev/null
     case $harness in

@@ -48,7 +48,7 @@ internal static class HandlerParser
             return null;
         try
         {
-            return new Parser(method, (MethodDeclarationSyntax)context.TargetNode, known, context.SemanticModel.Compilation, cancellationToken)
+            return new Parser(method, (MethodDeclarationSyntax)context.TargetNode, known, context.SemanticModel, cancellationToken)
                 .Parse(routeAttributes);
         }
         catch (Exception e) when (e is not OperationCanceledException)
@@ -60,7 +60,7 @@ internal static class HandlerParser
         }
     }
 
-    private sealed class Parser(IMethodSymbol method, MethodDeclarationSyntax syntax, KnownTypes known, Compilation compilation,
+    private sealed class Parser(IMethodSymbol method, MethodDeclarationSyntax syntax, KnownTypes known, SemanticModel semanticModel,
         CancellationToken cancellationToken)
     {
         private readonly List<DiagnosticInfo> _diagnostics = [];
@@ -125,12 +125,13 @@ internal static class HandlerParser
                 Report(DiagnosticDescriptors.HandlerNotAccessible, name, _display, "the method");
             else if (FirstContaining(t => !IsCallable(t.DeclaredAccessibility)) is { } type)
                 Report(DiagnosticDescriptors.HandlerNotAccessible, name, _display, "its containing type " + type.Name);
-            // What the compiler already rejects, and the dispatcher could not name without errors of its own: a method
-            // or type whose name a syntax error lost (CS1001), a method outside any type (CS0116), parameter or return
-            // types that only the handler's type can see (CS0050, CS0051), and a method declared twice (CS0111, the
-            // call would be ambiguous). The handler is left out, silently.
-            if (!method.CanBeReferencedByName || AnyContaining(t => !t.CanBeReferencedByName)
-                || !IsVisible(method.ReturnType) || method.Parameters.Any(p => !IsVisible(p.Type)) || HasTwin())
+            // A handler the compiler rejects is left out, silently: the compiler's error says what is wrong, and calling
+            // the handler from the dispatcher would add errors there. Its declaration has errors (types only its own
+            // type sees, CS0050 and CS0051; a parameter name twice, CS0100; a static type as a type argument, CS0718),
+            // a syntax error lost its name, its type's or a parameter's (CS1001), or the method is declared twice
+            // (CS0111, which the compiler reports on one of the two; a call to either is ambiguous).
+            if (!method.CanBeReferencedByName || !Naming.HasName(method.ContainingType) || method.Parameters.Any(p => !p.CanBeReferencedByName)
+                || HasTwin() || semanticModel.GetDeclarationDiagnostics(syntax.Span, cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error))
                 _failed = true;
         }
 
@@ -139,9 +140,6 @@ internal static class HandlerParser
             !SymbolEqualityComparer.Default.Equals(other, method) && other.Parameters.Length == method.Parameters.Length
             && other.Parameters.Zip(method.Parameters, (a, b) => SymbolEqualityComparer.Default.Equals(a.Type, b.Type)
                 && (a.RefKind == RefKind.None) == (b.RefKind == RefKind.None)).All(same => same));
-
-        /// <summary>Whether the dispatcher, a type of the same assembly, can name <paramref name="type"/>.</summary>
-        private bool IsVisible(ITypeSymbol type) => compilation.IsSymbolAccessibleWithin(type, compilation.Assembly);
 
         private static bool IsCallable(Accessibility accessibility) =>
             accessibility is Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal;

@@ -47,5 +47,22 @@ public class RobustnessTests
     [InlineData("""public static class H { [Get("/a")] public static string A(int id) => ""; [Get("/b")] public static string {|CS0111:A|}(int id) => ""; }""")]
     [InlineData("""public sealed record R(int Id, string {|CS1001:)|};"""
         + """ [System.Text.Json.Serialization.JsonSerializable(typeof(R))] internal partial class C : System.Text.Json.Serialization.JsonSerializerContext {""" + ContextMembers)]
+    [InlineData("""public static class H { [Get("/x")] public static string A(int {|CS1001:,|} int {|CS1001:)|} => ""; }""")]
+    [InlineData("""public static class H { [Get("/x")] public static string A(int a, int {|CS0100:a|}) => ""; }""")]
+    [InlineData("""public static class S { } public static class H { [Get("/x")] public static {|CS0719:S|}[] A() => null!; }"""
+        + """ [System.Text.Json.Serialization.JsonSerializable(typeof({|CS0719:S|}[]))] internal partial class C : System.Text.Json.Serialization.JsonSerializerContext {""" + ContextMembers)]
+    [InlineData("""namespace {|CS1001:{|} public static class H { [Get("/x")] public static string A() => ""; } }""")]
+    [InlineData("""namespace {|CS1001:{|} public sealed record R(int X);"""
+        + """ [System.Text.Json.Serialization.JsonSerializable(typeof(R))] internal partial class C : System.Text.Json.Serialization.JsonSerializerContext {""" + ContextMembers + " }")]
+    [InlineData("""public sealed class T { public int A { get; set; } public int {|CS0102:A|} { set { } } }"""
+        + """ [System.Text.Json.Serialization.JsonSerializable(typeof(T))] internal partial class C : System.Text.Json.Serialization.JsonSerializerContext {""" + ContextMembers)]
+    // A context that is not partial: System.Text.Json's generator does not write its Default, which the dispatcher
+    // would use; the handler's JSON result then has no context.
+    [InlineData("""public sealed record R(int X); public static class H { [Get("/x")] public static {|CGI011:R|} A() => new(1); }"""
+        + """ [System.Text.Json.Serialization.JsonSerializable(typeof(R))] internal class C : System.Text.Json.Serialization.JsonSerializerContext {""" + ContextMembers)]
+    // A context whose [JsonSerializable] attributes are spread over two partial declarations was found twice, and the
+    // generator failed (CGI000). System.Text.Json's generator fails on it too (CS8785, a duplicate hint name).
+    [InlineData("""public sealed record R(int X); [System.Text.Json.Serialization.JsonSerializable(typeof(R))] internal partial class C { }"""
+        + """ [System.Text.Json.Serialization.JsonSerializable(typeof(int))] internal partial class C : System.Text.Json.Serialization.JsonSerializerContext {""" + ContextMembers)]
     public Task Broken_code_never_crashes_the_generator(string code) => new CgiRoutingTest(code) { RunJsonGenerator = false }.RunAsync();
 }

@@ -273,8 +273,11 @@ internal sealed class JsonShapeParser
             }
             if (property.ReturnsByRef || property.ReturnsByRefReadonly)
                 return Unsupported($"{type.Name}.{member.Name} returns by reference");
+            // Syntax errors the compiler reports (CS1001, CS0102), which would make the writer's member access fail.
             if (!property.CanBeReferencedByName)
-                return Unsupported($"{type.Name} has a property whose name a syntax error lost"); // the compiler reports it
+                return Unsupported($"{type.Name} has a property whose name a syntax error lost");
+            if (type.GetMembers(property.Name).Length > 1)
+                return Unsupported($"{type.Name} declares {member.Name} twice");
 
             var omission = _options.DefaultOmission;
             var ignore = attributes.FirstOrDefault(a => Is(a.AttributeClass, _known.Ignore));
