@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using CgiRouting.Generators.Model;
 using Microsoft.CodeAnalysis;
@@ -34,7 +35,9 @@ internal static class SimpleType
                 Kind = ValueKind.Enum,
                 ElementTypeName = elementName,
                 IsNullableValue = isNullableValue,
-                EnumMembers = type.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue).Select(f => f.Name).ToEquatableArray(),
+                // A name declared twice (CS0102, which the compiler reports) cannot be spelled without ambiguity.
+                EnumMembers = type.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue)
+                    .GroupBy(f => f.Name, StringComparer.Ordinal).Where(g => g.Count() == 1).Select(g => g.Key).ToEquatableArray(),
             };
         }
         var kind = type.SpecialType switch

@@ -213,6 +213,8 @@ internal sealed class JsonShapeParser
         var members = type.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue).ToList();
         if (members.Select(m => Bits(m.ConstantValue!)).Distinct().Count() != members.Count)
             return Unsupported($"{type.Name} has members with the same value");
+        if (members.Select(m => m.Name).Distinct(StringComparer.Ordinal).Count() != members.Count)
+            return Unsupported($"{type.Name} declares a member twice"); // CS0102, which the compiler reports
         if (members.Any(m => m.GetAttributes().Any(IsJsonAttribute)))
             return Unsupported($"a member of {type.Name} has a System.Text.Json attribute");
         return new JsonShapeSpec
