@@ -35,8 +35,9 @@ internal static class SimpleType
                 Kind = ValueKind.Enum,
                 ElementTypeName = elementName,
                 IsNullableValue = isNullableValue,
-                // A name declared twice (CS0102, which the compiler reports) cannot be spelled without ambiguity.
-                EnumMembers = type.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue)
+                // A name that a syntax error lost (CS1001), or declared twice (CS0102), cannot be spelled: the compiler
+                // reports either, and the member is left out.
+                EnumMembers = type.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue && f.CanBeReferencedByName)
                     .GroupBy(f => f.Name, StringComparer.Ordinal).Where(g => g.Count() == 1).Select(g => g.Key).ToEquatableArray(),
             };
         }

@@ -67,5 +67,8 @@ public class RobustnessTests
     [InlineData("""public enum E { A, B, {|CS0102:A|} } public static class H { [Get("/x/<e>")] public static string A(E e) => ""; }""")]
     [InlineData("""[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<E>))] public enum E { A, B, {|CS0102:A|} }"""
         + """ [System.Text.Json.Serialization.JsonSerializable(typeof(E))] internal partial class C : System.Text.Json.Serialization.JsonSerializerContext {""" + ContextMembers)]
+    [InlineData("""public enum E { A, {|CS1001:,|} B } public static class H { [Get("/x/<e>")] public static string A(E e) => ""; }""")]
+    [InlineData("""[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<E>))] public enum E { A, {|CS1001:,|} B }"""
+        + """ [System.Text.Json.Serialization.JsonSerializable(typeof(E))] internal partial class C : System.Text.Json.Serialization.JsonSerializerContext {""" + ContextMembers)]
     public Task Broken_code_never_crashes_the_generator(string code) => new CgiRoutingTest(code) { RunJsonGenerator = false }.RunAsync();
 }

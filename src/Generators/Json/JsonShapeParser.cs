@@ -213,8 +213,9 @@ internal sealed class JsonShapeParser
         var members = type.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue).ToList();
         if (members.Select(m => Bits(m.ConstantValue!)).Distinct().Count() != members.Count)
             return Unsupported($"{type.Name} has members with the same value");
-        if (members.Select(m => m.Name).Distinct(StringComparer.Ordinal).Count() != members.Count)
-            return Unsupported($"{type.Name} declares a member twice"); // CS0102, which the compiler reports
+        // Names that the compiler reports (CS0102, CS1001) and the writer could not spell.
+        if (members.Select(m => m.Name).Distinct(StringComparer.Ordinal).Count() != members.Count || members.Any(m => !m.CanBeReferencedByName))
+            return Unsupported($"{type.Name} declares a member twice, or one without a name");
         if (members.Any(m => m.GetAttributes().Any(IsJsonAttribute)))
             return Unsupported($"a member of {type.Name} has a System.Text.Json attribute");
         return new JsonShapeSpec
