@@ -55,7 +55,7 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
             .Select(static (c, _) => c!)
             .WithTrackingName(TrackingNames.JsonContexts)
             .Collect()
-            .Select(static (c, _) => c.ToEquatableArray());
+            .Select(static (c, _) => JsonContextParser.Merge(c));
 
         var table = specs.Combine(contexts)
             .Select(static (pair, _) => BuildTable(pair.Left, pair.Right))

@@ -48,7 +48,8 @@ internal static class HandlerParser
             return null;
         try
         {
-            return new Parser(method, (MethodDeclarationSyntax)context.TargetNode, known, cancellationToken).Parse(routeAttributes);
+            return new Parser(method, (MethodDeclarationSyntax)context.TargetNode, known, context.SemanticModel, cancellationToken)
+                .Parse(routeAttributes);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -59,7 +60,8 @@ internal static class HandlerParser
         }
     }
 
-    private sealed class Parser(IMethodSymbol method, MethodDeclarationSyntax syntax, KnownTypes known, CancellationToken cancellationToken)
+    private sealed class Parser(IMethodSymbol method, MethodDeclarationSyntax syntax, KnownTypes known, SemanticModel semanticModel,
+        CancellationToken cancellationToken)
     {
         private readonly List<DiagnosticInfo> _diagnostics = [];
         private readonly List<Site> _sites = [];
@@ -125,7 +127,21 @@ internal static class HandlerParser
                 Report(DiagnosticDescriptors.HandlerNotAccessible, name, _display, "the method");
             else if (FirstContaining(t => !IsCallable(t.DeclaredAccessibility)) is { } type)
                 Report(DiagnosticDescriptors.HandlerNotAccessible, name, _display, "its containing type " + type.Name);
+            // A handler the compiler rejects is left out, silently: the compiler's error says what is wrong, and calling
+            // the handler from the dispatcher would add errors there. Its declaration has errors (types only its own
+            // type sees, CS0050 and CS0051; a parameter name twice, CS0100; a static type as a type argument, CS0718),
+            // a syntax error lost its name, its type's or a parameter's (CS1001), or the method is declared twice
+            // (CS0111, which the compiler reports on one of the two; a call to either is ambiguous).
+            if (!method.CanBeReferencedByName || !Naming.HasName(method.ContainingType) || method.Parameters.Any(p => !p.CanBeReferencedByName)
+                || HasTwin() || semanticModel.GetDeclarationDiagnostics(syntax.Span, cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error))
+                _failed = true;
         }
+
+        /// <summary>Whether the method's type declares another method of its name and parameter types.</summary>
+        private bool HasTwin() => method.ContainingType.GetMembers(method.Name).OfType<IMethodSymbol>().Any(other =>
+            !SymbolEqualityComparer.Default.Equals(other, method) && other.Parameters.Length == method.Parameters.Length
+            && other.Parameters.Zip(method.Parameters, (a, b) => SymbolEqualityComparer.Default.Equals(a.Type, b.Type)
+                && (a.RefKind == RefKind.None) == (b.RefKind == RefKind.None)).All(same => same));
 
         private static bool IsCallable(Accessibility accessibility) =>
             accessibility is Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal;

@@ -1,7 +1,10 @@
 using System;
+using System.Collections.Immutable;
 using System.Linq;
 using CgiRouting.Generators.Model;
 using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace CgiRouting.Generators;
 
@@ -28,9 +31,14 @@ internal static class JsonContextParser
         var baseType = KnownTypes.For(context.SemanticModel.Compilation).JsonSerializerContext;
         if (context.TargetSymbol is not INamedTypeSymbol type || !DerivesFrom(type, baseType))
             return null;
+        // System.Text.Json writes the context's Default, which the dispatcher uses, only into a partial class that only
+        // partial types contain (otherwise it reports SYSLIB1032, and the context lacks its abstract members).
+        if (!Naming.HasName(type))
+            return null;
         for (var t = type; t is not null; t = t.ContainingType)
         {
-            if (t.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal) || t.IsGenericType)
+            if (t.DeclaredAccessibility is not (Accessibility.Public or Accessibility.Internal or Accessibility.ProtectedOrInternal) || t.IsGenericType
+                || !IsPartial(t))
                 return null;
         }
         var declared = context.Attributes
@@ -43,6 +51,25 @@ internal static class JsonContextParser
         var (options, shapes) = Json.JsonShapeParser.Parse(type, declared, context.SemanticModel.Compilation);
         return new JsonContextSpec(type.ToDisplayString(SymbolDisplayFormat.FullyQualifiedFormat), types) { Options = options, Shapes = shapes };
     }
+
+    private static bool IsPartial(INamedTypeSymbol type) => type.DeclaringSyntaxReferences.All(r =>
+        r.GetSyntax() is TypeDeclarationSyntax declaration && declaration.Modifiers.Any(SyntaxKind.PartialKeyword));
+
+    /// <summary>
+    /// One spec per context: a partial context whose [JsonSerializable] attributes are spread over several declarations
+    /// is found once for each, with the types that declaration names.
+    /// </summary>
+    public static EquatableArray<JsonContextSpec> Merge(ImmutableArray<JsonContextSpec> found) =>
+        found.GroupBy(c => c.TypeName, StringComparer.Ordinal)
+            .Select(g => g.Skip(1).Any()
+                ? g.First() with
+                {
+                    Types = g.SelectMany(c => c.Types).Distinct(StringComparer.Ordinal).ToEquatableArray(),
+                    Shapes = g.SelectMany(c => c.Shapes).GroupBy(s => s.TypeName, StringComparer.Ordinal).Select(s => s.First())
+                        .OrderBy(s => s.TypeName, StringComparer.Ordinal).ToEquatableArray(),
+                }
+                : g.First())
+            .ToEquatableArray();
 
     private static bool DerivesFrom(INamedTypeSymbol type, INamedTypeSymbol? baseType)
     {

@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using CgiRouting.Generators.Model;
 using Microsoft.CodeAnalysis;
@@ -34,7 +35,10 @@ internal static class SimpleType
                 Kind = ValueKind.Enum,
                 ElementTypeName = elementName,
                 IsNullableValue = isNullableValue,
-                EnumMembers = type.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue).Select(f => f.Name).ToEquatableArray(),
+                // A name that a syntax error lost (CS1001), or declared twice (CS0102), cannot be spelled: the compiler
+                // reports either, and the member is left out.
+                EnumMembers = type.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue && f.CanBeReferencedByName)
+                    .GroupBy(f => f.Name, StringComparer.Ordinal).Where(g => g.Count() == 1).Select(g => g.Key).ToEquatableArray(),
             };
         }
         var kind = type.SpecialType switch

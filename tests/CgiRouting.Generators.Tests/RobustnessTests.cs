@@ -33,5 +33,42 @@ public class RobustnessTests
     [InlineData("""public static class H { [Get("/x")] public static extern string A(); }""")]
     [InlineData("""[System.Text.Json.Serialization.JsonSerializable(typeof({|CS0246:Missing|}))] partial class C : System.Text.Json.Serialization.JsonSerializerContext {""" + ContextMembers)]
     [InlineData("""[{|CS7036:System.Text.Json.Serialization.JsonSerializable|}] partial class C : System.Text.Json.Serialization.JsonSerializerContext {""" + ContextMembers)]
+    // Found by fuzzing (fuzz/crashes/generator/): a handler the dispatcher cannot name, or whose types it cannot see.
+    // The compiler's error alone; the handler is left out rather than named in the dispatcher, where it would not compile.
+    [InlineData("""public static class {|CS1001:{|} [Get("/x")] public static string A() => ""; }""")]
+    [InlineData("""namespace N { [Get("/x")] public static string {|CS0116:A|}() => ""; }""")]
+    [InlineData("""public static class H { private enum Size { S } [Get("/x/<s>")] public static string {|CS0051:A|}(Size s) => ""; }""")]
+    [InlineData("""public static partial class H { private sealed record R(int X); [Get("/x")] public static R {|CS0050:A|}() => new(1);"""
+        + """ [System.Text.Json.Serialization.JsonSerializable(typeof(R))] internal partial class C : System.Text.Json.Serialization.JsonSerializerContext {""" + ContextMembers + " }")]
+    // A context that declares a type only its containing type sees: System.Text.Json's generator rejects it in its own
+    // file (CS0053); the dispatcher must not add errors of its own by writing that type.
+    [InlineData("""public partial class H { private sealed record R(int X);"""
+        + """ [System.Text.Json.Serialization.JsonSerializable(typeof(R))] internal partial class C : System.Text.Json.Serialization.JsonSerializerContext {""" + ContextMembers + " }")]
+    [InlineData("""public static class H { [Get("/a")] public static string A(int id) => ""; [Get("/b")] public static string {|CS0111:A|}(int id) => ""; }""")]
+    [InlineData("""public sealed record R(int Id, string {|CS1001:)|};"""
+        + """ [System.Text.Json.Serialization.JsonSerializable(typeof(R))] internal partial class C : System.Text.Json.Serialization.JsonSerializerContext {""" + ContextMembers)]
+    [InlineData("""public static class H { [Get("/x")] public static string A(int {|CS1001:,|} int {|CS1001:)|} => ""; }""")]
+    [InlineData("""public static class H { [Get("/x")] public static string A(int a, int {|CS0100:a|}) => ""; }""")]
+    [InlineData("""public static class S { } public static class H { [Get("/x")] public static {|CS0719:S|}[] A() => null!; }"""
+        + """ [System.Text.Json.Serialization.JsonSerializable(typeof({|CS0719:S|}[]))] internal partial class C : System.Text.Json.Serialization.JsonSerializerContext {""" + ContextMembers)]
+    [InlineData("""namespace {|CS1001:{|} public static class H { [Get("/x")] public static string A() => ""; } }""")]
+    [InlineData("""namespace {|CS1001:{|} public sealed record R(int X);"""
+        + """ [System.Text.Json.Serialization.JsonSerializable(typeof(R))] internal partial class C : System.Text.Json.Serialization.JsonSerializerContext {""" + ContextMembers + " }")]
+    [InlineData("""public sealed class T { public int A { get; set; } public int {|CS0102:A|} { set { } } }"""
+        + """ [System.Text.Json.Serialization.JsonSerializable(typeof(T))] internal partial class C : System.Text.Json.Serialization.JsonSerializerContext {""" + ContextMembers)]
+    // A context that is not partial: System.Text.Json's generator does not write its Default, which the dispatcher
+    // would use; the handler's JSON result then has no context.
+    [InlineData("""public sealed record R(int X); public static class H { [Get("/x")] public static {|CGI011:R|} A() => new(1); }"""
+        + """ [System.Text.Json.Serialization.JsonSerializable(typeof(R))] internal class C : System.Text.Json.Serialization.JsonSerializerContext {""" + ContextMembers)]
+    // A context whose [JsonSerializable] attributes are spread over two partial declarations was found twice, and the
+    // generator failed (CGI000). System.Text.Json's generator fails on it too (CS8785, a duplicate hint name).
+    [InlineData("""public sealed record R(int X); [System.Text.Json.Serialization.JsonSerializable(typeof(R))] internal partial class C { }"""
+        + """ [System.Text.Json.Serialization.JsonSerializable(typeof(int))] internal partial class C : System.Text.Json.Serialization.JsonSerializerContext {""" + ContextMembers)]
+    [InlineData("""public enum E { A, B, {|CS0102:A|} } public static class H { [Get("/x/<e>")] public static string A(E e) => ""; }""")]
+    [InlineData("""[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<E>))] public enum E { A, B, {|CS0102:A|} }"""
+        + """ [System.Text.Json.Serialization.JsonSerializable(typeof(E))] internal partial class C : System.Text.Json.Serialization.JsonSerializerContext {""" + ContextMembers)]
+    [InlineData("""public enum E { A, {|CS1001:,|} B } public static class H { [Get("/x/<e>")] public static string A(E e) => ""; }""")]
+    [InlineData("""[System.Text.Json.Serialization.JsonConverter(typeof(System.Text.Json.Serialization.JsonStringEnumConverter<E>))] public enum E { A, {|CS1001:,|} B }"""
+        + """ [System.Text.Json.Serialization.JsonSerializable(typeof(E))] internal partial class C : System.Text.Json.Serialization.JsonSerializerContext {""" + ContextMembers)]
     public Task Broken_code_never_crashes_the_generator(string code) => new CgiRoutingTest(code) { RunJsonGenerator = false }.RunAsync();
 }

@@ -18,13 +18,15 @@ internal sealed class JsonShapeParser
     private const int MaxNesting = 32;
 
     private readonly KnownTypes _known;
+    private readonly Compilation _compilation;
     private readonly JsonContextOptionsSpec _options;
     private readonly Dictionary<string, JsonShapeSpec> _shapes = new(StringComparer.Ordinal);
     private readonly HashSet<string> _inProgress = new(StringComparer.Ordinal);
 
-    private JsonShapeParser(KnownTypes known, JsonContextOptionsSpec options)
+    private JsonShapeParser(KnownTypes known, JsonContextOptionsSpec options, Compilation compilation)
     {
         _known = known;
+        _compilation = compilation;
         _options = options;
     }
 
@@ -36,7 +38,7 @@ internal sealed class JsonShapeParser
         {
             var known = new KnownTypes(compilation);
             var options = ParseOptions(context, known);
-            var parser = new JsonShapeParser(known, options);
+            var parser = new JsonShapeParser(known, options, compilation);
             foreach (var type in declared)
                 parser.Shape(type, 0);
             return (options, parser._shapes.Values.OrderBy(s => s.TypeName, StringComparer.Ordinal).ToEquatableArray());
@@ -132,6 +134,10 @@ internal sealed class JsonShapeParser
 
     private JsonShapeSpec Build(ITypeSymbol type, int depth)
     {
+        // The dispatcher, a type of the app, must be able to name the type: one that only the context's containing
+        // type can see (a private record beside a nested context) stays with System.Text.Json.
+        if (!_compilation.IsSymbolAccessibleWithin(type, _compilation.Assembly))
+            return Unsupported($"{type.ToDisplayString()} is not accessible outside its containing type");
         if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
         {
             var inner = nullable.TypeArguments[0];
@@ -207,6 +213,9 @@ internal sealed class JsonShapeParser
         var members = type.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue).ToList();
         if (members.Select(m => Bits(m.ConstantValue!)).Distinct().Count() != members.Count)
             return Unsupported($"{type.Name} has members with the same value");
+        // Names that the compiler reports (CS0102, CS1001) and the writer could not spell.
+        if (members.Select(m => m.Name).Distinct(StringComparer.Ordinal).Count() != members.Count || members.Any(m => !m.CanBeReferencedByName))
+            return Unsupported($"{type.Name} declares a member twice, or one without a name");
         if (members.Any(m => m.GetAttributes().Any(IsJsonAttribute)))
             return Unsupported($"a member of {type.Name} has a System.Text.Json attribute");
         return new JsonShapeSpec
@@ -267,6 +276,11 @@ internal sealed class JsonShapeParser
             }
             if (property.ReturnsByRef || property.ReturnsByRefReadonly)
                 return Unsupported($"{type.Name}.{member.Name} returns by reference");
+            // Syntax errors the compiler reports (CS1001, CS0102), which would make the writer's member access fail.
+            if (!property.CanBeReferencedByName)
+                return Unsupported($"{type.Name} has a property whose name a syntax error lost");
+            if (type.GetMembers(property.Name).Length > 1)
+                return Unsupported($"{type.Name} declares {member.Name} twice");
 
             var omission = _options.DefaultOmission;
             var ignore = attributes.FirstOrDefault(a => Is(a.AttributeClass, _known.Ignore));
