@@ -51,11 +51,21 @@ for part in "${parts[@]}"; do
     case $part in
     fuzz)
         seconds=${RELIABILITY_FUZZ_SECONDS:-600}
+        jobs=${RELIABILITY_FUZZ_JOBS:-$(nproc)}
+        fuzz/run.sh --regressions > artifacts/reliability/fuzz-regressions.log 2>&1 || status=1 # builds the harnesses once
+        targets=()
+        for dir in fuzz/seeds/*/; do targets+=("$(basename "$dir")"); done
+        # afl++ runs one process per target: up to one target per core at a time.
+        for ((i = 0; i < ${#targets[@]}; i += jobs)); do
+            for target in "${targets[@]:i:jobs}"; do
+                fuzz/run.sh "$target" "$seconds" > "artifacts/reliability/fuzz-$target.log" 2>&1 &
+            done
+            wait || true
+        done
         rows=""
-        for dir in fuzz/seeds/*/; do
-            target=$(basename "$dir")
-            line=$(fuzz/run.sh "$target" "$seconds" 2>&1 | tail -1) || status=1
-            echo "$line"
+        for target in "${targets[@]}"; do
+            line=$(grep -E "^$target: " "artifacts/reliability/fuzz-$target.log" | tail -1 || true)
+            echo "${line:-$target: no result (artifacts/reliability/fuzz-$target.log)}"
             # "TARGET: N executions in S s, E edges (P of the map), C inputs in the corpus, F findings"
             rows+=$(echo "$line" | sed -nE 's/^([a-z]+): ([0-9]+) executions in ([0-9]+) s, ([0-9]+) edges \(([^)]*) of the map\), ([0-9]+) inputs in the corpus, ([0-9]+) findings$/| \1 | \2 | \3 s | \4 | \5 | \6 | \7 |/p')
             rows+=$'\n'
@@ -65,8 +75,10 @@ for part in "${parts[@]}"; do
             echo "## Coverage-guided fuzzing"
             echo
             echo "Measured on $(stamp) ($machine) with \`fuzz/run.sh TARGET $seconds\` for each target (afl++ with SharpFuzz;"
-            echo "\`scripts/reliability.sh fuzz\` runs them all). Edges are afl++'s count of distinct branch transitions seen in the"
-            echo "instrumented assemblies; the corpus is what afl++ kept as reaching new edges."
+            echo "\`scripts/reliability.sh fuzz\` runs them all, $jobs at a time). Edges are afl++'s count of distinct branch"
+            echo "transitions seen in the instrumented assemblies (per target: the runtime with ASP.NET Core's multipart reader, or"
+            echo "the generator); the corpus is what afl++ kept as reaching new edges. The targets are described in"
+            echo "fuzz/CgiRouting.Fuzz/Program.cs and fuzz/CgiRouting.GeneratorFuzz/Program.cs."
             echo
             echo "| Target | Executions | Time | Edges | Map coverage | Corpus | Findings |"
             echo "|---|---|---|---|---|---|---|"
