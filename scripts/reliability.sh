@@ -3,7 +3,8 @@
 #   scripts/reliability.sh [PART...]   PART: fuzz model mutation soak (all four when none is named)
 # Each part rewrites its own section, docs/reliability/PART.md, with the command that reproduces it; then
 # docs/reliability.md is put together from the sections, so one part can be measured again alone.
-#   fuzz      every fuzz target for RELIABILITY_FUZZ_SECONDS (600) under afl++ (fuzz/run.sh), and fuzz/findings.md
+#   fuzz      every fuzz target (or those in RELIABILITY_FUZZ_TARGETS) for RELIABILITY_FUZZ_SECONDS (600) under afl++
+#             (fuzz/run.sh), a target per core at a time, and fuzz/findings.md
 #   model     the reference-model checks at RELIABILITY_MODEL_SCALE (10) times their usual number of random cases
 #   mutation  Stryker.NET over src/Runtime (scripts/mutation.sh writes its own section)
 #   soak      RELIABILITY_SOAK_REQUESTS (100,000) mixed requests through lighttpd, the load tests through the three
@@ -55,9 +56,11 @@ for part in "${parts[@]}"; do
         fuzz/run.sh --regressions > artifacts/reliability/fuzz-regressions.log 2>&1 || status=1 # builds the harnesses once
         targets=()
         for dir in fuzz/seeds/*/; do targets+=("$(basename "$dir")"); done
+        # RELIABILITY_FUZZ_TARGETS="a b" measures those again; the others keep the figures of their last run here.
+        read -r -a run <<< "${RELIABILITY_FUZZ_TARGETS:-${targets[*]}}"
         # afl++ runs one process per target: up to one target per core at a time.
-        for ((i = 0; i < ${#targets[@]}; i += jobs)); do
-            for target in "${targets[@]:i:jobs}"; do
+        for ((i = 0; i < ${#run[@]}; i += jobs)); do
+            for target in "${run[@]:i:jobs}"; do
                 fuzz/run.sh "$target" "$seconds" > "artifacts/reliability/fuzz-$target.log" 2>&1 &
             done
             wait || true
