@@ -5,6 +5,8 @@
 #   fuzz/run.sh --regressions    replays the seeds and every committed crash input (fuzz/crashes/TARGET/*) through
 #                                its target, without the fuzzer
 # A finding (a crash or hang afl++ saved) is copied to artifacts/fuzz/findings/TARGET/ and fails the run.
+# FUZZ_OUT (default artifacts/fuzz) is where afl++'s state and the findings go, so that two runs of one target can
+# proceed side by side (scripts/reliability.sh beside ./test.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/common.sh
@@ -76,8 +78,9 @@ seconds=${2:?usage: fuzz/run.sh TARGET SECONDS}
 harness=$(harness_of "$target")
 build_harness "$harness"
 ensure_packages afl-fuzz:afl++
-out=$PWD/artifacts/fuzz/$target
-rm -rf "$out" "artifacts/fuzz/findings/$target"
+base=${FUZZ_OUT:-$PWD/artifacts/fuzz}
+out=$base/$target
+rm -rf "$out" "$base/findings/$target"
 # A dictionary of the target's tokens, where it has one (the generator's: attributes, template syntax, C# keywords).
 dictionary=()
 [[ -f fuzz/dictionaries/$target.dict ]] && dictionary=(-x "fuzz/dictionaries/$target.dict")
@@ -92,8 +95,8 @@ findings=0
 for kind in crashes hangs; do
     for file in "$out/default/$kind"/id:*; do
         [[ -e $file ]] || continue
-        mkdir -p "artifacts/fuzz/findings/$target"; cp "$file" "artifacts/fuzz/findings/$target/"; findings=$((findings + 1))
+        mkdir -p "$base/findings/$target"; cp "$file" "$base/findings/$target/"; findings=$((findings + 1))
     done
 done
 echo "$target: $(value execs_done) executions in $(value run_time) s, $(value edges_found) edges ($(value bitmap_cvg) of the map), $(value corpus_count) inputs in the corpus, $findings findings"
-[[ $findings -eq 0 ]] || { echo "$target: findings in artifacts/fuzz/findings/$target/ (replay one with: dotnet artifacts/fuzz/plain/$harness/$harness.dll $target FILE)" >&2; exit 1; }
+[[ $findings -eq 0 ]] || { echo "$target: findings in $base/findings/$target/ (replay one with: dotnet artifacts/fuzz/plain/$harness/$harness.dll $target FILE)" >&2; exit 1; }

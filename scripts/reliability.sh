@@ -61,7 +61,7 @@ for part in "${parts[@]}"; do
         # afl++ runs one process per target: up to one target per core at a time.
         for ((i = 0; i < ${#run[@]}; i += jobs)); do
             for target in "${run[@]:i:jobs}"; do
-                fuzz/run.sh "$target" "$seconds" > "artifacts/reliability/fuzz-$target.log" 2>&1 &
+                FUZZ_OUT=$PWD/artifacts/reliability/fuzz fuzz/run.sh "$target" "$seconds" > "artifacts/reliability/fuzz-$target.log" 2>&1 &
             done
             wait || true
         done
