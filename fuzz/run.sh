@@ -81,6 +81,7 @@ ensure_packages afl-fuzz:afl++
 base=${FUZZ_OUT:-$PWD/artifacts/fuzz}
 out=$base/$target
 rm -rf "$out" "$base/findings/$target"
+mkdir -p "$base"
 # A dictionary of the target's tokens, where it has one (the generator's: attributes, template syntax, C# keywords).
 dictionary=()
 [[ -f fuzz/dictionaries/$target.dict ]] && dictionary=(-x "fuzz/dictionaries/$target.dict")
