@@ -56,8 +56,10 @@ for part in "${parts[@]}"; do
         fuzz/run.sh --regressions > artifacts/reliability/fuzz-regressions.log 2>&1 || status=1 # builds the harnesses once
         targets=()
         for dir in fuzz/seeds/*/; do targets+=("$(basename "$dir")"); done
-        # RELIABILITY_FUZZ_TARGETS="a b" measures those again; the others keep the figures of their last run here.
+        # RELIABILITY_FUZZ_TARGETS="a b" measures those again ("none": none); the others keep the figures of their last
+        # run here (artifacts/reliability/fuzz-TARGET.log).
         read -r -a run <<< "${RELIABILITY_FUZZ_TARGETS:-${targets[*]}}"
+        [[ ${run[*]} == none ]] && run=()
         # afl++ runs one process per target: up to one target per core at a time.
         for ((i = 0; i < ${#run[@]}; i += jobs)); do
             for target in "${run[@]:i:jobs}"; do
@@ -67,24 +69,26 @@ for part in "${parts[@]}"; do
         done
         rows=""
         for target in "${targets[@]}"; do
-            line=$(grep -E "^$target: " "artifacts/reliability/fuzz-$target.log" | tail -1 || true)
-            echo "${line:-$target: no result (artifacts/reliability/fuzz-$target.log)}"
+            log=artifacts/reliability/fuzz-$target.log
+            line=$(grep -E "^$target: [0-9]+ executions" "$log" 2>/dev/null | tail -1 || true)
+            echo "${line:-$target: no result ($log)}"
             # "TARGET: N executions in S s, E edges (P of the map), C inputs in the corpus, F findings"
-            rows+=$(echo "$line" | sed -nE 's/^([a-z]+): ([0-9]+) executions in ([0-9]+) s, ([0-9]+) edges \(([^)]*) of the map\), ([0-9]+) inputs in the corpus, ([0-9]+) findings$/| \1 | \2 | \3 s | \4 | \5 | \6 | \7 |/p')
-            rows+=$'\n'
+            row=$(echo "$line" | sed -nE 's/^([a-z]+): ([0-9]+) executions in ([0-9]+) s, ([0-9]+) edges \(([^)]*) of the map\), ([0-9]+) inputs in the corpus, ([0-9]+) findings$/| \1 | \2 | \3 s | \4 | \5 | \6 | \7 |/p')
+            [[ -n $row ]] || row="| $target | no result | | | | | |"
+            rows+="$row $(date -u -r "$log" '+%Y-%m-%d %H:%M UTC' 2>/dev/null) |"$'\n'
             [[ $line == *" 0 findings" ]] || status=1
         done
         {
             echo "## Coverage-guided fuzzing"
             echo
-            echo "Measured on $(stamp) ($machine) with \`fuzz/run.sh TARGET $seconds\` for each target (afl++ with SharpFuzz;"
-            echo "\`scripts/reliability.sh fuzz\` runs them all, $jobs at a time). Edges are afl++'s count of distinct branch"
-            echo "transitions seen in the instrumented assemblies (per target: the runtime with ASP.NET Core's multipart reader, or"
-            echo "the generator); the corpus is what afl++ kept as reaching new edges. The targets are described in"
-            echo "fuzz/CgiRouting.Fuzz/Program.cs and fuzz/CgiRouting.GeneratorFuzz/Program.cs."
+            echo "Measured on $machine with \`fuzz/run.sh TARGET $seconds\` for each target (afl++ with SharpFuzz;"
+            echo "\`scripts/reliability.sh fuzz\` runs them all, a target per core at a time, and keeps each target's last run)."
+            echo "Edges are afl++'s count of distinct branch transitions seen in the instrumented assemblies (the runtime with"
+            echo "ASP.NET Core's multipart reader, or the generator); the corpus is what afl++ kept as reaching new edges. The"
+            echo "targets are described in fuzz/CgiRouting.Fuzz/Program.cs and fuzz/CgiRouting.GeneratorFuzz/Program.cs."
             echo
-            echo "| Target | Executions | Time | Edges | Map coverage | Corpus | Findings |"
-            echo "|---|---|---|---|---|---|---|"
+            echo "| Target | Executions | Time | Edges | Map coverage | Corpus | Findings | Run at |"
+            echo "|---|---|---|---|---|---|---|---|"
             printf '%s' "$rows"
             echo
             cat fuzz/findings.md
@@ -134,8 +138,8 @@ done
     echo
     echo "Written by \`scripts/reliability.sh\` from its sections in docs/reliability/ (each with the date it was measured"
     echo "and the command that measures it again). What \`./test.sh\` checks on every run is a shorter version of each:"
-    echo "the fuzz targets for a minute in all plus every committed crash input, the model checks at scale 1, a 3,000-request"
-    echo "soak, the load and the fault tests."
+    echo "every committed seed and crash input and each fuzz target for 10 to 30 seconds, the model checks at scale 1, a"
+    echo "3,000-request soak, the load and the fault tests."
     for section in fuzz model mutation soak; do
         [[ -f docs/reliability/$section.md ]] || continue
         echo
