@@ -1,63 +1,101 @@
 using System;
 using System.Runtime.InteropServices;
+using System.Text;
 using System.Threading;
 
 namespace CgiRouting;
 
 /// <summary>
-/// The per-request deadline of <see cref="CgiOptions.Timeout"/>: unless the request finishes first, runs
-/// <c>expired</c> (which answers 503) once the time is up, on a thread of its own, so that it also fires while a
-/// synchronous handler blocks the main thread.
+/// The per-request deadline of <see cref="CgiOptions.Timeout"/>: unless the request finishes first, answers 503 once
+/// the time is up, also while a synchronous handler blocks the main thread.
 /// <para>
-/// On Linux the timer is the kernel's (<c>timer_create</c> with <c>SIGEV_THREAD</c>): arming it costs two system
-/// calls and no thread until it fires. A managed watchdog thread, the first design, cost every request about 0.2 ms
-/// and 100,000 instructions, because <c>Thread.Start</c> waits for the new thread to run (measured by bench/run.sh:
-/// the text request went from 1.00 to 1.19 of its floor). Elsewhere a <see cref="Timer"/> does the same job.
+/// A CGI process of a Native AOT app uses a kernel timer and a signal handler written in C
+/// (buildTransitive/native/cgirouting_deadline.c, compiled and linked by CgiRouting.props): arming it is two system
+/// calls and no thread. Each earlier design started a thread in every request, which bench/run.sh measured: a managed
+/// watchdog thread cost about 0.2 ms (<c>Thread.Start</c> waits for the thread to run), and a <c>timer_create</c>
+/// timer with <c>SIGEV_THREAD</c> still 0.09 ms, for glibc's helper thread. Signal handlers cannot run managed code,
+/// so the answer and the log line are bytes made ready when the deadline is armed, and the handler ends the process.
+/// </para>
+/// <para>
+/// Everywhere else (in-process calls of <see cref="CgiApp.Run(System.Collections.Generic.IReadOnlyDictionary{string, string}, System.IO.Stream, System.IO.Stream, CgiOptions?)"/>,
+/// the JIT, Windows, an app with its own <see cref="CgiOptions.ErrorLog"/>) a <see cref="Timer"/> runs the
+/// <c>expired</c> callback on a thread of its own.
 /// </para>
 /// </summary>
-internal sealed partial class RequestDeadline : IDisposable
+internal sealed partial class RequestDeadline
 {
     private const int Running = 0, Finished = 1, Expired = 2;
 
-    private readonly Action _expired;
-    private readonly ManualResetEventSlim _answered = new(false);
-    private nint _timer;
-    private Timer? _fallback;
+    /// <summary>What the native handler writes: the bytes <see cref="CgiResponseWriter"/> writes for <see cref="Answer"/> (a test keeps them equal).</summary>
+    internal static ReadOnlySpan<byte> AnswerBytes => "Status: 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 36\r\n\r\nThe request took too long to answer."u8;
+
+    /// <summary><see cref="AnswerBytes"/> without the body, for <c>HEAD</c>.</summary>
+    internal static ReadOnlySpan<byte> AnswerHeadBytes => AnswerBytes[..^36];
+
+    /// <summary>The answer of a request that outlived its deadline.</summary>
+    internal static Response Answer() => Response.Text("The request took too long to answer.", 503);
+
+    private readonly Timer? _timer;
+    private readonly Action? _expired;
+    private readonly ManualResetEventSlim? _answered;
     private int _state;
 
-    private RequestDeadline(Action expired) => _expired = expired;
-
-    /// <summary>Arms the deadline: <paramref name="expired"/> runs on another thread if the request is not finished in time.</summary>
-    public static RequestDeadline Start(TimeSpan timeout, Action expired)
+    private RequestDeadline(TimeSpan timeout, Action expired)
     {
-        var deadline = new RequestDeadline(expired);
-        if (!OperatingSystem.IsLinux() || !deadline.ArmKernelTimer(timeout))
-            deadline._fallback = new Timer(static d => ((RequestDeadline)d!).Fire(), deadline, timeout, System.Threading.Timeout.InfiniteTimeSpan);
-        return deadline;
+        _expired = expired;
+        _answered = new ManualResetEventSlim(false);
+        _timer = new Timer(static d => ((RequestDeadline)d!).Fire(), this, timeout, Timeout.InfiniteTimeSpan);
+    }
+
+    private RequestDeadline() { }
+
+    /// <summary>Arms a deadline that runs <paramref name="expired"/> on another thread if the request is not finished in time.</summary>
+    public static RequestDeadline Start(TimeSpan timeout, Action expired) => new(timeout, expired);
+
+    /// <summary>
+    /// Arms the deadline of this process's one request in the native handler, which writes the 503 to descriptor 1
+    /// and <paramref name="logLine"/> to descriptor 2 and ends the process; <see langword="null"/> where there is no
+    /// native handler (the JIT, Windows, a Native AOT app linked without CgiRouting.props).
+    /// </summary>
+    public static unsafe RequestDeadline? StartForProcess(TimeSpan timeout, bool head, string logLine)
+    {
+        try
+        {
+            // The handler may fire at any time until the process ends: the line goes to memory the GC never moves
+            // or frees (one small block per process). The answer is static data in the binary.
+            int length = Encoding.UTF8.GetByteCount(logLine);
+            byte* log = (byte*)NativeMemory.Alloc((nuint)length);
+            Encoding.UTF8.GetBytes(logLine, new Span<byte>(log, length));
+            ReadOnlySpan<byte> answer = head ? AnswerHeadBytes : AnswerBytes;
+            fixed (byte* bytes = answer)
+            {
+                if (cgirouting_deadline_arm((long)timeout.TotalMilliseconds, bytes, (nuint)answer.Length, log, (nuint)length) != 0)
+                    return null;
+            }
+            return new RequestDeadline();
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return null;
+        }
     }
 
     /// <summary>
     /// Marks the request finished, so the deadline will not answer, and returns <see langword="true"/>; or returns
     /// <see langword="false"/> once the deadline has answered already (the request is over and must not answer again).
+    /// The native deadline never returns false: once it answers, it ends the process.
     /// </summary>
     public bool TryFinish()
     {
+        if (_timer is null)
+            return cgirouting_deadline_finish() != 0;
         if (Interlocked.CompareExchange(ref _state, Finished, Running) == Running)
         {
-            Dispose();
+            _timer.Dispose();
             return true;
         }
-        _answered.Wait(); // its answer must be out before the caller returns and the process exits
+        _answered!.Wait(); // its answer must be out before the caller returns and the process exits
         return false;
-    }
-
-    /// <summary>Disarms the timer.</summary>
-    public void Dispose()
-    {
-        if (_timer != 0)
-            _ = timer_delete(_timer);
-        _timer = 0;
-        _fallback?.Dispose();
     }
 
     private void Fire()
@@ -66,74 +104,17 @@ internal sealed partial class RequestDeadline : IDisposable
             return;
         try
         {
-            _expired();
+            _expired!();
         }
         finally
         {
-            _answered.Set();
+            _answered!.Set();
         }
     }
 
-    private unsafe bool ArmKernelTimer(TimeSpan timeout)
-    {
-        // The handle lives as long as the process: a notification already on its way after timer_delete must still
-        // find the object. One small handle per request; a CGI process serves one.
-        var handle = GCHandle.Alloc(this);
-        var notify = new SigEvent
-        {
-            Value = GCHandle.ToIntPtr(handle),
-            Notify = SigEvThread,
-            Function = (nint)(delegate* unmanaged<nint, void>)&OnTimer,
-        };
-        if (timer_create(ClockMonotonic, &notify, out _timer) != 0)
-        {
-            handle.Free();
-            return false;
-        }
-        long ticks = timeout.Ticks;
-        var value = new ITimerSpec { ValueSeconds = ticks / TimeSpan.TicksPerSecond, ValueNanoseconds = ticks % TimeSpan.TicksPerSecond * 100 };
-        if (timer_settime(_timer, 0, &value, null) != 0)
-        {
-            _ = timer_delete(_timer);
-            _timer = 0;
-            return false;
-        }
-        return true;
-    }
+    [LibraryImport("cgirouting")]
+    private static unsafe partial int cgirouting_deadline_arm(long milliseconds, byte* answer, nuint answerLength, byte* log, nuint logLength);
 
-    [UnmanagedCallersOnly]
-    private static void OnTimer(nint value) => ((RequestDeadline)GCHandle.FromIntPtr(value).Target!).Fire();
-
-    private const int ClockMonotonic = 1;
-    private const int SigEvThread = 2;
-
-    /// <summary>glibc's <c>struct sigevent</c> on 64-bit Linux (64 bytes), for <c>SIGEV_THREAD</c>.</summary>
-    [StructLayout(LayoutKind.Explicit, Size = 64)]
-    private struct SigEvent
-    {
-        [FieldOffset(0)] public nint Value;
-        [FieldOffset(8)] public int Signal;
-        [FieldOffset(12)] public int Notify;
-        [FieldOffset(16)] public nint Function;
-        [FieldOffset(24)] public nint Attributes;
-    }
-
-    /// <summary><c>struct itimerspec</c>: no interval, one expiry.</summary>
-    [StructLayout(LayoutKind.Sequential)]
-    private struct ITimerSpec
-    {
-        public long IntervalSeconds;
-        public long IntervalNanoseconds;
-        public long ValueSeconds;
-        public long ValueNanoseconds;
-    }
-
-    [LibraryImport("libc")]
-    private static unsafe partial int timer_create(int clock, SigEvent* notify, out nint timer);
-
-    [LibraryImport("libc")]
-    private static unsafe partial int timer_settime(nint timer, int flags, ITimerSpec* value, ITimerSpec* old);
-
-    [LibraryImport("libc")]
-    private static partial int timer_delete(nint timer);
+    [LibraryImport("cgirouting")]
+    private static partial int cgirouting_deadline_finish();
 }

@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.IO;
 using System.Linq;
 using System.Net;
 using System.Net.Http;
@@ -99,8 +100,15 @@ public class FaultTests(FaultTodoHost host) : IClassFixture<FaultTodoHost>
             locker.Open();
             using var transaction = locker.BeginTransaction(deferred: false); // BEGIN IMMEDIATE
             var clock = Stopwatch.StartNew();
-            using var response = await Post("while the database is locked");
+            var posting = Post("while the database is locked");
+            // While its handler waits, the deadline is the native one: a kernel timer whose SIGALRM the process
+            // catches (bit 13 of SigCgt in /proc/PID/status), not a managed timer on a thread.
+            await WaitUntil(() => host.Server.AppProcessIds().Count == 1, TimeSpan.FromSeconds(5));
+            string status = File.ReadAllText($"/proc/{host.Server.AppProcessIds().Single()}/status");
+            ulong caught = Convert.ToUInt64(status.Split('\n').Single(line => line.StartsWith("SigCgt:", StringComparison.Ordinal))[7..].Trim(), 16);
+            using var response = await posting;
             elapsed = clock.Elapsed;
+            Assert.True((caught & (1UL << (14 - 1))) != 0, "the app process does not catch SIGALRM: no native deadline");
             Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
             Assert.Equal("The request took too long to answer.", await response.Content.ReadAsStringAsync());
             Assert.InRange(elapsed.TotalSeconds, 1.9, 15);

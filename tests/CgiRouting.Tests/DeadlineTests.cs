@@ -122,6 +122,39 @@ public class DeadlineTests
     public void A_timeout_that_is_not_positive_is_refused(int ms)
         => Assert.Throws<ArgumentOutOfRangeException>(() => new CgiOptions { Timeout = TimeSpan.FromMilliseconds(ms) });
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void The_native_deadline_writes_the_bytes_the_response_writer_writes(bool head)
+    {
+        // A signal handler cannot call the writer, so a Native AOT process answers with bytes made ready in advance.
+        var written = new MemoryStream();
+        CgiResponseWriter.Write(RequestDeadline.Answer(), omitBody: head, https: false, written, TextWriter.Null);
+        byte[] ready = (head ? RequestDeadline.AnswerHeadBytes : RequestDeadline.AnswerBytes).ToArray();
+        Assert.Equal(Encoding.UTF8.GetString(written.ToArray()), Encoding.UTF8.GetString(ready));
+    }
+
+    [Theory]
+    [InlineData(30_000, "30")]
+    [InlineData(2_000, "2")]
+    [InlineData(250, "0.25")]
+    [InlineData(500, "0.5")]
+    [InlineData(10, "0.01")]
+    [InlineData(1, "0.001")]
+    [InlineData(1_005, "1.005")]
+    [InlineData(1_010, "1.01")]
+    [InlineData(120_300, "120.3")]
+    [InlineData(2_147_483_647, "2147483.647")]
+    public void Seconds_are_written_to_the_millisecond_without_trailing_zeros(int milliseconds, string expected)
+        => Assert.Equal(expected, CgiApp.Seconds(TimeSpan.FromMilliseconds(milliseconds)));
+
+    [Fact]
+    public void In_process_there_is_no_native_deadline_and_the_timer_answers()
+    {
+        // The tests run on the JIT, where the C handler is not linked: StartForProcess says so instead of failing.
+        Assert.Null(RequestDeadline.StartForProcess(TimeSpan.FromSeconds(30), head: false, "unused\n"));
+    }
+
     /// <summary>An output stream whose content can be read while another thread writes it.</summary>
     private sealed class SnapshotStream : MemoryStream
     {
