@@ -57,11 +57,9 @@ public sealed class FormFile
     internal void Release() => _file?.Dispose();
 
     /// <summary>Reads a spilled file at positions of its own, so that streams over one file do not disturb each other.</summary>
-    private sealed class SpilledContentStream(SafeFileHandle file, long length) : Stream
+    private sealed class SpilledContentStream(SafeFileHandle file, long length) : ReadOnlyStream
     {
         private long _position;
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -73,19 +71,14 @@ public sealed class FormFile
             return read;
         }
 
-        public override bool CanRead => true;
         public override bool CanSeek => true;
-        public override bool CanWrite => false;
         public override long Length => length;
         public override long Position { get => _position; set => _position = Math.Clamp(value, 0, length); }
-        public override void Flush() { }
         public override long Seek(long offset, SeekOrigin origin) => Position = origin switch
         {
             SeekOrigin.Begin => offset,
             SeekOrigin.Current => _position + offset,
             _ => length + offset,
         };
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -7,7 +7,7 @@ namespace CgiRouting;
 /// Standard input cut to exactly <c>CONTENT_LENGTH</c> bytes. It never reads past them (a server may keep the
 /// client socket open on stdin), and end of input before them is the client's fault: a 400, not a hang.
 /// </summary>
-internal sealed class RequestBodyStream : Stream
+internal sealed class RequestBodyStream : ReadOnlyStream
 {
     private readonly Stream _inner;
     private long _remaining;
@@ -30,21 +30,12 @@ internal sealed class RequestBodyStream : Stream
         return n;
     }
 
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
     public override int ReadByte()
     {
         Span<byte> one = stackalloc byte[1];
         return Read(one) == 0 ? -1 : one[0];
     }
 
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
     public override long Length { get; }
     public override long Position { get => Length - _remaining; set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }

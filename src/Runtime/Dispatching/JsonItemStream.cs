@@ -11,13 +11,11 @@ namespace CgiRouting.Dispatching;
 /// server-sent event (<c>data: ...</c> and a blank line), produced when the response writer asks for more, so that
 /// each item leaves as soon as the handler yields it. A read never spans two items.
 /// </summary>
-internal sealed class JsonItemStream<T>(IAsyncEnumerator<T> items, bool hasCurrent, JsonTypeInfo<T>? typeInfo, bool events) : Stream
+internal sealed class JsonItemStream<T>(IAsyncEnumerator<T> items, bool hasCurrent, JsonTypeInfo<T>? typeInfo, bool events) : ReadOnlyStream
 {
     private ReadOnlyMemory<byte> _pending;
     private bool _hasCurrent = hasCurrent;
     private bool _started;
-
-    public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
     public override int Read(Span<byte> buffer)
     {
@@ -71,14 +69,4 @@ internal sealed class JsonItemStream<T>(IAsyncEnumerator<T> items, bool hasCurre
             items.DisposeAsync().AsTask().GetAwaiter().GetResult();
         base.Dispose(disposing);
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
