@@ -67,6 +67,7 @@ internal static class HandlerParser
         private readonly List<Site> _sites = [];
         private readonly string _display = method.ContainingType.Name + "." + method.Name;
         private readonly string _key = method.GetDocumentationCommentId() ?? method.ToDisplayString();
+        private readonly RoutePrefixParser.Prefix? _prefix = RoutePrefixParser.Of(method.ContainingType, known);
         private bool _failed;
 
         public HandlerResult Parse(List<AttributeData> routeAttributes)
@@ -190,24 +191,29 @@ internal static class HandlerParser
             }
             foreach (var literal in segments.Where(x => x.Kind == SegmentKind.Literal))
             {
-                if (PercentEscape(literal.Text) is { } escape)
+                if (RouteTemplate.PercentEscape(literal.Text) is { } escape)
                     Report(DiagnosticDescriptors.PercentEncodedLiteral, templateLocation, literal.Text, template!, escape);
+            }
+            if (_prefix is { } prefix)
+            {
+                if (prefix.Segments is null)
+                {
+                    _failed = true; // RoutePrefixParser reports the prefix once, on its argument
+                    return null;
+                }
+                // The prefix and the template are each well-formed; together they may name a parameter twice.
+                template = RouteTemplate.Combine(prefix.Text!, template!);
+                segments = RouteTemplate.Parse(template, out error);
+                if (segments is null)
+                {
+                    Report(DiagnosticDescriptors.InvalidTemplate, templateLocation, template, error! + $" (with the prefix '{prefix.Text}' of {method.ContainingType.Name})");
+                    return null;
+                }
             }
             string siteKey = RouteSiteKey(_key, index);
             if (LocationInfo.From(templateLocation) is { } site)
                 _sites.Add(new Site(siteKey, site));
             return new RouteSpec(httpMethod, template!, segments.ToEquatableArray(), siteKey);
-        }
-
-        /// <summary>The first <c>%XX</c> in <paramref name="text"/>, or null.</summary>
-        private static string? PercentEscape(string text)
-        {
-            for (int i = 0; i + 2 < text.Length; i++)
-            {
-                if (text[i] == '%' && Uri.IsHexDigit(text[i + 1]) && Uri.IsHexDigit(text[i + 2]))
-                    return text.Substring(i, 3);
-            }
-            return null;
         }
 
         private ParameterSpec ParseParameter(IParameterSymbol parameter)

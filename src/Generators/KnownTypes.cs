@@ -24,6 +24,7 @@ internal sealed class KnownTypes
         FormAttribute = compilation.GetTypeByMetadataName("CgiRouting.FormAttribute");
         FormFile = compilation.GetTypeByMetadataName("CgiRouting.FormFile");
         AllowCrossOriginAttribute = compilation.GetTypeByMetadataName("CgiRouting.AllowCrossOriginAttribute");
+        RoutePrefixAttribute = compilation.GetTypeByMetadataName(RoutePrefixParser.MetadataName);
         Stream = compilation.GetTypeByMetadataName("System.IO.Stream");
         CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
         Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
@@ -74,6 +75,7 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? FormAttribute { get; }
     public INamedTypeSymbol? FormFile { get; }
     public INamedTypeSymbol? AllowCrossOriginAttribute { get; }
+    public INamedTypeSymbol? RoutePrefixAttribute { get; }
     public INamedTypeSymbol? Stream { get; }
     public INamedTypeSymbol? CancellationToken { get; }
     public INamedTypeSymbol? Task { get; }
