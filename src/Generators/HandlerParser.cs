@@ -89,6 +89,7 @@ internal static class HandlerParser
             var ret = ParseReturn();
             foreach (var route in routes)
                 CheckRouteBinding(route, parameters);
+            var authorization = ParseAuthorization(parameters);
 
             var spec = _failed || ret is null ? null
                 : new HandlerSpec
@@ -102,8 +103,29 @@ internal static class HandlerParser
                     Routes = routes.ToEquatableArray(),
                     AllowCrossOrigin = HasAttribute(method, known.AllowCrossOriginAttribute)
                         || HasAttribute(method.ContainingType, known.AllowCrossOriginAttribute),
+                    Authorization = authorization,
                 };
             return new HandlerResult(spec, _diagnostics.ToEquatableArray(), _sites.ToEquatableArray());
+        }
+
+        /// <summary>
+        /// [Authorize] on the handler or its class, or a required [User] parameter, makes the handler answer 401 without
+        /// REMOTE_USER; [AllowAnonymous] on the handler wins over [Authorize], but not over a required [User] parameter,
+        /// which has no value to take then: that is reported on the parameter.
+        /// </summary>
+        private Authorization ParseAuthorization(List<ParameterSpec> parameters)
+        {
+            bool authorize = HasAttribute(method, known.AuthorizeAttribute) || HasAttribute(method.ContainingType, known.AuthorizeAttribute);
+            bool anonymous = HasAttribute(method, known.AllowAnonymousAttribute);
+            var requiredUser = parameters.FirstOrDefault(p => p.Source == BindingSource.User && !p.IsOptional);
+            if (anonymous && requiredUser is not null)
+            {
+                Report(DiagnosticDescriptors.InvalidBindingAttribute, method.Parameters.First(p => p.Name == requiredUser.Name).Locations.FirstOrDefault(),
+                    requiredUser.Name, _display, "[User] on a string requires a user, but the handler has [AllowAnonymous]; declare it 'string?' to take requests without one");
+            }
+            return anonymous ? (authorize ? Authorization.Anonymous : Authorization.None)
+                : authorize || requiredUser is not null ? Authorization.Required
+                : Authorization.None;
         }
 
         public static string RouteSiteKey(string handlerKey, int index) => handlerKey + "#" + index.ToString(CultureInfo.InvariantCulture);
@@ -232,7 +254,7 @@ internal static class HandlerParser
                 typeName += "?";
 
             string? headerName = null, queryName = null, cookieName = null, formName = null;
-            bool body = false, form = false;
+            bool body = false, form = false, user = false;
             foreach (var attribute in parameter.GetAttributes())
             {
                 if (KnownTypes.Is(attribute.AttributeClass, known.HeaderAttribute))
@@ -245,9 +267,11 @@ internal static class HandlerParser
                     queryName = attribute.ConstructorArguments.FirstOrDefault().Value as string ?? parameter.Name;
                 else if (KnownTypes.Is(attribute.AttributeClass, known.BodyAttribute))
                     body = true;
+                else if (KnownTypes.Is(attribute.AttributeClass, known.UserAttribute))
+                    user = true;
             }
-            if (headerName is not null || queryName is not null || cookieName is not null || body || form)
-                _bindingAttributes[parameter.Name] = headerName is not null ? "[Header]" : queryName is not null ? "[Query]"
+            if (headerName is not null || queryName is not null || cookieName is not null || body || form || user)
+                _bindingAttributes[parameter.Name] = user ? "[User]" : headerName is not null ? "[Header]" : queryName is not null ? "[Query]"
                     : cookieName is not null ? "[Cookie]" : form ? "[Form]" : "[Body]";
 
             BindingSource source;
@@ -267,6 +291,22 @@ internal static class HandlerParser
             {
                 Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display, "[Header], [Query], [Cookie], [Form] and [Body] are exclusive; use one");
                 source = BindingSource.Unbindable;
+            }
+            else if (user && (headerName is not null || queryName is not null || cookieName is not null || body || form))
+            {
+                Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display, "[User] binds REMOTE_USER and takes no other binding attribute");
+                source = BindingSource.Unbindable;
+            }
+            else if (user)
+            {
+                source = BindingSource.User;
+                key = "REMOTE_USER";
+                if (type.SpecialType != SpecialType.System_String)
+                {
+                    Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display,
+                        $"[User] binds REMOTE_USER, the name the web server authenticated, to a string (or string?), not '{type.ToDisplayString()}'");
+                    source = BindingSource.Unbindable;
+                }
             }
             else if (body)
             {

@@ -23,6 +23,9 @@ internal sealed class KnownTypes
         CookieAttribute = compilation.GetTypeByMetadataName("CgiRouting.CookieAttribute");
         FormAttribute = compilation.GetTypeByMetadataName("CgiRouting.FormAttribute");
         FormFile = compilation.GetTypeByMetadataName("CgiRouting.FormFile");
+        UserAttribute = compilation.GetTypeByMetadataName("CgiRouting.UserAttribute");
+        AuthorizeAttribute = compilation.GetTypeByMetadataName("CgiRouting.AuthorizeAttribute");
+        AllowAnonymousAttribute = compilation.GetTypeByMetadataName("CgiRouting.AllowAnonymousAttribute");
         AllowCrossOriginAttribute = compilation.GetTypeByMetadataName("CgiRouting.AllowCrossOriginAttribute");
         RoutePrefixAttribute = compilation.GetTypeByMetadataName(RoutePrefixParser.MetadataName);
         Stream = compilation.GetTypeByMetadataName("System.IO.Stream");
@@ -74,6 +77,9 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? CookieAttribute { get; }
     public INamedTypeSymbol? FormAttribute { get; }
     public INamedTypeSymbol? FormFile { get; }
+    public INamedTypeSymbol? UserAttribute { get; }
+    public INamedTypeSymbol? AuthorizeAttribute { get; }
+    public INamedTypeSymbol? AllowAnonymousAttribute { get; }
     public INamedTypeSymbol? AllowCrossOriginAttribute { get; }
     public INamedTypeSymbol? RoutePrefixAttribute { get; }
     public INamedTypeSymbol? Stream { get; }

@@ -53,6 +53,24 @@ public sealed class CgiOptions
     /// </summary>
     public IList<string> TrustedOrigins { get; set; } = [];
 
+    private string? _authenticationRealm;
+
+    /// <summary>
+    /// The realm of the 401 that <see cref="AuthorizeAttribute"/> and a required <see cref="UserAttribute"/> answer
+    /// with: when set, the 401 carries <c>WWW-Authenticate: Basic realm="..."</c>, so that a browser asks for a name and
+    /// password and sends them again, for the web server to check (set the same realm there). Without it (the
+    /// default), the 401 has no <c>WWW-Authenticate</c>: the server, or a single sign-on in front of it, decides how
+    /// users log in. Printable ASCII only; <c>"</c> and <c>\</c> are escaped.
+    /// </summary>
+    /// <exception cref="ArgumentException">The realm has a control or non-ASCII character.</exception>
+    public string? AuthenticationRealm
+    {
+        get => _authenticationRealm;
+        set => _authenticationRealm = value is null || !value.AsSpan().ContainsAnyExceptInRange(' ', '~')
+            ? value
+            : throw new ArgumentException("A realm is printable ASCII: it goes into the WWW-Authenticate header.", nameof(value));
+    }
+
     /// <summary>
     /// Where handler exceptions and protocol errors are written; <see langword="null"/> means standard error,
     /// which the web server writes to its error log.

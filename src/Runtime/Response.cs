@@ -158,6 +158,9 @@ public sealed class Response
     /// <summary>400 Bad Request with a short text body.</summary>
     public static Response BadRequest(string message) => Text(message, 400);
 
+    /// <summary>An error answer of the framework itself (a 4xx or 500 that no handler wrote), with a short text body.</summary>
+    internal static Response Error(int status, string message) => Text(message, status);
+
     /// <summary>
     /// Adds a header and returns this response, so calls chain. A second header of the same name replaces the
     /// first, except <c>Set-Cookie</c>, which may occur many times; <c>Content-Type</c> sets <see cref="ContentType"/>.
