@@ -53,6 +53,15 @@ public sealed class CgiOptions
     /// </summary>
     public IList<string> TrustedOrigins { get; set; } = [];
 
+    /// <summary>
+    /// Whether the framework's own error answers (400 for a parameter or body that cannot be bound, 401, 403, 404, 405,
+    /// 413, 415, 500) are always RFC 9457 problem details, <c>application/problem+json</c> with <c>type</c>, <c>title</c>,
+    /// <c>status</c> and <c>detail</c>. When false (the default), they are problem details only for a request whose
+    /// <c>Accept</c> ranks <c>application/json</c> or <c>application/problem+json</c> above <c>text/plain</c>, and
+    /// plain text otherwise. A 500 never carries the exception, either way.
+    /// </summary>
+    public bool UseProblemDetails { get; set; }
+
     private string? _authenticationRealm;
 
     /// <summary>
