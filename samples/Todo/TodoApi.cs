@@ -3,20 +3,21 @@ using CgiRouting;
 
 namespace Todo;
 
-/// <summary>The Todo JSON API.</summary>
+/// <summary>The Todo JSON API, under <c>/todos</c>.</summary>
+[RoutePrefix("/todos")]
 public static class TodoApi
 {
     private const int MaxTitleLength = 1000;
 
     /// <summary>All todos, or those with the given state: <c>GET /todos?done=true</c>.</summary>
-    [Get("/todos")]
+    [Get("/")]
     public static List<TodoItem> List(bool? done = null)
     {
         using var store = TodoStore.Open();
         return store.List(done);
     }
 
-    [Post("/todos")]
+    [Post("/")]
     public static Response Create(NewTodo todo, CgiRequest request)
     {
         if (CheckTitle(todo.Title, required: true) is { } problem)
@@ -28,14 +29,14 @@ public static class TodoApi
     }
 
     /// <summary>One todo; 404 (a null result) when there is none.</summary>
-    [Get("/todos/<id>")]
+    [Get("/<id>")]
     public static TodoItem? Get(long id)
     {
         using var store = TodoStore.Open();
         return store.Find(id);
     }
 
-    [Patch("/todos/<id>")]
+    [Patch("/<id>")]
     public static Response Update(long id, TodoPatch patch)
     {
         if (patch.Title is null && patch.Done is null)
@@ -48,7 +49,7 @@ public static class TodoApi
             : Response.NotFound("No todo " + id + ".");
     }
 
-    [Delete("/todos/<id>")]
+    [Delete("/<id>")]
     public static Response Delete(long id)
     {
         using var store = TodoStore.Open();

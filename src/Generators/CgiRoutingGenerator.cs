@@ -41,6 +41,18 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
             });
         }
 
+        // A malformed [RoutePrefix] is reported once per class, on its argument.
+        var prefixes = context.SyntaxProvider
+            .ForAttributeWithMetadataName(RoutePrefixParser.MetadataName,
+                static (node, _) => node is TypeDeclarationSyntax, // classes and record classes
+                static (syntax, cancellationToken) => RoutePrefixParser.Check(syntax, cancellationToken))
+            .WithTrackingName(TrackingNames.RoutePrefixes);
+        context.RegisterSourceOutput(prefixes, static (output, diagnostics) =>
+        {
+            foreach (var diagnostic in diagnostics)
+                output.ReportDiagnostic(diagnostic.ToDiagnostic());
+        });
+
         var specs = Concat(results.Select(r => r
             .Where(static r => r.Spec is not null)
             .Select(static (r, _) => r.Spec!)

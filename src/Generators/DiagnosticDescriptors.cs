@@ -91,4 +91,8 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor AsyncVoidHandler = new("CGI019",
         "Handler is async void",
         "Handler {0} is 'async void': the dispatcher cannot wait for it, so the response is sent before its work is done and its exceptions are lost; return Task (or Task<T>) instead", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi019");
+
+    public static readonly DiagnosticDescriptor InvalidRoutePrefix = new("CGI020",
+        "Route prefix is malformed",
+        "Route prefix '{0}' of {1} is malformed: {2}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi020");
 }

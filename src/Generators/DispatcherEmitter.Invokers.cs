@@ -80,6 +80,8 @@ internal sealed partial class DispatcherEmitter
         var signature = new List<string> { $"{Runtime}.CgiRequest request" };
         signature.AddRange(invoker.PathParameters.Select(p => $"{p.TypeName} {Local(p)}"));
         w.Open($"private static {ValueTaskOfResponse} {invoker.Name}({string.Join(", ", signature)})");
+        if (handler.Authorization == Authorization.Required)
+            w.Line($"if ({Dispatching}.Authentication.Challenge(request) is {{ }} unauthorized) return new(unauthorized);");
         var arguments = new List<string>();
         foreach (var parameter in handler.Parameters)
         {
@@ -108,6 +110,14 @@ internal sealed partial class DispatcherEmitter
         {
             case BindingSource.Request:
             case BindingSource.CancellationToken:
+                return;
+            case BindingSource.User when parameter.IsOptional:
+                string fallback = parameter.DefaultValue is { } userDefault && userDefault != "default" ? " ?? " + userDefault : "";
+                w.Line($"string{(fallback.Length > 0 ? "" : "?")} {local} = {Dispatching}.Authentication.User(request){fallback};");
+                return;
+            case BindingSource.User:
+                // A required [User] makes the handler's authorization Required: the invoker has checked REMOTE_USER.
+                w.Line($"string {local} = {Dispatching}.Authentication.User(request)!;");
                 return;
             case BindingSource.BodyText:
                 w.Line($"string {local} = request.ReadBodyText();");

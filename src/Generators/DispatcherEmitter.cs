@@ -115,8 +115,10 @@ internal sealed partial class DispatcherEmitter
                 json.Add(_writers.Describe(jsonType));
             foreach (var body in route.Handler.Parameters.Where(p => p.Source == BindingSource.Json && SegmentIndex(route, p) < 0))
                 json.Add("body: " + (_readers.Reader(body.JsonTypeName!) is not null ? "generated reader" : "System.Text.Json"));
-            if (json.Count > 0)
+            if (json.Count > 0 || route.Handler.Authorization != Authorization.None)
                 fields.Add(string.Join("; ", json));
+            if (route.Handler.Authorization != Authorization.None)
+                fields.Add(route.Handler.Authorization == Authorization.Required ? "authorize" : "anonymous");
             table.Add(string.Join("\t", fields.Select(TableField)));
         }
         // One raw UTF-8 literal, a route a line: thousands of concatenated literals would overflow the compiler.

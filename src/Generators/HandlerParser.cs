@@ -67,6 +67,7 @@ internal static class HandlerParser
         private readonly List<Site> _sites = [];
         private readonly string _display = method.ContainingType.Name + "." + method.Name;
         private readonly string _key = method.GetDocumentationCommentId() ?? method.ToDisplayString();
+        private readonly RoutePrefixParser.Prefix? _prefix = RoutePrefixParser.Of(method.ContainingType, known);
         private bool _failed;
 
         public HandlerResult Parse(List<AttributeData> routeAttributes)
@@ -88,6 +89,7 @@ internal static class HandlerParser
             var ret = ParseReturn();
             foreach (var route in routes)
                 CheckRouteBinding(route, parameters);
+            var authorization = ParseAuthorization(parameters);
 
             var spec = _failed || ret is null ? null
                 : new HandlerSpec
@@ -101,8 +103,29 @@ internal static class HandlerParser
                     Routes = routes.ToEquatableArray(),
                     AllowCrossOrigin = HasAttribute(method, known.AllowCrossOriginAttribute)
                         || HasAttribute(method.ContainingType, known.AllowCrossOriginAttribute),
+                    Authorization = authorization,
                 };
             return new HandlerResult(spec, _diagnostics.ToEquatableArray(), _sites.ToEquatableArray());
+        }
+
+        /// <summary>
+        /// [Authorize] on the handler or its class, or a required [User] parameter, makes the handler answer 401 without
+        /// REMOTE_USER; [AllowAnonymous] on the handler wins over [Authorize], but not over a required [User] parameter,
+        /// which has no value to take then: that is reported on the parameter.
+        /// </summary>
+        private Authorization ParseAuthorization(List<ParameterSpec> parameters)
+        {
+            bool authorize = HasAttribute(method, known.AuthorizeAttribute) || HasAttribute(method.ContainingType, known.AuthorizeAttribute);
+            bool anonymous = HasAttribute(method, known.AllowAnonymousAttribute);
+            var requiredUser = parameters.FirstOrDefault(p => p.Source == BindingSource.User && !p.IsOptional);
+            if (anonymous && requiredUser is not null)
+            {
+                Report(DiagnosticDescriptors.InvalidBindingAttribute, method.Parameters.First(p => p.Name == requiredUser.Name).Locations.FirstOrDefault(),
+                    requiredUser.Name, _display, "[User] on a string requires a user, but the handler has [AllowAnonymous]; declare it 'string?' to take requests without one");
+            }
+            return anonymous ? (authorize ? Authorization.Anonymous : Authorization.None)
+                : authorize || requiredUser is not null ? Authorization.Required
+                : Authorization.None;
         }
 
         public static string RouteSiteKey(string handlerKey, int index) => handlerKey + "#" + index.ToString(CultureInfo.InvariantCulture);
@@ -190,24 +213,29 @@ internal static class HandlerParser
             }
             foreach (var literal in segments.Where(x => x.Kind == SegmentKind.Literal))
             {
-                if (PercentEscape(literal.Text) is { } escape)
+                if (RouteTemplate.PercentEscape(literal.Text) is { } escape)
                     Report(DiagnosticDescriptors.PercentEncodedLiteral, templateLocation, literal.Text, template!, escape);
+            }
+            if (_prefix is { } prefix)
+            {
+                if (prefix.Segments is null)
+                {
+                    _failed = true; // RoutePrefixParser reports the prefix once, on its argument
+                    return null;
+                }
+                // The prefix and the template are each well-formed; together they may name a parameter twice.
+                template = RouteTemplate.Combine(prefix.Text!, template!);
+                segments = RouteTemplate.Parse(template, out error);
+                if (segments is null)
+                {
+                    Report(DiagnosticDescriptors.InvalidTemplate, templateLocation, template, error! + $" (with the prefix '{prefix.Text}' of {method.ContainingType.Name})");
+                    return null;
+                }
             }
             string siteKey = RouteSiteKey(_key, index);
             if (LocationInfo.From(templateLocation) is { } site)
                 _sites.Add(new Site(siteKey, site));
             return new RouteSpec(httpMethod, template!, segments.ToEquatableArray(), siteKey);
-        }
-
-        /// <summary>The first <c>%XX</c> in <paramref name="text"/>, or null.</summary>
-        private static string? PercentEscape(string text)
-        {
-            for (int i = 0; i + 2 < text.Length; i++)
-            {
-                if (text[i] == '%' && Uri.IsHexDigit(text[i + 1]) && Uri.IsHexDigit(text[i + 2]))
-                    return text.Substring(i, 3);
-            }
-            return null;
         }
 
         private ParameterSpec ParseParameter(IParameterSymbol parameter)
@@ -226,7 +254,7 @@ internal static class HandlerParser
                 typeName += "?";
 
             string? headerName = null, queryName = null, cookieName = null, formName = null;
-            bool body = false, form = false;
+            bool body = false, form = false, user = false;
             foreach (var attribute in parameter.GetAttributes())
             {
                 if (KnownTypes.Is(attribute.AttributeClass, known.HeaderAttribute))
@@ -239,9 +267,11 @@ internal static class HandlerParser
                     queryName = attribute.ConstructorArguments.FirstOrDefault().Value as string ?? parameter.Name;
                 else if (KnownTypes.Is(attribute.AttributeClass, known.BodyAttribute))
                     body = true;
+                else if (KnownTypes.Is(attribute.AttributeClass, known.UserAttribute))
+                    user = true;
             }
-            if (headerName is not null || queryName is not null || cookieName is not null || body || form)
-                _bindingAttributes[parameter.Name] = headerName is not null ? "[Header]" : queryName is not null ? "[Query]"
+            if (headerName is not null || queryName is not null || cookieName is not null || body || form || user)
+                _bindingAttributes[parameter.Name] = user ? "[User]" : headerName is not null ? "[Header]" : queryName is not null ? "[Query]"
                     : cookieName is not null ? "[Cookie]" : form ? "[Form]" : "[Body]";
 
             BindingSource source;
@@ -261,6 +291,22 @@ internal static class HandlerParser
             {
                 Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display, "[Header], [Query], [Cookie], [Form] and [Body] are exclusive; use one");
                 source = BindingSource.Unbindable;
+            }
+            else if (user && (headerName is not null || queryName is not null || cookieName is not null || body || form))
+            {
+                Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display, "[User] binds REMOTE_USER and takes no other binding attribute");
+                source = BindingSource.Unbindable;
+            }
+            else if (user)
+            {
+                source = BindingSource.User;
+                key = "REMOTE_USER";
+                if (type.SpecialType != SpecialType.System_String)
+                {
+                    Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display,
+                        $"[User] binds REMOTE_USER, the name the web server authenticated, to a string (or string?), not '{type.ToDisplayString()}'");
+                    source = BindingSource.Unbindable;
+                }
             }
             else if (body)
             {

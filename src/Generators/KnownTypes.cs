@@ -23,7 +23,11 @@ internal sealed class KnownTypes
         CookieAttribute = compilation.GetTypeByMetadataName("CgiRouting.CookieAttribute");
         FormAttribute = compilation.GetTypeByMetadataName("CgiRouting.FormAttribute");
         FormFile = compilation.GetTypeByMetadataName("CgiRouting.FormFile");
+        UserAttribute = compilation.GetTypeByMetadataName("CgiRouting.UserAttribute");
+        AuthorizeAttribute = compilation.GetTypeByMetadataName("CgiRouting.AuthorizeAttribute");
+        AllowAnonymousAttribute = compilation.GetTypeByMetadataName("CgiRouting.AllowAnonymousAttribute");
         AllowCrossOriginAttribute = compilation.GetTypeByMetadataName("CgiRouting.AllowCrossOriginAttribute");
+        RoutePrefixAttribute = compilation.GetTypeByMetadataName(RoutePrefixParser.MetadataName);
         Stream = compilation.GetTypeByMetadataName("System.IO.Stream");
         CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
         Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
@@ -73,7 +77,11 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? CookieAttribute { get; }
     public INamedTypeSymbol? FormAttribute { get; }
     public INamedTypeSymbol? FormFile { get; }
+    public INamedTypeSymbol? UserAttribute { get; }
+    public INamedTypeSymbol? AuthorizeAttribute { get; }
+    public INamedTypeSymbol? AllowAnonymousAttribute { get; }
     public INamedTypeSymbol? AllowCrossOriginAttribute { get; }
+    public INamedTypeSymbol? RoutePrefixAttribute { get; }
     public INamedTypeSymbol? Stream { get; }
     public INamedTypeSymbol? CancellationToken { get; }
     public INamedTypeSymbol? Task { get; }

@@ -69,6 +69,37 @@ internal static class RouteTemplate
         return segments;
     }
 
+    /// <summary>
+    /// The segments of a <c>[RoutePrefix]</c>: a template of one segment or more without a catch-all; or null with the
+    /// reason in <paramref name="error"/>.
+    /// </summary>
+    public static List<RouteSegment>? ParsePrefix(string prefix, out string? error)
+    {
+        if (prefix == "/")
+            return Fail("'/' prefixes nothing; remove [RoutePrefix], or give it a segment such as '/api'", out error);
+        var segments = Parse(prefix, out error);
+        if (segments?.FirstOrDefault(s => s.Kind == SegmentKind.CatchAll) is { } catchAll)
+            return Fail($"a prefix cannot end in a catch-all ('<{catchAll.Text}...>'): the routes' own segments follow it", out error);
+        return segments;
+    }
+
+    /// <summary>
+    /// The full template of <paramref name="template"/> under <paramref name="prefix"/>: <c>/api</c> and <c>/todos</c>
+    /// make <c>/api/todos</c>; the root, <c>/</c>, is the prefix itself (<c>/api</c>, not <c>/api/</c>).
+    /// </summary>
+    public static string Combine(string prefix, string template) => template == "/" ? prefix : prefix + template;
+
+    /// <summary>The first <c>%XX</c> in <paramref name="text"/>, or null.</summary>
+    public static string? PercentEscape(string text)
+    {
+        for (int i = 0; i + 2 < text.Length; i++)
+        {
+            if (text[i] == '%' && System.Uri.IsHexDigit(text[i + 1]) && System.Uri.IsHexDigit(text[i + 2]))
+                return text.Substring(i, 3);
+        }
+        return null;
+    }
+
     private static List<RouteSegment>? Fail(string reason, out string? error)
     {
         error = reason;

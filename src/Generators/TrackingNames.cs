@@ -9,6 +9,9 @@ public static class TrackingNames
     /// <summary>The handler models alone, without locations.</summary>
     public const string HandlerSpecs = nameof(HandlerSpecs);
 
+    /// <summary>The diagnostics of each class's <c>[RoutePrefix]</c>.</summary>
+    public const string RoutePrefixes = nameof(RoutePrefixes);
+
     /// <summary>The types each <c>JsonSerializerContext</c> declares.</summary>
     public const string JsonContexts = nameof(JsonContexts);
 

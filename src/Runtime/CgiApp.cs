@@ -213,22 +213,23 @@ public static class CgiApp
         {
             long length = request.ContentLength;
             if (length < 0)
-                return Response.Text("CONTENT_LENGTH is not a valid length.", 400);
+                return ProblemDetails.Shape(request, Response.Error(400, "CONTENT_LENGTH is not a valid length."));
             if (length > maxRequestBodySize)
-                return Response.Text("The request body is larger than this app accepts.", 413);
+                return ProblemDetails.Shape(request, Response.Error(413, "The request body is larger than this app accepts."));
             var dispatcher = s_dispatcher ?? throw new InvalidOperationException(
                 "No dispatcher is registered: reference CgiRouting.Generators as an analyzer so that it generates one.");
-            return await dispatcher(request).ConfigureAwait(false);
+            // Only a framework error (binding, 401, 403, 404, 405) is looked at again: problem details or plain text.
+            return ProblemDetails.Shape(request, await dispatcher(request).ConfigureAwait(false));
         }
         catch (CgiRequestException e)
         {
-            return Response.Text(e.Message, e.StatusCode);
+            return ProblemDetails.Shape(request, Response.Error(e.StatusCode, e.Message));
         }
         catch (Exception e)
         {
             errorLog.WriteLine(
                 $"CgiRouting: unhandled exception in {request.Method} {request.Path}: {e}");
-            return Response.Text("Internal Server Error", 500);
+            return ProblemDetails.Shape(request, Response.Error(500, "Internal Server Error"));
         }
     }
 }

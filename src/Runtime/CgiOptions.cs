@@ -54,6 +54,33 @@ public sealed class CgiOptions
     public IList<string> TrustedOrigins { get; set; } = [];
 
     /// <summary>
+    /// Whether the framework's own error answers (400 for a parameter or body that cannot be bound, 401, 403, 404, 405,
+    /// 413, 415, 500) are always RFC 9457 problem details, <c>application/problem+json</c> with <c>type</c>, <c>title</c>,
+    /// <c>status</c> and <c>detail</c>. When false (the default), they are problem details only for a request whose
+    /// <c>Accept</c> ranks <c>application/json</c> or <c>application/problem+json</c> above <c>text/plain</c>, and
+    /// plain text otherwise. A 500 never carries the exception, either way.
+    /// </summary>
+    public bool UseProblemDetails { get; set; }
+
+    private string? _authenticationRealm;
+
+    /// <summary>
+    /// The realm of the 401 that <see cref="AuthorizeAttribute"/> and a required <see cref="UserAttribute"/> answer
+    /// with: when set, the 401 carries <c>WWW-Authenticate: Basic realm="..."</c>, so that a browser asks for a name and
+    /// password and sends them again, for the web server to check (set the same realm there). Without it (the
+    /// default), the 401 has no <c>WWW-Authenticate</c>: the server, or a single sign-on in front of it, decides how
+    /// users log in. Printable ASCII only; <c>"</c> and <c>\</c> are escaped.
+    /// </summary>
+    /// <exception cref="ArgumentException">The realm has a control or non-ASCII character.</exception>
+    public string? AuthenticationRealm
+    {
+        get => _authenticationRealm;
+        set => _authenticationRealm = value is null || !value.AsSpan().ContainsAnyExceptInRange(' ', '~')
+            ? value
+            : throw new ArgumentException("A realm is printable ASCII: it goes into the WWW-Authenticate header.", nameof(value));
+    }
+
+    /// <summary>
     /// Where handler exceptions and protocol errors are written; <see langword="null"/> means standard error,
     /// which the web server writes to its error log.
     /// </summary>

@@ -80,22 +80,29 @@ internal static class CommandLine
 
     private static void WriteTable(TextWriter output, IReadOnlyList<RouteInfo> routes)
     {
-        int methodWidth = "METHOD".Length, templateWidth = "TEMPLATE".Length, handlerWidth = "HANDLER".Length;
-        bool json = false;
+        int methodWidth = "METHOD".Length, templateWidth = "TEMPLATE".Length, handlerWidth = "HANDLER".Length, authWidth = "AUTH".Length;
+        bool json = false, auth = false;
         foreach (var route in routes)
         {
             methodWidth = Math.Max(methodWidth, route.Method.Length);
             templateWidth = Math.Max(templateWidth, route.Template.Length);
             handlerWidth = Math.Max(handlerWidth, route.Handler.Length);
+            authWidth = Math.Max(authWidth, route.Authorization?.Length ?? 0);
             json |= route.Json is not null;
+            auth |= route.Authorization is not null;
         }
-        // The JSON column (how JSON responses are written) only for apps that return JSON.
-        output.WriteLine($"{"METHOD".PadRight(methodWidth)}  {"TEMPLATE".PadRight(templateWidth)}  {(json ? "HANDLER".PadRight(handlerWidth) + "  JSON" : "HANDLER")}");
-        foreach (var route in routes)
+        // The AUTH column only for apps with [Authorize] or [User], the JSON column (how JSON responses are written)
+        // only for apps that return JSON.
+        string Row(string method, string template, string handler, string? authorization, string? jsonWay)
         {
-            string handler = route.Json is null ? route.Handler : route.Handler.PadRight(handlerWidth) + "  " + route.Json;
-            output.WriteLine($"{route.Method.PadRight(methodWidth)}  {route.Template.PadRight(templateWidth)}  {handler}");
+            string line = $"{method.PadRight(methodWidth)}  {template.PadRight(templateWidth)}  ";
+            if (auth)
+                line += (authorization ?? "-").PadRight(authWidth) + "  ";
+            return (json ? line + handler.PadRight(handlerWidth) + "  " + jsonWay : line + handler).TrimEnd();
         }
+        output.WriteLine(Row("METHOD", "TEMPLATE", "HANDLER", "AUTH", "JSON"));
+        foreach (var route in routes)
+            output.WriteLine(Row(route.Method, route.Template, route.Handler, route.Authorization, route.Json));
     }
 
     /// <summary>
@@ -115,6 +122,8 @@ internal static class CommandLine
             AppendString(json, routes[i].Handler);
             if (routes[i].Json is { } path)
                 AppendString(json.Append(", \"json\": "), path);
+            if (routes[i].Authorization is { } authorization)
+                AppendString(json.Append(", \"auth\": "), authorization);
             json.Append('}');
         }
         output.WriteLine(json.Append(routes.Count == 0 ? "]" : "\n]").ToString());

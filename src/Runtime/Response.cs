@@ -20,6 +20,9 @@ public sealed class Response
     /// <summary>The media type of JSON responses.</summary>
     public const string JsonContentType = "application/json; charset=utf-8";
 
+    /// <summary>The media type of <see cref="Problem"/> responses (RFC 9457).</summary>
+    public const string ProblemJsonContentType = "application/problem+json";
+
     /// <summary>The media type of <see cref="Html"/> responses.</summary>
     public const string HtmlContentType = "text/html; charset=utf-8";
 
@@ -157,6 +160,46 @@ public sealed class Response
 
     /// <summary>400 Bad Request with a short text body.</summary>
     public static Response BadRequest(string message) => Text(message, 400);
+
+    /// <summary>
+    /// An error answer of the framework itself (a 4xx or 500 that no handler wrote), with <paramref name="message"/> as
+    /// its plain-text body, or as the <c>detail</c> of its problem details when the client prefers JSON (see
+    /// <see cref="ProblemDetails"/>).
+    /// </summary>
+    internal static Response Error(int status, string message) => new(status, TextContentType, Encoding.UTF8.GetBytes(message)) { ErrorMessage = message };
+
+    /// <summary>The message of a framework error (<see cref="Error"/>); null for every other response.</summary>
+    internal string? ErrorMessage { get; private init; }
+
+    /// <summary>
+    /// An RFC 9457 problem details answer, <c>application/problem+json</c>:
+    /// <c>{"type":"about:blank","title":"Conflict","status":409,"detail":"The name is taken."}</c>. The
+    /// <c>title</c> is the status's reason phrase unless given; <c>detail</c> is left out when null. It is the shape
+    /// of the framework's own errors for clients that ask for JSON (and for every client with
+    /// <see cref="CgiOptions.UseProblemDetails"/>); a handler's <c>Problem</c> is JSON whatever the client asks for.
+    /// Written without System.Text.Json.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> is not from 400 to 599.</exception>
+    public static Response Problem(int status, string? title = null, string? detail = null)
+    {
+        if (status is < 400 or > 599)
+            throw new ArgumentOutOfRangeException(nameof(status), status, "A problem has a 4xx or 5xx status code.");
+        var json = new Dispatching.JsonUtf8Builder();
+        json.StartObject();
+        json.Property("\"type\":"u8);
+        json.String("about:blank");
+        json.Property("\"title\":"u8);
+        json.String(title ?? HttpStatus.ReasonPhrase(status));
+        json.Property("\"status\":"u8);
+        json.Number(status);
+        if (detail is not null)
+        {
+            json.Property("\"detail\":"u8);
+            json.String(detail);
+        }
+        json.EndObject();
+        return new(status, ProblemJsonContentType, json.WrittenMemory);
+    }
 
     /// <summary>
     /// Adds a header and returns this response, so calls chain. A second header of the same name replaces the

@@ -20,7 +20,16 @@ public sealed record RouteInfo(string Method, string Template, string Handler)
     public string? Json { get; init; }
 
     /// <summary>
-    /// The routes of a table the generator wrote as UTF-8 text: one route a line, its fields (method, template, handler, and for a JSON route how it is written)
+    /// <c>authorize</c> for a route that answers 401 unless the web server authenticated the request
+    /// (<see cref="AuthorizeAttribute"/>, or a required <see cref="UserAttribute"/> parameter); <c>anonymous</c> for a
+    /// route that <see cref="AllowAnonymousAttribute"/> opted out of its class's <see cref="AuthorizeAttribute"/>;
+    /// otherwise null.
+    /// </summary>
+    public string? Authorization { get; init; }
+
+    /// <summary>
+    /// The routes of a table the generator wrote as UTF-8 text: one route a line, its fields (method, template, handler,
+    /// how JSON is written or read (empty when neither), and its authorization, the last two left out when empty)
     /// separated by tabs, with
     /// <c>\\</c>, <c>\t</c> and <c>\n</c> escaped. The table is data in the binary, not string objects: an app with
     /// thousands of routes pays nothing for it at start-up (string literals would each need a relocation and a
@@ -36,9 +45,13 @@ public sealed record RouteInfo(string Method, string Template, string Handler)
             fields.Clear();
             foreach (string field in line.Split('\t'))
                 fields.Add(Unescape(field));
-            if (fields.Count is not (3 or 4))
-                throw new FormatException("A route table line has " + fields.Count + " fields, not 3 or 4: " + line);
-            routes.Add(new RouteInfo(fields[0], fields[1], fields[2]) { Json = fields.Count == 4 ? fields[3] : null });
+            if (fields.Count is not (3 or 4 or 5))
+                throw new FormatException("A route table line has " + fields.Count + " fields, not 3 to 5: " + line);
+            routes.Add(new RouteInfo(fields[0], fields[1], fields[2])
+            {
+                Json = fields.Count >= 4 && fields[3].Length > 0 ? fields[3] : null,
+                Authorization = fields.Count == 5 ? fields[4] : null,
+            });
         }
         return routes.ToArray();
     }

@@ -87,6 +87,37 @@ public class IncrementalTests
     }
 
     [Fact]
+    public void A_prefix_edit_changes_the_table()
+    {
+        var (_, second) = RunTwice(h => "[RoutePrefix(\"/api\")]\n" + h, o => o);
+        Assert.Contains(IncrementalStepRunReason.Modified, Reasons(second, TrackingNames.RouteTable));
+        Assert.Contains("GET\t/api/users/<id>\tUsers.ById", second.GeneratedTrees.Single().ToString());
+    }
+
+    [Fact]
+    public void An_unrelated_edit_leaves_a_prefix_check_and_the_table_cached()
+    {
+        var compilation = Compile("[RoutePrefix(\"/api\")]\n" + Handlers, Other);
+        var driver = Driver().RunGenerators(compilation);
+        var edited = compilation.ReplaceSyntaxTree(compilation.SyntaxTrees.ElementAt(1),
+            CSharpSyntaxTree.ParseText(Usings + Other.Replace("x * 2", "x + x"), GeneratorHarness.ParseOptions, path: "File1.cs"));
+        var second = driver.RunGenerators(edited).GetRunResult();
+        Assert.All(Reasons(second, TrackingNames.RoutePrefixes), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
+        Assert.All(Reasons(second, TrackingNames.RouteTable), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
+    }
+
+    [Fact]
+    public void A_prefix_edit_in_another_part_of_a_partial_class_reaches_the_table()
+    {
+        var compilation = Compile(Handlers.Replace("static class", "static partial class"), "[RoutePrefix(\"/api\")] public static partial class Users { }");
+        var driver = Driver().RunGenerators(compilation);
+        var edited = compilation.ReplaceSyntaxTree(compilation.SyntaxTrees.ElementAt(1),
+            CSharpSyntaxTree.ParseText(Usings + "[RoutePrefix(\"/v2\")] public static partial class Users { }", GeneratorHarness.ParseOptions, path: "File1.cs"));
+        Assert.Contains("GET\t/api/users/<id>", driver.GetRunResult().GeneratedTrees.Single().ToString());
+        Assert.Contains("GET\t/v2/users/<id>", driver.RunGenerators(edited).GetRunResult().GeneratedTrees.Single().ToString());
+    }
+
+    [Fact]
     public void Models_hold_no_symbols_compilations_semantic_models_or_syntax_nodes()
     {
         var (first, _) = RunTwice(h => h, o => o);

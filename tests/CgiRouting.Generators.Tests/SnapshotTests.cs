@@ -57,4 +57,23 @@ public class SnapshotTests
             [Route("PURGE", "/cache/<key>")] public static string Purge(Guid key) => "";
         }
         """);
+
+    [Fact]
+    public Task Groups_and_authentication() => Verify("Groups", """
+        namespace Admin;
+        [RoutePrefix("/api/v1")]
+        [Authorize]
+        public static class Accounts
+        {
+            [Get("/")] public static string Index() => "";
+            [Get("/accounts/<id>")] public static string ById(int id, [User] string user) => user;
+            [Post("/accounts")] public static string Create([Body] string body) => body;
+            [Get("/health")] [AllowAnonymous] public static string Health([User] string? user) => user ?? "";
+        }
+        public static class Site
+        {
+            [Get("/")] public static string Home([User] string? user, [User] string guest = "guest") => user ?? guest;
+            [Get("/api/v1/status")] public static string Status() => "";
+        }
+        """);
 }

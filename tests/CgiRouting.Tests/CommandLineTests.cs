@@ -43,9 +43,11 @@ public class CommandLineTests
         var (exit, output, _) = Run("--routes");
         Assert.Equal(0, exit);
         var lines = output.Split('\n', System.StringSplitOptions.RemoveEmptyEntries);
-        Assert.Matches("^METHOD +TEMPLATE +HANDLER +JSON$", lines[0]);
-        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, "^GET +/users/<id> +Routes\\.ById +generated writer$"));
-        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, "^DELETE +/users/<id> +Routes\\.Delete$"));
+        Assert.Matches("^METHOD +TEMPLATE +AUTH +HANDLER +JSON$", lines[0]);
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, "^GET +/users/<id> +- +Routes\\.ById +generated writer$"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, "^DELETE +/users/<id> +- +Routes\\.Delete$"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, "^GET +/auth/me +authorize +AuthRoutes\\.Me$"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, "^GET +/auth/open +anonymous +AuthRoutes\\.Open$"));
         Assert.Equal(CgiApp.Routes.Count + 1, lines.Length);
     }
 
@@ -58,6 +60,7 @@ public class CommandLineTests
             .Select(r => new RouteInfo(r.GetProperty("method").GetString()!, r.GetProperty("template").GetString()!, r.GetProperty("handler").GetString()!)
             {
                 Json = r.TryGetProperty("json", out var json) ? json.GetString() : null,
+                Authorization = r.TryGetProperty("auth", out var auth) ? auth.GetString() : null,
             })
             .ToList();
         Assert.Equal(CgiApp.Routes, routes);
@@ -67,8 +70,8 @@ public class CommandLineTests
     public void Routes_say_how_each_JSON_response_is_written()
     {
         var (_, output, _) = Run("--routes");
-        Assert.Matches(@"(?m)^GET +/json/everything +JsonWriterRoutes\.GetEverything +generated writer$", output);
-        Assert.Matches(@"(?m)^GET +/json/loose +JsonWriterRoutes\.GetLoose +System\.Text\.Json: Loose\.Anything: object is written by its run-time type$", output);
+        Assert.Matches(@"(?m)^GET +/json/everything +- +JsonWriterRoutes\.GetEverything +generated writer$", output);
+        Assert.Matches(@"(?m)^GET +/json/loose +- +JsonWriterRoutes\.GetLoose +System\.Text\.Json: Loose\.Anything: object is written by its run-time type$", output);
         var (_, json, _) = Run("--routes", "--json");
         var loose = JsonDocument.Parse(json).RootElement.EnumerateArray().Single(r => r.GetProperty("template").GetString() == "/json/loose");
         Assert.StartsWith("System.Text.Json: ", loose.GetProperty("json").GetString());
@@ -193,6 +196,26 @@ public class CommandLineTests
             "[\n" +
             "  {\"method\": \"GET\", \"template\": \"/a b\", \"handler\": \"T.M\"},\n" +
             "  {\"method\": \"POST\", \"template\": \"/\\\"q\\\"\\\\\\u0001\\u001f~\", \"handler\": \"T.N\", \"json\": \"j\"}\n" +
+            "]\n",
+            Run(routes, "--routes", "--json").Output);
+    }
+
+    [Fact]
+    public void The_auth_column_appears_when_any_route_has_authorization()
+    {
+        RouteInfo[] routes = [new("GET", "/a", "T.A") { Authorization = "authorize" }, new("GET", "/b", "T.B") { Json = "j" },
+            new("GET", "/c", "T.C") { Authorization = "anonymous" }];
+        Assert.Equal(
+            "METHOD  TEMPLATE  AUTH       HANDLER  JSON\n" +
+            "GET     /a        authorize  T.A\n" +
+            "GET     /b        -          T.B      j\n" +
+            "GET     /c        anonymous  T.C\n",
+            Run(routes, "--routes").Output);
+        Assert.Equal(
+            "[\n" +
+            "  {\"method\": \"GET\", \"template\": \"/a\", \"handler\": \"T.A\", \"auth\": \"authorize\"},\n" +
+            "  {\"method\": \"GET\", \"template\": \"/b\", \"handler\": \"T.B\", \"json\": \"j\"},\n" +
+            "  {\"method\": \"GET\", \"template\": \"/c\", \"handler\": \"T.C\", \"auth\": \"anonymous\"}\n" +
             "]\n",
             Run(routes, "--routes", "--json").Output);
     }

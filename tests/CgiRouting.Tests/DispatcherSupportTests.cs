@@ -270,10 +270,18 @@ public class DispatcherSupportTests
 
     [Theory]
     [InlineData("GET\t/a", 2)]
-    [InlineData("GET\t/a\tT.M\tj\textra", 5)]
+    [InlineData("GET\t/a\tT.M\tj\tauthorize\textra", 6)]
     public void A_route_table_line_of_another_shape_is_an_error(string line, int fields)
     {
         var e = Assert.Throws<FormatException>(() => RouteInfo.ParseTable(Encoding.UTF8.GetBytes(line)));
-        Assert.Equal($"A route table line has {fields} fields, not 3 or 4: {line}", e.Message);
+        Assert.Equal($"A route table line has {fields} fields, not 3 to 5: {line}", e.Message);
+    }
+
+    [Fact]
+    public void A_route_table_line_may_give_authorization_after_an_empty_json_field()
+    {
+        var routes = RouteInfo.ParseTable("GET\t/a\tT.A\t\tauthorize\nGET\t/b\tT.B\tj\tanonymous\nGET\t/c\tT.C\tj"u8);
+        Assert.Equal([new RouteInfo("GET", "/a", "T.A") { Authorization = "authorize" }, new RouteInfo("GET", "/b", "T.B") { Json = "j", Authorization = "anonymous" },
+            new RouteInfo("GET", "/c", "T.C") { Json = "j" }], routes);
     }
 }

@@ -15,6 +15,8 @@ internal enum BindingSource
     /// <summary>A class or record bound from the form's fields, member by member.</summary>
     FormObject,
     Request,
+    /// <summary>The authenticated user's name, <c>REMOTE_USER</c>: <c>[User] string</c>.</summary>
+    User,
     CancellationToken,
     BodyText,
     BodyBytes,

@@ -25,4 +25,7 @@ internal sealed record HandlerSpec
 
     /// <summary>[AllowCrossOrigin] is on the handler or its class: unsafe requests from other sites are served.</summary>
     public required bool AllowCrossOrigin { get; init; }
+
+    /// <summary>Whether the dispatcher answers 401 before binding when the request has no <c>REMOTE_USER</c>.</summary>
+    public required Authorization Authorization { get; init; }
 }

@@ -28,14 +28,14 @@ public static class CrossOrigin
                 return null; // "none": typed in the address bar, a bookmark: the user's own doing
             default:
                 return IsTrusted(request, origin) ? null
-                    : Response.Text("Cross-origin request refused: the browser says another site sent it (Sec-Fetch-Site).", 403);
+                    : Response.Error(403, "Cross-origin request refused: the browser says another site sent it (Sec-Fetch-Site).");
         }
         if (string.IsNullOrEmpty(origin))
             return null; // neither header: not sent from a page, or same-origin from an old browser
         if (Host(origin) is { } host && host.Equals(request.Get("HTTP_HOST"), StringComparison.OrdinalIgnoreCase))
             return null;
         return IsTrusted(request, origin) ? null
-            : Response.Text("Cross-origin request refused: its Origin is not this site's Host, and the browser did not send Sec-Fetch-Site.", 403);
+            : Response.Error(403, "Cross-origin request refused: its Origin is not this site's Host, and the browser did not send Sec-Fetch-Site.");
     }
 
     /// <summary>The host (and port) of an origin <c>scheme://host[:port]</c>, or <see langword="null"/>.</summary>

@@ -14,16 +14,16 @@ namespace CgiRouting.Dispatching;
 public static class HandlerResults
 {
     /// <summary>200 <c>text/plain</c>, or 404 for <see langword="null"/>.</summary>
-    public static Response Text(string? text) => text is null ? Response.NotFound() : Response.Text(text);
+    public static Response Text(string? text) => text is null ? Response.Error(404, "Not Found") : Response.Text(text);
 
     /// <summary>200 JSON, or 404 for <see langword="null"/>.</summary>
-    public static Response Json<T>(T? value, JsonTypeInfo<T> typeInfo) => value is null ? Response.NotFound() : Response.Json(value, typeInfo);
+    public static Response Json<T>(T? value, JsonTypeInfo<T> typeInfo) => value is null ? Response.Error(404, "Not Found") : Response.Json(value, typeInfo);
 
     /// <summary>200 JSON written by a generated JSON writer, or 404 for <see langword="null"/>.</summary>
-    public static Response JsonUtf8(JsonUtf8Builder? json) => json is null ? Response.NotFound() : Response.Json(json, 200);
+    public static Response JsonUtf8(JsonUtf8Builder? json) => json is null ? Response.Error(404, "Not Found") : Response.Json(json, 200);
 
     /// <summary>200 <c>application/octet-stream</c>, or 404 for <see langword="null"/>.</summary>
-    public static Response Bytes(byte[]? body) => body is null ? Response.NotFound() : Response.Bytes(body);
+    public static Response Bytes(byte[]? body) => body is null ? Response.Error(404, "Not Found") : Response.Bytes(body);
 
     /// <summary>The handler's own response; <see langword="null"/> is a handler bug (500).</summary>
     public static Response From(Response? response) => response ?? throw new InvalidOperationException("The handler returned a null Response.");
@@ -64,7 +64,7 @@ public static class HandlerResults
     public static async ValueTask<Response> Stream<T>(IAsyncEnumerable<T>? items, CgiRequest request, JsonTypeInfo<T>? typeInfo)
     {
         if (items is null)
-            return Response.NotFound();
+            return Response.Error(404, "Not Found");
         var enumerator = items.GetAsyncEnumerator();
         bool first;
         try

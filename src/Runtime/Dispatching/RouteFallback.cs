@@ -14,12 +14,12 @@ public static class RouteFallback
     public static Response Respond(string method, List<string> allowed)
     {
         if (allowed.Count == 0)
-            return Response.NotFound();
+            return Response.Error(404, "Not Found");
         if (!allowed.Contains("OPTIONS"))
             allowed.Add("OPTIONS");
         string allow = string.Join(", ", allowed);
         return method == "OPTIONS"
             ? Response.Empty(204).WithHeader("Allow", allow)
-            : Response.Text("Method Not Allowed", 405).WithHeader("Allow", allow);
+            : Response.Error(405, "Method Not Allowed").WithHeader("Allow", allow);
     }
 }
