@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Prints an Apache httpd (Debian apache2-bin) configuration that runs CgiRouting apps with mod_cgid, each app
 # owning every path below its prefix, so that PATH_INFO is the rest of the URL path.
-#   hosting/apache.sh PORT ROOT PREFIX=BINARY... [NAME=VALUE...]
-# PREFIX is "/" or "/name/"; NAME=VALUE (a NAME without "/") is passed to every app's environment.
+#   hosting/apache.sh PORT ROOT PREFIX=BINARY... [NAME=VALUE...] [--basic-auth=PATH:HTPASSWD]
+# PREFIX is "/" or "/name/"; NAME=VALUE (a NAME without "/") is passed to every app's environment; --basic-auth: see
+# hosting/apps.sh.
 # ROOT is a scratch directory for logs and sockets. Run: apache2 -f FILE -DFOREGROUND
 # Apache runs CGI programs as "nobody": the binaries, and the directories they write, must allow that user.
 set -euo pipefail
@@ -34,8 +35,27 @@ AllowEncodedSlashes On
 TraceEnable Off
 <Directory />
     Require all granted
+    # Pass the Authorization header on (HTTP_AUTHORIZATION), for apps that check tokens themselves: Apache drops it
+    # by default.
+    CGIPassAuth On
 </Directory>
 CONF
+read -r auth_path auth_file < <(basic_auth "$@"; echo)
+if [[ -n $auth_path ]]; then cat <<CONF
+# HTTP Basic on $auth_path: Apache checks the password and passes the user as REMOTE_USER (and AUTH_TYPE=Basic).
+LoadModule auth_basic_module $modules/mod_auth_basic.so
+LoadModule authn_core_module $modules/mod_authn_core.so
+LoadModule authn_file_module $modules/mod_authn_file.so
+LoadModule authz_user_module $modules/mod_authz_user.so
+<Location "$auth_path">
+    AuthType Basic
+    AuthName "CgiRouting"
+    AuthBasicProvider file
+    AuthUserFile "$auth_file"
+    Require valid-user
+</Location>
+CONF
+fi
 # ScriptAliasMatch maps the prefix and all below it onto the binary's path; Apache finds the binary and passes
 # the rest as PATH_INFO. Longest prefixes first: the first match wins.
 while IFS= read -r arg; do

@@ -8,5 +8,15 @@ apps_longest_first() {
 
 # app_environment ARG...: the NAME=VALUE arguments, one a line.
 app_environment() {
-    printf '%s\n' "$@" | grep -v '^/' || true
+    printf '%s\n' "$@" | grep -v '^/' | grep -v '^--' || true
+}
+
+# basic_auth ARG...: "PATH FILE" of a --basic-auth=PATH:FILE argument, or nothing. The server then asks for a user
+# name and password (HTTP Basic) on PATH and all below it, checks them against FILE (an htpasswd file of apr1 hashes,
+# as `openssl passwd -apr1` writes them) and passes the user to the app as REMOTE_USER; elsewhere REMOTE_USER is never set.
+basic_auth() {
+    local arg
+    for arg in "$@"; do
+        if [[ $arg == --basic-auth=* ]]; then arg=${arg#--basic-auth=}; echo "${arg%%:*} ${arg#*:}"; fi
+    done
 }

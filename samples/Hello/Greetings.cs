@@ -88,6 +88,11 @@ public static class Greetings
     [Get("/mood/<mood>")]
     public static string MoodOf(Mood mood) => "mood " + mood;
 
+    /// <summary>Who the web server says the client is: it answers 401 unless the server authenticated the request.</summary>
+    [Authorize]
+    [Get("/me")]
+    public static string Me([User] string user) => "you are " + user;
+
     [Get("/go")]
     public static Response Go() => Response.Redirect("/hello/world");
 

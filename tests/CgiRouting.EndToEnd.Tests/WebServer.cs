@@ -13,6 +13,9 @@ namespace CgiRouting.EndToEnd.Tests;
 /// <summary>An app for a web server to run: the URL prefix it owns, and its published Native AOT binary.</summary>
 public sealed record HostedApp(string Prefix, string Binary);
 
+/// <summary>HTTP Basic authentication by the server on <paramref name="Path"/> and below, against an htpasswd file.</summary>
+public sealed record BasicAuth(string Path, string UsersFile);
+
 /// <summary>
 /// A real web server on a free loopback port, configured by the scripts in hosting/ to run CgiRouting apps, started
 /// by the test and stopped with every process it started. Its scratch directory is open to every user, and the
@@ -22,7 +25,8 @@ public abstract class WebServer : IDisposable
 {
     private readonly List<Process> _processes = [];
 
-    protected WebServer(string name, IReadOnlyList<HostedApp> apps, IReadOnlyDictionary<string, string> environment)
+    protected WebServer(string name, IReadOnlyList<HostedApp> apps, IReadOnlyDictionary<string, string> environment,
+        BasicAuth? basicAuth)
     {
         Name = name;
         Root = Directory.CreateTempSubdirectory($"cgirouting-{name}-").FullName;
@@ -41,6 +45,8 @@ public abstract class WebServer : IDisposable
             arguments.Add(app.Prefix + "=" + Path.Combine(dir, Path.GetFileName(app.Binary)));
         }
         arguments.AddRange(environment.Select(e => e.Key + "=" + e.Value));
+        if (basicAuth is not null)
+            arguments.Add($"--basic-auth={basicAuth.Path}:{basicAuth.UsersFile}");
         Apps = arguments;
     }
 
@@ -49,7 +55,7 @@ public abstract class WebServer : IDisposable
     public int Port { get; }
     public Uri BaseAddress { get; }
 
-    /// <summary>The PREFIX=BINARY and NAME=VALUE arguments of the hosting/ scripts.</summary>
+    /// <summary>The PREFIX=BINARY, NAME=VALUE and --basic-auth arguments of the hosting/ scripts.</summary>
     protected IReadOnlyList<string> Apps { get; }
 
     /// <summary>The processes of the server itself (for fcgiwrap, the server and the wrapper).</summary>
@@ -164,8 +170,9 @@ public abstract class WebServer : IDisposable
 /// <summary>lighttpd with mod_cgi (hosting/lighttpd.sh).</summary>
 public sealed class LighttpdServer : WebServer
 {
-    public LighttpdServer(IReadOnlyList<HostedApp> apps, IReadOnlyDictionary<string, string>? environment = null)
-        : base("lighttpd", apps, environment ?? new Dictionary<string, string>())
+    public LighttpdServer(IReadOnlyList<HostedApp> apps, IReadOnlyDictionary<string, string>? environment = null,
+        BasicAuth? basicAuth = null)
+        : base("lighttpd", apps, environment ?? new Dictionary<string, string>(), basicAuth)
     {
         Repository.Install("lighttpd:lighttpd");
         string config = Configure("lighttpd.sh", "lighttpd.conf", [Port.ToString(), Root, .. Apps]);
@@ -179,8 +186,9 @@ public sealed class LighttpdServer : WebServer
 /// <summary>Apache httpd with mod_cgid, started directly on a generated configuration (hosting/apache.sh).</summary>
 public sealed class ApacheServer : WebServer
 {
-    public ApacheServer(IReadOnlyList<HostedApp> apps, IReadOnlyDictionary<string, string>? environment = null)
-        : base("apache", apps, environment ?? new Dictionary<string, string>())
+    public ApacheServer(IReadOnlyList<HostedApp> apps, IReadOnlyDictionary<string, string>? environment = null,
+        BasicAuth? basicAuth = null)
+        : base("apache", apps, environment ?? new Dictionary<string, string>(), basicAuth)
     {
         Repository.Install("apache2:apache2-bin", "/etc/mime.types:media-types");
         string config = Configure("apache.sh", "httpd.conf", [Port.ToString(), Root, .. Apps]);
@@ -194,8 +202,9 @@ public sealed class ApacheServer : WebServer
 /// <summary>nginx with fcgiwrap (hosting/nginx.sh); fcgiwrap runs the apps as "nobody".</summary>
 public sealed class NginxServer : WebServer
 {
-    public NginxServer(IReadOnlyList<HostedApp> apps, IReadOnlyDictionary<string, string>? environment = null)
-        : base("nginx", apps, environment ?? new Dictionary<string, string>())
+    public NginxServer(IReadOnlyList<HostedApp> apps, IReadOnlyDictionary<string, string>? environment = null,
+        BasicAuth? basicAuth = null)
+        : base("nginx", apps, environment ?? new Dictionary<string, string>(), basicAuth)
     {
         Repository.Install("nginx:nginx-light", "fcgiwrap:fcgiwrap", "spawn-fcgi:spawn-fcgi");
         string socket = Path.Combine(Root, "fcgiwrap.sock");
