@@ -9,7 +9,8 @@ source scripts/common.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 ensure_packages lighttpd:lighttpd apache2:apache2-bin /etc/mime.types:media-types nginx:nginx-light \
-    fcgiwrap:fcgiwrap spawn-fcgi:spawn-fcgi afl-fuzz:afl++ chromium:chromium node:nodejs npm:npm
+    fcgiwrap:fcgiwrap spawn-fcgi:spawn-fcgi afl-fuzz:afl++ chromium:chromium node:nodejs npm:npm \
+    pg_ctlcluster:postgresql psql:postgresql-client openssl:openssl
 ensure_aot_toolchain
 # The browser test's one package (playwright-core, which drives Debian's Chromium; it downloads no browser).
 [[ -d tests/browser/node_modules/playwright-core ]] || (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
@@ -19,7 +20,7 @@ dotnet build CgiRouting.sln -nologo -v quiet
 
 echo "== Native AOT publish of the samples (warnings are errors)"
 export CGIROUTING_AOT_DIR=$PWD/artifacts/aot
-for sample in Hello Todo; do
+for sample in Hello Todo Todo.Postgres; do
     publish_aot "samples/$sample/$sample.csproj" "$CGIROUTING_AOT_DIR/$sample"
 done
 ls -l "$CGIROUTING_AOT_DIR"/Hello/hello "$CGIROUTING_AOT_DIR"/Todo/todo

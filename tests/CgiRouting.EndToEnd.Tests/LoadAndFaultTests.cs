@@ -125,8 +125,15 @@ internal static class ConcurrentPosts
             .Where(t => t.StartsWith($"load {run} ", StringComparison.Ordinal)).ToList();
         Assert.Equal(Posts, titles.Count);
         Assert.Equal(Enumerable.Range(0, Posts).Select(i => $"load {run} {i}").Order(), titles.Order());
-        Assert.Equal("ok", host.Database.IntegrityCheck());
+        Assert.Equal("ok", host.Storage.IntegrityCheck());
         ReliabilityReport.Write($"load, {server}: {Posts} POSTs from {Clients} concurrent clients in {stopwatch.Elapsed.TotalSeconds:F0} s, "
             + "every one answered 2xx and stored exactly once; integrity ok");
     }
+}
+
+/// <summary>The load test on PostgreSQL (issue 12): 16 clients of CGI processes, each with its own connection.</summary>
+public class PostgresLoadTests(PostgresTodoHost host) : IClassFixture<PostgresTodoHost>
+{
+    [Fact]
+    public Task Concurrent_posts_through_lighttpd_to_postgresql_are_all_stored() => ConcurrentPosts.AreAllStored(host, "lighttpd, PostgreSQL");
 }

@@ -5,28 +5,52 @@ using Microsoft.Data.Sqlite;
 
 namespace CgiRouting.EndToEnd.Tests;
 
-/// <summary>samples/Todo (Native AOT) behind a web server, with its own SQLite database.</summary>
+/// <summary>Where a Todo app keeps its todos, as the tests look into it.</summary>
+public interface ITodoStorage : IDisposable
+{
+    /// <summary>The app's TODO_DB: a file, or a postgres:// URL.</summary>
+    string Location { get; }
+
+    /// <summary>How many todos there are (0 before the app created the schema).</summary>
+    long Count();
+
+    /// <summary>"ok" when the stored data is intact.</summary>
+    string IntegrityCheck();
+}
+
+/// <summary>samples/Todo (Native AOT) behind a web server, with its own SQLite database (or another storage).</summary>
 public abstract class TodoHost : IDisposable
 {
     protected TodoHost(Func<IReadOnlyList<HostedApp>, IReadOnlyDictionary<string, string>, WebServer> start,
         TodoDatabase? database = null, params (string Name, string Value)[] environment)
+        : this(start, "Todo", database ?? new TodoDatabase(), environment)
     {
-        Binary = Repository.PublishedSample("Todo", "todo");
-        Database = database ?? new TodoDatabase();
-        var variables = new Dictionary<string, string> { ["TODO_DB"] = Database.Path };
+    }
+
+    /// <summary>A build of <paramref name="sample"/> (samples/Todo or samples/Todo.Postgres) on <paramref name="storage"/>.</summary>
+    protected TodoHost(Func<IReadOnlyList<HostedApp>, IReadOnlyDictionary<string, string>, WebServer> start,
+        string sample, ITodoStorage storage, params (string Name, string Value)[] environment)
+    {
+        Binary = Repository.PublishedSample(sample, "todo");
+        Storage = storage;
+        var variables = new Dictionary<string, string> { ["TODO_DB"] = storage.Location };
         foreach (var (name, value) in environment)
             variables[name] = value;
         Server = start([new HostedApp("/", Binary)], variables);
     }
 
     public string Binary { get; }
-    public TodoDatabase Database { get; }
+    public ITodoStorage Storage { get; }
+
+    /// <summary>The SQLite database of the hosts on samples/Todo.</summary>
+    public TodoDatabase Database => (TodoDatabase)Storage;
+
     public WebServer Server { get; }
 
     public void Dispose()
     {
         Server.Dispose();
-        Database.Dispose();
+        Storage.Dispose();
         GC.SuppressFinalize(this);
     }
 }
@@ -37,9 +61,12 @@ public sealed class ApacheTodoHost() : TodoHost((apps, env) => new ApacheServer(
 
 public sealed class NginxTodoHost() : TodoHost((apps, env) => new NginxServer(apps, env));
 
+/// <summary>samples/Todo.Postgres behind lighttpd, on a PostgreSQL server of its own.</summary>
+public sealed class PostgresTodoHost() : TodoHost((apps, env) => new LighttpdServer(apps, env), "Todo.Postgres", new PostgresDatabase());
+
 /// <summary>A Todo database file in a directory every user may write (Apache and fcgiwrap run apps as nobody), on
 /// <paramref name="disk"/> when given (which it then owns).</summary>
-public sealed class TodoDatabase(SmallDisk? disk = null) : IDisposable
+public sealed class TodoDatabase(SmallDisk? disk = null) : ITodoStorage
 {
     private readonly string _directory = WebServer.OpenToAll(disk?.Path ?? Directory.CreateTempSubdirectory("cgirouting-todo-db-").FullName);
 
@@ -47,6 +74,8 @@ public sealed class TodoDatabase(SmallDisk? disk = null) : IDisposable
     public SmallDisk? Disk => disk;
 
     public string Path => System.IO.Path.Combine(_directory, "todo.db");
+
+    public string Location => Path;
 
     /// <summary>How many todos there are (0 before the app created the database).</summary>
     public long Count() => File.Exists(Path) ? (long)Query("SELECT count(*) FROM todos")! : 0;

@@ -53,7 +53,7 @@ public abstract class TodoScenario(TodoHost host)
         Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync($"/todos/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _client.DeleteAsync($"/todos/{id}")).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await _client.PatchAsync($"/todos/{id}", Json("{\"done\":false}"))).StatusCode);
-        Assert.Equal("ok", host.Database.IntegrityCheck());
+        Assert.Equal("ok", host.Storage.IntegrityCheck());
     }
 
     [Theory]
@@ -64,11 +64,11 @@ public abstract class TodoScenario(TodoHost host)
     [InlineData("[1]", HttpStatusCode.BadRequest)]
     public async Task Bad_todos_are_rejected_and_nothing_is_written(string body, HttpStatusCode status)
     {
-        long before = host.Database.Count();
+        long before = host.Storage.Count();
         var response = await _client.PostAsync("/todos", Json(body));
         Assert.Equal(status, response.StatusCode);
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(before, host.Database.Count());
+        Assert.Equal(before, host.Storage.Count());
     }
 
     [Fact]
@@ -92,3 +92,6 @@ public sealed class TodoOnLighttpdTests(LighttpdTodoHost host) : TodoScenario(ho
 public sealed class TodoOnApacheTests(ApacheTodoHost host) : TodoScenario(host), IClassFixture<ApacheTodoHost>;
 
 public sealed class TodoOnNginxTests(NginxTodoHost host) : TodoScenario(host), IClassFixture<NginxTodoHost>;
+
+/// <summary>The same scenario on PostgreSQL: samples/Todo.Postgres with TODO_DB=postgres://..., through lighttpd.</summary>
+public sealed class TodoOnPostgresTests(PostgresTodoHost host) : TodoScenario(host), IClassFixture<PostgresTodoHost>;
