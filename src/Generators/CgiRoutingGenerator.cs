@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using CgiRouting.Generators.Model;
+using CgiRouting.Generators.OpenApi;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -88,6 +89,25 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
             output.AddSource(HintName, source);
         });
 
+        // The OpenAPI document, in a file of its own: the app's name and version change it, not the dispatcher.
+        var app = context.CompilationProvider
+            .Select(static (compilation, _) => AppOf(compilation))
+            .WithTrackingName(TrackingNames.App);
+        context.RegisterSourceOutput(table.Combine(app), static (output, pair) =>
+        {
+            string document;
+            try
+            {
+                document = OpenApiEmitter.Document(pair.Left, pair.Right);
+            }
+            catch (Exception e)
+            {
+                output.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, null, "the OpenAPI document", e.GetType().Name + ": " + e.Message));
+                document = "";
+            }
+            output.AddSource(OpenApiEmitter.HintName, OpenApiEmitter.Source(document));
+        });
+
         context.RegisterSourceOutput(table.Select(static (t, _) => t.Problems).Combine(sites), static (output, pair) =>
         {
             var locations = new Dictionary<string, LocationInfo>();
@@ -102,6 +122,22 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
                 output.ReportDiagnostic(new DiagnosticInfo(problem.Descriptor, primary, problem.Arguments, additional).ToDiagnostic());
             }
         });
+    }
+
+    /// <summary>
+    /// The app's assembly name and version: the informational version (the project's <c>Version</c>) without its
+    /// <c>+</c> build metadata, else the assembly version.
+    /// </summary>
+    private static AppSpec AppOf(Compilation compilation)
+    {
+        string? version = null;
+        foreach (var attribute in compilation.Assembly.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() == "System.Reflection.AssemblyInformationalVersionAttribute"
+                && attribute.ConstructorArguments.FirstOrDefault().Value is string informational && informational.Length > 0)
+                version = informational.Split('+')[0];
+        }
+        return new AppSpec(compilation.AssemblyName ?? "app", version ?? compilation.Assembly.Identity.Version.ToString());
     }
 
     private static RouteTableSpec BuildTable(EquatableArray<HandlerSpec> handlers, EquatableArray<JsonContextSpec> contexts)

@@ -17,4 +17,7 @@ public static class TrackingNames
 
     /// <summary>The checked route table that the dispatcher is emitted from.</summary>
     public const string RouteTable = nameof(RouteTable);
+
+    /// <summary>The app's name and version, for the OpenAPI document.</summary>
+    public const string App = nameof(App);
 }

@@ -318,6 +318,8 @@ internal sealed class JsonShapeParser
             {
                 JsonName = jsonName,
                 IsSettable = settable,
+                IsNullable = IsNullable(property.Type) || (property.Type.IsReferenceType && property.NullableAnnotation != NullableAnnotation.NotAnnotated),
+                IsRequired = IsRequired(property) || attributes.Any(a => Is(a.AttributeClass, _known.ReadOnlyAttributes[0])),
             }, order));
         }
         if (properties.GroupBy(p => p.Spec.EncodedName).FirstOrDefault(g => g.Count() > 1) is { } clash)
