@@ -74,7 +74,8 @@ public class OpenApiTests
             [Produces(409)]
             public static Response Create(NewProduct product) => Response.Empty(201);
 
-            [Delete("/products/<id>")] [Authorize] public static void Delete(int id) { }
+            /// <response code="409">The product is in an order.</response>
+            [Delete("/products/<id>")] [Authorize] [Produces(409)] public static void Delete(int id) { }
 
             [Get("/days/<day>/<sku>")] public static string Day(DateOnly day, Guid sku, bool? all = null, double ratio = 0.5) => "";
 
@@ -162,6 +163,10 @@ public class OpenApiTests
         Assert.True(properties.TryGetProperty("description", out var description)); // camelCase
         Assert.Equal("[\"string\",\"null\"]", description.GetProperty("type").GetRawText());
         Assert.Equal("[\"maker\"]", product.GetProperty("required").GetRawText()); // the required member
+        // [Produces] on a handler that does not return Response adds to what its return type says.
+        var delete = root.GetProperty("paths").GetProperty("/api/products/{id}").GetProperty("delete").GetProperty("responses");
+        Assert.Equal(["204", "401", "403", "404", "409"], delete.EnumerateObject().Select(r => r.Name));
+        Assert.Equal("The product is in an order.", delete.GetProperty("409").GetProperty("description").GetString());
         Assert.Equal("Other_ById", root.GetProperty("paths").GetProperty("/api/products/{id}/other").GetProperty("get").GetProperty("operationId").GetString());
     }
 

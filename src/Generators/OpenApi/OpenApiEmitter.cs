@@ -329,15 +329,16 @@ internal sealed class OpenApiEmitter
                         .Add("description", "Each item as one `data:` event, when `Accept` asks for server-sent events.")));
                 Add(200, new JsonObject().Add("description", Describe(200, docs.Returns ?? "The items, each written as it is produced: one JSON value a line.")).Add("content", stream));
                 break;
-            case ReturnKind.Response:
-                foreach (var produces in handler.Produces)
-                {
-                    var response = new JsonObject().Add("description", Describe(produces.Status, produces.Status is >= 200 and < 300 ? docs.Returns : null));
-                    if (produces.JsonTypeName is { } type)
-                        response.Add("content", Content("application/json", JsonSchema(type, null)));
-                    Add(produces.Status, response);
-                }
-                break;
+        }
+        // What [Produces] declares: every answer of a Response handler; more answers of another (a CgiRequestException's 409).
+        foreach (var produces in handler.Produces.Where(p => p.Status is >= 100 and <= 599)) // others are no HTTP status
+        {
+            if (responses.ContainsKey(Status(produces.Status)))
+                continue;
+            var response = new JsonObject().Add("description", Describe(produces.Status, produces.Status is >= 200 and < 300 ? docs.Returns : null));
+            if (produces.JsonTypeName is { } type)
+                response.Add("content", Content("application/json", JsonSchema(type, null)));
+            Add(produces.Status, response);
         }
         if ((ret.IsNullable && ret.Kind is ReturnKind.Text or ReturnKind.Bytes or ReturnKind.Json) || typedPath)
             AddShared(404, "Nothing here: the handler's result is null, or a path segment does not parse as its parameter's type.");

@@ -6,8 +6,9 @@ namespace CgiRouting;
 /// Declares one answer a handler that returns <see cref="Response"/> can give, for the app's OpenAPI document
 /// (<c>app --openapi</c>): <c>[Produces(201, typeof(TodoItem))]</c> for a JSON body of that type,
 /// <c>[Produces(404)]</c> for an answer without one. Repeat it for each status. The generator cannot see which
-/// answers a <see cref="Response"/> holds, so without it such a handler is warning CGI021; handlers that return
-/// anything else are documented from their return type.
+/// answers a <see cref="Response"/> holds, so without it such a handler is warning CGI021. Handlers that return
+/// anything else are documented from their return type; on them it adds answers the type does not show (the 409 of
+/// a <see cref="CgiRequestException"/>).
 /// </summary>
 [AttributeUsage(AttributeTargets.Method, AllowMultiple = true, Inherited = false)]
 public sealed class ProducesAttribute : Attribute
