@@ -59,6 +59,10 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
             .Select(static (r, _) => r.Spec!)
             .WithTrackingName(TrackingNames.HandlerSpecs)));
         var sites = Concat(results.Select(r => r.SelectMany(static (r, _) => r.Sites)));
+        var descriptions = Concat(results.Select(r => r
+            .Where(static r => r.Description is not null)
+            .Select(static (r, _) => r.Description!)
+            .WithTrackingName(TrackingNames.HandlerDescriptions)));
 
         var contexts = context.SyntaxProvider
             .ForAttributeWithMetadataName(JsonContextParser.JsonSerializableAttribute,
@@ -89,16 +93,17 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
             output.AddSource(HintName, source);
         });
 
-        // The OpenAPI document, in a file of its own: the app's name and version change it, not the dispatcher.
+        // The OpenAPI document, in a file of its own: the app's name and version, doc comments and [Produces] change it,
+        // not the dispatcher.
         var app = context.CompilationProvider
             .Select(static (compilation, _) => AppOf(compilation))
             .WithTrackingName(TrackingNames.App);
-        context.RegisterSourceOutput(table.Combine(app), static (output, pair) =>
+        context.RegisterSourceOutput(table.Combine(descriptions).Combine(app), static (output, pair) =>
         {
             string document;
             try
             {
-                document = OpenApiEmitter.Document(pair.Left, pair.Right);
+                document = OpenApiEmitter.Document(pair.Left.Left, pair.Left.Right, pair.Right);
             }
             catch (Exception e)
             {

@@ -107,10 +107,12 @@ internal static class HandlerParser
                     AllowCrossOrigin = HasAttribute(method, known.AllowCrossOriginAttribute)
                         || HasAttribute(method.ContainingType, known.AllowCrossOriginAttribute),
                     Authorization = authorization,
-                    Produces = produces.ToEquatableArray(),
-                    Documentation = Documentation.Parse(method, syntax, cancellationToken),
                 };
-            return new HandlerResult(spec, _diagnostics.ToEquatableArray(), _sites.ToEquatableArray());
+            return new HandlerResult(spec, _diagnostics.ToEquatableArray(), _sites.ToEquatableArray())
+            {
+                Description = spec is null ? null
+                    : new HandlerDescription(_key, Documentation.Parse(method, syntax, cancellationToken), produces.ToEquatableArray()),
+            };
         }
 
         /// <summary>

@@ -81,6 +81,20 @@ public class IncrementalTests
     }
 
     [Fact]
+    public void A_doc_comment_edit_changes_the_document_and_leaves_the_table_and_the_dispatcher_cached()
+    {
+        var (first, second) = RunTwice(h => h.Replace("    [Get(\"/users/<id>\")]", "    /// <summary>One user.</summary>\n    [Get(\"/users/<id>\")]"), o => o);
+        Assert.Contains(IncrementalStepRunReason.Modified, Reasons(second, TrackingNames.HandlerDescriptions));
+        Assert.All(Reasons(second, TrackingNames.HandlerSpecs), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
+        Assert.All(Reasons(second, TrackingNames.RouteTable), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
+        string Tree(GeneratorDriverRunResult run, string hintName) =>
+            run.GeneratedTrees.Single(t => t.FilePath.EndsWith(hintName, StringComparison.Ordinal)).ToString();
+        Assert.Equal(Tree(first, CgiRoutingGenerator.HintName), Tree(second, CgiRoutingGenerator.HintName));
+        Assert.DoesNotContain("One user.", Tree(first, OpenApi.OpenApiEmitter.HintName));
+        Assert.Contains("One user.", Tree(second, OpenApi.OpenApiEmitter.HintName));
+    }
+
+    [Fact]
     public void A_route_edit_changes_the_table()
     {
         var (_, second) = RunTwice(h => h.Replace("/users/<id>", "/members/<id>"), o => o);

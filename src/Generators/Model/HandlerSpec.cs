@@ -28,10 +28,4 @@ internal sealed record HandlerSpec
 
     /// <summary>Whether the dispatcher answers 401 before binding when the request has no <c>REMOTE_USER</c>.</summary>
     public required Authorization Authorization { get; init; }
-
-    /// <summary>The answers <c>[Produces]</c> declares, in source order, for the OpenAPI document.</summary>
-    public EquatableArray<ProducesSpec> Produces { get; init; }
-
-    /// <summary>The handler's XML documentation, for the OpenAPI document.</summary>
-    public DocumentationSpec Documentation { get; init; } = DocumentationSpec.None;
 }

@@ -37,9 +37,12 @@ internal sealed class OpenApiEmitter
     private readonly HashSet<string> _clashingMethodNames;
     private bool _secured;
 
-    private OpenApiEmitter(RouteTableSpec table)
+    private readonly Dictionary<string, HandlerDescription> _descriptions;
+
+    private OpenApiEmitter(RouteTableSpec table, IEnumerable<HandlerDescription> descriptions)
     {
         _table = table;
+        _descriptions = descriptions.GroupBy(d => d.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         _contexts = table.JsonContexts.GroupBy(c => c.TypeName, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First(), StringComparer.Ordinal);
         _bindings = table.JsonTypes.ToDictionary(j => j.TypeName, j => j.ContextTypeName, StringComparer.Ordinal);
         _clashingMethodNames = new HashSet<string>(table.Routes.Select(r => r.Handler).GroupBy(h => h.Key).Select(g => g.First())
@@ -48,7 +51,12 @@ internal sealed class OpenApiEmitter
     }
 
     /// <summary>The document of <paramref name="table"/>, as compact JSON.</summary>
-    public static string Document(RouteTableSpec table, AppSpec app) => new OpenApiEmitter(table).Build(app).ToString();
+    public static string Document(RouteTableSpec table, IEnumerable<HandlerDescription> descriptions, AppSpec app) =>
+        new OpenApiEmitter(table, descriptions).Build(app).ToString();
+
+    private HandlerDescription DescriptionOf(HandlerSpec handler) =>
+        _descriptions.TryGetValue(handler.Key, out var description) ? description
+            : new HandlerDescription(handler.Key, DocumentationSpec.None, default);
 
     /// <summary>The C# file that holds <paramref name="document"/> as UTF-8 data.</summary>
     public static string Source(string document)
@@ -140,7 +148,7 @@ internal sealed class OpenApiEmitter
     {
         var route = operation.Route;
         var handler = route.Handler;
-        var docs = handler.Documentation;
+        var docs = DescriptionOf(handler).Documentation;
         var result = new JsonObject();
         result.Add("operationId", OperationId(handler));
         result.Add("summary", docs.Summary ?? handler.DisplayName);
@@ -258,8 +266,8 @@ internal sealed class OpenApiEmitter
         return id;
     }
 
-    private static string? ParameterText(HandlerSpec handler, string name) =>
-        handler.Documentation.Parameters.FirstOrDefault(p => p.Name == name)?.Text;
+    private string? ParameterText(HandlerSpec handler, string name) =>
+        DescriptionOf(handler).Documentation.Parameters.FirstOrDefault(p => p.Name == name)?.Text;
 
     /// <summary>A form body: <c>application/x-www-form-urlencoded</c> and <c>multipart/form-data</c>, or only the second when it has files.</summary>
     private static JsonObject FormBody(List<(ParameterSpec Binding, string? Text)> fields)
@@ -299,7 +307,8 @@ internal sealed class OpenApiEmitter
 
     private JsonObject Responses(HandlerSpec handler, bool binds, bool readsBody, bool checksType, bool typedPath, bool crossOriginChecked)
     {
-        var docs = handler.Documentation;
+        var description = DescriptionOf(handler);
+        var docs = description.Documentation;
         var responses = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
         string Describe(int status, string? fallback = null) =>
             docs.Responses.FirstOrDefault(r => r.Name == Status(status))?.Text ?? fallback ?? HttpStatus.ReasonPhrase(status);
@@ -331,7 +340,7 @@ internal sealed class OpenApiEmitter
                 break;
         }
         // What [Produces] declares: every answer of a Response handler; more answers of another (a CgiRequestException's 409).
-        foreach (var produces in handler.Produces.Where(p => p.Status is >= 100 and <= 599)) // others are no HTTP status
+        foreach (var produces in description.Produces.Where(p => p.Status is >= 100 and <= 599)) // others are no HTTP status
         {
             if (responses.ContainsKey(Status(produces.Status)))
                 continue;
