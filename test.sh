@@ -14,6 +14,8 @@ ensure_packages lighttpd:lighttpd apache2:apache2-bin /etc/mime.types:media-type
 ensure_aot_toolchain
 # The browser test's one package (playwright-core, which drives Debian's Chromium; it downloads no browser).
 [[ -d tests/browser/node_modules/playwright-core ]] || (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
+# The OpenAPI linter (@redocly/cli) that tests/CgiRouting.EndToEnd.Tests/OpenApiTests.cs runs on the samples' documents.
+[[ -d tests/openapi/node_modules/@redocly/cli ]] || (cd tests/openapi && npm ci --no-audit --no-fund --loglevel=error)
 
 echo "== Build (warnings are errors)"
 dotnet build CgiRouting.sln -nologo -v quiet

@@ -43,7 +43,7 @@ public static class Routes
     public static string Search(string q, int page = 1, long? limit = null, Color color = Color.Green, string[]? tag = null, int[]? ids = null,
         [Header("X-Version")] int? version = null, [Header("X-Name")] string? name = null)
         => $"{q} {page} {limit} {color} {tag?.Length} {ids?.Length} {version} {name}";
-    [Post("/items")] public static Response Create(Item item) => Response.Json(item, 201);
+    [Post("/items")] [Produces(201, typeof(Item))] public static Response Create(Item item) => Response.Json(item, 201);
     [Put("/notes/<name>")] public static string Note(string name, [Body] string text) => name + text.Length;
     [Post("/bytes")] public static byte[] Bytes([Body] byte[] body) => body;
     [Post("/stream")] public static string Stream([Body] Stream body) => new StreamReader(body).ReadToEnd().Length.ToString();
@@ -51,13 +51,15 @@ public static class Routes
     [Delete("/items/<id>")] public static void Delete(int id) { }
     [Get("/async/<id>")] public static async Task<string> Async(int id) { await Task.Yield(); return id.ToString(); }
     // A handler that puts request data in a response header: the writer must refuse CR, LF and the like (a 500).
-    [Get("/header")] public static Response Header([Header("X-Echo")] string? echo) => Response.Text("h").WithHeader("X-Echo", echo ?? "");
+    [Get("/header")] [Produces(200)] public static Response Header([Header("X-Echo")] string? echo) => Response.Text("h").WithHeader("X-Echo", echo ?? "");
     [Route("PURGE", "/cache/<key>")] public static string Purge(Guid key) => "purged";
     [Post("/entry")] public static string FormRecord([Form] Entry entry) => $"{entry.Name} {entry.Age} {entry.Tags.Length} {entry.On} {entry.File?.Length}";
     [Post("/upload")] public static string Upload(FormFile[] files, [Form("note")] string? note) => files.Length + " " + note;
     [Get("/cookie")] public static string Cookie([Cookie("id")] int id, [Cookie("name")] string? name) => id + " " + name;
     // A cookie from request data: a value RFC 6265 refuses is an ArgumentException, answered here as a 400.
     [Get("/set-cookie")]
+    [Produces(200)]
+    [Produces(400)]
     public static Response SetCookie([Header("X-Value")] string value)
     {
         try { return Response.Text("set").WithCookie("c", value); }

@@ -55,6 +55,7 @@ public static class Greetings
     public static Greeting Greet(int count) => new("Hello", count);
 
     [Post("/greet")]
+    [Produces(201, typeof(Greeting))]
     public static Response Create(NewGreeting greeting) =>
         Response.Json(new Greeting($"Hello, {greeting.Name}", greeting.Times), 201)
             .WithHeader("Location", "/greet/" + greeting.Times);
@@ -94,6 +95,7 @@ public static class Greetings
     public static string Me([User] string user) => "you are " + user;
 
     [Get("/go")]
+    [Produces(302)]
     public static Response Go() => Response.Redirect("/hello/world");
 
     [Get("/boom")]

@@ -20,7 +20,9 @@ public static class TodoPage
     /// <summary>The largest attachment, in bytes (Program.cs allows a body that large on attachment uploads only).</summary>
     public const int MaxAttachmentSize = 1024 * 1024;
 
+    /// <summary>The page: the list (filtered by <c>?filter=</c>, or the filter remembered in a cookie) and the forms.</summary>
     [Get("/")]
+    [Produces(200)]
     public static Response Page(CgiRequest request, string? filter = null, [Cookie(FilterCookie)] string? remembered = null)
     {
         string shown = filter is "all" or "open" or "done" ? filter : remembered is "open" or "done" ? remembered : "all";
@@ -34,7 +36,10 @@ public static class TodoPage
         return response;
     }
 
+    /// <summary>Adds a todo from the page's form, and answers 303 back to the page.</summary>
     [Post("/")]
+    [Produces(303)]
+    [Produces(400)]
     public static Response Add([Form] TodoForm form, CgiRequest request)
     {
         string title = form.Title.Trim();
@@ -45,21 +50,31 @@ public static class TodoPage
         return Response.SeeOther(request.ScriptName + "/");
     }
 
+    /// <summary>Marks a todo done, or open again, and answers 303 back to the page.</summary>
     [Post("/todos/<id>/toggle")]
+    [Produces(303)]
+    [Produces(404)]
     public static Response Toggle(long id, CgiRequest request)
     {
         using var store = TodoStore.Open();
         return store.Toggle(id) is null ? Response.NotFound("No todo " + id + ".") : Response.SeeOther(request.ScriptName + "/");
     }
 
+    /// <summary>Deletes a todo, and answers 303 back to the page.</summary>
     [Post("/todos/<id>/delete")]
+    [Produces(303)]
+    [Produces(404)]
     public static Response Remove(long id, CgiRequest request)
     {
         using var store = TodoStore.Open();
         return store.Delete(id) ? Response.SeeOther(request.ScriptName + "/") : Response.NotFound("No todo " + id + ".");
     }
 
+    /// <summary>Attaches an uploaded file (up to 1 MiB) to a todo, and answers 303 back to the page.</summary>
     [Post("/todos/<id>/attachments")]
+    [Produces(303)]
+    [Produces(400)]
+    [Produces(404)]
     public static Response Attach(long id, FormFile file, CgiRequest request)
     {
         if (file.Length == 0)
@@ -75,7 +90,10 @@ public static class TodoPage
             : Response.SeeOther(request.ScriptName + "/");
     }
 
+    /// <summary>An attachment, always as a download.</summary>
     [Get("/todos/<id>/attachments/<attachment>")]
+    [Produces(200)]
+    [Produces(404)]
     public static Response Download(long id, long attachment)
     {
         using var store = TodoStore.Open();

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Collections.Immutable;
 using System.Linq;
 using CgiRouting.Generators.Model;
+using CgiRouting.Generators.OpenApi;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
@@ -58,6 +59,10 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
             .Select(static (r, _) => r.Spec!)
             .WithTrackingName(TrackingNames.HandlerSpecs)));
         var sites = Concat(results.Select(r => r.SelectMany(static (r, _) => r.Sites)));
+        var descriptions = Concat(results.Select(r => r
+            .Where(static r => r.Description is not null)
+            .Select(static (r, _) => r.Description!)
+            .WithTrackingName(TrackingNames.HandlerDescriptions)));
 
         var contexts = context.SyntaxProvider
             .ForAttributeWithMetadataName(JsonContextParser.JsonSerializableAttribute,
@@ -88,6 +93,26 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
             output.AddSource(HintName, source);
         });
 
+        // The OpenAPI document, in a file of its own: the app's name and version, doc comments and [Produces] change it,
+        // not the dispatcher.
+        var app = context.CompilationProvider
+            .Select(static (compilation, _) => AppOf(compilation))
+            .WithTrackingName(TrackingNames.App);
+        context.RegisterSourceOutput(table.Combine(descriptions).Combine(app), static (output, pair) =>
+        {
+            string document;
+            try
+            {
+                document = OpenApiEmitter.Document(pair.Left.Left, pair.Left.Right, pair.Right);
+            }
+            catch (Exception e)
+            {
+                output.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, null, "the OpenAPI document", e.GetType().Name + ": " + e.Message));
+                document = "";
+            }
+            output.AddSource(OpenApiEmitter.HintName, OpenApiEmitter.Source(document));
+        });
+
         context.RegisterSourceOutput(table.Select(static (t, _) => t.Problems).Combine(sites), static (output, pair) =>
         {
             var locations = new Dictionary<string, LocationInfo>();
@@ -102,6 +127,22 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
                 output.ReportDiagnostic(new DiagnosticInfo(problem.Descriptor, primary, problem.Arguments, additional).ToDiagnostic());
             }
         });
+    }
+
+    /// <summary>
+    /// The app's assembly name and version: the informational version (the project's <c>Version</c>) without its
+    /// <c>+</c> build metadata, else the assembly version.
+    /// </summary>
+    private static AppSpec AppOf(Compilation compilation)
+    {
+        string? version = null;
+        foreach (var attribute in compilation.Assembly.GetAttributes())
+        {
+            if (attribute.AttributeClass?.ToDisplayString() == "System.Reflection.AssemblyInformationalVersionAttribute"
+                && attribute.ConstructorArguments.FirstOrDefault().Value is string informational && informational.Length > 0)
+                version = informational.Split('+')[0];
+        }
+        return new AppSpec(compilation.AssemblyName ?? "app", version ?? compilation.Assembly.Identity.Version.ToString());
     }
 
     private static RouteTableSpec BuildTable(EquatableArray<HandlerSpec> handlers, EquatableArray<JsonContextSpec> contexts)

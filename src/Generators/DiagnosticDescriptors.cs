@@ -95,4 +95,8 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidRoutePrefix = new("CGI020",
         "Route prefix is malformed",
         "Route prefix '{0}' of {1} is malformed: {2}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi020");
+
+    public static readonly DiagnosticDescriptor UndeclaredResponse = new("CGI021",
+        "Handler returning Response declares no answers",
+        "Handler {0} returns Response, whose status and body the OpenAPI document cannot see; declare each answer it can give with [Produces], for example [Produces(200, typeof(Item))] for a JSON body and [Produces(404)] for none", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi021");
 }

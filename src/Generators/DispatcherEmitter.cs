@@ -123,17 +123,19 @@ internal sealed partial class DispatcherEmitter
         }
         // One raw UTF-8 literal, a route a line: thousands of concatenated literals would overflow the compiler.
         string quotes = new('"', Math.Max(3, LongestRun(string.Concat(table), '"') + 1));
+        // With the OpenAPI document (OpenApi/OpenApiEmitter.cs), which --openapi prints: data too.
         string getRoutes = $"private static global::System.Collections.Generic.IReadOnlyList<{Runtime}.RouteInfo> GetRoutes() => {Runtime}.RouteInfo.ParseTable(";
+        string document = $", {OpenApi.OpenApiEmitter.ClassName}.Document);";
         if (table.Count == 0)
         {
-            w.Line(getRoutes + "\"\"u8);");
+            w.Line(getRoutes + "\"\"u8" + document);
         }
         else
         {
             w.Line(getRoutes + quotes);
             foreach (string line in table)
                 w.Line("    " + line);
-            w.Line($"    {quotes}u8);");
+            w.Line($"    {quotes}u8{document}");
         }
         w.Line();
         EmitDispatch();

@@ -90,6 +90,9 @@ internal static class HandlerParser
             foreach (var route in routes)
                 CheckRouteBinding(route, parameters);
             var authorization = ParseAuthorization(parameters);
+            var produces = ParseProduces();
+            if (ret is { Kind: ReturnKind.Response } && produces.Count == 0)
+                Report(DiagnosticDescriptors.UndeclaredResponse, syntax.Identifier.GetLocation(), _display);
 
             var spec = _failed || ret is null ? null
                 : new HandlerSpec
@@ -105,7 +108,11 @@ internal static class HandlerParser
                         || HasAttribute(method.ContainingType, known.AllowCrossOriginAttribute),
                     Authorization = authorization,
                 };
-            return new HandlerResult(spec, _diagnostics.ToEquatableArray(), _sites.ToEquatableArray());
+            return new HandlerResult(spec, _diagnostics.ToEquatableArray(), _sites.ToEquatableArray())
+            {
+                Description = spec is null ? null
+                    : new HandlerDescription(_key, Documentation.Parse(method, syntax, cancellationToken), produces.ToEquatableArray()),
+            };
         }
 
         /// <summary>
@@ -126,6 +133,21 @@ internal static class HandlerParser
             return anonymous ? (authorize ? Authorization.Anonymous : Authorization.None)
                 : authorize || requiredUser is not null ? Authorization.Required
                 : Authorization.None;
+        }
+
+        /// <summary>The answers <c>[Produces(status, type)]</c> declares, in source order.</summary>
+        private List<ProducesSpec> ParseProduces()
+        {
+            var produces = new List<ProducesSpec>();
+            foreach (var attribute in method.GetAttributes())
+            {
+                if (!KnownTypes.Is(attribute.AttributeClass, known.ProducesAttribute) || attribute.ConstructorArguments.Length == 0
+                    || attribute.ConstructorArguments[0].Value is not int status)
+                    continue;
+                var type = attribute.ConstructorArguments.Length > 1 ? attribute.ConstructorArguments[1].Value as ITypeSymbol : null;
+                produces.Add(new ProducesSpec(status, type is null ? null : Json.JsonShapeParser.NameOf(type)));
+            }
+            return produces;
         }
 
         public static string RouteSiteKey(string handlerKey, int index) => handlerKey + "#" + index.ToString(CultureInfo.InvariantCulture);
@@ -403,6 +425,7 @@ internal static class HandlerParser
                 IsValueType = type.IsValueType,
                 IsOptional = optional,
                 DefaultValue = parameter.HasExplicitDefaultValue ? DefaultLiteral(parameter) : null,
+                DefaultJson = parameter.HasExplicitDefaultValue ? DefaultJson(parameter.ExplicitDefaultValue, parameter.Type) : null,
                 FormMembers = formMembers,
             };
         }
@@ -444,7 +467,8 @@ internal static class HandlerParser
                 string field = FormFieldName(ctorParameter) ?? (property is null ? null : FormFieldName(property)) ?? ctorParameter.Name;
                 bool optional = ctorParameter.HasExplicitDefaultValue || ctorParameter.NullableAnnotation == NullableAnnotation.Annotated;
                 if (FormMember(ctorParameter.Type, parameterName, property?.Name ?? ctorParameter.Name, field, optional,
-                        ctorParameter.HasExplicitDefaultValue ? DefaultLiteral(ctorParameter) : null, viaConstructor: true, initOnly: false) is not { } member)
+                        ctorParameter.HasExplicitDefaultValue ? DefaultLiteral(ctorParameter) : null, viaConstructor: true, initOnly: false,
+                        ctorParameter.HasExplicitDefaultValue ? DefaultJson(ctorParameter.ExplicitDefaultValue, ctorParameter.Type) : null) is not { } member)
                 {
                     problem = FormMemberProblem(type, ctorParameter.Name, ctorParameter.Type);
                     return default;
@@ -476,7 +500,7 @@ internal static class HandlerParser
 
         /// <summary>One member's binding, or null when its type cannot come from a form.</summary>
         private FormMemberSpec? FormMember(ITypeSymbol type, string parameterName, string memberName, string field, bool optional,
-            string? defaultValue, bool viaConstructor, bool initOnly)
+            string? defaultValue, bool viaConstructor, bool initOnly, string? defaultJson = null)
         {
             var value = SimpleType.Classify(type, known);
             var source = FormFileSource(type) ?? (value.Kind != ValueKind.None ? BindingSource.Form : (BindingSource?)null);
@@ -500,6 +524,7 @@ internal static class HandlerParser
                     IsOptional = optional || nullableReference || value.IsArray || value.IsNullableValue || value.Kind == ValueKind.Boolean
                         || source == BindingSource.FormFiles,
                     DefaultValue = defaultValue,
+                    DefaultJson = defaultJson,
                 },
                 MemberName = memberName,
                 ViaConstructor = viaConstructor,
@@ -684,10 +709,11 @@ internal static class HandlerParser
             }
             if (type.SpecialType == SpecialType.System_Void)
                 return Returns(ReturnKind.NoContent, async);
+            bool nullable = type.NullableAnnotation == NullableAnnotation.Annotated || type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
             if (type.SpecialType == SpecialType.System_String)
-                return Returns(ReturnKind.Text, async);
+                return Returns(ReturnKind.Text, async) with { IsNullable = nullable };
             if (IsByteArray(type))
-                return Returns(ReturnKind.Bytes, async);
+                return Returns(ReturnKind.Bytes, async) with { IsNullable = nullable };
             if (KnownTypes.Is(type, known.Response))
                 return Returns(ReturnKind.Response, async);
             if (KnownTypes.Is(type, known.Task) || KnownTypes.Is(type, known.ValueTask) || KnownTypes.Is(type, known.TaskOfT) || KnownTypes.Is(type, known.ValueTaskOfT))
@@ -705,7 +731,7 @@ internal static class HandlerParser
             if (JsonTypeProblem(type) is { } problem)
                 return Unsupported(problem + "; return string, byte[], Response, or a type of the app's JsonSerializerContext");
             var jsonType = type.IsReferenceType ? type.WithNullableAnnotation(NullableAnnotation.NotAnnotated) : type;
-            return Returns(ReturnKind.Json, async) with { JsonTypeName = jsonType.ToDisplayString(TypeFormat) };
+            return Returns(ReturnKind.Json, async) with { JsonTypeName = jsonType.ToDisplayString(TypeFormat), IsNullable = nullable };
 
             static ReturnSpec Returns(ReturnKind kind, AsyncKind async) => new() { Kind = kind, Async = async };
 
@@ -748,6 +774,32 @@ internal static class HandlerParser
                 _ => SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false),
             };
         }
+    }
+
+    /// <summary>A parameter's default value as a JSON literal (an enum's as its member's name), or null for none or null.</summary>
+    private static string? DefaultJson(object? value, ITypeSymbol type)
+    {
+        if (value is null)
+            return null;
+        if (type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable)
+            type = nullable.TypeArguments[0];
+        if (type.TypeKind == TypeKind.Enum)
+        {
+            var member = type.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, value));
+            return member is null ? null : "\"" + Json.JsonNaming.Escape(member.Name) + "\"";
+        }
+        return value switch
+        {
+            string text => "\"" + Json.JsonNaming.Escape(text) + "\"",
+            char c => "\"" + Json.JsonNaming.Escape(c.ToString()) + "\"",
+            bool b => b ? "true" : "false",
+            float f when float.IsNaN(f) || float.IsInfinity(f) => null,
+            double d when double.IsNaN(d) || double.IsInfinity(d) => null,
+            float f => f.ToString("R", CultureInfo.InvariantCulture),
+            double d => d.ToString("R", CultureInfo.InvariantCulture),
+            IFormattable number => number.ToString(null, CultureInfo.InvariantCulture),
+            _ => null,
+        };
     }
 
     public static string ParameterSiteKey(string handlerKey, string name) => handlerKey + "(" + name + ")";

@@ -27,6 +27,7 @@ internal sealed class KnownTypes
         AuthorizeAttribute = compilation.GetTypeByMetadataName("CgiRouting.AuthorizeAttribute");
         AllowAnonymousAttribute = compilation.GetTypeByMetadataName("CgiRouting.AllowAnonymousAttribute");
         AllowCrossOriginAttribute = compilation.GetTypeByMetadataName("CgiRouting.AllowCrossOriginAttribute");
+        ProducesAttribute = compilation.GetTypeByMetadataName("CgiRouting.ProducesAttribute");
         RoutePrefixAttribute = compilation.GetTypeByMetadataName(RoutePrefixParser.MetadataName);
         Stream = compilation.GetTypeByMetadataName("System.IO.Stream");
         CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
@@ -81,6 +82,7 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? AuthorizeAttribute { get; }
     public INamedTypeSymbol? AllowAnonymousAttribute { get; }
     public INamedTypeSymbol? AllowCrossOriginAttribute { get; }
+    public INamedTypeSymbol? ProducesAttribute { get; }
     public INamedTypeSymbol? RoutePrefixAttribute { get; }
     public INamedTypeSymbol? Stream { get; }
     public INamedTypeSymbol? CancellationToken { get; }

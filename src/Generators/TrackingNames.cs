@@ -17,4 +17,10 @@ public static class TrackingNames
 
     /// <summary>The checked route table that the dispatcher is emitted from.</summary>
     public const string RouteTable = nameof(RouteTable);
+
+    /// <summary>Each handler's XML documentation and [Produces], for the OpenAPI document only.</summary>
+    public const string HandlerDescriptions = nameof(HandlerDescriptions);
+
+    /// <summary>The app's name and version, for the OpenAPI document.</summary>
+    public const string App = nameof(App);
 }

@@ -14,7 +14,7 @@ internal static class CommandLine
 {
     public static int Run(string[] arguments, IReadOnlyList<RouteInfo> routes, TextWriter output, TextWriter error)
     {
-        bool listRoutes = false, json = false;
+        bool listRoutes = false, json = false, openApi = false;
         foreach (string argument in arguments)
         {
             switch (argument)
@@ -24,6 +24,9 @@ internal static class CommandLine
                     break;
                 case "--json":
                     json = true;
+                    break;
+                case "--openapi":
+                    openApi = true;
                     break;
                 case "-h" or "--help" or "-?":
                     WriteUsage(output, routes.Count);
@@ -39,6 +42,8 @@ internal static class CommandLine
             error.WriteLine("--json goes with --routes.");
             return 2;
         }
+        if (openApi)
+            return WriteOpenApi(output, error, routes);
         if (!listRoutes)
         {
             WriteUsage(output, routes.Count);
@@ -73,9 +78,22 @@ internal static class CommandLine
             Options:
               --routes          list the routes (method, template, handler, how JSON is written)
               --routes --json   the same, as JSON
+              --openapi         the app's OpenAPI 3.1 document (JSON), written at build time
               -h, --help        this text
 
             """.Replace("\r\n", "\n"));
+    }
+
+    /// <summary>The OpenAPI document the generator embedded beside the route table.</summary>
+    private static int WriteOpenApi(TextWriter output, TextWriter error, IReadOnlyList<RouteInfo> routes)
+    {
+        if (routes is not RouteList { OpenApiDocument: { } document })
+        {
+            error.WriteLine("This app has no OpenAPI document: it was built with a CgiRouting generator that wrote none.");
+            return 1;
+        }
+        output.Write(document);
+        return 0;
     }
 
     private static void WriteTable(TextWriter output, IReadOnlyList<RouteInfo> routes)

@@ -56,6 +56,14 @@ public sealed record RouteInfo(string Method, string Template, string Handler)
         return routes.ToArray();
     }
 
+    /// <summary>
+    /// The routes of <paramref name="table"/> (see <see cref="ParseTable(ReadOnlySpan{byte})"/>) with the app's OpenAPI
+    /// document, UTF-8 JSON that the generator wrote at build time: what <c>--routes</c> and <c>--openapi</c> print.
+    /// </summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public static RouteList ParseTable(ReadOnlySpan<byte> table, ReadOnlySpan<byte> openApiDocument) =>
+        new(ParseTable(table), Encoding.UTF8.GetString(openApiDocument));
+
     private static string Unescape(string field)
     {
         if (field.IndexOf('\\') < 0)

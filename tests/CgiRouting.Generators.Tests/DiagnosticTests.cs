@@ -160,7 +160,7 @@ public partial class DiagnosticTests
             [Get("/a")] public static Task<string> A() => Task.FromResult("");
             [Get("/b")] public static ValueTask B() => default;
             [Get("/c")] public static byte[] C() => [];
-            [Get("/d")] public static Task<Response> D() => Task.FromResult(Response.Empty());
+            [Get("/d")] [Produces(204)] public static Task<Response> D() => Task.FromResult(Response.Empty());
             [Get("/e")] public static void E() { }
         }
         """);

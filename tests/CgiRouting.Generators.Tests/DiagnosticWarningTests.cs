@@ -45,4 +45,34 @@ public partial class DiagnosticTests
         await Verify("""public enum Empty { } public static class H { [Get("/x/<e>")] public static string A(Empty {|CGI018:e|}) => ""; }""");
         await Verify("""public enum One { A } public static class H { [Get("/x/<e>")] public static string A(One e) => ""; }""");
     }
+
+    [Fact]
+    public async Task CGI021_response_without_produces()
+    {
+        await Verify("""
+            public static class H
+            {
+                [Get("/a")] public static Response {|#0:A|}() => Response.Empty();
+                [Post("/b")] public static async Task<Response> {|#1:B|}() { await Task.Yield(); return Response.Empty(201); }
+            }
+            """,
+            At(DiagnosticDescriptors.UndeclaredResponse, 0).WithArguments("H.A"),
+            At(DiagnosticDescriptors.UndeclaredResponse, 1).WithArguments("H.B"));
+    }
+
+    [Fact]
+    public async Task CGI021_near_miss()
+    {
+        // Declared answers, and handlers whose return type says what they answer.
+        var test = await Verify("""
+            public static class H
+            {
+                [Get("/a")] [Produces(200)] public static Response A() => Response.Empty(200);
+                [Post("/b")] [Produces(201, typeof(NewItem))] [Produces(400)] public static ValueTask<Response> B() => new(Response.Empty(201));
+                [Get("/c")] public static string C() => "";
+                [Get("/d")] public static void D() { }
+            }
+            """);
+        Assert.Contains("// GET /a -> H.A", test.Dispatcher);
+    }
 }

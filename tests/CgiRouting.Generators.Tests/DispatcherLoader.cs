@@ -21,19 +21,25 @@ internal static class DispatcherLoader
 {
     public static Func<CgiRequest, ValueTask<Response>> Load(string code, out string source)
     {
+        var dispatch = LoadAssembly(code, out source).GetType("CgiRouting.Generated.CgiDispatcher")!.GetMethod("DispatchAsync")!;
+        return dispatch.CreateDelegate<Func<CgiRequest, ValueTask<Response>>>();
+    }
+
+    /// <summary>The app of <paramref name="code"/>, compiled with the generated code and loaded.</summary>
+    public static System.Reflection.Assembly LoadAssembly(string code, out string source)
+    {
         var result = Run(code);
         Assert.Empty(result.Diagnostics);
         source = result.Source!;
-        Compilation compilation = Compile(code).AddSyntaxTrees(CSharpSyntaxTree.ParseText(source, GeneratorHarness.ParseOptions));
+        Compilation compilation = Compile(code).AddSyntaxTrees(CSharpSyntaxTree.ParseText(source, GeneratorHarness.ParseOptions, path: CgiRoutingGenerator.HintName),
+            CSharpSyntaxTree.ParseText(result.OpenApiSource!, GeneratorHarness.ParseOptions, path: OpenApi.OpenApiEmitter.HintName));
         var json = ((IIncrementalGenerator)Activator.CreateInstance(AppBuild.JsonSourceGenerator)!).AsSourceGenerator();
         CSharpGeneratorDriver.Create([json], parseOptions: GeneratorHarness.ParseOptions)
             .RunGeneratorsAndUpdateCompilation(compilation, out compilation, out _);
         using var image = new MemoryStream();
         var emit = compilation.Emit(image);
         Assert.True(emit.Success, string.Join("\n", emit.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error)));
-        var assembly = new AssemblyLoadContext("dispatcher", isCollectible: true).LoadFromStream(new MemoryStream(image.ToArray()));
-        var dispatch = assembly.GetType("CgiRouting.Generated.CgiDispatcher")!.GetMethod("DispatchAsync")!;
-        return dispatch.CreateDelegate<Func<CgiRequest, ValueTask<Response>>>();
+        return new AssemblyLoadContext("dispatcher", isCollectible: true).LoadFromStream(new MemoryStream(image.ToArray()));
     }
 
     /// <summary>The status and body text of the response to <paramref name="method"/> <paramref name="target"/>.</summary>

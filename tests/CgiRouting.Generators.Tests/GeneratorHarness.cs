@@ -38,11 +38,15 @@ internal static class GeneratorHarness
         var generatedWarnings = output.GetDiagnostics()
             .Where(d => d.Severity == DiagnosticSeverity.Warning && d.Location.SourceTree?.FilePath.EndsWith(CgiRoutingGenerator.HintName, StringComparison.Ordinal) == true)
             .ToList();
-        return new Result(generatorDiagnostics.ToList(), source, errors, generatedWarnings);
+        string? openApi = run.GeneratedTrees.FirstOrDefault(t => t.FilePath.EndsWith(OpenApi.OpenApiEmitter.HintName, StringComparison.Ordinal))?.ToString();
+        return new Result(generatorDiagnostics.ToList(), source, errors, generatedWarnings) { OpenApiSource = openApi };
     }
 
     internal sealed record Result(List<Diagnostic> Diagnostics, string? Source, List<Diagnostic> CompilerErrors, List<Diagnostic> GeneratedCodeWarnings)
     {
+        /// <summary>The generated file of the OpenAPI document.</summary>
+        public string? OpenApiSource { get; init; }
+
         public List<Diagnostic> WithId(string id) => Diagnostics.Where(d => d.Id == id).ToList();
     }
 }

@@ -56,6 +56,9 @@ internal sealed class CgiRoutingTest : CSharpSourceGeneratorTest<CgiRoutingGener
     /// <summary>The dispatcher the generator emitted in the last run.</summary>
     public string Dispatcher { get; private set; } = "";
 
+    /// <summary>The OpenAPI document's source file the generator emitted in the last run.</summary>
+    public string OpenApiSource { get; private set; } = "";
+
     protected override async Task<(Compilation compilation, ImmutableArray<Diagnostic> generatorDiagnostics)> GetProjectCompilationAsync(
         Project project, IVerifier verifier, CancellationToken cancellationToken)
     {
@@ -69,6 +72,7 @@ internal sealed class CgiRoutingTest : CSharpSourceGeneratorTest<CgiRoutingGener
         var dispatcher = result.compilation.SyntaxTrees.SingleOrDefault(t => t.FilePath.EndsWith(CgiRoutingGenerator.HintName, StringComparison.Ordinal));
         verifier.True(dispatcher is not null, "The generator emitted no dispatcher.");
         Dispatcher = dispatcher!.ToString();
+        OpenApiSource = result.compilation.SyntaxTrees.SingleOrDefault(t => t.FilePath.EndsWith(OpenApi.OpenApiEmitter.HintName, StringComparison.Ordinal))?.ToString() ?? "";
         return result;
     }
 }

@@ -75,7 +75,23 @@ public class IncrementalTests
         Assert.NotEmpty(outputs);
         Assert.All(outputs,
             o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, o.Reason.ToString()));
-        Assert.Equal(first.GeneratedTrees.Single().ToString(), second.GeneratedTrees.Single().ToString());
+        // The dispatcher and the OpenAPI document, unchanged.
+        Assert.Equal(2, second.GeneratedTrees.Length);
+        Assert.Equal(first.GeneratedTrees.Select(t => t.ToString()), second.GeneratedTrees.Select(t => t.ToString()));
+    }
+
+    [Fact]
+    public void A_doc_comment_edit_changes_the_document_and_leaves_the_table_and_the_dispatcher_cached()
+    {
+        var (first, second) = RunTwice(h => h.Replace("    [Get(\"/users/<id>\")]", "    /// <summary>One user.</summary>\n    [Get(\"/users/<id>\")]"), o => o);
+        Assert.Contains(IncrementalStepRunReason.Modified, Reasons(second, TrackingNames.HandlerDescriptions));
+        Assert.All(Reasons(second, TrackingNames.HandlerSpecs), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
+        Assert.All(Reasons(second, TrackingNames.RouteTable), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
+        string Tree(GeneratorDriverRunResult run, string hintName) =>
+            run.GeneratedTrees.Single(t => t.FilePath.EndsWith(hintName, StringComparison.Ordinal)).ToString();
+        Assert.Equal(Tree(first, CgiRoutingGenerator.HintName), Tree(second, CgiRoutingGenerator.HintName));
+        Assert.DoesNotContain("One user.", Tree(first, OpenApi.OpenApiEmitter.HintName));
+        Assert.Contains("One user.", Tree(second, OpenApi.OpenApiEmitter.HintName));
     }
 
     [Fact]
@@ -83,7 +99,8 @@ public class IncrementalTests
     {
         var (_, second) = RunTwice(h => h.Replace("/users/<id>", "/members/<id>"), o => o);
         Assert.Contains(IncrementalStepRunReason.Modified, Reasons(second, TrackingNames.RouteTable));
-        Assert.Contains("/members/", second.GeneratedTrees.Single().ToString());
+        Assert.Contains("/members/", second.GeneratedTrees.Single(t => t.FilePath.EndsWith(CgiRoutingGenerator.HintName, StringComparison.Ordinal)).ToString());
+        Assert.Contains("/members/{id}", second.GeneratedTrees.Single(t => t.FilePath.EndsWith(OpenApi.OpenApiEmitter.HintName, StringComparison.Ordinal)).ToString());
     }
 
     [Fact]
@@ -121,7 +138,7 @@ public class IncrementalTests
     public void Models_hold_no_symbols_compilations_semantic_models_or_syntax_nodes()
     {
         var (first, _) = RunTwice(h => h, o => o);
-        foreach (var step in new[] { TrackingNames.Handlers, TrackingNames.HandlerSpecs, TrackingNames.RouteTable })
+        foreach (var step in new[] { TrackingNames.Handlers, TrackingNames.HandlerSpecs, TrackingNames.RouteTable, TrackingNames.App })
         {
             var outputs = first.Results[0].TrackedSteps[step].SelectMany(s => s.Outputs).ToList();
             Assert.NotEmpty(outputs);

@@ -19,16 +19,20 @@ public class SnapshotTests
     private static async Task Verify(string name, string source, [CallerFilePath] string testFile = "")
     {
         string path = Path.Combine(Path.GetDirectoryName(testFile)!, "Snapshots", name + ".g.cs");
+        string openApiPath = Path.Combine(Path.GetDirectoryName(testFile)!, "Snapshots", name + ".openapi.g.cs");
         if (Environment.GetEnvironmentVariable("UPDATE_SNAPSHOTS") == "1")
         {
             var update = new CgiRoutingTest(source);
             await update.RunAsync();
             File.WriteAllText(path, update.Dispatcher.Replace("\r\n", "\n").TrimStart('\uFEFF'));
+            File.WriteAllText(openApiPath, update.OpenApiSource.Replace("\r\n", "\n").TrimStart('\uFEFF'));
         }
         Assert.True(File.Exists(path), $"No snapshot {path}; run with UPDATE_SNAPSHOTS=1 to create it.");
         var test = new CgiRoutingTest(source) { TestBehaviors = TestBehaviors.None };
         test.TestState.GeneratedSources.Add((typeof(CgiRoutingGenerator), CgiRoutingGenerator.HintName,
             SourceText.From(File.ReadAllText(path), Encoding.UTF8)));
+        test.TestState.GeneratedSources.Add((typeof(CgiRoutingGenerator), OpenApi.OpenApiEmitter.HintName,
+            SourceText.From(File.ReadAllText(openApiPath), Encoding.UTF8)));
         await test.RunAsync();
     }
 
@@ -49,11 +53,11 @@ public class SnapshotTests
             [Get("/assets/<path...>")] public static byte[] Asset(string path) => [];
             [Get("/search")] public static string Search(string q, int page = 1, double? min = null, string[]? tag = null,
                 [Header("Accept-Language")] string? language = null) => "";
-            [Post("/products")] public static Task<Response> Create([Body] string body, CgiRequest request) => Task.FromResult(Response.Empty(201));
+            [Post("/products")] [Produces(201)] public static Task<Response> Create([Body] string body, CgiRequest request) => Task.FromResult(Response.Empty(201));
             [Put("/products/<id>")] [Patch("/products/<id>")] public static ValueTask Update(int id, [Body] Stream body) => default;
             [Delete("/products/<id>")] public static void Delete(int id) { }
-            [Head("/health")] public static Response Health() => Response.Empty(200);
-            [Options("/products")] public static Response ProductOptions() => Response.Empty(204);
+            [Head("/health")] [Produces(200)] public static Response Health() => Response.Empty(200);
+            [Options("/products")] [Produces(204)] public static Response ProductOptions() => Response.Empty(204);
             [Route("PURGE", "/cache/<key>")] public static string Purge(Guid key) => "";
         }
         """);

@@ -318,6 +318,8 @@ internal sealed class JsonShapeParser
             {
                 JsonName = jsonName,
                 IsSettable = settable,
+                IsNullable = IsNullable(property.Type) || (property.Type.IsReferenceType && property.NullableAnnotation != NullableAnnotation.NotAnnotated),
+                IsRequired = IsRequired(property) || attributes.Any(a => Is(a.AttributeClass, _known.JsonRequired)),
             }, order));
         }
         if (properties.GroupBy(p => p.Spec.EncodedName).FirstOrDefault(g => g.Count() > 1) is { } clash)
@@ -415,7 +417,7 @@ internal sealed class JsonShapeParser
     private sealed class KnownTypes
     {
         public readonly INamedTypeSymbol? SourceGenerationOptions, PropertyName, PropertyOrder, Ignore, Include, Converter,
-            GenericStringEnumConverter, JsonAttribute, DateTimeOffset, Guid, Dictionary, Flags, JsonConstructor;
+            GenericStringEnumConverter, JsonAttribute, DateTimeOffset, Guid, Dictionary, Flags, JsonConstructor, JsonRequired;
         public readonly INamedTypeSymbol?[] Sequences, ReadOnlyAttributes;
 
         public KnownTypes(Compilation compilation)
@@ -434,6 +436,7 @@ internal sealed class JsonShapeParser
             Dictionary = Get("System.Collections.Generic.Dictionary`2");
             Flags = Get("System.FlagsAttribute");
             JsonConstructor = Get(Serialization + "JsonConstructorAttribute");
+            JsonRequired = Get(Serialization + "JsonRequiredAttribute");
             Sequences =
             [
                 Get("System.Collections.Generic.List`1"),

@@ -90,6 +90,12 @@ internal sealed record JsonPropertySpec(string MemberName, string EncodedName, s
 
     /// <summary>It has a public <c>set</c> accessor (not <c>init</c>): System.Text.Json reads it after construction.</summary>
     public bool IsSettable { get; init; }
+
+    /// <summary>Declared to hold null (<c>string?</c>, <c>int?</c>, or a reference type where nullable annotations are off).</summary>
+    public bool IsNullable { get; init; }
+
+    /// <summary>A <c>required</c> member, or one with <c>[JsonRequired]</c>: System.Text.Json refuses JSON without it.</summary>
+    public bool IsRequired { get; init; }
 }
 
 /// <summary>An enum member written as a string.</summary>

@@ -32,6 +32,9 @@ internal sealed record ParameterSpec
     /// <summary>The C# expression of the default value, or null.</summary>
     public string? DefaultValue { get; init; }
 
+    /// <summary>The default value as a JSON literal, for the OpenAPI document, or null.</summary>
+    public string? DefaultJson { get; init; }
+
     /// <summary>For <see cref="BindingSource.FormObject"/>: the members bound from the form, constructor parameters first, in order.</summary>
     public EquatableArray<FormMemberSpec> FormMembers { get; init; }
 

@@ -29,4 +29,7 @@ internal sealed record ReturnSpec
 
     /// <summary>T, fully qualified, for JSON results.</summary>
     public string? JsonTypeName { get; init; }
+
+    /// <summary>The result is declared nullable (<c>T?</c>): null answers 404.</summary>
+    public bool IsNullable { get; init; }
 }

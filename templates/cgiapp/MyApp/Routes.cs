@@ -26,6 +26,8 @@ public static class Routes
         new(string.Concat(Enumerable.Repeat($"Hello, {name}! ", times)).TrimEnd(), name.Length);
 
     [Post("/echo")]
+    [Produces(201, typeof(Message))]
+    [Produces(400)]
     public static Response Echo(Message message) =>
         string.IsNullOrWhiteSpace(message.Text)
             ? Response.BadRequest("A message needs text.")

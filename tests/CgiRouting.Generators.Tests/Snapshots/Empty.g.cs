@@ -19,7 +19,7 @@ namespace CgiRouting.Generated
         /// The route table, for <c>--routes</c>: UTF-8 data in the binary (no string objects to relocate at start-up),
         /// read only when asked for.
         /// </summary>
-        private static global::System.Collections.Generic.IReadOnlyList<global::CgiRouting.RouteInfo> GetRoutes() => global::CgiRouting.RouteInfo.ParseTable(""u8);
+        private static global::System.Collections.Generic.IReadOnlyList<global::CgiRouting.RouteInfo> GetRoutes() => global::CgiRouting.RouteInfo.ParseTable(""u8, global::CgiRouting.Generated.CgiOpenApi.Document);
 
         /// <summary>Dispatches <paramref name="request"/> to the handler of the route it matches.</summary>
         public static global::System.Threading.Tasks.ValueTask<global::CgiRouting.Response> DispatchAsync(global::CgiRouting.CgiRequest request)

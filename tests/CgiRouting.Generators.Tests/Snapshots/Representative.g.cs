@@ -48,7 +48,7 @@ namespace CgiRouting.Generated
             DELETE	/products/<id>	Products.Delete
             OPTIONS	/products	Products.ProductOptions
             PURGE	/cache/<key>	Products.Purge
-            """u8);
+            """u8, global::CgiRouting.Generated.CgiOpenApi.Document);
 
         /// <summary>Dispatches <paramref name="request"/> to the handler of the route it matches.</summary>
         public static global::System.Threading.Tasks.ValueTask<global::CgiRouting.Response> DispatchAsync(global::CgiRouting.CgiRequest request)

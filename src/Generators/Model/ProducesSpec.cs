@@ -1,0 +1,4 @@
+namespace CgiRouting.Generators.Model;
+
+/// <summary>One <c>[Produces(status, type)]</c> of a handler: an answer it declares, with the JSON type of its body or null.</summary>
+internal sealed record ProducesSpec(int Status, string? JsonTypeName);
