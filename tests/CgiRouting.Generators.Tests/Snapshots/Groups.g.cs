@@ -32,7 +32,7 @@ namespace CgiRouting.Generated
             GET	/api/v1/health	Accounts.Health		anonymous
             GET	/api/v1/status	Site.Status
             POST	/api/v1/accounts	Accounts.Create		authorize
-            """u8);
+            """u8, global::CgiRouting.Generated.CgiOpenApi.Document);
 
         /// <summary>Dispatches <paramref name="request"/> to the handler of the route it matches.</summary>
         public static global::System.Threading.Tasks.ValueTask<global::CgiRouting.Response> DispatchAsync(global::CgiRouting.CgiRequest request)
