@@ -275,6 +275,44 @@ public class CrossOriginTests
         Assert.Equal(200, Send("HEAD", "/page/x", null, ("Sec-Fetch-Site", "cross-site")).StatusCode);
     }
 
+    private static Response? Refusal(string method, params (string Name, string Value)[] headers)
+    {
+        var list = new List<KeyValuePair<string, string>>();
+        foreach (var (name, value) in headers)
+            list.Add(new(name, value));
+        return CgiRouting.Dispatching.CrossOrigin.Refusal(CgiRequest.Create(method, "/", null, list));
+    }
+
+    // The dispatcher only asks for unsafe methods' routes; the check itself must pass the safe ones too.
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("HEAD")]
+    [InlineData("OPTIONS")]
+    public void The_check_itself_passes_the_safe_methods(string method)
+    {
+        Assert.Null(Refusal(method, ("Sec-Fetch-Site", "cross-site"), ("Origin", "https://evil.example")));
+        Assert.Equal(403, Refusal("POST", ("Sec-Fetch-Site", "cross-site"), ("Origin", "https://evil.example"))!.StatusCode);
+    }
+
+    [Fact]
+    public void An_empty_Sec_Fetch_Site_is_as_none_sent_and_the_Origin_decides()
+    {
+        Assert.Null(Refusal("POST", ("Sec-Fetch-Site", "")));
+        Assert.Null(Refusal("POST", ("Sec-Fetch-Site", ""), ("Origin", "https://app.example"), ("Host", "app.example")));
+        Assert.Contains("its Origin is not this site's Host",
+            Refusal("POST", ("Sec-Fetch-Site", ""), ("Origin", "https://evil.example"), ("Host", "app.example"))!.BodyText);
+    }
+
+    // An Origin is scheme "://" host [":" port] and nothing more: without a scheme, or with a path (even an empty host
+    // followed by one), it names no host, and so never matches the Host header, even one written the same way.
+    [Theory]
+    [InlineData("://app.example", "app.example")]
+    [InlineData("https://app.example/x", "app.example/x")]
+    [InlineData("https:///x", "/x")]
+    [InlineData("https://", "")]
+    public void An_origin_that_is_not_scheme_and_host_is_refused(string origin, string host)
+        => Assert.Equal(403, Refusal("POST", ("Origin", origin), ("Host", host))!.StatusCode);
+
     [Fact]
     public void A_custom_method_is_protected_like_POST()
         => Assert.Equal(403, Send("PURGE", "/origin/purge", null, ("Sec-Fetch-Site", "cross-site")).StatusCode);
