@@ -215,13 +215,16 @@ public class BrowserTests
 /// <summary>Cross-origin protection, branch by branch (Go 1.25's CrossOriginProtection).</summary>
 public class CrossOriginTests
 {
-    private static Response Send(string method, string path, CgiOptions? options = null, params (string Name, string Value)[] headers)
+    private static CgiRequest Request(string method, string path, (string Name, string Value)[] headers)
     {
         var list = new List<KeyValuePair<string, string>>();
         foreach (var (name, value) in headers)
             list.Add(new(name, value));
-        return CgiApp.DispatchAsync(CgiRequest.Create(method, path, null, list), options).AsTask().GetAwaiter().GetResult();
+        return CgiRequest.Create(method, path, null, list);
     }
+
+    private static Response Send(string method, string path, CgiOptions? options = null, params (string Name, string Value)[] headers)
+        => CgiApp.DispatchAsync(Request(method, path, headers), options).AsTask().GetAwaiter().GetResult();
 
     [Theory]
     [InlineData("same-origin")]
@@ -276,12 +279,7 @@ public class CrossOriginTests
     }
 
     private static Response? Refusal(string method, params (string Name, string Value)[] headers)
-    {
-        var list = new List<KeyValuePair<string, string>>();
-        foreach (var (name, value) in headers)
-            list.Add(new(name, value));
-        return CgiRouting.Dispatching.CrossOrigin.Refusal(CgiRequest.Create(method, "/", null, list));
-    }
+        => CgiRouting.Dispatching.CrossOrigin.Refusal(Request(method, "/", headers));
 
     // The dispatcher only asks for unsafe methods' routes; the check itself must pass the safe ones too.
     [Theory]
