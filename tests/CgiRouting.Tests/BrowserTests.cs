@@ -215,13 +215,16 @@ public class BrowserTests
 /// <summary>Cross-origin protection, branch by branch (Go 1.25's CrossOriginProtection).</summary>
 public class CrossOriginTests
 {
-    private static Response Send(string method, string path, CgiOptions? options = null, params (string Name, string Value)[] headers)
+    private static CgiRequest Request(string method, string path, (string Name, string Value)[] headers)
     {
         var list = new List<KeyValuePair<string, string>>();
         foreach (var (name, value) in headers)
             list.Add(new(name, value));
-        return CgiApp.DispatchAsync(CgiRequest.Create(method, path, null, list), options).AsTask().GetAwaiter().GetResult();
+        return CgiRequest.Create(method, path, null, list);
     }
+
+    private static Response Send(string method, string path, CgiOptions? options = null, params (string Name, string Value)[] headers)
+        => CgiApp.DispatchAsync(Request(method, path, headers), options).AsTask().GetAwaiter().GetResult();
 
     [Theory]
     [InlineData("same-origin")]
@@ -274,6 +277,39 @@ public class CrossOriginTests
         Assert.Equal(200, Send("GET", "/page/x", null, ("Sec-Fetch-Site", "cross-site")).StatusCode);
         Assert.Equal(200, Send("HEAD", "/page/x", null, ("Sec-Fetch-Site", "cross-site")).StatusCode);
     }
+
+    private static Response? Refusal(string method, params (string Name, string Value)[] headers)
+        => CgiRouting.Dispatching.CrossOrigin.Refusal(Request(method, "/", headers));
+
+    // The dispatcher only asks for unsafe methods' routes; the check itself must pass the safe ones too.
+    [Theory]
+    [InlineData("GET")]
+    [InlineData("HEAD")]
+    [InlineData("OPTIONS")]
+    public void The_check_itself_passes_the_safe_methods(string method)
+    {
+        Assert.Null(Refusal(method, ("Sec-Fetch-Site", "cross-site"), ("Origin", "https://evil.example")));
+        Assert.Equal(403, Refusal("POST", ("Sec-Fetch-Site", "cross-site"), ("Origin", "https://evil.example"))!.StatusCode);
+    }
+
+    [Fact]
+    public void An_empty_Sec_Fetch_Site_is_as_none_sent_and_the_Origin_decides()
+    {
+        Assert.Null(Refusal("POST", ("Sec-Fetch-Site", "")));
+        Assert.Null(Refusal("POST", ("Sec-Fetch-Site", ""), ("Origin", "https://app.example"), ("Host", "app.example")));
+        Assert.Contains("its Origin is not this site's Host",
+            Refusal("POST", ("Sec-Fetch-Site", ""), ("Origin", "https://evil.example"), ("Host", "app.example"))!.BodyText);
+    }
+
+    // An Origin is scheme "://" host [":" port] and nothing more: without a scheme, or with a path (even an empty host
+    // followed by one), it names no host, and so never matches the Host header, even one written the same way.
+    [Theory]
+    [InlineData("://app.example", "app.example")]
+    [InlineData("https://app.example/x", "app.example/x")]
+    [InlineData("https:///x", "/x")]
+    [InlineData("https://", "")]
+    public void An_origin_that_is_not_scheme_and_host_is_refused(string origin, string host)
+        => Assert.Equal(403, Refusal("POST", ("Origin", origin), ("Host", host))!.StatusCode);
 
     [Fact]
     public void A_custom_method_is_protected_like_POST()

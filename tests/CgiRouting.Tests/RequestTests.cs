@@ -146,11 +146,37 @@ public class RequestTests
     }
 
     [Fact]
-    public void Query_and_headers_are_parsed_once()
+    public void Query_headers_and_cookies_are_parsed_once()
     {
-        var request = CgiRequest.Create("GET", "/?a=1", null, [new("X-A", "1")]);
+        var request = CgiRequest.Create("GET", "/?a=1", null, [new("X-A", "1"), new("Cookie", "c=1")]);
         Assert.Same(request.Query, request.Query);
         Assert.Same(request.Headers, request.Headers);
+        Assert.Same(request.Cookies, request.Cookies);
+    }
+
+    [Theory]
+    [InlineData("a=\"\"", "")]
+    [InlineData("a=\"", "\"")]
+    [InlineData("a=\"x\"", "x")]
+    [InlineData("a=\"\"\"", "\"")]
+    public void A_cookie_value_loses_one_pair_of_quotes_around_it(string header, string value)
+        => Assert.Equal(value, CgiRequest.Create("GET", "/", null, [new("Cookie", header)]).Cookies["a"]);
+
+    // "A request without a body has an empty form", whatever its Content-Type says.
+    [Theory]
+    [InlineData("multipart/form-data; boundary=b")]
+    [InlineData("application/json")]
+    public void A_request_with_a_zero_content_length_has_an_empty_form(string contentType)
+    {
+        var request = new CgiRequest(new Dictionary<string, string>
+        {
+            ["REQUEST_METHOD"] = "POST",
+            ["CONTENT_TYPE"] = contentType,
+            ["CONTENT_LENGTH"] = "0",
+        }, new System.IO.MemoryStream());
+        var form = request.ReadFormData();
+        Assert.Empty(form.Fields);
+        Assert.Empty(form.Files);
     }
 
     [Theory]

@@ -68,6 +68,36 @@ public class ResponseTests
     }
 
     [Fact]
+    public void A_streamed_response_needs_a_stream_and_a_content_type()
+    {
+        Assert.Equal("body", Assert.Throws<ArgumentNullException>(() => Response.Stream(null!, "text/plain")).ParamName);
+        Assert.Equal("contentType", Assert.Throws<ArgumentNullException>(() => Response.Stream(new System.IO.MemoryStream(), null!)).ParamName);
+    }
+
+    [Fact]
+    public void A_download_name_may_not_be_null()
+        => Assert.Equal("fileName", Assert.Throws<ArgumentNullException>(() => Response.Empty().AsAttachment(null!)).ParamName);
+
+    [Theory]
+    [InlineData(".")]
+    [InlineData("reports/.")]
+    [InlineData("reports/")]
+    public void A_download_name_that_is_only_a_dot_or_a_folder_is_download(string fileName)
+        => Assert.Equal("attachment; filename=\"download\"; filename*=UTF-8''download", Response.Empty().AsAttachment(fileName).GetHeader("Content-Disposition"));
+
+    // RFC 8187 attr-char: the ends of the ALPHA and DIGIT ranges go as they are; '~' (0x7E) is the last printable
+    // ASCII character kept in the plain filename, DEL (0x7F) the first one replaced.
+    [Fact]
+    public void The_ends_of_the_letter_and_digit_ranges_are_not_percent_encoded()
+        => Assert.Equal("attachment; filename=\"AZaz09~_\"; filename*=UTF-8''AZaz09~%7F",
+            Response.Empty().AsAttachment("AZaz09~\x7F").GetHeader("Content-Disposition"));
+
+    [Fact]
+    public void The_characters_just_outside_the_letter_and_digit_ranges_are_percent_encoded()
+        => Assert.Equal("attachment; filename=\"@[`{:\"; filename*=UTF-8''%40%5B`%7B%3A",
+            Response.Empty().AsAttachment("@[`{:").GetHeader("Content-Disposition"));
+
+    [Fact]
     public void Get_header_finds_the_first_header_of_a_name_in_any_case()
     {
         var response = Response.Text("x").WithHeader("Set-Cookie", "a=1").WithHeader("set-cookie", "b=2").WithHeader("X-A", "1");

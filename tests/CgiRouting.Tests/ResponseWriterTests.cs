@@ -145,16 +145,21 @@ public class ResponseWriterTests
 
         public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
 
+        /// <summary>Each write and flush in order: "write 2;flush;".</summary>
+        public StringBuilder Log { get; } = new();
+
         public override void Write(ReadOnlySpan<byte> buffer)
         {
             Writes.Add(buffer.ToArray());
             FlushesAfterLastWrite = 0;
+            Log.Append("write ").Append(buffer.Length).Append(';');
         }
 
         public override void Flush()
         {
             Flushes++;
             FlushesAfterLastWrite++;
+            Log.Append("flush;");
         }
 
         public byte[] All()
@@ -229,6 +234,40 @@ public class ResponseWriterTests
         CgiResponseWriter.Write(response, omitBody: true, https: false, output, new StringWriter());
         Assert.Equal(head, Assert.Single(output.Writes));
         Assert.Contains($"Content-Length: {response.Body.Length}\r\n", Encoding.UTF8.GetString(head));
+    }
+
+    /// <summary>A body that gives its chunks one read at a time.</summary>
+    private sealed class ChunkedBody(params string[] chunks) : MemoryStream
+    {
+        private int _next;
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (_next == chunks.Length)
+                return 0;
+            return Encoding.UTF8.GetBytes(chunks[_next++], buffer);
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+    }
+
+    [Fact]
+    public void A_streamed_response_flushes_its_head_and_then_each_read_before_the_next()
+    {
+        var output = new RecordingStream();
+        CgiResponseWriter.Write(Response.Stream(new ChunkedBody("ab", "cde"), "text/plain"), omitBody: false, https: false, output, new StringWriter());
+        byte[] head = CgiResponseWriter.FormatHead(Response.Stream(new MemoryStream(), "text/plain"), https: false, out _)!;
+        Assert.Equal($"write {head.Length};flush;write 2;flush;write 3;flush;", output.Log.ToString());
+        Assert.EndsWith("\r\n\r\nabcde", Encoding.UTF8.GetString(output.All()));
+    }
+
+    [Fact]
+    public void Head_of_a_streamed_response_flushes_the_head_alone()
+    {
+        var output = new RecordingStream();
+        CgiResponseWriter.Write(Response.Stream(new ChunkedBody("ab"), "text/plain"), omitBody: true, https: false, output, new StringWriter());
+        byte[] head = CgiResponseWriter.FormatHead(Response.Stream(new MemoryStream(), "text/plain"), https: false, out _)!;
+        Assert.Equal($"write {head.Length};flush;", output.Log.ToString());
     }
 
     [Theory]

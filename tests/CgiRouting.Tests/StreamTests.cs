@@ -70,6 +70,81 @@ public class StreamTests
         Assert.Contains("the source broke after 2", log);
     }
 
+    private static CgiRequest Accepting(string? accept)
+        => CgiRequest.Create("GET", "/", null, accept is null ? null : [new("Accept", accept)]);
+
+    [Theory]
+    [InlineData(null, "application/x-ndjson")]
+    [InlineData("application/json", "application/x-ndjson")]
+    [InlineData("*/*", "application/x-ndjson")]
+    [InlineData("text/event-stream", "text/event-stream")]
+    [InlineData("text/html, TEXT/EVENT-STREAM;q=0.9", "text/event-stream")]
+    public async System.Threading.Tasks.Task Only_an_Accept_naming_event_stream_gets_server_sent_events(string? accept, string contentType)
+    {
+        var response = await CgiRouting.Dispatching.HandlerResults.Stream(new Items(), Accepting(accept), null);
+        Assert.Equal(contentType, response.ContentType);
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task A_source_failing_before_its_first_item_is_disposed()
+    {
+        var items = new Items { Fail = true };
+        var e = await Assert.ThrowsAsync<InvalidOperationException>(
+            async () => await CgiRouting.Dispatching.HandlerResults.Stream(items, Accepting(null), null));
+        Assert.Equal("no first item", e.Message);
+        Assert.True(items.Disposed);
+    }
+
+    [Fact]
+    public void The_item_stream_is_read_only_and_forward_only_and_disposes_its_source()
+    {
+        var items = new Items();
+        var stream = new CgiRouting.Dispatching.JsonItemStream<Item>(items, hasCurrent: false, typeInfo: null, events: false);
+        Assert.True(stream.CanRead);
+        Assert.False(stream.CanSeek);
+        Assert.False(stream.CanWrite);
+        Assert.Equal(0, stream.Read(new byte[8]));
+        Assert.False(items.Disposed);
+        stream.Dispose();
+        Assert.True(items.Disposed);
+    }
+
+    [Fact]
+    public void An_item_of_a_type_without_a_writer_or_JsonTypeInfo_is_an_error_naming_the_type()
+    {
+        var stream = new CgiRouting.Dispatching.JsonItemStream<Unwritable>(new OneUnwritable(), hasCurrent: true, typeInfo: null, events: false);
+        var e = Assert.Throws<InvalidOperationException>(() => stream.Read(new byte[64]));
+        Assert.Equal("No JSON writer or JsonTypeInfo for Unwritable.", e.Message);
+    }
+
+    /// <summary>A type no JsonSerializerContext declares, so no generated writer covers it.</summary>
+    private sealed class Unwritable
+    {
+    }
+
+    private sealed class OneUnwritable : IAsyncEnumerator<Unwritable>
+    {
+        public Unwritable Current { get; } = new();
+        public System.Threading.Tasks.ValueTask<bool> MoveNextAsync() => new(false);
+        public System.Threading.Tasks.ValueTask DisposeAsync() => default;
+    }
+
+    /// <summary>An empty source, or one whose first MoveNextAsync throws, that records its disposal.</summary>
+    private sealed class Items : IAsyncEnumerable<Item>, IAsyncEnumerator<Item>
+    {
+        public bool Fail { get; init; }
+        public bool Disposed { get; private set; }
+        public Item Current => throw new InvalidOperationException("no current item");
+        public IAsyncEnumerator<Item> GetAsyncEnumerator(System.Threading.CancellationToken cancellationToken = default) => this;
+        public System.Threading.Tasks.ValueTask<bool> MoveNextAsync()
+            => Fail ? throw new InvalidOperationException("no first item") : new System.Threading.Tasks.ValueTask<bool>(false);
+        public System.Threading.Tasks.ValueTask DisposeAsync()
+        {
+            Disposed = true;
+            return default;
+        }
+    }
+
     private sealed class LoggingStream : MemoryStream
     {
         public static StringBuilder? Log { get; set; }
