@@ -95,4 +95,12 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidRoutePrefix = new("CGI020",
         "Route prefix is malformed",
         "Route prefix '{0}' of {1} is malformed: {2}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi020");
+
+    public static readonly DiagnosticDescriptor UnsupportedValidation = new("CGI025",
+        "Validation cannot be generated",
+        "{0} cannot be checked by the generated dispatcher: {1}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi025");
+
+    public static readonly DiagnosticDescriptor ValidationNotApplicable = new("CGI026",
+        "Validation attribute does not apply to the type",
+        "{0} on '{1}' does not apply to its type '{2}': {3}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi026");
 }

@@ -95,6 +95,7 @@ internal sealed partial class DispatcherEmitter
             if (!invoker.PathParameters.Contains(parameter))
                 EmitBinding(parameter);
         }
+        EmitValidation(handler);
         EmitReturn(handler.Return, $"{handler.ContainingType}.{Escape(handler.MethodName)}({string.Join(", ", arguments)})");
         w.Close();
     }

@@ -404,6 +404,8 @@ internal static class HandlerParser
                 IsOptional = optional,
                 DefaultValue = parameter.HasExplicitDefaultValue ? DefaultLiteral(parameter) : null,
                 FormMembers = formMembers,
+                Validation = source == BindingSource.Unbindable ? null
+                    : new ValidationParser(known, Report, cancellationToken).ForParameter(parameter, isBody: source is BindingSource.Json or BindingSource.FormObject),
             };
         }
 
