@@ -24,12 +24,18 @@ internal sealed class ValidationParser(KnownTypes known, Action<DiagnosticDescri
     private const string Supported = "[Required], [Range], [StringLength], [MinLength], [MaxLength], [RegularExpression], [EmailAddress] and [Url]";
 
     /// <summary>The validation of <paramref name="parameter"/>; its members' too when it is a body (<paramref name="isBody"/>). Null when nothing is checked.</summary>
+    /// <remarks>
+    /// A parameter declared non-nullable is never null once bound (binding answers 400 first, or takes its default), so
+    /// its checks test no null: a null test would make the compiler see the argument as maybe null.
+    /// </remarks>
     public ValidationTargetSpec? ForParameter(IParameterSymbol parameter, bool isBody) =>
         Target(parameter.Type, parameter.GetAttributes(), memberName: "", key: parameter.Name, parameter.Locations.FirstOrDefault(),
-            withMembers: isBody, keyPrefix: "", new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default));
+            withMembers: isBody, keyPrefix: "", new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default),
+            canBeNull: parameter.Type.IsReferenceType ? parameter.NullableAnnotation == NullableAnnotation.Annotated
+                : parameter.Type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T);
 
     private ValidationTargetSpec? Target(ITypeSymbol type, IEnumerable<AttributeData> attributes, string memberName, string key, Location? location,
-        bool withMembers, string keyPrefix, HashSet<ITypeSymbol> enclosing)
+        bool withMembers, string keyPrefix, HashSet<ITypeSymbol> enclosing, bool? canBeNull = null)
     {
         cancellationToken.ThrowIfCancellationRequested();
         var valueType = type is INamedTypeSymbol { OriginalDefinition.SpecialType: SpecialType.System_Nullable_T } nullable ? nullable.TypeArguments[0] : type;
@@ -38,7 +44,7 @@ internal sealed class ValidationParser(KnownTypes known, Action<DiagnosticDescri
         var rules = new List<ValidationRuleSpec>();
         foreach (var attribute in attributes)
         {
-            if (Rule(attribute, shape, valueType, name) is { } rule)
+            if (Rule(attribute, shape, type, name) is { } rule)
                 rules.Add(rule);
         }
         var members = default(EquatableArray<ValidationTargetSpec>);
@@ -46,7 +52,7 @@ internal sealed class ValidationParser(KnownTypes known, Action<DiagnosticDescri
         {
             if (known.ValidatableObject is { } validatable && named.AllInterfaces.Any(i => SymbolEqualityComparer.Default.Equals(i, validatable)))
             {
-                report(DiagnosticDescriptors.UnsupportedValidation, location, new[] { named.Name,
+                report(DiagnosticDescriptors.UnsupportedValidation, location, new[] { "'" + named.Name + "'",
                     "it implements IValidatableObject, whose Validate method the generated checks do not call (it takes a ValidationContext built by reflection); check it in the handler, or express it with " + Supported });
             }
             members = Members(named, keyPrefix, enclosing);
@@ -58,7 +64,8 @@ internal sealed class ValidationParser(KnownTypes known, Action<DiagnosticDescri
             Key = key,
             Shape = shape,
             LengthMember = lengthMember,
-            CanBeNull = type.IsReferenceType || !ReferenceEquals(type, valueType),
+            // A member of a body may be null whatever its annotation: JSON can leave it out.
+            CanBeNull = canBeNull ?? (type.IsReferenceType || !ReferenceEquals(type, valueType)),
             Rules = rules.ToEquatableArray(),
             Members = members,
         };
@@ -117,13 +124,14 @@ internal sealed class ValidationParser(KnownTypes known, Action<DiagnosticDescri
             return (ValidationShape.Collection, "Length");
         bool HasCount(ITypeSymbol t) => t.GetMembers("Count").OfType<IPropertySymbol>()
             .Any(p => !p.IsStatic && p.Type.SpecialType == SpecialType.System_Int32 && p.GetMethod is not null && p.Parameters.Length == 0);
-        if (HasCount(type) || type.AllInterfaces.Any(HasCount))
+        bool enumerable = type.AllInterfaces.Any(i => i.SpecialType == SpecialType.System_Collections_IEnumerable);
+        if (enumerable && (HasCount(type) || type.AllInterfaces.Any(HasCount)))
             return (ValidationShape.Collection, "Count");
         return (ValidationShape.Other, null);
     }
 
     /// <summary>The rule of one attribute, or null when it is no validation attribute, or one reported as unsupported or misplaced.</summary>
-    private ValidationRuleSpec? Rule(AttributeData attribute, ValidationShape shape, ITypeSymbol valueType, string name)
+    private ValidationRuleSpec? Rule(AttributeData attribute, ValidationShape shape, ITypeSymbol type, string name)
     {
         var attributeClass = attribute.AttributeClass;
         if (attributeClass is null || !DerivesFrom(attributeClass, known.ValidationAttribute))
@@ -142,7 +150,7 @@ internal sealed class ValidationParser(KnownTypes known, Action<DiagnosticDescri
 
         ValidationRuleSpec? Misplaced(string appliesTo)
         {
-            report(DiagnosticDescriptors.ValidationNotApplicable, location, new[] { display, name, valueType.ToDisplayString(), appliesTo });
+            report(DiagnosticDescriptors.ValidationNotApplicable, location, new[] { display, name, type.ToDisplayString(), appliesTo });
             return null;
         }
 
