@@ -53,6 +53,18 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
                 output.ReportDiagnostic(diagnostic.ToDiagnostic());
         });
 
+        // A class's [Filter] with a bad method is reported once per class, on the attribute.
+        var classFilters = context.SyntaxProvider
+            .ForAttributeWithMetadataName(FilterParser.MetadataName,
+                static (node, _) => node is TypeDeclarationSyntax,
+                static (syntax, cancellationToken) => FilterParser.Check(syntax, cancellationToken))
+            .WithTrackingName(TrackingNames.ClassFilters);
+        context.RegisterSourceOutput(classFilters, static (output, diagnostics) =>
+        {
+            foreach (var diagnostic in diagnostics)
+                output.ReportDiagnostic(diagnostic.ToDiagnostic());
+        });
+
         var specs = Concat(results.Select(r => r
             .Where(static r => r.Spec is not null)
             .Select(static (r, _) => r.Spec!)

@@ -103,4 +103,8 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor ValidationNotApplicable = new("CGI026",
         "Validation attribute does not apply to the type",
         "{0} on '{1}' does not apply to its type '{2}': {3}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi026");
+
+    public static readonly DiagnosticDescriptor InvalidFilter = new("CGI027",
+        "Filter method is not valid",
+        "Filter '{0}' of {1} cannot be called by the dispatcher: {2}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi027");
 }

@@ -90,6 +90,7 @@ internal static class HandlerParser
             foreach (var route in routes)
                 CheckRouteBinding(route, parameters);
             var authorization = ParseAuthorization(parameters);
+            var filters = ParseFilters();
 
             var spec = _failed || ret is null ? null
                 : new HandlerSpec
@@ -104,6 +105,7 @@ internal static class HandlerParser
                     AllowCrossOrigin = HasAttribute(method, known.AllowCrossOriginAttribute)
                         || HasAttribute(method.ContainingType, known.AllowCrossOriginAttribute),
                     Authorization = authorization,
+                    Filters = filters,
                 };
             return new HandlerResult(spec, _diagnostics.ToEquatableArray(), _sites.ToEquatableArray());
         }
@@ -126,6 +128,33 @@ internal static class HandlerParser
             return anonymous ? (authorize ? Authorization.Anonymous : Authorization.None)
                 : authorize || requiredUser is not null ? Authorization.Required
                 : Authorization.None;
+        }
+
+        /// <summary>
+        /// The class's filters, then the handler's. A class's bad filter is reported once for the class (FilterParser.Check)
+        /// and leaves its handlers out silently; a handler's is reported here, on its attribute.
+        /// </summary>
+        private EquatableArray<FilterSpec> ParseFilters()
+        {
+            var filters = new List<FilterSpec>();
+            var classFilters = FilterParser.Of(method.ContainingType, known, out bool brokenClass);
+            var ownFilters = FilterParser.Of(method, known, out bool broken);
+            foreach (var filter in classFilters)
+            {
+                if (filter.Spec is null)
+                    _failed = true;
+                else
+                    filters.Add(filter.Spec);
+            }
+            foreach (var filter in ownFilters)
+            {
+                if (filter.Spec is null)
+                    Report(DiagnosticDescriptors.InvalidFilter, FilterParser.LocationOf(filter.Attribute, cancellationToken), filter.Name, _display, filter.Problem!);
+                else
+                    filters.Add(filter.Spec);
+            }
+            _failed |= broken || brokenClass;
+            return filters.ToEquatableArray();
         }
 
         public static string RouteSiteKey(string handlerKey, int index) => handlerKey + "#" + index.ToString(CultureInfo.InvariantCulture);

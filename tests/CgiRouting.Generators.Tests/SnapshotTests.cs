@@ -111,4 +111,23 @@ public class SnapshotTests
             [Post("/comments")] public static string Comment([Form] Comment comment) => "";
         }
         """);
+
+    [Fact]
+    public Task Filters() => Verify("Filters", """
+        namespace Api;
+        public static class Tokens
+        {
+            public static Response? RequireBearer(CgiRequest request) => request.GetHeader("Authorization") == "Bearer t" ? null : Response.Text("", 401);
+            public static Response Stamp(CgiRequest request, Response response) => response.WithHeader("X-Api", "1");
+            public static Response Time(CgiRequest request, Response response, TimeSpan elapsed) => response;
+        }
+        [Filter(typeof(Tokens), nameof(Tokens.RequireBearer))]
+        [Filter(typeof(Tokens), nameof(Tokens.Stamp))]
+        public static class Items
+        {
+            [Get("/items/<id>")] [Authorize] [Filter(typeof(Tokens), nameof(Tokens.Time))] public static Task<string> Get(int id, int depth = 1) => Task.FromResult("");
+            [Delete("/items/<id>")] public static void Delete(int id) { }
+        }
+        public static class Open { [Get("/")] [Filter(typeof(Tokens), nameof(Tokens.RequireBearer))] public static string Index() => ""; }
+        """);
 }
