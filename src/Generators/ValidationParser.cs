@@ -44,7 +44,7 @@ internal sealed class ValidationParser(KnownTypes known, Action<DiagnosticDescri
         var rules = new List<ValidationRuleSpec>();
         foreach (var attribute in attributes)
         {
-            if (Rule(attribute, shape, type, name) is { } rule)
+            if (Rule(attribute, shape, type, valueType, name) is { } rule)
                 rules.Add(rule);
         }
         var members = default(EquatableArray<ValidationTargetSpec>);
@@ -131,7 +131,7 @@ internal sealed class ValidationParser(KnownTypes known, Action<DiagnosticDescri
     }
 
     /// <summary>The rule of one attribute, or null when it is no validation attribute, or one reported as unsupported or misplaced.</summary>
-    private ValidationRuleSpec? Rule(AttributeData attribute, ValidationShape shape, ITypeSymbol type, string name)
+    private ValidationRuleSpec? Rule(AttributeData attribute, ValidationShape shape, ITypeSymbol type, ITypeSymbol valueType, string name)
     {
         var attributeClass = attribute.AttributeClass;
         if (attributeClass is null || !DerivesFrom(attributeClass, known.ValidationAttribute))
@@ -194,7 +194,9 @@ internal sealed class ValidationParser(KnownTypes known, Action<DiagnosticDescri
             };
             return new ValidationRuleSpec
             {
-                Kind = ValidationRuleKind.Range, Minimum = min, Maximum = max, BoundsAreDouble = arguments[0].Value is double,
+                // A ulong does not compare with a negative int constant: it is compared as a double (exactly, for these bounds).
+                Kind = ValidationRuleKind.Range, Minimum = min, Maximum = max,
+                BoundsAreDouble = arguments[0].Value is double || valueType.SpecialType == SpecialType.System_UInt64,
                 MinimumIsExclusive = minExclusive, MaximumIsExclusive = maxExclusive, Message = Message(fallback, min, max),
             };
         }

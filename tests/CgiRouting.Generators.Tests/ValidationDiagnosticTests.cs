@@ -90,7 +90,8 @@ public partial class DiagnosticTests
             [Display(Name = "Label")] string? Label);
         public static class H
         {
-            [Post("/x")] public static string A(Item item, [Required] string? q, [Range(1, 2)] byte b = 1, [MaxLength] string[]? all = null) => "";
+            [Post("/x")] public static string A(Item item, [Required] string? q, [Range(1, 2)] byte b = 1, [MaxLength] string[]? all = null,
+                [Range(-1, 5)] ulong big = 0, [Range(-1, 5)] float f = 0, [Range(-1.5, 5)] decimal d = 0, [Range(1, 2)] decimal? m = null) => "";
             [Post("/f")] public static string F([Required] FormFile file, [Form, MinLength(1)] FormFile[] more) => "";
         }
         [System.Text.Json.Serialization.JsonSerializable(typeof(Item))]

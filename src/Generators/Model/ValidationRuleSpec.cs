@@ -45,7 +45,7 @@ internal sealed record ValidationRuleSpec
 
     public string? Maximum { get; init; }
 
-    /// <summary><see cref="ValidationRuleKind.Range"/>: the bounds are doubles (<c>[Range(double, double)]</c>), else ints.</summary>
+    /// <summary><see cref="ValidationRuleKind.Range"/>: the value is compared as a double (<c>[Range(double, double)]</c>, or a <c>ulong</c> value), else with the int bounds.</summary>
     public bool BoundsAreDouble { get; init; }
 
     public bool MinimumIsExclusive { get; init; }
