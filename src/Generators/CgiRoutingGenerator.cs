@@ -34,12 +34,19 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
 
         foreach (var result in results)
         {
-            context.RegisterSourceOutput(result.Select(static (r, _) => r.Diagnostics), static (output, diagnostics) =>
+            context.RegisterSourceOutput(result.Select(static (r, _) => r.Diagnostics.Where(d => !IsValidation(d)).ToEquatableArray()), static (output, diagnostics) =>
             {
                 foreach (var diagnostic in diagnostics)
                     output.ReportDiagnostic(diagnostic.ToDiagnostic());
             });
         }
+        // A validation attribute is often on a member of a body type that several handlers bind: reported once.
+        var validation = Concat(results.Select(r => r.SelectMany(static (r, _) => r.Diagnostics.Where(IsValidation))));
+        context.RegisterSourceOutput(validation, static (output, diagnostics) =>
+        {
+            foreach (var diagnostic in diagnostics.Distinct())
+                output.ReportDiagnostic(diagnostic.ToDiagnostic());
+        });
 
         // A malformed [RoutePrefix] is reported once per class, on its argument.
         var prefixes = context.SyntaxProvider
@@ -115,6 +122,9 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
             }
         });
     }
+
+    private static bool IsValidation(DiagnosticInfo diagnostic) =>
+        diagnostic.Descriptor == DiagnosticDescriptors.UnsupportedValidation || diagnostic.Descriptor == DiagnosticDescriptors.ValidationNotApplicable;
 
     private static RouteTableSpec BuildTable(EquatableArray<HandlerSpec> handlers, EquatableArray<JsonContextSpec> contexts)
     {

@@ -74,7 +74,11 @@ public partial class DiagnosticTests
     [Fact]
     public Task CGI026_on_a_body_member() => Verify(Validated + """
         public sealed record Item([{|CGI026:StringLength(3)|}] int Count, [property: {|CGI026:Range(1, 2)|}] string? Name);
-        public static class H { [Post("/x")] public static string A(Item item) => ""; }
+        public static class H
+        {
+            [Post("/x")] public static string A(Item item) => "";
+            [Put("/x")] public static string B(Item item) => ""; // the same body type: each diagnostic once
+        }
         [System.Text.Json.Serialization.JsonSerializable(typeof(Item))]
         internal sealed partial class Json : System.Text.Json.Serialization.JsonSerializerContext;
         }
