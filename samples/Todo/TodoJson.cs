@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json.Serialization;
 
 namespace Todo;
@@ -6,11 +7,11 @@ namespace Todo;
 /// <summary>A todo as the API shows it.</summary>
 public sealed record TodoItem(long Id, string Title, bool Done);
 
-/// <summary>The body of <c>POST /todos</c>.</summary>
-public sealed record NewTodo(string? Title);
+/// <summary>The body of <c>POST /todos</c>: a title is required (not empty or blank) and has at most 1000 characters, checked by the generated dispatcher.</summary>
+public sealed record NewTodo([Required, StringLength(TodoApi.MaxTitleLength)] string? Title);
 
 /// <summary>The body of <c>PATCH /todos/&lt;id&gt;</c>: the fields to change.</summary>
-public sealed record TodoPatch(string? Title, bool? Done);
+public sealed record TodoPatch([StringLength(TodoApi.MaxTitleLength)] string? Title, bool? Done);
 
 [JsonSerializable(typeof(TodoItem))]
 [JsonSerializable(typeof(List<TodoItem>))]

@@ -35,12 +35,19 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
 
         foreach (var result in results)
         {
-            context.RegisterSourceOutput(result.Select(static (r, _) => r.Diagnostics), static (output, diagnostics) =>
+            context.RegisterSourceOutput(result.Select(static (r, _) => r.Diagnostics.Where(d => !IsValidation(d)).ToEquatableArray()), static (output, diagnostics) =>
             {
                 foreach (var diagnostic in diagnostics)
                     output.ReportDiagnostic(diagnostic.ToDiagnostic());
             });
         }
+        // A validation attribute is often on a member of a body type that several handlers bind: reported once.
+        var validation = Concat(results.Select(r => r.SelectMany(static (r, _) => r.Diagnostics.Where(IsValidation))));
+        context.RegisterSourceOutput(validation, static (output, diagnostics) =>
+        {
+            foreach (var diagnostic in diagnostics.Distinct())
+                output.ReportDiagnostic(diagnostic.ToDiagnostic());
+        });
 
         // A malformed [RoutePrefix] is reported once per class, on its argument.
         var prefixes = context.SyntaxProvider
@@ -49,6 +56,18 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
                 static (syntax, cancellationToken) => RoutePrefixParser.Check(syntax, cancellationToken))
             .WithTrackingName(TrackingNames.RoutePrefixes);
         context.RegisterSourceOutput(prefixes, static (output, diagnostics) =>
+        {
+            foreach (var diagnostic in diagnostics)
+                output.ReportDiagnostic(diagnostic.ToDiagnostic());
+        });
+
+        // A class's [Filter] with a bad method is reported once per class, on the attribute.
+        var classFilters = context.SyntaxProvider
+            .ForAttributeWithMetadataName(FilterParser.MetadataName,
+                static (node, _) => node is TypeDeclarationSyntax,
+                static (syntax, cancellationToken) => FilterParser.Check(syntax, cancellationToken))
+            .WithTrackingName(TrackingNames.ClassFilters);
+        context.RegisterSourceOutput(classFilters, static (output, diagnostics) =>
         {
             foreach (var diagnostic in diagnostics)
                 output.ReportDiagnostic(diagnostic.ToDiagnostic());
@@ -144,6 +163,9 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
         }
         return new AppSpec(compilation.AssemblyName ?? "app", version ?? compilation.Assembly.Identity.Version.ToString());
     }
+
+    private static bool IsValidation(DiagnosticInfo diagnostic) =>
+        diagnostic.Descriptor == DiagnosticDescriptors.UnsupportedValidation || diagnostic.Descriptor == DiagnosticDescriptors.ValidationNotApplicable;
 
     private static RouteTableSpec BuildTable(EquatableArray<HandlerSpec> handlers, EquatableArray<JsonContextSpec> contexts)
     {

@@ -99,4 +99,16 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor UndeclaredResponse = new("CGI021",
         "Handler returning Response declares no answers",
         "Handler {0} returns Response, whose status and body the OpenAPI document cannot see; declare each answer it can give with [Produces], for example [Produces(200, typeof(Item))] for a JSON body and [Produces(404)] for none", Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi021");
+
+    public static readonly DiagnosticDescriptor UnsupportedValidation = new("CGI025",
+        "Validation cannot be generated",
+        "{0} cannot be checked by the generated dispatcher: {1}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi025");
+
+    public static readonly DiagnosticDescriptor ValidationNotApplicable = new("CGI026",
+        "Validation attribute does not apply to the type",
+        "{0} on '{1}' does not apply to its type '{2}': {3}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi026");
+
+    public static readonly DiagnosticDescriptor InvalidFilter = new("CGI027",
+        "Filter method is not valid",
+        "Filter '{0}' of {1} cannot be called by the dispatcher: {2}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true, helpLinkUri: HelpBase + "cgi027");
 }

@@ -79,8 +79,15 @@ internal sealed partial class DispatcherEmitter
             w.Line($"// {Describe(route)}");
         var signature = new List<string> { $"{Runtime}.CgiRequest request" };
         signature.AddRange(invoker.PathParameters.Select(p => $"{p.TypeName} {Local(p)}"));
-        w.Open($"private static {ValueTaskOfResponse} {invoker.Name}({string.Join(", ", signature)})");
-        if (handler.Authorization == Authorization.Required)
+        string name = invoker.Name;
+        if (handler.Filters.Count > 0)
+        {
+            name = _names.Make(invoker.Name + "_Handler");
+            EmitFiltered(invoker, string.Join(", ", signature), name);
+            w.Line();
+        }
+        w.Open($"private static {ValueTaskOfResponse} {name}({string.Join(", ", signature)})");
+        if (handler.Authorization == Authorization.Required && handler.Filters.Count == 0)
             w.Line($"if ({Dispatching}.Authentication.Challenge(request) is {{ }} unauthorized) return new(unauthorized);");
         var arguments = new List<string>();
         foreach (var parameter in handler.Parameters)
@@ -95,6 +102,7 @@ internal sealed partial class DispatcherEmitter
             if (!invoker.PathParameters.Contains(parameter))
                 EmitBinding(parameter);
         }
+        EmitValidation(handler);
         EmitReturn(handler.Return, $"{handler.ContainingType}.{Escape(handler.MethodName)}({string.Join(", ", arguments)})");
         w.Close();
     }

@@ -152,6 +152,7 @@ internal sealed partial class DispatcherEmitter
         w.Line();
         EmitAllowedMethods();
         EmitInvokers();
+        EmitPatterns();
         foreach (var pair in _json.Where(p => _jsonUsed.Contains(p.Key)).OrderBy(p => p.Value, StringComparer.Ordinal))
         {
             w.Line();

@@ -93,6 +93,7 @@ internal static class HandlerParser
             var produces = ParseProduces();
             if (ret is { Kind: ReturnKind.Response } && produces.Count == 0)
                 Report(DiagnosticDescriptors.UndeclaredResponse, syntax.Identifier.GetLocation(), _display);
+            var filters = ParseFilters();
 
             var spec = _failed || ret is null ? null
                 : new HandlerSpec
@@ -107,6 +108,7 @@ internal static class HandlerParser
                     AllowCrossOrigin = HasAttribute(method, known.AllowCrossOriginAttribute)
                         || HasAttribute(method.ContainingType, known.AllowCrossOriginAttribute),
                     Authorization = authorization,
+                    Filters = filters,
                 };
             return new HandlerResult(spec, _diagnostics.ToEquatableArray(), _sites.ToEquatableArray())
             {
@@ -148,6 +150,33 @@ internal static class HandlerParser
                 produces.Add(new ProducesSpec(status, type is null ? null : Json.JsonShapeParser.NameOf(type)));
             }
             return produces;
+        }
+
+        /// <summary>
+        /// The class's filters, then the handler's. A class's bad filter is reported once for the class (FilterParser.Check)
+        /// and leaves its handlers out silently; a handler's is reported here, on its attribute.
+        /// </summary>
+        private EquatableArray<FilterSpec> ParseFilters()
+        {
+            var filters = new List<FilterSpec>();
+            var classFilters = FilterParser.Of(method.ContainingType, known, out bool brokenClass);
+            var ownFilters = FilterParser.Of(method, known, out bool broken);
+            foreach (var filter in classFilters)
+            {
+                if (filter.Spec is null)
+                    _failed = true;
+                else
+                    filters.Add(filter.Spec);
+            }
+            foreach (var filter in ownFilters)
+            {
+                if (filter.Spec is null)
+                    Report(DiagnosticDescriptors.InvalidFilter, FilterParser.LocationOf(filter.Attribute, cancellationToken), filter.Name, _display, filter.Problem!);
+                else
+                    filters.Add(filter.Spec);
+            }
+            _failed |= broken || brokenClass;
+            return filters.ToEquatableArray();
         }
 
         public static string RouteSiteKey(string handlerKey, int index) => handlerKey + "#" + index.ToString(CultureInfo.InvariantCulture);
@@ -427,6 +456,8 @@ internal static class HandlerParser
                 DefaultValue = parameter.HasExplicitDefaultValue ? DefaultLiteral(parameter) : null,
                 DefaultJson = parameter.HasExplicitDefaultValue ? DefaultJson(parameter.ExplicitDefaultValue, parameter.Type) : null,
                 FormMembers = formMembers,
+                Validation = source == BindingSource.Unbindable ? null
+                    : new ValidationParser(known, Report, cancellationToken).ForParameter(parameter, isBody: source is BindingSource.Json or BindingSource.FormObject),
             };
         }
 

@@ -29,6 +29,7 @@ internal sealed class KnownTypes
         AllowCrossOriginAttribute = compilation.GetTypeByMetadataName("CgiRouting.AllowCrossOriginAttribute");
         ProducesAttribute = compilation.GetTypeByMetadataName("CgiRouting.ProducesAttribute");
         RoutePrefixAttribute = compilation.GetTypeByMetadataName(RoutePrefixParser.MetadataName);
+        FilterAttribute = compilation.GetTypeByMetadataName(FilterParser.MetadataName);
         Stream = compilation.GetTypeByMetadataName("System.IO.Stream");
         CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
         Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
@@ -42,10 +43,22 @@ internal sealed class KnownTypes
         DateTimeOffset = compilation.GetTypeByMetadataName("System.DateTimeOffset");
         TimeSpan = compilation.GetTypeByMetadataName("System.TimeSpan");
         JsonSerializerContext = compilation.GetTypeByMetadataName("System.Text.Json.Serialization.JsonSerializerContext");
+        ValidationAttribute = compilation.GetTypeByMetadataName(DataAnnotations + "ValidationAttribute");
+        ValidatableObject = compilation.GetTypeByMetadataName(DataAnnotations + "IValidatableObject");
+        RequiredAttribute = compilation.GetTypeByMetadataName(DataAnnotations + "RequiredAttribute");
+        RangeAttribute = compilation.GetTypeByMetadataName(DataAnnotations + "RangeAttribute");
+        StringLengthAttribute = compilation.GetTypeByMetadataName(DataAnnotations + "StringLengthAttribute");
+        MinLengthAttribute = compilation.GetTypeByMetadataName(DataAnnotations + "MinLengthAttribute");
+        MaxLengthAttribute = compilation.GetTypeByMetadataName(DataAnnotations + "MaxLengthAttribute");
+        RegularExpressionAttribute = compilation.GetTypeByMetadataName(DataAnnotations + "RegularExpressionAttribute");
+        EmailAddressAttribute = compilation.GetTypeByMetadataName(DataAnnotations + "EmailAddressAttribute");
+        UrlAttribute = compilation.GetTypeByMetadataName(DataAnnotations + "UrlAttribute");
         _routeAttributes = new INamedTypeSymbol?[HandlerParser.RouteAttributes.Length];
         for (int i = 0; i < _routeAttributes.Length; i++)
             _routeAttributes[i] = compilation.GetTypeByMetadataName(HandlerParser.RouteAttributes[i].MetadataName);
     }
+
+    private const string DataAnnotations = "System.ComponentModel.DataAnnotations.";
 
     private readonly INamedTypeSymbol?[] _routeAttributes;
 
@@ -84,6 +97,7 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? AllowCrossOriginAttribute { get; }
     public INamedTypeSymbol? ProducesAttribute { get; }
     public INamedTypeSymbol? RoutePrefixAttribute { get; }
+    public INamedTypeSymbol? FilterAttribute { get; }
     public INamedTypeSymbol? Stream { get; }
     public INamedTypeSymbol? CancellationToken { get; }
     public INamedTypeSymbol? Task { get; }
@@ -97,6 +111,16 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? DateTimeOffset { get; }
     public INamedTypeSymbol? TimeSpan { get; }
     public INamedTypeSymbol? JsonSerializerContext { get; }
+    public INamedTypeSymbol? ValidationAttribute { get; }
+    public INamedTypeSymbol? ValidatableObject { get; }
+    public INamedTypeSymbol? RequiredAttribute { get; }
+    public INamedTypeSymbol? RangeAttribute { get; }
+    public INamedTypeSymbol? StringLengthAttribute { get; }
+    public INamedTypeSymbol? MinLengthAttribute { get; }
+    public INamedTypeSymbol? MaxLengthAttribute { get; }
+    public INamedTypeSymbol? RegularExpressionAttribute { get; }
+    public INamedTypeSymbol? EmailAddressAttribute { get; }
+    public INamedTypeSymbol? UrlAttribute { get; }
 
     /// <summary>Whether <paramref name="type"/> is <paramref name="known"/> (ignoring nullable annotations).</summary>
     public static bool Is(ITypeSymbol? type, INamedTypeSymbol? known) =>

@@ -12,6 +12,9 @@ public static class TrackingNames
     /// <summary>The diagnostics of each class's <c>[RoutePrefix]</c>.</summary>
     public const string RoutePrefixes = nameof(RoutePrefixes);
 
+    /// <summary>The diagnostics of each class's <c>[Filter]</c>s.</summary>
+    public const string ClassFilters = nameof(ClassFilters);
+
     /// <summary>The types each <c>JsonSerializerContext</c> declares.</summary>
     public const string JsonContexts = nameof(JsonContexts);
 

@@ -166,7 +166,11 @@ public sealed class Response
     /// its plain-text body, or as the <c>detail</c> of its problem details when the client prefers JSON (see
     /// <see cref="ProblemDetails"/>).
     /// </summary>
-    internal static Response Error(int status, string message) => new(status, TextContentType, Encoding.UTF8.GetBytes(message)) { ErrorMessage = message };
+    internal static Response Error(int status, string message, Dispatching.ValidationErrors? validation = null)
+        => new(status, TextContentType, Encoding.UTF8.GetBytes(message)) { ErrorMessage = message, Validation = validation };
+
+    /// <summary>The failures of a validation 400 (<see cref="Dispatching.ValidationErrors"/>), written as problem details' <c>errors</c>.</summary>
+    internal Dispatching.ValidationErrors? Validation { get; private init; }
 
     /// <summary>The message of a framework error (<see cref="Error"/>); null for every other response.</summary>
     internal string? ErrorMessage { get; private init; }
@@ -180,7 +184,12 @@ public sealed class Response
     /// Written without System.Text.Json.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="status"/> is not from 400 to 599.</exception>
-    public static Response Problem(int status, string? title = null, string? detail = null)
+    public static Response Problem(int status, string? title = null, string? detail = null) => ProblemOf(status, title, detail, null);
+
+    /// <summary>The 400 of failed validation as ASP.NET Core's validation problem details: a title and an <c>errors</c> member.</summary>
+    internal static Response ValidationProblem(Dispatching.ValidationErrors errors) => ProblemOf(400, Dispatching.ValidationErrors.Title, null, errors);
+
+    private static Response ProblemOf(int status, string? title, string? detail, Dispatching.ValidationErrors? errors)
     {
         if (status is < 400 or > 599)
             throw new ArgumentOutOfRangeException(nameof(status), status, "A problem has a 4xx or 5xx status code.");
@@ -196,6 +205,11 @@ public sealed class Response
         {
             json.Property("\"detail\":"u8);
             json.String(detail);
+        }
+        if (errors is not null)
+        {
+            json.Property("\"errors\":"u8);
+            errors.WriteTo(json);
         }
         json.EndObject();
         return new(status, ProblemJsonContentType, json.WrittenMemory);

@@ -124,6 +124,25 @@ public class IncrementalTests
     }
 
     [Fact]
+    public void The_class_filter_check_stays_cached_after_an_unrelated_edit_and_a_filter_edit_reaches_the_table()
+    {
+        const string Filters = "public static class F { public static Response? Check(CgiRequest request) => null; public static Response? Other(CgiRequest request) => null; }\n";
+        var compilation = Compile("[Filter(typeof(F), nameof(F.Check))]\n" + Handlers, Filters + Other);
+        var driver = Driver().RunGenerators(compilation);
+        var edited = compilation.ReplaceSyntaxTree(compilation.SyntaxTrees.ElementAt(1),
+            CSharpSyntaxTree.ParseText(Usings + Filters + Other.Replace("x * 2", "x + x"), GeneratorHarness.ParseOptions, path: "File1.cs"));
+        var second = driver.RunGenerators(edited).GetRunResult();
+        Assert.NotEmpty(Reasons(second, TrackingNames.ClassFilters));
+        Assert.All(Reasons(second, TrackingNames.ClassFilters), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
+        Assert.All(Reasons(second, TrackingNames.RouteTable), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
+
+        var renamed = compilation.ReplaceSyntaxTree(compilation.SyntaxTrees.ElementAt(0),
+            CSharpSyntaxTree.ParseText(Usings + "[Filter(typeof(F), nameof(F.Other))]\n" + Handlers, GeneratorHarness.ParseOptions, path: "File0.cs"));
+        Assert.Contains("global::F.Check(request)", driver.GetRunResult().GeneratedTrees.Single(t => t.FilePath.EndsWith(CgiRoutingGenerator.HintName, StringComparison.Ordinal)).ToString());
+        Assert.Contains("global::F.Other(request)", driver.RunGenerators(renamed).GetRunResult().GeneratedTrees.Single(t => t.FilePath.EndsWith(CgiRoutingGenerator.HintName, StringComparison.Ordinal)).ToString());
+    }
+
+    [Fact]
     public void A_prefix_edit_in_another_part_of_a_partial_class_reaches_the_table()
     {
         var compilation = Compile(Handlers.Replace("static class", "static partial class"), "[RoutePrefix(\"/api\")] public static partial class Users { }");

@@ -28,4 +28,7 @@ internal sealed record HandlerSpec
 
     /// <summary>Whether the dispatcher answers 401 before binding when the request has no <c>REMOTE_USER</c>.</summary>
     public required Authorization Authorization { get; init; }
+
+    /// <summary>The <c>[Filter]</c>s of its class, then its own, outermost first.</summary>
+    public EquatableArray<FilterSpec> Filters { get; init; }
 }

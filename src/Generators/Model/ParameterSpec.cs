@@ -38,5 +38,11 @@ internal sealed record ParameterSpec
     /// <summary>For <see cref="BindingSource.FormObject"/>: the members bound from the form, constructor parameters first, in order.</summary>
     public EquatableArray<FormMemberSpec> FormMembers { get; init; }
 
+    /// <summary>
+    /// Its DataAnnotations rules and those of its members (for a JSON body or a <c>[Form]</c> object), checked after
+    /// binding; null when nothing is validated.
+    /// </summary>
+    public ValidationTargetSpec? Validation { get; init; }
+
     public ValueKind Kind => Value.Kind;
 }
