@@ -35,6 +35,9 @@ internal sealed class OpenApiEmitter
     private readonly Dictionary<string, string> _schemaNames = new(StringComparer.Ordinal);
     private readonly HashSet<string> _operationIds = new(StringComparer.Ordinal);
     private readonly HashSet<string> _clashingMethodNames;
+
+    /// <summary>The validated members of JSON body types, by <c>"type member"</c>: see <see cref="CollectMemberValidation"/>.</summary>
+    private readonly Dictionary<string, ValidationTargetSpec> _memberValidation = new(StringComparer.Ordinal);
     private bool _secured;
 
     private readonly Dictionary<string, HandlerDescription> _descriptions;
@@ -48,6 +51,32 @@ internal sealed class OpenApiEmitter
         _clashingMethodNames = new HashSet<string>(table.Routes.Select(r => r.Handler).GroupBy(h => h.Key).Select(g => g.First())
             .GroupBy(h => h.MethodName, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key), StringComparer.Ordinal);
         _schemaNames[" ProblemDetails"] = "ProblemDetails"; // reserved for the framework's error answers
+        foreach (var parameter in table.Routes.SelectMany(r => r.Handler.Parameters))
+        {
+            if (parameter is { Source: BindingSource.Json, JsonTypeName: { } type, Validation: { } validation } && ContextOf(type) is { } context)
+                CollectMemberValidation(type, validation, context, new HashSet<string>(StringComparer.Ordinal));
+        }
+    }
+
+    /// <summary>
+    /// Records the rules of <paramref name="target"/>'s members as rules of <paramref name="typeName"/>'s members, and
+    /// those of the objects they hold. The parser reads a member's rules from the member's attributes, so they are the same
+    /// wherever the type is used: its one component schema shows them, in a request body and in a response alike.
+    /// </summary>
+    private void CollectMemberValidation(string typeName, ValidationTargetSpec target, string contextName, HashSet<string> enclosing)
+    {
+        var shape = ShapeOf(typeName, contextName);
+        if (shape?.Kind == JsonShapeKind.Nullable)
+            shape = ShapeOf(shape.ElementTypeName!, contextName);
+        if (shape is not { Kind: JsonShapeKind.Object } || !enclosing.Add(shape.TypeName))
+            return;
+        foreach (var member in target.Members)
+        {
+            _memberValidation[shape.TypeName + " " + member.MemberName] = member;
+            if (shape.Properties.FirstOrDefault(p => p.MemberName == member.MemberName) is { } property && member.Members.Count > 0)
+                CollectMemberValidation(property.TypeName, member, contextName, enclosing);
+        }
+        enclosing.Remove(shape.TypeName);
     }
 
     /// <summary>The document of <paramref name="table"/>, as compact JSON.</summary>
@@ -175,12 +204,13 @@ internal sealed class OpenApiEmitter
             if (segment.Kind == SegmentKind.CatchAll)
                 text = (text is null ? "" : text + " ") + "The rest of the path: one segment or more, `/` included.";
             p.Add("description", text);
-            p.Add("schema", parameter is null || segment.Kind == SegmentKind.CatchAll ? new JsonObject().Add("type", "string") : SimpleSchema(parameter.Value));
+            p.Add("schema", ValidationKeywords.Apply(parameter is null || segment.Kind == SegmentKind.CatchAll ? new JsonObject().Add("type", "string") : SimpleSchema(parameter.Value),
+                parameter?.Validation));
             parameters.Add(p);
         }
         bool binds = false, readsBody = false, checksType = false;
         JsonObject? body = null;
-        var formFields = new List<(ParameterSpec Binding, string? Text)>();
+        var formFields = new List<(ParameterSpec Binding, string? Text, ValidationTargetSpec? Validation)>();
         foreach (var parameter in handler.Parameters)
         {
             if (inPath.Contains(parameter.Name))
@@ -195,13 +225,13 @@ internal sealed class OpenApiEmitter
             if (location is not null)
             {
                 binds = true;
-                var schema = SimpleSchema(parameter.Value);
+                var schema = ValidationKeywords.Apply(SimpleSchema(parameter.Value), parameter.Validation);
                 if (parameter.DefaultJson is { } defaultValue)
                     schema.Add("default", new RawJson(defaultValue));
                 parameters.Add(new JsonObject()
                     .Add("name", parameter.Key)
                     .Add("in", location)
-                    .Add("required", !parameter.IsOptional)
+                    .Add("required", !parameter.IsOptional || ValidationKeywords.IsRequired(parameter.Validation))
                     .Add("description", ParameterText(handler, parameter.Name))
                     .Add("schema", schema));
                 continue;
@@ -212,8 +242,9 @@ internal sealed class OpenApiEmitter
                     (binds, readsBody, checksType) = (true, true, true);
                     body = new JsonObject()
                         .Add("description", ParameterText(handler, parameter.Name))
-                        .Add("required", !parameter.IsOptional)
-                        .Add("content", new JsonObject().Add("application/json", new JsonObject().Add("schema", JsonSchema(parameter.JsonTypeName!, null))));
+                        .Add("required", !parameter.IsOptional || ValidationKeywords.IsRequired(parameter.Validation))
+                        .Add("content", new JsonObject().Add("application/json", new JsonObject().Add("schema",
+                            ValidationKeywords.Apply(JsonSchema(parameter.JsonTypeName!, null), parameter.Validation))));
                     break;
                 case BindingSource.BodyText or BindingSource.BodyBytes or BindingSource.BodyStream:
                     (binds, readsBody) = (true, true);
@@ -227,12 +258,12 @@ internal sealed class OpenApiEmitter
                     break;
                 case BindingSource.Form or BindingSource.FormFile or BindingSource.FormFiles:
                     (binds, readsBody, checksType) = (true, true, true);
-                    formFields.Add((parameter, ParameterText(handler, parameter.Name)));
+                    formFields.Add((parameter, ParameterText(handler, parameter.Name), parameter.Validation));
                     break;
                 case BindingSource.FormObject:
                     (binds, readsBody, checksType) = (true, true, true);
                     foreach (var member in parameter.FormMembers)
-                        formFields.Add((member.Binding, null));
+                        formFields.Add((member.Binding, null, parameter.Validation?.Members.FirstOrDefault(m => m.MemberName == member.MemberName)));
                     break;
             }
         }
@@ -270,13 +301,13 @@ internal sealed class OpenApiEmitter
         DescriptionOf(handler).Documentation.Parameters.FirstOrDefault(p => p.Name == name)?.Text;
 
     /// <summary>A form body: <c>application/x-www-form-urlencoded</c> and <c>multipart/form-data</c>, or only the second when it has files.</summary>
-    private static JsonObject FormBody(List<(ParameterSpec Binding, string? Text)> fields)
+    private static JsonObject FormBody(List<(ParameterSpec Binding, string? Text, ValidationTargetSpec? Validation)> fields)
     {
         var schema = new JsonObject().Add("type", "object");
         var properties = schema.Object("properties");
         var required = new JsonArray();
         bool files = false;
-        foreach (var (binding, text) in fields)
+        foreach (var (binding, text, validation) in fields)
         {
             JsonObject property;
             if (binding.Source is BindingSource.FormFile or BindingSource.FormFiles)
@@ -287,13 +318,13 @@ internal sealed class OpenApiEmitter
             }
             else
             {
-                property = SimpleSchema(binding.Value);
+                property = ValidationKeywords.Apply(SimpleSchema(binding.Value), validation);
                 if (binding.DefaultJson is { } defaultValue)
                     property.Add("default", new RawJson(defaultValue));
             }
             property.Add("description", text);
             properties.Add(binding.Key, property);
-            if (!binding.IsOptional)
+            if (!binding.IsOptional || ValidationKeywords.IsRequired(validation))
                 required.Add(binding.Key);
         }
         if (required.Count > 0)
@@ -453,12 +484,8 @@ internal sealed class OpenApiEmitter
     /// </summary>
     private JsonObject JsonSchema(string typeName, string? contextName)
     {
-        contextName ??= _bindings.TryGetValue(typeName, out var bound) ? bound
-            : _table.JsonContexts.Where(c => c.Types.Contains(typeName)).Select(c => c.TypeName).OrderBy(n => n, StringComparer.Ordinal).FirstOrDefault();
-        if (contextName is null || !_contexts.TryGetValue(contextName, out var context) || context.Options.Unsupported is not null)
-            return new JsonObject();
-        var shape = context.Shapes.FirstOrDefault(s => s.TypeName == typeName);
-        if (shape is null || shape.Fallback is not null)
+        contextName ??= ContextOf(typeName);
+        if (contextName is null || ShapeOf(typeName, contextName) is not { Fallback: null } shape)
             return new JsonObject();
         var schema = new JsonObject();
         switch (shape.Kind)
@@ -485,6 +512,16 @@ internal sealed class OpenApiEmitter
         }
         return schema;
     }
+
+    /// <summary>The context that reads and writes <paramref name="typeName"/>: the one bound to it, else the first that declares it.</summary>
+    private string? ContextOf(string typeName) =>
+        _bindings.TryGetValue(typeName, out var bound) ? bound
+            : _table.JsonContexts.Where(c => c.Types.Contains(typeName)).Select(c => c.TypeName).OrderBy(n => n, StringComparer.Ordinal).FirstOrDefault();
+
+    /// <summary>The shape of <paramref name="typeName"/> in a context whose types the generated code covers, or null.</summary>
+    private JsonShapeSpec? ShapeOf(string typeName, string contextName) =>
+        _contexts.TryGetValue(contextName, out var context) && context.Options.Unsupported is null
+            ? context.Shapes.FirstOrDefault(s => s.TypeName == typeName) : null;
 
     /// <summary>The name of the component schema of an object or enum, added on first use.</summary>
     private string Component(string contextName, JsonShapeSpec shape)
@@ -517,8 +554,9 @@ internal sealed class OpenApiEmitter
             // A Nullable<T> says null in its own schema; a reference type says it here, from its annotation.
             if (property.IsNullable && propertyShape?.Kind != JsonShapeKind.Nullable)
                 propertySchema = Nullable(propertySchema);
-            properties.Add(property.JsonName, propertySchema);
-            if (property.IsRequired)
+            _memberValidation.TryGetValue(shape.TypeName + " " + property.MemberName, out var validation);
+            properties.Add(property.JsonName, ValidationKeywords.Apply(propertySchema, validation));
+            if (property.IsRequired || ValidationKeywords.IsRequired(validation))
                 required.Add(property.JsonName);
         }
         if (required.Count > 0)

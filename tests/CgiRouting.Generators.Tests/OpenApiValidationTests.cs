@@ -1,0 +1,129 @@
+using System.Linq;
+using System.Text.Json;
+using Xunit;
+
+namespace CgiRouting.Generators.Tests;
+
+/// <summary>
+/// The DataAnnotations rules the invokers check are in the OpenAPI document, as ASP.NET Core's generator writes them:
+/// on the schemas of parameters (path, query, header, form fields) and on the properties of body schemas, nested
+/// types included, whose one component serves every use of the type.
+/// </summary>
+public class OpenApiValidationTests
+{
+    private const string Signups = """
+        namespace V;
+        using System.Collections.Generic;
+        using System.ComponentModel.DataAnnotations;
+        using System.Text.Json.Serialization;
+
+        public sealed record Address([Required] string? Street, [RegularExpression("^[0-9]{5}$")] string? Zip,
+            [StringLength(40, MinimumLength = 2)] string? City);
+        public sealed class Contact
+        {
+            [EmailAddress] public string? Email { get; set; }
+            [Url] public string? Site { get; set; }
+            [MinLength(1), MaxLength(3)] public List<string>? Phones { get; set; }
+            [MinLength(2), MaxLength(9)] public string? Nick { get; set; }
+            [Range(1, 10, MinimumIsExclusive = true, MaximumIsExclusive = true)] public double Score { get; set; }
+            public string? Note { get; set; }
+        }
+        public sealed record Signup([Required] string? Name, [Range(18, 130)] int Age, Address? Address, Contact? Contact);
+        public sealed record Entry([Required] string? Name, [Range(1, 5)] int Stars);
+
+        [JsonSerializable(typeof(Signup))]
+        internal partial class VJson : JsonSerializerContext { }
+
+        public static class H
+        {
+            [Post("/signups")] public static void Create(Signup signup) { }
+            [Get("/signups/<id>")] public static Signup? One([Range(1, 1000)] int id) => null;
+            [Get("/search")]
+            public static string Search([Required] string? q, [StringLength(20, MinimumLength = 3)] string? name,
+                [RegularExpression("^[a-z]+$")] string? tag, [EmailAddress] string? mail, [Url] string? site,
+                [MinLength(1), MaxLength(5)] int[]? ids, [Range(0.5, 2.5, MinimumIsExclusive = true)] double ratio = 1,
+                [Header("X-Size"), Range(1, 50)] int size = 10) => "";
+            [Post("/entries")] public static void Sign([Form] Entry entry) { }
+        }
+        """;
+
+    private static JsonElement Root()
+    {
+        var result = GeneratorHarness.Run(Signups);
+        Assert.Empty(result.Diagnostics);
+        return JsonDocument.Parse(OpenApiTests.DocumentIn(result.OpenApiSource!)).RootElement;
+    }
+
+    private static JsonElement Parameter(JsonElement operation, string name) =>
+        operation.GetProperty("parameters").EnumerateArray().Single(p => p.GetProperty("name").GetString() == name);
+
+    /// <summary>The schema's keywords other than its type, strings unescaped (the document escapes <c>+</c> as System.Text.Json does).</summary>
+    private static string Keywords(JsonElement schema) =>
+        string.Join(",", schema.EnumerateObject().Where(p => p.Name is not ("type" or "items" or "description" or "default"))
+            .Select(p => p.Name + ":" + (p.Value.ValueKind == JsonValueKind.String ? "\"" + p.Value.GetString() + "\"" : p.Value.GetRawText())));
+
+    [Fact]
+    public void Parameters_schemas_carry_their_rules()
+    {
+        var search = Root().GetProperty("paths").GetProperty("/search").GetProperty("get");
+        Assert.True(Parameter(search, "q").GetProperty("required").GetBoolean()); // string? with [Required]
+        Assert.Equal("minLength:3,maxLength:20", Keywords(Parameter(search, "name").GetProperty("schema")));
+        Assert.Equal("pattern:\"^[a-z]+$\"", Keywords(Parameter(search, "tag").GetProperty("schema")));
+        Assert.Equal("format:\"email\"", Keywords(Parameter(search, "mail").GetProperty("schema")));
+        Assert.Equal("format:\"uri\"", Keywords(Parameter(search, "site").GetProperty("schema")));
+        Assert.Equal("minItems:1,maxItems:5", Keywords(Parameter(search, "ids").GetProperty("schema"))); // an array: items, not length
+        Assert.Equal("format:\"double\",exclusiveMinimum:0.5,maximum:2.5", Keywords(Parameter(search, "ratio").GetProperty("schema")));
+        Assert.Equal("format:\"int32\",minimum:1,maximum:50", Keywords(Parameter(search, "X-Size").GetProperty("schema")));
+        var one = Root().GetProperty("paths").GetProperty("/signups/{id}").GetProperty("get");
+        Assert.Equal("format:\"int32\",minimum:1,maximum:1000", Keywords(Parameter(one, "id").GetProperty("schema")));
+    }
+
+    [Fact]
+    public void Form_fields_carry_their_members_rules()
+    {
+        var schema = Root().GetProperty("paths").GetProperty("/entries").GetProperty("post").GetProperty("requestBody")
+            .GetProperty("content").GetProperty("multipart/form-data").GetProperty("schema");
+        Assert.Equal("format:\"int32\",minimum:1,maximum:5", Keywords(schema.GetProperty("properties").GetProperty("Stars")));
+        Assert.Contains("Name", schema.GetProperty("required").EnumerateArray().Select(r => r.GetString())); // string? with [Required]
+    }
+
+    [Fact]
+    public void Body_schemas_carry_their_members_rules_at_any_depth()
+    {
+        var schemas = Root().GetProperty("components").GetProperty("schemas");
+        var signup = schemas.GetProperty("Signup");
+        Assert.Equal(["Name"], signup.GetProperty("required").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal("format:\"int32\",minimum:18,maximum:130", Keywords(signup.GetProperty("properties").GetProperty("Age")));
+
+        var address = schemas.GetProperty("Address");
+        Assert.Equal(["Street"], address.GetProperty("required").EnumerateArray().Select(r => r.GetString()));
+        Assert.Equal("pattern:\"^[0-9]{5}$\"", Keywords(address.GetProperty("properties").GetProperty("Zip")));
+        Assert.Equal("minLength:2,maxLength:40", Keywords(address.GetProperty("properties").GetProperty("City")));
+
+        var contact = schemas.GetProperty("Contact").GetProperty("properties");
+        Assert.Equal("format:\"email\"", Keywords(contact.GetProperty("Email")));
+        Assert.Equal("format:\"uri\"", Keywords(contact.GetProperty("Site")));
+        Assert.Equal("minItems:1,maxItems:3", Keywords(contact.GetProperty("Phones")));
+        Assert.Equal("minLength:2,maxLength:9", Keywords(contact.GetProperty("Nick")));
+        Assert.Equal("format:\"double\",exclusiveMinimum:1,exclusiveMaximum:10", Keywords(contact.GetProperty("Score")));
+        Assert.Equal("", Keywords(contact.GetProperty("Note"))); // no attribute, no keyword
+        Assert.False(schemas.GetProperty("Contact").TryGetProperty("required", out _));
+    }
+
+    [Fact]
+    public void A_type_has_one_schema_with_its_rules_wherever_it_is_used()
+    {
+        // The rules are attributes of the type's members: the response of GET /signups/{id} is the same component as
+        // the request body of POST /signups, with the same keywords, not a second schema without them. (A type that no
+        // handler binds as a body is not read for rules: its schema has none.)
+        var root = Root();
+        string Ref(JsonElement content) => content.GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString()!;
+        var paths = root.GetProperty("paths");
+        Assert.Equal("#/components/schemas/Signup", Ref(paths.GetProperty("/signups").GetProperty("post").GetProperty("requestBody").GetProperty("content")));
+        Assert.Equal("#/components/schemas/Signup", Ref(paths.GetProperty("/signups/{id}").GetProperty("get").GetProperty("responses").GetProperty("200").GetProperty("content")));
+        Assert.Equal(["Address", "Contact", "ProblemDetails", "Signup"],
+            root.GetProperty("components").GetProperty("schemas").EnumerateObject().Select(s => s.Name).OrderBy(n => n, System.StringComparer.Ordinal));
+        var response = root.GetProperty("components").GetProperty("schemas").GetProperty("Signup");
+        Assert.Equal("format:\"int32\",minimum:18,maximum:130", Keywords(response.GetProperty("properties").GetProperty("Age")));
+    }
+}
