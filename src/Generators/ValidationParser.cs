@@ -34,6 +34,25 @@ internal sealed class ValidationParser(KnownTypes known, Action<DiagnosticDescri
             canBeNull: parameter.Type.IsReferenceType ? parameter.NullableAnnotation == NullableAnnotation.Annotated
                 : parameter.Type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T);
 
+    /// <summary>
+    /// The rules of <paramref name="property"/> of <paramref name="type"/> alone (not its members'), without reporting
+    /// anything: for the OpenAPI schema of a JSON type, which shows its members' rules wherever the type is used, bound
+    /// or only answered. What is not checked is reported where the type is bound (<see cref="ForParameter"/>).
+    /// </summary>
+    public static ValidationTargetSpec? ForSchemaProperty(IPropertySymbol property, INamedTypeSymbol type, KnownTypes known) =>
+        new ValidationParser(known, static (_, _, _) => { }, CancellationToken.None).Target(property.Type, AttributesOf(property, type), property.Name,
+            property.Name, location: null, withMembers: false, keyPrefix: "", new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default));
+
+    /// <summary>A property's attributes, with those of a positional record's constructor parameter of its name.</summary>
+    private static List<AttributeData> AttributesOf(IPropertySymbol property, INamedTypeSymbol type)
+    {
+        // In a positional record, [Required] string Title is on the constructor's parameter, not the property.
+        var attributes = property.GetAttributes().AsEnumerable();
+        if (type.IsRecord && type.InstanceConstructors.SelectMany(c => c.Parameters).FirstOrDefault(p => p.Name == property.Name) is { } parameter)
+            attributes = attributes.Concat(parameter.GetAttributes());
+        return attributes.ToList();
+    }
+
     private ValidationTargetSpec? Target(ITypeSymbol type, IEnumerable<AttributeData> attributes, string memberName, string key, Location? location,
         bool withMembers, string keyPrefix, HashSet<ITypeSymbol> enclosing, bool? canBeNull = null)
     {
@@ -83,12 +102,8 @@ internal sealed class ValidationParser(KnownTypes known, Action<DiagnosticDescri
                 if (property.IsStatic || property.IsIndexer || property.DeclaredAccessibility != Accessibility.Public
                     || property.GetMethod is not { DeclaredAccessibility: Accessibility.Public } || !property.CanBeReferencedByName || !seen.Add(property.Name))
                     continue;
-                // In a positional record, [Required] string Title is on the constructor's parameter, not the property.
-                var attributes = property.GetAttributes().AsEnumerable();
-                if (t.IsRecord && t.InstanceConstructors.SelectMany(c => c.Parameters).FirstOrDefault(p => p.Name == property.Name) is { } parameter)
-                    attributes = attributes.Concat(parameter.GetAttributes());
                 var location = property.Locations.FirstOrDefault();
-                if (Target(property.Type, attributes.ToList(), property.Name, keyPrefix + property.Name, location,
+                if (Target(property.Type, AttributesOf(property, t), property.Name, keyPrefix + property.Name, location,
                         withMembers: true, keyPrefix + property.Name + ".", enclosing) is { } target)
                     targets.Add(target);
             }

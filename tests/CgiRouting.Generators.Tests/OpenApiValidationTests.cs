@@ -30,8 +30,10 @@ public class OpenApiValidationTests
         }
         public sealed record Signup([Required] string? Name, [Range(18, 130)] int Age, Address? Address, Contact? Contact);
         public sealed record Entry([Required] string? Name, [Range(1, 5)] int Stars);
+        public sealed record Receipt([Range(1, 99)] int Number, [MaxLength(4)] List<Address>? Lines);
 
         [JsonSerializable(typeof(Signup))]
+        [JsonSerializable(typeof(Receipt))]
         internal partial class VJson : JsonSerializerContext { }
 
         public static class H
@@ -42,7 +44,9 @@ public class OpenApiValidationTests
             public static string Search([Required] string? q, [StringLength(20, MinimumLength = 3)] string? name,
                 [RegularExpression("^[a-z]+$")] string? tag, [EmailAddress] string? mail, [Url] string? site,
                 [MinLength(1), MaxLength(5)] int[]? ids, [Range(0.5, 2.5, MinimumIsExclusive = true)] double ratio = 1,
-                [Header("X-Size"), Range(1, 50)] int size = 10) => "";
+                [Header("X-Size"), Range(1, 50)] int size = 10, [Range(1, 300)] byte level = 1,
+                [Range(double.NegativeInfinity, 0.0)] double low = -1) => "";
+            [Get("/receipts/last")] public static Receipt? Last() => null;
             [Post("/entries")] public static void Sign([Form] Entry entry) { }
         }
         """;
@@ -74,6 +78,8 @@ public class OpenApiValidationTests
         Assert.Equal("minItems:1,maxItems:5", Keywords(Parameter(search, "ids").GetProperty("schema"))); // an array: items, not length
         Assert.Equal("format:\"double\",exclusiveMinimum:0.5,maximum:2.5", Keywords(Parameter(search, "ratio").GetProperty("schema")));
         Assert.Equal("format:\"int32\",minimum:1,maximum:50", Keywords(Parameter(search, "X-Size").GetProperty("schema")));
+        Assert.Equal("minimum:1,maximum:255", Keywords(Parameter(search, "level").GetProperty("schema"))); // a byte's own bound, when tighter, stays
+        Assert.Equal("format:\"double\",maximum:0", Keywords(Parameter(search, "low").GetProperty("schema"))); // an infinite bound is no JSON number
         var one = Root().GetProperty("paths").GetProperty("/signups/{id}").GetProperty("get");
         Assert.Equal("format:\"int32\",minimum:1,maximum:1000", Keywords(Parameter(one, "id").GetProperty("schema")));
     }
@@ -114,16 +120,19 @@ public class OpenApiValidationTests
     public void A_type_has_one_schema_with_its_rules_wherever_it_is_used()
     {
         // The rules are attributes of the type's members: the response of GET /signups/{id} is the same component as
-        // the request body of POST /signups, with the same keywords, not a second schema without them. (A type that no
-        // handler binds as a body is not read for rules: its schema has none.)
+        // the request body of POST /signups, with the same keywords, not a second schema without them; a type only
+        // answered (Receipt, and Address in its list) shows its rules too, as ASP.NET Core's document does.
         var root = Root();
         string Ref(JsonElement content) => content.GetProperty("application/json").GetProperty("schema").GetProperty("$ref").GetString()!;
         var paths = root.GetProperty("paths");
         Assert.Equal("#/components/schemas/Signup", Ref(paths.GetProperty("/signups").GetProperty("post").GetProperty("requestBody").GetProperty("content")));
         Assert.Equal("#/components/schemas/Signup", Ref(paths.GetProperty("/signups/{id}").GetProperty("get").GetProperty("responses").GetProperty("200").GetProperty("content")));
-        Assert.Equal(["Address", "Contact", "ProblemDetails", "Signup"],
+        Assert.Equal(["Address", "Contact", "ProblemDetails", "Receipt", "Signup"],
             root.GetProperty("components").GetProperty("schemas").EnumerateObject().Select(s => s.Name).OrderBy(n => n, System.StringComparer.Ordinal));
         var response = root.GetProperty("components").GetProperty("schemas").GetProperty("Signup");
         Assert.Equal("format:\"int32\",minimum:18,maximum:130", Keywords(response.GetProperty("properties").GetProperty("Age")));
+        var receipt = root.GetProperty("components").GetProperty("schemas").GetProperty("Receipt").GetProperty("properties");
+        Assert.Equal("format:\"int32\",minimum:1,maximum:99", Keywords(receipt.GetProperty("Number")));
+        Assert.Equal("maxItems:4", Keywords(receipt.GetProperty("Lines")));
     }
 }

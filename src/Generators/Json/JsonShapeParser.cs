@@ -320,6 +320,7 @@ internal sealed class JsonShapeParser
                 IsSettable = settable,
                 IsNullable = IsNullable(property.Type) || (property.Type.IsReferenceType && property.NullableAnnotation != NullableAnnotation.NotAnnotated),
                 IsRequired = IsRequired(property) || attributes.Any(a => Is(a.AttributeClass, _known.JsonRequired)),
+                Validation = ValidationParser.ForSchemaProperty(property, type, Generators.KnownTypes.For(_compilation)),
             }, order));
         }
         if (properties.GroupBy(p => p.Spec.EncodedName).FirstOrDefault(g => g.Count() > 1) is { } clash)

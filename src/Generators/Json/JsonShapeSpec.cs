@@ -1,3 +1,5 @@
+using CgiRouting.Generators.Model;
+
 namespace CgiRouting.Generators.Json;
 
 /// <summary>What a type is to a JSON writer.</summary>
@@ -96,6 +98,9 @@ internal sealed record JsonPropertySpec(string MemberName, string EncodedName, s
 
     /// <summary>A <c>required</c> member, or one with <c>[JsonRequired]</c>: System.Text.Json refuses JSON without it.</summary>
     public bool IsRequired { get; init; }
+
+    /// <summary>Its DataAnnotations rules (not its members'), for the OpenAPI schema, or null; writing and reading ignore them.</summary>
+    public ValidationTargetSpec? Validation { get; init; }
 }
 
 /// <summary>An enum member written as a string.</summary>

@@ -35,9 +35,6 @@ internal sealed class OpenApiEmitter
     private readonly Dictionary<string, string> _schemaNames = new(StringComparer.Ordinal);
     private readonly HashSet<string> _operationIds = new(StringComparer.Ordinal);
     private readonly HashSet<string> _clashingMethodNames;
-
-    /// <summary>The validated members of JSON body types, by <c>"type member"</c>: see <see cref="CollectMemberValidation"/>.</summary>
-    private readonly Dictionary<string, ValidationTargetSpec> _memberValidation = new(StringComparer.Ordinal);
     private bool _secured;
 
     private readonly Dictionary<string, HandlerDescription> _descriptions;
@@ -51,32 +48,6 @@ internal sealed class OpenApiEmitter
         _clashingMethodNames = new HashSet<string>(table.Routes.Select(r => r.Handler).GroupBy(h => h.Key).Select(g => g.First())
             .GroupBy(h => h.MethodName, StringComparer.Ordinal).Where(g => g.Count() > 1).Select(g => g.Key), StringComparer.Ordinal);
         _schemaNames[" ProblemDetails"] = "ProblemDetails"; // reserved for the framework's error answers
-        foreach (var parameter in table.Routes.SelectMany(r => r.Handler.Parameters))
-        {
-            if (parameter is { Source: BindingSource.Json, JsonTypeName: { } type, Validation: { } validation } && ContextOf(type) is { } context)
-                CollectMemberValidation(type, validation, context, new HashSet<string>(StringComparer.Ordinal));
-        }
-    }
-
-    /// <summary>
-    /// Records the rules of <paramref name="target"/>'s members as rules of <paramref name="typeName"/>'s members, and
-    /// those of the objects they hold. The parser reads a member's rules from the member's attributes, so they are the same
-    /// wherever the type is used: its one component schema shows them, in a request body and in a response alike.
-    /// </summary>
-    private void CollectMemberValidation(string typeName, ValidationTargetSpec target, string contextName, HashSet<string> enclosing)
-    {
-        var shape = ShapeOf(typeName, contextName);
-        if (shape?.Kind == JsonShapeKind.Nullable)
-            shape = ShapeOf(shape.ElementTypeName!, contextName);
-        if (shape is not { Kind: JsonShapeKind.Object } || !enclosing.Add(shape.TypeName))
-            return;
-        foreach (var member in target.Members)
-        {
-            _memberValidation[shape.TypeName + " " + member.MemberName] = member;
-            if (shape.Properties.FirstOrDefault(p => p.MemberName == member.MemberName) is { } property && member.Members.Count > 0)
-                CollectMemberValidation(property.TypeName, member, contextName, enclosing);
-        }
-        enclosing.Remove(shape.TypeName);
     }
 
     /// <summary>The document of <paramref name="table"/>, as compact JSON.</summary>
@@ -484,8 +455,12 @@ internal sealed class OpenApiEmitter
     /// </summary>
     private JsonObject JsonSchema(string typeName, string? contextName)
     {
-        contextName ??= ContextOf(typeName);
-        if (contextName is null || ShapeOf(typeName, contextName) is not { Fallback: null } shape)
+        contextName ??= _bindings.TryGetValue(typeName, out var bound) ? bound
+            : _table.JsonContexts.Where(c => c.Types.Contains(typeName)).Select(c => c.TypeName).OrderBy(n => n, StringComparer.Ordinal).FirstOrDefault();
+        if (contextName is null || !_contexts.TryGetValue(contextName, out var context) || context.Options.Unsupported is not null)
+            return new JsonObject();
+        var shape = context.Shapes.FirstOrDefault(s => s.TypeName == typeName);
+        if (shape is null || shape.Fallback is not null)
             return new JsonObject();
         var schema = new JsonObject();
         switch (shape.Kind)
@@ -512,16 +487,6 @@ internal sealed class OpenApiEmitter
         }
         return schema;
     }
-
-    /// <summary>The context that reads and writes <paramref name="typeName"/>: the one bound to it, else the first that declares it.</summary>
-    private string? ContextOf(string typeName) =>
-        _bindings.TryGetValue(typeName, out var bound) ? bound
-            : _table.JsonContexts.Where(c => c.Types.Contains(typeName)).Select(c => c.TypeName).OrderBy(n => n, StringComparer.Ordinal).FirstOrDefault();
-
-    /// <summary>The shape of <paramref name="typeName"/> in a context whose types the generated code covers, or null.</summary>
-    private JsonShapeSpec? ShapeOf(string typeName, string contextName) =>
-        _contexts.TryGetValue(contextName, out var context) && context.Options.Unsupported is null
-            ? context.Shapes.FirstOrDefault(s => s.TypeName == typeName) : null;
 
     /// <summary>The name of the component schema of an object or enum, added on first use.</summary>
     private string Component(string contextName, JsonShapeSpec shape)
@@ -554,9 +519,9 @@ internal sealed class OpenApiEmitter
             // A Nullable<T> says null in its own schema; a reference type says it here, from its annotation.
             if (property.IsNullable && propertyShape?.Kind != JsonShapeKind.Nullable)
                 propertySchema = Nullable(propertySchema);
-            _memberValidation.TryGetValue(shape.TypeName + " " + property.MemberName, out var validation);
-            properties.Add(property.JsonName, ValidationKeywords.Apply(propertySchema, validation));
-            if (property.IsRequired || ValidationKeywords.IsRequired(validation))
+            // The rules are the member's attributes: the same wherever the type is used, as its one component is.
+            properties.Add(property.JsonName, ValidationKeywords.Apply(propertySchema, property.Validation));
+            if (property.IsRequired || ValidationKeywords.IsRequired(property.Validation))
                 required.Add(property.JsonName);
         }
         if (required.Count > 0)
