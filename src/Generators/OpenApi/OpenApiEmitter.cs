@@ -11,7 +11,8 @@ namespace CgiRouting.Generators.OpenApi;
 /// Writes the app's OpenAPI 3.1 document from the checked route table: paths and operations from the routes,
 /// parameters and request bodies from the bindings, responses from the return types and <c>[Produces]</c>, texts from
 /// the XML documentation, and schemas from the JSON shapes the generated JSON writers are proven against (so a schema
-/// says what System.Text.Json writes: its names, omissions and the context's naming policy). The document is a
+/// says what System.Text.Json writes: its names, omissions and the context's naming policy), with the DataAnnotations
+/// rules of parameters and members as schema keywords (<see cref="ValidationKeywords"/>). The document is a
 /// constant in the binary (<c>CgiOpenApi.Document</c>), which <c>app --openapi</c> prints.
 /// </summary>
 internal sealed class OpenApiEmitter
