@@ -59,12 +59,14 @@ public static class CgiApp
         {
             // Not run by a web server (RFC 3875 §4.1.12): explain, or list the routes. Under a server, argv is
             // ignored: a query without '=' may arrive there (RFC 3875 §4.4).
+            // Without REQUEST_METHOD it may also be a FastCGI worker: --fastcgi, or a listening socket as stdin.
             string[] arguments = Environment.GetCommandLineArgs();
-            return CommandLine.Run(arguments.AsSpan(1).ToArray(), Routes, Console.Out, Console.Error);
+            return CommandLine.Run(arguments.AsSpan(1).ToArray(), Routes, Console.Out, Console.Error, options);
         }
         using var input = StandardStream(0, FileAccess.Read);
         using var output = StandardStream(1, FileAccess.Write);
-        return Serve(environment, input, output, options, exitWhenLate: true);
+        // Once the 503 of a late request is out, the handler may be blocked for good: end the process, as the server would.
+        return Serve(environment, input, output, options, static () => Environment.Exit(0), kernelTimer: true);
     }
 
     /// <summary>
@@ -88,22 +90,31 @@ public static class CgiApp
     /// </summary>
     public static int Run(IReadOnlyDictionary<string, string> environment, Stream input, Stream output,
         CgiOptions? options = null)
-        => Serve(environment, input, output, options, exitWhenLate: false);
+        => Serve(environment, input, output, options, afterLateAnswer: null, kernelTimer: true);
+
+    /// <summary>
+    /// Serves one request of a FastCGI connection, exactly as a CGI request: its environment is the request's PARAMS,
+    /// its input the STDIN records, its output the STDOUT records. When the request is late, the 503 is written from
+    /// the deadline's thread and <paramref name="afterLateAnswer"/> ends the request there. The deadline is a managed
+    /// <see cref="System.Threading.Timer"/>: the kernel timer's handle lives as long as the process, one per request.
+    /// </summary>
+    internal static void ServeFastCgi(IReadOnlyDictionary<string, string> environment, Stream input, Stream output,
+        CgiOptions? options, Action afterLateAnswer)
+        => Serve(environment, input, output, options, afterLateAnswer, kernelTimer: false);
 
     private static int Serve(IReadOnlyDictionary<string, string> environment, Stream input, Stream output,
-        CgiOptions? options, bool exitWhenLate)
+        CgiOptions? options, Action? afterLateAnswer, bool kernelTimer)
     {
         TextWriter errorLog = options?.ErrorLog ?? Console.Error;
         var request = new CgiRequest(environment, input);
         long maxRequestBodySize = options?.MaxRequestBodySize ?? CgiOptions.DefaultMaxRequestBodySize;
         TimeSpan timeout = Timeout(environment, options, errorLog);
-        RequestDeadline? deadline = timeout == System.Threading.Timeout.InfiniteTimeSpan ? null : RequestDeadline.Start(timeout, () =>
+        RequestDeadline? deadline = timeout == System.Threading.Timeout.InfiniteTimeSpan ? null : RequestDeadline.Start(timeout, kernelTimer, () =>
         {
             errorLog.WriteLine($"CgiRouting: {request.Method} {request.Path} was not answered within {Seconds(timeout)} s "
                 + "(CgiOptions.Timeout): answered 503.");
             Write(request, Response.Text("The request took too long to answer.", 503), output, errorLog);
-            if (exitWhenLate)
-                Environment.Exit(0); // the handler may be blocked for good: end the process, as the server would
+            afterLateAnswer?.Invoke();
         });
         request.Options = options;
         var pending = DispatchCoreAsync(request, maxRequestBodySize, errorLog);

@@ -27,11 +27,15 @@ internal sealed partial class RequestDeadline : IDisposable
 
     private RequestDeadline(Action expired) => _expired = expired;
 
-    /// <summary>Arms the deadline: <paramref name="expired"/> runs on another thread if the request is not finished in time.</summary>
-    public static RequestDeadline Start(TimeSpan timeout, Action expired)
+    /// <summary>
+    /// Arms the deadline: <paramref name="expired"/> runs on another thread if the request is not finished in time. With
+    /// <paramref name="kernelTimer"/> false (a FastCGI worker, which serves many requests) it is a <see cref="Timer"/>,
+    /// as the kernel timer keeps a small handle for the life of the process.
+    /// </summary>
+    public static RequestDeadline Start(TimeSpan timeout, bool kernelTimer, Action expired)
     {
         var deadline = new RequestDeadline(expired);
-        if (!OperatingSystem.IsLinux() || !deadline.ArmKernelTimer(timeout))
+        if (!kernelTimer || !OperatingSystem.IsLinux() || !deadline.ArmKernelTimer(timeout))
             deadline._fallback = new Timer(static d => ((RequestDeadline)d!).Fire(), deadline, timeout, System.Threading.Timeout.InfiniteTimeSpan);
         return deadline;
     }
