@@ -118,7 +118,7 @@ internal static class CommandLine
         var server = new FastCgiServer(listener, ownsListener: address is not null, maxConcurrency, maxRequests, options, log);
         log.WriteLine($"CgiRouting: FastCGI worker (pid {Environment.ProcessId}) listening on {SocketDescriptor.Describe(listener)}"
             + (address is null ? " (standard input, from the web server)" : "")
-            + $", {maxConcurrency} connections at once"
+            + $", {maxConcurrency} requests at once"
             + (maxRequests > 0 ? $", exits after {maxRequests} requests." : "."));
         int exit = server.Run();
         if (address is not null && address.StartsWith("unix:", StringComparison.Ordinal))
@@ -157,7 +157,7 @@ internal static class CommandLine
               --routes                  list the routes (method, template, handler, how JSON is written)
               --routes --json           the same, as JSON
               --fastcgi ADDRESS         serve FastCGI on 127.0.0.1:9000, [::1]:9000 or unix:/path/app.sock
-              --max-concurrency N       FastCGI: serve at most N connections at once (default: 2 per core, {FastCgiServer.DefaultMaxConcurrency} here)
+              --max-concurrency N       FastCGI: serve at most N requests at once (default: 2 per core, {FastCgiServer.DefaultMaxConcurrency} here)
               --max-requests N          FastCGI: exit after N requests, for the server to start a fresh worker
               -h, --help                this text
 

@@ -82,7 +82,7 @@ public class FastCgiTests
         var record = client.Read()!;
         Assert.Equal(GetValuesResult, record.Type);
         Assert.Equal(0, record.RequestId);
-        Assert.Equal(Pairs([new("FCGI_MAX_CONNS", "3"), new("FCGI_MAX_REQS", "3"), new("FCGI_MPXS_CONNS", "0")]), record.Content);
+        Assert.Equal(Pairs([new("FCGI_MAX_CONNS", "1024"), new("FCGI_MAX_REQS", "3"), new("FCGI_MPXS_CONNS", "0")]), record.Content);
         client.SendRequest(1, "GET", "/users/me"); // the connection goes on
         Assert.Equal(MeResponse, client.ReadText(1));
     }
@@ -311,29 +311,51 @@ public class FastCgiTests
     }
 
     [Fact]
-    public void Connections_are_served_concurrently_up_to_max_concurrency()
+    public void Idle_kept_connections_never_keep_a_request_waiting()
+    {
+        // nginx keeps idle connections open (keepalive): they must not hold what the next connection's request needs.
+        using var worker = new FastCgiWorker(maxConcurrency: 1);
+        var idle = Enumerable.Range(0, 5).Select(_ => worker.Connect()).ToList();
+        foreach (var client in idle)
+        {
+            client.SendRequest(1, "GET", "/users/me", keepConnection: true);
+            Assert.Equal(MeResponse, client.ReadText(1));
+        }
+        using var next = worker.Connect();
+        next.SendRequest(1, "GET", "/users/me");
+        Assert.Equal(MeResponse, next.ReadText(1));
+        idle.ForEach(c => c.Dispose());
+    }
+
+    [Fact]
+    public void Requests_are_served_concurrently_up_to_max_concurrency()
     {
         using var worker = new FastCgiWorker(maxConcurrency: 2);
-        using var first = worker.Connect();
-        first.SendRequest(1, "GET", "/users/me", keepConnection: true);
-        Assert.Equal(MeResponse, first.ReadText(1)); // first stays open and idle, holding one of the two threads
-        using var second = worker.Connect();
-        second.SendRequest(1, "GET", "/users/me", keepConnection: true);
-        Assert.Equal(MeResponse, second.ReadText(1));
-        using var third = worker.Connect(); // queued in the backlog: both threads are taken
+        var slow = Enumerable.Range(0, 2).Select(_ => worker.Connect()).ToList();
+        foreach (var client in slow) // two requests in flight, each waiting for the rest of its body
+        {
+            client.Begin(1);
+            client.SendParams(1, [new("REQUEST_METHOD", "POST"), new("PATH_INFO", "/bytes"), new("CONTENT_LENGTH", "4")]);
+            client.SendStdin(1, "ab"u8, end: false);
+        }
+        Assert.True(SpinWait.SpinUntil(() => worker.Server.InFlight == 2, 5000));
+        using var third = worker.Connect();
         third.SendRequest(1, "GET", "/users/me");
         third.ReceiveTimeout = 500;
-        Assert.ThrowsAny<System.IO.IOException>(() => third.Read());
-        first.Dispose(); // a thread is free: the third connection is served
+        Assert.ThrowsAny<System.IO.IOException>(() => third.Read()); // waits for a slot
+        slow[0].SendStdin(1, "cd"u8);
+        Assert.EndsWith("\r\n\r\nabcd", slow[0].ReadText(1));
         third.ReceiveTimeout = 10_000;
-        Assert.Equal(MeResponse, third.ReadText(1));
+        Assert.Equal(MeResponse, third.ReadText(1)); // served once the first finished
+        slow[1].SendStdin(1, "ef"u8);
+        Assert.EndsWith("\r\n\r\nabef", slow[1].ReadText(1));
+        slow.ForEach(c => c.Dispose());
     }
 
     [Fact]
     public void Max_requests_stops_the_worker_after_that_many_requests()
     {
-        // One thread: with more, an idle thread would hold the second request for a connection of its own.
-        using var worker = new FastCgiWorker(maxConcurrency: 1, maxRequests: 2, start: false);
+        using var worker = new FastCgiWorker(maxRequests: 2, start: false);
         var run = Background.Start(worker.Server.Run);
         using (var client = worker.Connect())
         {
@@ -346,6 +368,7 @@ public class FastCgiTests
         Assert.True(run.Finished(TimeSpan.FromSeconds(10)), "Run returns after two requests");
         Assert.Equal(0, run.Result);
         Assert.Contains("served 2 requests (--max-requests): exiting.", worker.LogText);
+        Assert.Equal(2, worker.Server.Served);
         Assert.ThrowsAny<System.Net.Sockets.SocketException>(() => worker.Connect()); // no longer listening
     }
 

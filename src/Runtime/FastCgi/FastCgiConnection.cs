@@ -21,7 +21,7 @@ internal sealed class FastCgiConnection
     private readonly FastCgiServer _server;
     private readonly Action? _shutdown;
     private readonly object _state = new();
-    private bool _busy, _closing, _holdsSlot = true;
+    private bool _busy, _closing;
 
     /// <param name="stream">The connection, read and written.</param>
     /// <param name="server">Settings, request accounting and the error log.</param>
@@ -59,8 +59,6 @@ internal sealed class FastCgiConnection
         {
             lock (_state)
                 _closing = true;
-            if (_holdsSlot)
-                _server.ReleaseRequestSlot();
         }
     }
 
@@ -107,12 +105,12 @@ internal sealed class FastCgiConnection
                 return false;
             _busy = true;
         }
-        _server.RequestStarted();
-        _holdsSlot = false; // this request uses it
+        if (!_server.TryBeginRequest())
+            return false; // --max-requests are served: close unanswered (nginx tries the next server, if any)
         try
         {
             bool usable = ServeRequest(record.RequestId, out var input);
-            if (usable && keepConnection && !_server.Stopping && _server.TryReserveRequestSlot(out _holdsSlot))
+            if (usable && keepConnection && !_server.Stopping && _server.HasRequestsLeft)
                 return true; // what is left of STDIN is read and dropped as records of an ended request
             // Closing: first read what is left of STDIN, so that the web server is not still writing when the connection
             // closes (that would reset it, and could lose the response), within the limit of CGI mode.

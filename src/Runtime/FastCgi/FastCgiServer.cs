@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Runtime.InteropServices;
@@ -7,27 +8,36 @@ using System.Threading;
 namespace CgiRouting.FastCgi;
 
 /// <summary>
-/// A FastCGI worker: a fixed number of threads, each accepting a connection on the listening socket and serving it
-/// (<see cref="FastCgiConnection"/>) until it closes, so that at most that many connections are served at once and
-/// no thread is started per connection. <c>--max-requests</c> ends the worker after that many requests (php-fpm's
-/// <c>pm.max_requests</c>); SIGTERM stops accepting, closes idle connections, lets requests in flight finish within
-/// the request timeout, and the process exits with 0.
+/// A FastCGI worker: a thread per open connection, reading it with blocking calls (as Go's child serves each
+/// connection on a goroutine), and at most <c>--max-concurrency</c> requests being served at once. The bound is on
+/// requests, not connections: nginx keeps idle connections open (<c>keepalive</c>), and a worker that gave each of a
+/// fixed number of threads a connection would leave the next connection's request waiting for one of them to close
+/// (the first design did, and nginx answered 504). Threads are reused: one that finishes a connection goes back to
+/// accepting unless two others already are, and a new one starts only when the last accepting thread takes a
+/// connection. <c>--max-requests</c> ends the worker after that many requests (php-fpm's <c>pm.max_requests</c>);
+/// SIGTERM stops accepting, closes idle connections, lets requests in flight finish within the request timeout, and
+/// the process exits with 0.
 /// </summary>
 internal sealed class FastCgiServer
 {
+    /// <summary>The most connections open at once (and threads): FCGI_MAX_CONNS.</summary>
+    public const int MaxConnections = 1024;
+
     private readonly int _listener;
     private readonly bool _ownsListener;
+    private readonly int _maxConcurrency;
     private readonly long _maxRequests;
-    private readonly FastCgiConnection?[] _connections;
-    private readonly Thread[] _threads;
+    private readonly SemaphoreSlim _requestSlots;
+    private readonly HashSet<FastCgiConnection> _open = [];
+    private readonly List<Thread> _threads = [];
     private readonly ManualResetEventSlim _stopRequested = new(false);
-    private long _slotsLeft, _served;
-    private int _inFlight;
+    private long _begun, _served;
+    private int _inFlight, _accepting, _threadCount;
     private volatile bool _stopping;
 
     /// <param name="listener">The listening socket's descriptor.</param>
     /// <param name="ownsListener">Whether this worker opened it (and may shut it down), or inherited it as descriptor 0.</param>
-    /// <param name="maxConcurrency">How many connections are served at once.</param>
+    /// <param name="maxConcurrency">How many requests are served at once.</param>
     /// <param name="maxRequests">After how many requests the worker exits; 0 for never.</param>
     /// <param name="options">The options every request is served with.</param>
     /// <param name="log">Where protocol errors and the worker's own lines go (handler errors go to <see cref="CgiOptions.ErrorLog"/>).</param>
@@ -35,15 +45,14 @@ internal sealed class FastCgiServer
     {
         _listener = listener;
         _ownsListener = ownsListener;
+        _maxConcurrency = maxConcurrency;
         _maxRequests = maxRequests;
-        _slotsLeft = maxRequests;
-        _connections = new FastCgiConnection?[maxConcurrency];
-        _threads = new Thread[maxConcurrency];
+        _requestSlots = new SemaphoreSlim(maxConcurrency, maxConcurrency);
         Options = options;
         Log = log;
     }
 
-    /// <summary>The default number of connections served at once: two per core, for handlers that wait on I/O.</summary>
+    /// <summary>The default number of requests served at once: two per core, for handlers that wait on I/O.</summary>
     public static int DefaultMaxConcurrency => Environment.ProcessorCount * 2;
 
     public CgiOptions? Options { get; }
@@ -74,14 +83,20 @@ internal sealed class FastCgiServer
         RequestStop($"CgiRouting: {context.Signal} received: no new connections, finishing the requests in flight.");
     }
 
-    /// <summary>Starts the accepting threads.</summary>
-    public void Start()
+    /// <summary>Starts accepting connections.</summary>
+    public void Start() => StartThread();
+
+    private void StartThread()
     {
-        for (int i = 0; i < _connections.Length; i++)
+        lock (_threads)
         {
-            int index = i;
-            _threads[i] = new Thread(() => Work(index)) { IsBackground = true, Name = "FastCGI " + index };
-            _threads[i].Start();
+            if (_stopping || _threadCount >= MaxConnections)
+                return; // at the limit, a thread that finishes its connection goes back to accepting
+            _threadCount++;
+            _threads.RemoveAll(t => !t.IsAlive);
+            var thread = new Thread(Work) { IsBackground = true, Name = "FastCGI" };
+            _threads.Add(thread);
+            thread.Start();
         }
     }
 
@@ -103,10 +118,10 @@ internal sealed class FastCgiServer
         _stopping = true;
         if (_ownsListener)
             SocketDescriptor.StopListening(_listener);
-        lock (_connections)
+        lock (_open)
         {
-            foreach (var connection in _connections)
-                connection?.CloseIfIdle();
+            foreach (var connection in _open)
+                connection.CloseIfIdle();
         }
         var clock = Stopwatch.StartNew();
         while (Volatile.Read(ref _inFlight) > 0)
@@ -128,7 +143,10 @@ internal sealed class FastCgiServer
     public bool WaitForThreads(TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
-        foreach (var thread in _threads)
+        Thread[] threads;
+        lock (_threads)
+            threads = [.. _threads];
+        foreach (var thread in threads)
         {
             var left = timeout - clock.Elapsed;
             if (thread is not null && (left <= TimeSpan.Zero || !thread.Join(left)))
@@ -143,67 +161,76 @@ internal sealed class FastCgiServer
         return timeout == Timeout.InfiniteTimeSpan ? CgiOptions.DefaultTimeout : timeout + TimeSpan.FromSeconds(1);
     }
 
-    private void Work(int index)
+    private void Work()
     {
-        while (!_stopping && TryReserveRequestSlot(out _))
+        try
         {
-            int fd = SocketDescriptor.Accept(_listener);
-            if (fd < 0 || _stopping)
+            while (!_stopping)
             {
-                ReleaseRequestSlot();
-                if (fd >= 0)
-                    SocketDescriptor.Close(fd);
-                if (!_stopping)
+                Interlocked.Increment(ref _accepting);
+                int fd = SocketDescriptor.Accept(_listener);
+                if (Interlocked.Decrement(ref _accepting) == 0 && fd >= 0)
+                    StartThread(); // keep a thread accepting while this one serves
+                if (fd < 0 || _stopping)
                 {
-                    Log.WriteLine("CgiRouting: accept on the FastCGI socket failed: " + Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError()));
-                    Thread.Sleep(100); // out of descriptors, say: do not spin
+                    if (fd >= 0)
+                        SocketDescriptor.Close(fd);
+                    if (!_stopping)
+                    {
+                        Log.WriteLine("CgiRouting: accept on the FastCGI socket failed: " + Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError()));
+                        Thread.Sleep(100); // out of descriptors, say: do not spin
+                    }
+                    continue;
                 }
-                continue;
+                Serve(fd);
+                if (Volatile.Read(ref _accepting) >= 2)
+                    return; // enough threads wait for connections
             }
-            var connection = new FastCgiConnection(new StandardDescriptorStream(fd, FileAccess.ReadWrite), this,
-                () => SocketDescriptor.Shutdown(fd));
-            lock (_connections)
-                _connections[index] = connection;
-            try
-            {
-                connection.Serve();
-            }
-            finally
-            {
-                lock (_connections)
-                    _connections[index] = null;
-                SocketDescriptor.Close(fd);
-            }
+        }
+        finally
+        {
+            lock (_threads)
+                _threadCount--;
+        }
+    }
+
+    private void Serve(int fd)
+    {
+        var connection = new FastCgiConnection(new StandardDescriptorStream(fd, FileAccess.ReadWrite), this,
+            () => SocketDescriptor.Shutdown(fd));
+        lock (_open)
+            _open.Add(connection);
+        try
+        {
+            connection.Serve();
+        }
+        finally
+        {
+            lock (_open)
+                _open.Remove(connection);
+            SocketDescriptor.Close(fd);
         }
     }
 
     /// <summary>
-    /// Reserves one of the <c>--max-requests</c> requests for a connection about to wait for one (always true without a
-    /// limit); the connection gives it back if it closes without a request.
+    /// Counts a request that has begun, and waits for one of the <c>--max-concurrency</c> slots; <see langword="false"/>
+    /// when <c>--max-requests</c> are already served or being served: the connection then closes unanswered.
     /// </summary>
-    public bool TryReserveRequestSlot(out bool reserved)
+    public bool TryBeginRequest()
     {
-        if (_maxRequests == 0)
-            return reserved = true;
-        return reserved = Interlocked.Decrement(ref _slotsLeft) >= 0 || Undo();
-
-        bool Undo()
-        {
-            Interlocked.Increment(ref _slotsLeft);
+        if (_maxRequests != 0 && Interlocked.Increment(ref _begun) > _maxRequests)
             return false;
-        }
+        Interlocked.Increment(ref _inFlight);
+        _requestSlots.Wait();
+        return true;
     }
 
-    public void ReleaseRequestSlot()
-    {
-        if (_maxRequests != 0)
-            Interlocked.Increment(ref _slotsLeft);
-    }
-
-    public void RequestStarted() => Interlocked.Increment(ref _inFlight);
+    /// <summary>Whether a connection may wait for another request (<c>--max-requests</c> are not all begun).</summary>
+    public bool HasRequestsLeft => _maxRequests == 0 || Interlocked.Read(ref _begun) < _maxRequests;
 
     public void RequestFinished()
     {
+        _requestSlots.Release();
         Interlocked.Decrement(ref _inFlight);
         if (Interlocked.Increment(ref _served) == _maxRequests)
             RequestStop($"CgiRouting: served {_maxRequests} requests (--max-requests): exiting.");
@@ -212,7 +239,8 @@ internal sealed class FastCgiServer
     /// <summary>The answer to a GET_VALUES name (§4.1), or <see langword="null"/> for a name this worker does not know.</summary>
     public string? Value(string name) => name switch
     {
-        "FCGI_MAX_CONNS" or "FCGI_MAX_REQS" => _connections.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "FCGI_MAX_CONNS" => MaxConnections.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "FCGI_MAX_REQS" => _maxConcurrency.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "FCGI_MPXS_CONNS" => "0",
         _ => null,
     };
