@@ -1,0 +1,85 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+
+namespace CgiRouting.EndToEnd.Tests;
+
+/// <summary>
+/// A published app started as a FastCGI worker (<c>app --fastcgi ADDRESS ...</c>), its stderr kept line by line;
+/// started by the test, stopped by its own process id.
+/// </summary>
+public sealed class FastCgiWorkerProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _stderr = new();
+
+    public FastCgiWorkerProcess(string binary, string address, params string[] options)
+    {
+        var start = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        start.ArgumentList.Add("--fastcgi");
+        start.ArgumentList.Add(address);
+        foreach (var option in options)
+            start.ArgumentList.Add(option);
+        _process = Process.Start(start)!;
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _stderr.Enqueue(e.Data); };
+        _process.OutputDataReceived += (_, _) => { };
+        _process.BeginErrorReadLine();
+        _process.BeginOutputReadLine();
+        if (!SpinWait.SpinUntil(() => _stderr.Any(l => l.Contains("FastCGI worker")) || _process.HasExited, 10_000))
+            throw new TimeoutException("The worker did not start: " + Stderr);
+        if (_process.HasExited)
+            throw new InvalidOperationException($"The worker exited ({_process.ExitCode}): {Stderr}");
+    }
+
+    public int Id => _process.Id;
+    public string Stderr => string.Join('\n', _stderr);
+    public bool HasExited => _process.HasExited;
+    public int ExitCode => _process.ExitCode;
+
+    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
+
+    /// <summary>Sends SIGTERM, as a service manager stops a worker.</summary>
+    public void Terminate() => Repository.Run("kill", "-TERM", Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+                _process.Kill();
+            _process.WaitForExit(10_000);
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        _process.Dispose();
+    }
+}
+
+/// <summary>nginx passing every path to FastCGI workers with <c>fastcgi_pass</c> (hosting/nginx-fastcgi.sh).</summary>
+public sealed class NginxFastCgiServer : WebServer
+{
+    /// <param name="apps">PREFIX=ADDRESS: the worker each prefix goes to.</param>
+    public NginxFastCgiServer(IReadOnlyList<string> apps)
+        : base("nginx-fastcgi", [], new Dictionary<string, string>())
+    {
+        Repository.Install("nginx:nginx-light");
+        string config = Configure("nginx-fastcgi.sh", "nginx.conf", [Port.ToString(System.Globalization.CultureInfo.InvariantCulture), Root, .. apps]);
+        Start("nginx", "-p", Root + "/", "-e", Path.Combine(Root, "error.log"), "-c", config);
+        WaitUntilListening("error.log");
+    }
+
+    public override string AppErrorLog => ReadLog("error.log");
+
+    /// <summary>A free loopback TCP address for a worker.</summary>
+    public static string FreeTcpAddress()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return "127.0.0.1:" + ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
