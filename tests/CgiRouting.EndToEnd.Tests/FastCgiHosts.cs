@@ -18,12 +18,16 @@ public sealed class FastCgiWorkerProcess : IDisposable
     private readonly ConcurrentQueue<string> _stderr = new();
 
     public FastCgiWorkerProcess(string binary, string address, params string[] options)
+        : this(binary, ["--fastcgi", address, .. options])
     {
-        var start = new ProcessStartInfo(binary) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
-        start.ArgumentList.Add("--fastcgi");
-        start.ArgumentList.Add(address);
-        foreach (var option in options)
-            start.ArgumentList.Add(option);
+    }
+
+    /// <summary>A worker started by <paramref name="file"/>, which may be a spawner such as spawn-fcgi.</summary>
+    public FastCgiWorkerProcess(string file, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
         _process = Process.Start(start)!;
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _stderr.Enqueue(e.Data); };
         _process.OutputDataReceived += (_, _) => { };

@@ -44,6 +44,25 @@ public class FastCgiTests
         Directory.Delete(directory);
     }
 
+    [Fact]
+    public async Task A_listening_socket_as_stdin_makes_it_a_worker_as_spawn_fcgi_starts_it()
+    {
+        Repository.Install("spawn-fcgi:spawn-fcgi");
+        string address = NginxFastCgiServer.FreeTcpAddress();
+        string port = address[(address.IndexOf(':') + 1)..];
+        // spawn-fcgi -n binds the socket, puts it on descriptor 0 and becomes the worker: no --fastcgi option.
+        using var worker = new FastCgiWorkerProcess("spawn-fcgi", ["-n", "-a", "127.0.0.1", "-p", port, "--", Hello]);
+        Assert.Contains($"CgiRouting: FastCGI worker (pid {worker.Id}) listening on {address} (standard input, from the web server), "
+            + $"{2 * Environment.ProcessorCount} requests at once.", worker.Stderr);
+        using var nginx = new NginxFastCgiServer(["/=" + address]);
+        using var client = nginx.Client();
+        for (int i = 0; i < 20; i++)
+            Assert.Equal($"Hello, n{i}!", await client.GetStringAsync($"/hello/n{i}"));
+        worker.Terminate();
+        Assert.True(worker.WaitForExit(TimeSpan.FromSeconds(10)));
+        Assert.Equal(0, worker.ExitCode);
+    }
+
     private static async Task ServesHello(WebServer nginx, FastCgiWorkerProcess worker)
     {
         using var client = nginx.Client();
