@@ -211,6 +211,19 @@ public class FastCgiTests
     }
 
     [Fact]
+    public void A_malformed_record_while_the_handler_reads_the_body_drops_the_response_and_closes_the_connection()
+    {
+        using var worker = new FastCgiWorker();
+        using var client = worker.Connect();
+        client.Begin(1, keepConnection: true);
+        client.SendParams(1, [new("REQUEST_METHOD", "POST"), new("PATH_INFO", "/bytes"), new("CONTENT_LENGTH", "10")]);
+        client.SendStdin(1, "abc"u8, end: false);
+        client.Send(Record(Stdin, 1, "def"u8, version: 7));
+        Assert.True(client.IsClosedByWorker(), "no response: the connection is closed");
+        Assert.True(SpinWait.SpinUntil(() => worker.LogText.Contains("FastCGI connection closed, a record has version 7, not 1."), 5000), worker.LogText);
+    }
+
+    [Fact]
     public void Names_and_values_of_128_bytes_and_more_use_four_byte_lengths()
     {
         using var worker = new FastCgiWorker();

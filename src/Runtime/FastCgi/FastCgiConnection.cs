@@ -188,6 +188,8 @@ internal sealed class FastCgiConnection
             output.Complete();
             _shutdown?.Invoke();
         });
+        if (input.Broken is { } broken)
+            throw broken; // closes the connection, with its one line on the log
         if (late || input.ConnectionEnded)
             return false;
         if (input.Aborted)

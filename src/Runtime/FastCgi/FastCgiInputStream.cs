@@ -21,7 +21,27 @@ internal sealed class FastCgiInputStream(FastCgiConnection connection, ushort re
     /// <summary>The connection ended before the end of STDIN.</summary>
     public bool ConnectionEnded { get; private set; }
 
+    /// <summary>The malformed record met while reading the body: the response is dropped and the connection closes.</summary>
+    public FastCgiProtocolException? Broken { get; private set; }
+
     public override int Read(Span<byte> buffer)
+    {
+        if (Broken is not null)
+            throw Broken;
+        try
+        {
+            return ReadRecords(buffer);
+        }
+        catch (FastCgiProtocolException e)
+        {
+            Broken = e;
+            _ended = true;
+            output.Discarded = true;
+            throw;
+        }
+    }
+
+    private int ReadRecords(Span<byte> buffer)
     {
         if (buffer.IsEmpty)
             return 0;
