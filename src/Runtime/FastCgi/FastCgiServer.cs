@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Runtime.InteropServices;
@@ -28,8 +27,11 @@ internal sealed class FastCgiServer
     private readonly int _maxConcurrency;
     private readonly long _maxRequests;
     private readonly SemaphoreSlim _requestSlots;
-    private readonly HashSet<FastCgiConnection> _open = [];
-    private readonly List<Thread> _threads = [];
+    // A slot per thread: its thread and the connection it serves. Arrays rather than a List or HashSet: Native AOT
+    // allocates the static fields of every generic collection instantiated for a new type at each start, and a CGI
+    // request pays for that too (about 2,400 instructions apiece).
+    private readonly Thread?[] _threads = new Thread?[MaxConnections];
+    private readonly FastCgiConnection?[] _open = new FastCgiConnection?[MaxConnections];
     private readonly ManualResetEventSlim _stopRequested = new(false);
     private long _begun, _served;
     private int _inFlight, _accepting, _threadCount;
@@ -92,10 +94,14 @@ internal sealed class FastCgiServer
         {
             if (_stopping || _threadCount >= MaxConnections)
                 return; // at the limit, a thread that finishes its connection goes back to accepting
+            int slot = 0;
+            while (slot < MaxConnections && _threads[slot] is { IsAlive: true })
+                slot++;
+            if (slot == MaxConnections)
+                return; // threads that have left their loop have not ended yet: one of the others accepts next
             _threadCount++;
-            _threads.RemoveAll(t => !t.IsAlive);
-            var thread = new Thread(Work) { IsBackground = true, Name = "FastCGI" };
-            _threads.Add(thread);
+            var thread = new Thread(() => Work(slot)) { IsBackground = true, Name = "FastCGI" };
+            _threads[slot] = thread;
             thread.Start();
         }
     }
@@ -120,8 +126,8 @@ internal sealed class FastCgiServer
             SocketDescriptor.StopListening(_listener);
         lock (_open)
         {
-            foreach (var connection in _open)
-                connection.CloseIfIdle();
+            for (int i = 0; i < _open.Length; i++)
+                _open[i]?.CloseIfIdle();
         }
         var clock = Stopwatch.StartNew();
         while (Volatile.Read(ref _inFlight) > 0)
@@ -143,9 +149,9 @@ internal sealed class FastCgiServer
     public bool WaitForThreads(TimeSpan timeout)
     {
         var clock = Stopwatch.StartNew();
-        Thread[] threads;
+        var threads = new Thread?[MaxConnections];
         lock (_threads)
-            threads = [.. _threads];
+            Array.Copy(_threads, threads, MaxConnections);
         foreach (var thread in threads)
         {
             var left = timeout - clock.Elapsed;
@@ -161,7 +167,7 @@ internal sealed class FastCgiServer
         return timeout == Timeout.InfiniteTimeSpan ? CgiOptions.DefaultTimeout : timeout + TimeSpan.FromSeconds(1);
     }
 
-    private void Work()
+    private void Work(int slot)
     {
         try
         {
@@ -182,7 +188,7 @@ internal sealed class FastCgiServer
                     }
                     continue;
                 }
-                Serve(fd);
+                Serve(fd, slot);
                 if (Volatile.Read(ref _accepting) >= 2)
                     return; // enough threads wait for connections
             }
@@ -194,12 +200,12 @@ internal sealed class FastCgiServer
         }
     }
 
-    private void Serve(int fd)
+    private void Serve(int fd, int slot)
     {
         var connection = new FastCgiConnection(new StandardDescriptorStream(fd, FileAccess.ReadWrite), this,
             () => SocketDescriptor.Shutdown(fd));
         lock (_open)
-            _open.Add(connection);
+            _open[slot] = connection;
         try
         {
             connection.Serve();
@@ -207,7 +213,7 @@ internal sealed class FastCgiServer
         finally
         {
             lock (_open)
-                _open.Remove(connection);
+                _open[slot] = null;
             SocketDescriptor.Close(fd);
         }
     }
