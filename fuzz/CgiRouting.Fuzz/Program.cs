@@ -141,7 +141,9 @@ static void FastCgi(byte[] input)
     var options = new CgiOptions { ErrorLog = log, MaxRequestBodySize = 4096, MaxFormParts = 8, MaxFormFieldSize = 512, MaxFormFileSize = 1024,
         Timeout = System.Threading.Timeout.InfiniteTimeSpan };
     var server = new CgiRouting.FastCgi.FastCgiServer(-1, ownsListener: false, maxConcurrency: 1, maxRequests: 0, options, log);
-    new CgiRouting.FastCgi.FastCgiConnection(new ConnectionStream(new MemoryStream(input), output), server, shutdown: null).Serve();
+    // Reads deliver at most a few bytes, as a socket may: records are then read in many pieces.
+    var connection = new ConnectionStream(new MemoryStream(input), output, chunk: 1 + input.Length % 97);
+    new CgiRouting.FastCgi.FastCgiConnection(connection, server, shutdown: null).Serve();
     string errors = log.ToString();
     if (errors.Contains("internal error", StringComparison.Ordinal))
         throw new InvalidDataException(errors);
@@ -201,10 +203,10 @@ static partial class Program
 }
 
 /// <summary>A connection for the fastcgi target: reads the input, keeps what the worker writes.</summary>
-sealed class ConnectionStream(Stream input, Stream output) : Stream
+sealed class ConnectionStream(Stream input, Stream output, int chunk) : Stream
 {
-    public override int Read(byte[] buffer, int offset, int count) => input.Read(buffer, offset, count);
-    public override int Read(Span<byte> buffer) => input.Read(buffer);
+    public override int Read(byte[] buffer, int offset, int count) => input.Read(buffer, offset, Math.Min(count, chunk));
+    public override int Read(Span<byte> buffer) => input.Read(buffer[..Math.Min(buffer.Length, chunk)]);
     public override void Write(byte[] buffer, int offset, int count) => output.Write(buffer, offset, count);
     public override void Write(ReadOnlySpan<byte> buffer) => output.Write(buffer);
     public override bool CanRead => true;

@@ -27,15 +27,17 @@ internal sealed class FastCgiRecordReader(Stream input)
                 return false;
             throw new FastCgiProtocolException("the connection ended inside a record header.");
         }
+        // Read out before Fill, which may move the buffered bytes to the front of the buffer.
         var header = _buffer.AsSpan(_start, FastCgiRecord.HeaderSize);
         if (header[0] != 1)
             throw new FastCgiProtocolException($"a record has version {header[0]}, not 1.");
+        var type = (FastCgiRecordType)header[1];
+        ushort requestId = (ushort)(header[2] << 8 | header[3]);
         int contentLength = header[4] << 8 | header[5];
         int length = FastCgiRecord.HeaderSize + contentLength + header[6];
         if (!Fill(length))
             throw new FastCgiProtocolException("the connection ended inside a record.");
-        record = new FastCgiRecord((FastCgiRecordType)header[1], (ushort)(header[2] << 8 | header[3]),
-            _buffer.AsMemory(_start + FastCgiRecord.HeaderSize, contentLength));
+        record = new FastCgiRecord(type, requestId, _buffer.AsMemory(_start + FastCgiRecord.HeaderSize, contentLength));
         _start += length;
         return true;
     }
