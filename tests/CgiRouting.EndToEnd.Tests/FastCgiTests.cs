@@ -63,6 +63,23 @@ public class FastCgiTests
         Assert.Equal(0, worker.ExitCode);
     }
 
+    [Fact]
+    public void Request_method_wins_over_a_listening_socket_on_stdin()
+    {
+        // CGI mode comes first and probes nothing: with REQUEST_METHOD set, a listening socket as standard input does
+        // not make the binary a worker. Python hands it one, as a process manager would.
+        string output = Repository.Run("python3", ["-c", """
+            import os, socket, subprocess, sys
+            listener = socket.socket()
+            listener.bind(("127.0.0.1", 0))
+            listener.listen()
+            env = dict(os.environ, REQUEST_METHOD="GET", PATH_INFO="/hello/cgi", GATEWAY_INTERFACE="CGI/1.1")
+            done = subprocess.run([sys.argv[1]], stdin=listener.fileno(), env=env, capture_output=True, timeout=20)
+            sys.stdout.write(done.stdout.decode() + "|" + done.stderr.decode())
+            """, Hello]);
+        Assert.Equal("Status: 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 11\r\n\r\nHello, cgi!|", output);
+    }
+
     private static async Task ServesHello(WebServer nginx, FastCgiWorkerProcess worker)
     {
         using var client = nginx.Client();
