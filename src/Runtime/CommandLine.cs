@@ -114,6 +114,9 @@ internal static class CommandLine
                 return e is FormatException ? 2 : 1;
             }
         }
+        // Requests now run on several threads at once and all write to one error log.
+        if (options?.ErrorLog is { } own)
+            options.ErrorLog = TextWriter.Synchronized(own);
         var log = options?.ErrorLog ?? error;
         var server = new FastCgiServer(listener, ownsListener: address is not null, maxConcurrency, maxRequests, options, log);
         log.WriteLine($"CgiRouting: FastCGI worker (pid {Environment.ProcessId}) listening on {SocketDescriptor.Describe(listener)}"
