@@ -87,3 +87,31 @@ public sealed class NginxFastCgiServer : WebServer
         return "127.0.0.1:" + ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 }
+
+/// <summary>
+/// Apps as FastCGI workers, each on a unix socket of its own and started with the NAME=VALUE settings in its
+/// environment (where a worker reads its configuration, such as TODO_DB), behind nginx's <c>fastcgi_pass</c>.
+/// </summary>
+public sealed class NginxFastCgiWorkersServer : WebServer
+{
+    public NginxFastCgiWorkersServer(IReadOnlyList<HostedApp> apps, IReadOnlyDictionary<string, string>? environment = null)
+        : base("nginx-fastcgi-workers", apps, environment ?? new Dictionary<string, string>())
+    {
+        Repository.Install("nginx:nginx-light");
+        var pass = new List<string>();
+        foreach (var (arg, index) in Apps.Where(a => a.StartsWith('/')).Select((a, i) => (a, i)))
+        {
+            string socket = Path.Combine(Root, $"app{index}.sock");
+            Start(arg[(arg.IndexOf('=') + 1)..], ["--fastcgi", "unix:" + socket], environment ?? new Dictionary<string, string>());
+            if (!SpinWait.SpinUntil(() => File.Exists(socket), 10_000))
+                throw new TimeoutException("The worker did not make " + socket);
+            File.SetUnixFileMode(socket, (UnixFileMode)0b110_110_110); // for nginx's workers, as "nobody"
+            pass.Add(arg[..arg.IndexOf('=')] + "=unix:" + socket);
+        }
+        string config = Configure("nginx-fastcgi.sh", "nginx.conf", [Port.ToString(System.Globalization.CultureInfo.InvariantCulture), Root, .. pass]);
+        Start("nginx", "-p", Root + "/", "-e", Path.Combine(Root, "error.log"), "-c", config);
+        WaitUntilListening("error.log");
+    }
+
+    public override string AppErrorLog => ReadLog("error.log");
+}

@@ -92,3 +92,6 @@ public sealed class TodoOnLighttpdTests(LighttpdTodoHost host) : TodoScenario(ho
 public sealed class TodoOnApacheTests(ApacheTodoHost host) : TodoScenario(host), IClassFixture<ApacheTodoHost>;
 
 public sealed class TodoOnNginxTests(NginxTodoHost host) : TodoScenario(host), IClassFixture<NginxTodoHost>;
+
+/// <summary>The same scenario with Todo as one FastCGI worker: one process, its SQLite connections opened per request.</summary>
+public sealed class TodoOnNginxFastCgiTests(NginxFastCgiTodoHost host) : TodoScenario(host), IClassFixture<NginxFastCgiTodoHost>;
