@@ -179,6 +179,9 @@ public class FastCgiTests
 
     public static TheoryData<string, byte[]> MalformedConnections => new()
     {
+        { "begin request for the request in progress", [.. Record(BeginRequest, 1, [0, 1, 1, 0, 0, 0, 0, 0]),
+            .. Record(Params, 1, Pairs([new("REQUEST_METHOD", "POST"), new("PATH_INFO", "/bytes"), new("CONTENT_LENGTH", "3")])),
+            .. Record(Params, 1, []), .. Record(BeginRequest, 1, [0, 1, 1, 0, 0, 0, 0, 0])] },
         { "cut inside a header", [1, 1, 0, 1] },
         { "cut inside a record", Record(BeginRequest, 1, [0, 1, 0, 0, 0, 0, 0, 0])[..10] },
         { "begin request of 3 bytes", Record(BeginRequest, 1, [0, 1, 0]) },

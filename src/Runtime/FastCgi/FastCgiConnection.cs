@@ -194,7 +194,7 @@ internal sealed class FastCgiConnection
             return false;
         if (input.Aborted)
         {
-            _writer.SendEndRequest(requestId, FastCgiRecord.RequestComplete);
+            output.CompleteAborted();
             return true;
         }
         output.Complete();
@@ -224,6 +224,8 @@ internal sealed class FastCgiConnection
                     throw new FastCgiProtocolException("GET_VALUES asks for more than one record can answer.");
                 _writer.Send(FastCgiRecordType.GetValuesResult, 0, result.GetBuffer().AsSpan(0, (int)result.Length));
                 break;
+            case FastCgiRecordType.BeginRequest when record.RequestId == activeRequestId:
+                throw new FastCgiProtocolException($"BEGIN_REQUEST for request {activeRequestId}, which is in progress.");
             case FastCgiRecordType.BeginRequest when activeRequestId != 0:
                 _writer.SendEndRequest(record.RequestId, FastCgiRecord.CantMultiplexConnection);
                 break;

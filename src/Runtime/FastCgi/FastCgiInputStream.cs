@@ -8,7 +8,8 @@ namespace CgiRouting.FastCgi;
 /// asks for them. An empty STDIN record is the end; the end of the connection is too (the request body stream then
 /// answers 400 if bytes are missing). Records that arrive meanwhile and are not this request's STDIN are handled as
 /// between requests (GET_VALUES is answered; a second BEGIN_REQUEST is refused, this worker does not multiplex).
-/// ABORT_REQUEST for this request makes reading throw, as a client that went away would, and drops the response.
+/// ABORT_REQUEST for this request, or a malformed record, makes reading fail as a body cut short does in CGI mode
+/// (<see cref="CgiRequestException"/>, 400, which is not logged as a handler error), and drops the response.
 /// </summary>
 internal sealed class FastCgiInputStream(FastCgiConnection connection, ushort requestId, FastCgiOutputStream output) : Stream
 {
@@ -27,17 +28,17 @@ internal sealed class FastCgiInputStream(FastCgiConnection connection, ushort re
     public override int Read(Span<byte> buffer)
     {
         if (Broken is not null)
-            throw Broken;
+            throw Cut();
         try
         {
             return ReadRecords(buffer);
         }
         catch (FastCgiProtocolException e)
         {
-            Broken = e;
+            Broken = e; // the connection closes with it, and its one line on the log
             _ended = true;
             output.Discarded = true;
-            throw;
+            throw Cut();
         }
     }
 
@@ -48,7 +49,7 @@ internal sealed class FastCgiInputStream(FastCgiConnection connection, ushort re
         while (_pending.IsEmpty)
         {
             if (Aborted)
-                throw new IOException("The web server aborted the request (FCGI_ABORT_REQUEST).");
+                throw Cut();
             if (_ended)
                 return 0;
             if (!connection.TryReadRecord(out var record))
@@ -104,12 +105,14 @@ internal sealed class FastCgiInputStream(FastCgiConnection connection, ushort re
                 drained += read;
             }
         }
-        catch (IOException)
+        catch (Exception e) when (e is CgiRequestException or IOException)
         {
             return false;
         }
         return false;
     }
+
+    private static CgiRequestException Cut() => new(400, "The request body ended before CONTENT_LENGTH bytes arrived.");
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 

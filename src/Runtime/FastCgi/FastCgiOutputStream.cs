@@ -47,6 +47,17 @@ internal sealed class FastCgiOutputStream(FastCgiRecordWriter writer, ushort req
             SendBuffered(end: false);
     }
 
+    /// <summary>
+    /// Ends an aborted request: what is buffered is dropped, and an empty STDOUT and END_REQUEST close what may
+    /// already have been sent (the head of the response, when the abort came while the rest of the body was drained).
+    /// </summary>
+    public void CompleteAborted()
+    {
+        _length = 0;
+        Discarded = false;
+        Complete();
+    }
+
     /// <summary>Sends what is left, an empty STDOUT and END_REQUEST (complete); later writes throw.</summary>
     public void Complete()
     {
