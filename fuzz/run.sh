@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Coverage-guided fuzzing with afl++ and SharpFuzz.
-#   fuzz/run.sh TARGET SECONDS   fuzzes TARGET (request, query, multipart, generator) for SECONDS; prints executions, edges and
+#   fuzz/run.sh TARGET SECONDS   fuzzes TARGET (request, query, multipart, fastcgi, generator) for SECONDS; prints executions, edges and
 #                                findings
 #   fuzz/run.sh --regressions    replays the seeds and every committed crash input (fuzz/crashes/TARGET/*) through
 #                                its target, without the fuzzer
@@ -13,12 +13,12 @@ source scripts/common.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 # The harness of each target: CgiRouting.Fuzz (an app with a generated dispatcher; the runtime is instrumented) for
-# request, query and multipart, CgiRouting.GeneratorFuzz (runs the generator over the input; the generator is instrumented).
+# request, query, multipart and fastcgi, CgiRouting.GeneratorFuzz (runs the generator over the input; the generator is instrumented).
 harness_of() {
     case $1 in
-        request|query|multipart) echo CgiRouting.Fuzz ;;
+        request|query|multipart|fastcgi) echo CgiRouting.Fuzz ;;
         generator) echo CgiRouting.GeneratorFuzz ;;
-        *) echo "unknown target: $1 (request, query, multipart, generator)" >&2; return 1 ;;
+        *) echo "unknown target: $1 (request, query, multipart, fastcgi, generator)" >&2; return 1 ;;
     esac
 }
 
@@ -48,7 +48,7 @@ build_harness() {
             # every input.
             dotnet sharpfuzz "$build/CgiRouting.dll" CgiRouting.Dispatching CgiRouting.CgiRequest CgiRouting.QueryCollection \
                 CgiRouting.CgiResponseWriter CgiRouting.RequestBodyStream CgiRouting.JsonBodyError CgiRouting.HttpToken CgiRouting.Response \
-                CgiRouting.FormData CgiRouting.FormFile CgiRouting.SetCookie >/dev/null
+                CgiRouting.FormData CgiRouting.FormFile CgiRouting.SetCookie CgiRouting.FastCgi >/dev/null
             # ASP.NET Core's multipart reader and header parsers, which the multipart target exercises.
             dotnet sharpfuzz "$build/Microsoft.AspNetCore.WebUtilities.dll" >/dev/null
             dotnet sharpfuzz "$build/Microsoft.Net.Http.Headers.dll" >/dev/null ;;

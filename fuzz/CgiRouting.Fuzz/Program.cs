@@ -13,6 +13,10 @@ using SharpFuzz;
 //   query:   any query string parses without throwing, and each pair's key and value come back from GetAll.
 //   multipart: the input is a multipart/form-data body (boundary XyZ); reading the form either succeeds, with every
 //            file readable to its stated length, or refuses it with a 400 or 413, never another exception.
+//   fastcgi: the input is what a web server sends on a FastCGI connection (records of any type, id, length and padding);
+//            served by a FastCgiConnection, it never fails inside (a malformed record closes the connection, which is
+//            logged as such), and what the worker writes back is well-formed records: each request's STDOUT ends with an
+//            empty STDOUT and END_REQUEST, and holds a well-formed CGI response (checked as for "request").
 // "dotnet CgiRouting.Fuzz.dll TARGET FILE" runs one input without the fuzzer (crash regressions).
 string target = args.Length > 0 ? args[0] : "request";
 Action<byte[]> property = target switch
@@ -20,12 +24,15 @@ Action<byte[]> property = target switch
     "request" => Request,
     "query" => Query,
     "multipart" => Multipart,
-    _ => throw new ArgumentException("Targets: request, query, multipart."),
+    "fastcgi" => FastCgi,
+    _ => throw new ArgumentException("Targets: request, query, multipart, fastcgi."),
 };
 if (args.Length > 1)
 {
     foreach (string file in args[1..])
         property(File.ReadAllBytes(file));
+    if (target == "fastcgi")
+        Console.WriteLine($"fastcgi: {FastCgiResponsesChecked} responses checked");
     return;
 }
 Fuzzer.OutOfProcess.Run(stream =>
@@ -54,7 +61,7 @@ static void Request(byte[] input)
     CheckResponse(output.ToArray(), environment["REQUEST_METHOD"] == "HEAD", errors.ToString());
 }
 
-static void CheckResponse(byte[] response, bool head, string errors)
+static void CheckResponse(byte[] response, bool head, string errors, bool allowHeadBody = false)
 {
     int end = IndexOf(response, "\r\n\r\n"u8);
     if (end < 0)
@@ -79,6 +86,9 @@ static void CheckResponse(byte[] response, bool head, string errors)
         throw new InvalidDataException("A streamed response with a Content-Length.");
     long bodyLength = response.Length - end - 4;
     // A streamed body has no Content-Length: its end is the end of the output.
+    // For fastcgi the method is not known here: a HEAD response (no body whatever Content-Length says) is allowed.
+    if (allowHeadBody && bodyLength == 0)
+        return;
     if (head ? bodyLength != 0 : streamed ? false : length is { } l ? l != bodyLength : bodyLength != 0)
         throw new InvalidDataException($"The body has {bodyLength} bytes; Content-Length says {length}.");
 }
@@ -124,4 +134,87 @@ static void Multipart(byte[] input)
     }
 }
 
+static void FastCgi(byte[] input)
+{
+    var output = new MemoryStream();
+    var log = new StringWriter();
+    var options = new CgiOptions { ErrorLog = log, MaxRequestBodySize = 4096, MaxFormParts = 8, MaxFormFieldSize = 512, MaxFormFileSize = 1024,
+        Timeout = System.Threading.Timeout.InfiniteTimeSpan };
+    var server = new CgiRouting.FastCgi.FastCgiServer(-1, ownsListener: false, maxConcurrency: 1, maxRequests: 0, options, log);
+    // Reads deliver at most a few bytes, as a socket may: records are then read in many pieces.
+    var connection = new ConnectionStream(new MemoryStream(input), output, chunk: 1 + input.Length % 97);
+    new CgiRouting.FastCgi.FastCgiConnection(connection, server, shutdown: null).Serve();
+    string errors = log.ToString();
+    if (errors.Contains("internal error", StringComparison.Ordinal))
+        throw new InvalidDataException(errors);
+    // The worker's records: version 1, and per request: STDOUT content, an empty STDOUT, then END_REQUEST.
+    byte[] written = output.ToArray();
+    var responses = new Dictionary<int, MemoryStream>();
+    var ended = new HashSet<int>();
+    for (int at = 0; at < written.Length;)
+    {
+        if (written.Length - at < 8 || written[at] != 1)
+            throw new InvalidDataException($"A malformed record header at byte {at}.");
+        int type = written[at + 1], id = written[at + 2] << 8 | written[at + 3], length = written[at + 4] << 8 | written[at + 5];
+        int padding = written[at + 6];
+        if (written.Length - at < 8 + length + padding)
+            throw new InvalidDataException($"A record cut short at byte {at}.");
+        var content = written.AsSpan(at + 8, length);
+        switch (type)
+        {
+            case 6 when length > 0: // STDOUT
+                if (ended.Contains(id))
+                    throw new InvalidDataException($"STDOUT of request {id} after its end.");
+                if (!responses.TryGetValue(id, out var response))
+                    responses[id] = response = new MemoryStream();
+                response.Write(content);
+                break;
+            case 6:
+                ended.Add(id);
+                break;
+            case 3: // END_REQUEST
+                if (length != 8)
+                    throw new InvalidDataException("END_REQUEST of " + length + " bytes.");
+                if (responses.ContainsKey(id) && !ended.Contains(id))
+                    throw new InvalidDataException($"END_REQUEST of request {id} without the end of its STDOUT.");
+                if (responses.Remove(id, out var done))
+                {
+                    CheckResponse(done.ToArray(), head: false, errors, allowHeadBody: true);
+                    FastCgiResponsesChecked++;
+                }
+                ended.Remove(id);
+                break;
+            case 10 or 11 when id == 0: // GET_VALUES_RESULT, UNKNOWN_TYPE
+                break;
+            default:
+                throw new InvalidDataException($"The worker wrote a record of type {type} for request {id}.");
+        }
+        at += 8 + length + padding;
+    }
+    // A response begun and never ended is only allowed when the connection ended under it (no END_REQUEST then).
+}
+
 static int IndexOf(byte[] data, ReadOnlySpan<byte> value) => data.AsSpan().IndexOf(value);
+
+static partial class Program
+{
+    /// <summary>How many responses the fastcgi target checked (printed when inputs are replayed).</summary>
+    public static int FastCgiResponsesChecked;
+}
+
+/// <summary>A connection for the fastcgi target: reads the input, keeps what the worker writes.</summary>
+sealed class ConnectionStream(Stream input, Stream output, int chunk) : Stream
+{
+    public override int Read(byte[] buffer, int offset, int count) => input.Read(buffer, offset, Math.Min(count, chunk));
+    public override int Read(Span<byte> buffer) => input.Read(buffer[..Math.Min(buffer.Length, chunk)]);
+    public override void Write(byte[] buffer, int offset, int count) => output.Write(buffer, offset, count);
+    public override void Write(ReadOnlySpan<byte> buffer) => output.Write(buffer);
+    public override bool CanRead => true;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override void Flush() { }
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+}

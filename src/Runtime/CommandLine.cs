@@ -3,20 +3,27 @@ using System.Collections.Generic;
 using System.IO;
 using System.Globalization;
 using System.Text;
+using CgiRouting.FastCgi;
 
 namespace CgiRouting;
 
 /// <summary>
-/// What the binary does when it is run by hand rather than by a web server: it explains itself, and lists the
-/// route table that was generated at build time.
+/// What the binary does when it is not run as a CGI program (no <c>REQUEST_METHOD</c>): a FastCGI worker with
+/// <c>--fastcgi ADDRESS</c> or when a web server hands it a listening socket as standard input; otherwise, run by
+/// hand, it explains itself and lists the route table that was generated at build time.
 /// </summary>
 internal static class CommandLine
 {
-    public static int Run(string[] arguments, IReadOnlyList<RouteInfo> routes, TextWriter output, TextWriter error)
+    public static int Run(string[] arguments, IReadOnlyList<RouteInfo> routes, TextWriter output, TextWriter error,
+        CgiOptions? options = null)
     {
         bool listRoutes = false, json = false, openApi = false;
-        foreach (string argument in arguments)
+        string? fastCgi = null;
+        int maxConcurrency = 0;
+        long maxRequests = 0;
+        for (int i = 0; i < arguments.Length; i++)
         {
+            string argument = arguments[i];
             switch (argument)
             {
                 case "--routes":
@@ -27,6 +34,26 @@ internal static class CommandLine
                     break;
                 case "--openapi":
                     openApi = true;
+                    break;
+                case "--fastcgi" or "--max-concurrency" or "--max-requests":
+                    if (i + 1 == arguments.Length)
+                    {
+                        error.WriteLine($"{argument} needs a value.");
+                        return 2;
+                    }
+                    string value = arguments[++i];
+                    if (argument == "--fastcgi")
+                        fastCgi = value;
+                    else if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long number)
+                        || number is < 1 or > int.MaxValue)
+                    {
+                        error.WriteLine($"{argument} takes a whole number from 1 to {int.MaxValue}, not '{value}'.");
+                        return 2;
+                    }
+                    else if (argument == "--max-concurrency")
+                        maxConcurrency = (int)number;
+                    else
+                        maxRequests = number;
                     break;
                 case "-h" or "--help" or "-?":
                     WriteUsage(output, routes.Count);
@@ -44,6 +71,23 @@ internal static class CommandLine
         }
         if (openApi)
             return WriteOpenApi(output, error, routes);
+        // Only here, never on the CGI path, is standard input probed (one getsockopt call).
+        bool inherited = fastCgi is null && !listRoutes && SocketDescriptor.IsListening(0);
+        if (fastCgi is not null || inherited)
+        {
+            if (listRoutes)
+            {
+                error.WriteLine("--routes does not go with --fastcgi.");
+                return 2;
+            }
+            return RunFastCgi(fastCgi, maxConcurrency > 0 ? maxConcurrency : FastCgiServer.DefaultMaxConcurrency,
+                maxRequests, options, error);
+        }
+        if (maxConcurrency > 0 || maxRequests > 0)
+        {
+            error.WriteLine("--max-concurrency and --max-requests go with --fastcgi ADDRESS, or with a listening socket as standard input.");
+            return 2;
+        }
         if (!listRoutes)
         {
             WriteUsage(output, routes.Count);
@@ -54,6 +98,40 @@ internal static class CommandLine
         else
             WriteTable(output, routes);
         return 0;
+    }
+
+    /// <summary>
+    /// Serves as a FastCGI worker on <paramref name="address"/>, or on the listening socket that is standard input when
+    /// it is <see langword="null"/>, until SIGTERM or <paramref name="maxRequests"/> requests.
+    /// </summary>
+    private static int RunFastCgi(string? address, int maxConcurrency, long maxRequests, CgiOptions? options, TextWriter error)
+    {
+        int listener = 0;
+        if (address is not null)
+        {
+            try
+            {
+                listener = SocketDescriptor.Listen(address, backlog: 1024);
+            }
+            catch (Exception e) when (e is FormatException or InvalidOperationException or PlatformNotSupportedException)
+            {
+                error.WriteLine("CgiRouting: " + e.Message);
+                return e is FormatException ? 2 : 1;
+            }
+        }
+        // Requests now run on several threads at once and all write to one error log.
+        if (options?.ErrorLog is { } own)
+            options.ErrorLog = TextWriter.Synchronized(own);
+        var log = options?.ErrorLog ?? error;
+        var server = new FastCgiServer(listener, ownsListener: address is not null, maxConcurrency, maxRequests, options, log);
+        log.WriteLine($"CgiRouting: FastCGI worker (pid {Environment.ProcessId}) listening on {SocketDescriptor.Describe(listener)}"
+            + (address is null ? " (standard input, from the web server)" : "")
+            + $", {maxConcurrency} requests at once"
+            + (maxRequests > 0 ? $", exits after {maxRequests} requests." : "."));
+        int exit = server.Run();
+        if (address is not null && address.StartsWith("unix:", StringComparison.Ordinal))
+            SocketDescriptor.Remove(address[5..]);
+        return exit;
     }
 
     private static void WriteUsage(TextWriter output, int routeCount)
@@ -75,11 +153,25 @@ internal static class CommandLine
 
                 REQUEST_METHOD=GET PATH_INFO=/ {Environment.ProcessPath ?? name}
 
+            It runs in one of three modes, chosen in this order:
+              CGI        REQUEST_METHOD is set: one request from the environment and stdin.
+              FastCGI    --fastcgi ADDRESS, or stdin is a listening socket (lighttpd's
+                         bin-path, spawn-fcgi, mod_fcgid): a long-lived worker, with
+                         nginx for example:  fastcgi_pass 127.0.0.1:9000;
+                         Static fields are shared by all its requests.
+              by hand    otherwise: this text, or the routes.
+
             Options:
-              --routes          list the routes (method, template, handler, how JSON is written)
-              --routes --json   the same, as JSON
-              --openapi         the app's OpenAPI 3.1 document (JSON), written at build time
-              -h, --help        this text
+              --routes                  list the routes (method, template, handler, how JSON is written)
+              --routes --json           the same, as JSON
+              --openapi                 the app's OpenAPI 3.1 document (JSON), written at build time
+              --fastcgi ADDRESS         serve FastCGI on 127.0.0.1:9000, [::1]:9000 or unix:/path/app.sock
+              --max-concurrency N       FastCGI: serve at most N requests at once (default: 2 per core, {FastCgiServer.DefaultMaxConcurrency} here)
+              --max-requests N          FastCGI: exit after N requests, for the server to start a fresh worker
+              -h, --help                this text
+
+            A FastCGI worker writes one line on stderr when it starts; SIGTERM makes it stop accepting,
+            finish the requests in flight and exit.
 
             """.Replace("\r\n", "\n"));
     }

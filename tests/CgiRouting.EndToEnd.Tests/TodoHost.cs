@@ -64,6 +64,9 @@ public sealed class NginxTodoHost() : TodoHost((apps, env) => new NginxServer(ap
 /// <summary>samples/Todo.Postgres behind lighttpd, on a PostgreSQL server of its own.</summary>
 public sealed class PostgresTodoHost() : TodoHost((apps, env) => new LighttpdServer(apps, env), "Todo.Postgres", new PostgresDatabase());
 
+/// <summary>Todo as a long-lived FastCGI worker (TODO_DB in its environment) behind nginx's fastcgi_pass.</summary>
+public sealed class NginxFastCgiTodoHost() : TodoHost((apps, env) => new NginxFastCgiWorkersServer(apps, env));
+
 /// <summary>A Todo database file in a directory every user may write (Apache and fcgiwrap run apps as nobody), on
 /// <paramref name="disk"/> when given (which it then owns).</summary>
 public sealed class TodoDatabase(SmallDisk? disk = null) : ITodoStorage

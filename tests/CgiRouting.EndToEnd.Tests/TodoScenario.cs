@@ -95,3 +95,6 @@ public sealed class TodoOnNginxTests(NginxTodoHost host) : TodoScenario(host), I
 
 /// <summary>The same scenario on PostgreSQL: samples/Todo.Postgres with TODO_DB=postgres://..., through lighttpd.</summary>
 public sealed class TodoOnPostgresTests(PostgresTodoHost host) : TodoScenario(host), IClassFixture<PostgresTodoHost>;
+
+/// <summary>The same scenario with Todo as one FastCGI worker: one process, its SQLite connections opened per request.</summary>
+public sealed class TodoOnNginxFastCgiTests(NginxFastCgiTodoHost host) : TodoScenario(host), IClassFixture<NginxFastCgiTodoHost>;

@@ -26,7 +26,7 @@ public abstract class WebServer : IDisposable
     private readonly List<Process> _processes = [];
 
     protected WebServer(string name, IReadOnlyList<HostedApp> apps, IReadOnlyDictionary<string, string> environment,
-        BasicAuth? basicAuth)
+        BasicAuth? basicAuth = null)
     {
         Name = name;
         Root = Directory.CreateTempSubdirectory($"cgirouting-{name}-").FullName;
@@ -106,11 +106,16 @@ public abstract class WebServer : IDisposable
         return path;
     }
 
-    protected void Start(string file, params string[] arguments)
+    protected void Start(string file, params string[] arguments) => Start(file, arguments, new Dictionary<string, string>());
+
+    /// <summary>Starts a process of the server (stopped with it), with <paramref name="environment"/> added to its own.</summary>
+    protected void Start(string file, string[] arguments, IReadOnlyDictionary<string, string> environment)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment)
+            start.Environment[name] = value;
         var process = Process.Start(start)!;
         process.OutputDataReceived += (_, _) => { };
         process.ErrorDataReceived += (_, _) => { };

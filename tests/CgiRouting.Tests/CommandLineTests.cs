@@ -219,4 +219,66 @@ public class CommandLineTests
             "]\n",
             Run(routes, "--routes", "--json").Output);
     }
+
+    [Fact]
+    public void Help_names_the_three_modes_and_the_fastcgi_options()
+    {
+        var (exit, output, _) = Run("--help");
+        Assert.Equal(0, exit);
+        Assert.Contains("CGI        REQUEST_METHOD is set", output);
+        Assert.Contains("FastCGI    --fastcgi ADDRESS, or stdin is a listening socket", output);
+        Assert.Contains("Static fields are shared by all its requests.", output);
+        Assert.Contains("--fastcgi ADDRESS", output);
+        Assert.Contains("--max-concurrency N", output);
+        Assert.Contains("--max-requests N", output);
+    }
+
+    [Theory]
+    [InlineData("--fastcgi", "localhost:9000", "'localhost' in 'localhost:9000' is not an IPv4 address (host names are not resolved).")]
+    [InlineData("--fastcgi", "127.0.0.1", "'127.0.0.1' is not an address to listen on: write IP:PORT (127.0.0.1:9000, [::1]:9000) or unix:/path/to.sock.")]
+    [InlineData("--fastcgi", "127.0.0.1:70000", "is not an address to listen on")]
+    [InlineData("--fastcgi", "unix:", "a unix socket path must have 1 to 107 bytes.")]
+    public void A_bad_fastcgi_address_is_refused_with_the_reason(string option, string value, string message)
+    {
+        var (exit, _, error) = Run(option, value);
+        Assert.Equal(2, exit);
+        Assert.Contains(message, error);
+    }
+
+    [Theory]
+    [InlineData("--max-requests", "0", "--max-requests takes a whole number from 1 to 2147483647, not '0'.")]
+    [InlineData("--max-concurrency", "-3", "--max-concurrency takes a whole number from 1 to 2147483647, not '-3'.")]
+    [InlineData("--max-concurrency", "x", "--max-concurrency takes a whole number")]
+    public void Fastcgi_numbers_must_be_positive(string option, string value, string message)
+    {
+        var (exit, _, error) = Run("--fastcgi", "127.0.0.1:9", option, value);
+        Assert.Equal(2, exit);
+        Assert.Contains(message, error);
+    }
+
+    [Fact]
+    public void Fastcgi_options_need_fastcgi_mode()
+    {
+        var (exit, _, error) = Run("--max-requests", "5");
+        Assert.Equal(2, exit);
+        Assert.Contains("--max-concurrency and --max-requests go with --fastcgi ADDRESS", error);
+        Assert.Equal(2, Run("--fastcgi").Exit);
+        Assert.Equal(2, Run("--fastcgi", "127.0.0.1:9000", "--routes").Exit);
+    }
+
+    [Fact]
+    public void A_listening_socket_is_told_from_other_descriptors()
+    {
+        int listener = CgiRouting.FastCgi.SocketDescriptor.Listen("127.0.0.1:0", 1);
+        try
+        {
+            Assert.True(CgiRouting.FastCgi.SocketDescriptor.IsListening(listener));
+            Assert.False(CgiRouting.FastCgi.SocketDescriptor.IsListening(1)); // the test host's stdout
+            Assert.False(CgiRouting.FastCgi.SocketDescriptor.IsListening(987)); // not open
+        }
+        finally
+        {
+            CgiRouting.FastCgi.SocketDescriptor.Close(listener);
+        }
+    }
 }

@@ -1,0 +1,72 @@
+#!/usr/bin/env bash
+# Prints an nginx configuration that passes every path below each prefix to a CgiRouting app running as a FastCGI
+# worker (app --fastcgi ADDRESS), so that PATH_INFO is the rest of the URL path. Connections to the worker are kept
+# open between requests (an upstream with keepalive and fastcgi_keep_conn), so no connection is made per request.
+#   hosting/nginx-fastcgi.sh PORT ROOT PREFIX=ADDRESS... [NAME=VALUE...]
+# ADDRESS is what the worker listens on and nginx's fastcgi_pass takes alike: 127.0.0.1:9000 or unix:/run/app.sock
+# (nginx's workers, as "nobody", must be allowed to write to a unix socket); PREFIX is "/" or "/name/";
+# NAME=VALUE (a NAME without "/") is passed to every request as a FastCGI parameter. ROOT is a scratch directory.
+# Run: nginx -p ROOT/ -e ROOT/error.log -c FILE
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/apps.sh"
+port=$1 root=$2; shift 2
+params=""
+while IFS= read -r arg; do
+    params+="            fastcgi_param ${arg%%=*} \"${arg#*=}\";"$'\n'
+done < <(app_environment "$@")
+cat <<CONF
+daemon off;
+worker_processes 1;
+user nobody nogroup;
+pid $root/nginx.pid;
+error_log $root/error.log warn;
+events { worker_connections 256; }
+http {
+    access_log off;
+    client_body_temp_path $root/body;
+    fastcgi_temp_path $root/fastcgi;
+    proxy_temp_path $root/proxy;
+    uwsgi_temp_path $root/uwsgi;
+    scgi_temp_path $root/scgi;
+CONF
+index=0
+while IFS= read -r arg; do
+    echo "    upstream app$index { server ${arg#*=}; keepalive 8; }"
+    index=$((index + 1))
+done < <(apps_longest_first "$@")
+cat <<CONF
+    server {
+        listen 127.0.0.1:$port;
+        root $root;
+CONF
+# Regular-expression locations are tried in order: longest prefixes first.
+index=0
+while IFS= read -r arg; do
+    prefix=${arg%%=*}
+    cat <<CONF
+        location ~ ^${prefix%/}(?<app_path>/.*)?\$ {
+            # The CGI meta-variables, written out: Debian's fastcgi_params would also set SCRIPT_NAME to the whole path.
+            fastcgi_param GATEWAY_INTERFACE CGI/1.1;
+            fastcgi_param SERVER_SOFTWARE   nginx/\$nginx_version;
+            fastcgi_param SERVER_PROTOCOL   \$server_protocol;
+            fastcgi_param SERVER_NAME       \$server_name;
+            fastcgi_param SERVER_ADDR       \$server_addr;
+            fastcgi_param SERVER_PORT       \$server_port;
+            fastcgi_param REMOTE_ADDR       \$remote_addr;
+            fastcgi_param REMOTE_PORT       \$remote_port;
+            fastcgi_param REQUEST_METHOD    \$request_method;
+            fastcgi_param REQUEST_URI       \$request_uri;
+            fastcgi_param QUERY_STRING      \$query_string;
+            fastcgi_param CONTENT_TYPE      \$content_type;
+            fastcgi_param CONTENT_LENGTH    \$content_length;
+            fastcgi_param HTTPS             \$https if_not_empty;
+            fastcgi_param SCRIPT_NAME       "${prefix%/}";
+            fastcgi_param PATH_INFO         \$app_path;
+$params            fastcgi_keep_conn on;
+            fastcgi_pass app$index;
+        }
+CONF
+    index=$((index + 1))
+done < <(apps_longest_first "$@")
+echo "    }"
+echo "}"

@@ -1,0 +1,243 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+
+namespace CgiRouting.FastCgi;
+
+/// <summary>
+/// One connection from the web server, served on one thread, modelled on Go's <c>net/http/fcgi/child.go</c> without
+/// multiplexing (FCGI_MPXS_CONNS is 0, as nginx, Apache and lighttpd expect): BEGIN_REQUEST, the PARAMS until an empty
+/// one, then the request is served by <see cref="CgiApp"/> exactly as in CGI mode, with its body read from STDIN
+/// records and the CGI response written as STDOUT records, and END_REQUEST. Without FCGI_KEEP_CONN the connection is
+/// closed after the request. A malformed record closes the connection with one line on the error log.
+/// </summary>
+internal sealed class FastCgiConnection
+{
+    /// <summary>The most PARAMS bytes of one request: a request with more is answered 431.</summary>
+    internal const int MaxParamsSize = 256 * 1024;
+
+    private readonly FastCgiRecordReader _reader;
+    private readonly FastCgiRecordWriter _writer;
+    private readonly FastCgiServer _server;
+    private readonly Action? _shutdown;
+    private readonly object _state = new();
+    private bool _busy, _closing;
+
+    /// <param name="stream">The connection, read and written.</param>
+    /// <param name="server">Settings, request accounting and the error log.</param>
+    /// <param name="shutdown">Ends the connection from another thread (shutdown(2)), for <see cref="CloseIfIdle"/>.</param>
+    public FastCgiConnection(Stream stream, FastCgiServer server, Action? shutdown)
+    {
+        _reader = new FastCgiRecordReader(stream);
+        _writer = new FastCgiRecordWriter(stream);
+        _server = server;
+        _shutdown = shutdown;
+    }
+
+    /// <summary>Serves requests until the web server closes the connection, or it must close; never throws.</summary>
+    public void Serve()
+    {
+        try
+        {
+            while (ServeNext())
+            {
+            }
+        }
+        catch (FastCgiProtocolException e)
+        {
+            _server.Log.WriteLine("CgiRouting: FastCGI connection closed, " + e.Message);
+        }
+        catch (IOException)
+        {
+            // The web server closed or reset the connection.
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            _server.Log.WriteLine("CgiRouting: FastCGI connection closed after an internal error: " + e);
+        }
+        finally
+        {
+            lock (_state)
+                _closing = true;
+        }
+    }
+
+    /// <summary>Closes the connection if it is waiting for a request (on SIGTERM); a request in flight finishes first.</summary>
+    public void CloseIfIdle()
+    {
+        lock (_state)
+        {
+            if (_closing)
+                return;
+            _closing = true;
+            if (!_busy)
+                _shutdown?.Invoke();
+        }
+    }
+
+    internal bool TryReadRecord(out FastCgiRecord record) => _reader.TryRead(out record);
+
+    /// <summary>Reads and handles one record between requests; <see langword="false"/> when the connection is to close.</summary>
+    private bool ServeNext()
+    {
+        if (!_reader.TryRead(out var record))
+            return false;
+        if (record.Type != FastCgiRecordType.BeginRequest)
+        {
+            HandleOutsideRequest(record, activeRequestId: 0);
+            return true;
+        }
+        var content = record.Content.Span;
+        if (content.Length != 8)
+            throw new FastCgiProtocolException($"BEGIN_REQUEST has {content.Length} bytes of content, not 8.");
+        if (record.RequestId == 0)
+            throw new FastCgiProtocolException("BEGIN_REQUEST has request id 0, which is for management records.");
+        int role = content[0] << 8 | content[1];
+        bool keepConnection = (content[2] & FastCgiRecord.KeepConnection) != 0;
+        if (role != FastCgiRecord.ResponderRole)
+        {
+            _writer.SendEndRequest(record.RequestId, FastCgiRecord.UnknownRole);
+            return keepConnection;
+        }
+        lock (_state)
+        {
+            if (_closing)
+                return false;
+            _busy = true;
+        }
+        if (!_server.TryBeginRequest())
+            return false; // --max-requests are served: close unanswered (nginx tries the next server, if any)
+        try
+        {
+            bool usable = ServeRequest(record.RequestId, out var input);
+            if (usable && keepConnection && !_server.Stopping && _server.HasRequestsLeft)
+                return true; // what is left of STDIN is read and dropped as records of an ended request
+            // Closing: first read what is left of STDIN, so that the web server is not still writing when the connection
+            // closes (that would reset it, and could lose the response), within the limit of CGI mode.
+            if (usable)
+                input?.DrainToEnd(Math.Max(_server.Options?.MaxRequestBodySize ?? CgiOptions.DefaultMaxRequestBodySize, CgiApp.MaxBodyDrainedAfterRefusal));
+            return false;
+        }
+        finally
+        {
+            _server.RequestFinished();
+            lock (_state)
+            {
+                _busy = false;
+                if (_closing)
+                    _shutdown?.Invoke();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Serves the request begun with <paramref name="requestId"/>; <see langword="false"/> when the connection cannot
+    /// be used further (it ended, or a late answer closed it). <paramref name="input"/> is the request's STDIN, once
+    /// its PARAMS have arrived.
+    /// </summary>
+    private bool ServeRequest(ushort requestId, out FastCgiInputStream? input)
+    {
+        input = null;
+        var parameters = new MemoryStream();
+        bool tooLarge = false;
+        while (true)
+        {
+            if (!_reader.TryRead(out var record))
+                return false;
+            if (record.RequestId != requestId)
+            {
+                HandleOutsideRequest(record, requestId);
+                continue;
+            }
+            if (record.Type == FastCgiRecordType.Params)
+            {
+                if (record.Content.IsEmpty)
+                    break;
+                if (parameters.Length + record.Content.Length > MaxParamsSize)
+                    tooLarge = true;
+                else
+                    parameters.Write(record.Content.Span);
+            }
+            else if (record.Type == FastCgiRecordType.AbortRequest)
+            {
+                _writer.SendEndRequest(requestId, FastCgiRecord.RequestComplete);
+                return true;
+            }
+            else if (record.Type == FastCgiRecordType.Stdin)
+                throw new FastCgiProtocolException($"request {requestId} sent STDIN before the end of its PARAMS.");
+            else
+                HandleOutsideRequest(record, requestId);
+        }
+        var environment = new Dictionary<string, string>(StringComparer.Ordinal);
+        if (!tooLarge && !FastCgiNameValuePairs.TryParse(parameters.GetBuffer().AsSpan(0, (int)parameters.Length), environment))
+            throw new FastCgiProtocolException($"the PARAMS of request {requestId} have a name or value longer than the rest of them.");
+        var output = new FastCgiOutputStream(_writer, requestId);
+        input = new FastCgiInputStream(this, requestId, output);
+        if (tooLarge)
+        {
+            _server.Log.WriteLine($"CgiRouting: FastCGI request {requestId} has more than {MaxParamsSize} bytes of PARAMS: answered 431.");
+            CgiResponseWriter.Write(Response.Text("The request's headers are too large.", 431), omitBody: false, https: false, output, _server.Log);
+            output.Complete();
+            return true;
+        }
+        bool late = false;
+        CgiApp.ServeFastCgi(environment, input, output, _server.Options, () =>
+        {
+            // The deadline answered 503 from its own thread; the handler still holds this connection's thread.
+            late = true;
+            output.Complete();
+            _shutdown?.Invoke();
+        });
+        if (input.Broken is { } broken)
+            throw broken; // closes the connection, with its one line on the log
+        if (late || input.ConnectionEnded)
+            return false;
+        if (input.Aborted)
+        {
+            output.CompleteAborted();
+            return true;
+        }
+        output.Complete();
+        return true;
+    }
+
+    /// <summary>
+    /// A record that is not part of the request being served (<paramref name="activeRequestId"/>, 0 for none):
+    /// GET_VALUES is answered, a BEGIN_REQUEST during a request is refused (no multiplexing), records of other
+    /// requests are dropped (Go's child does the same), and any other type is answered with UNKNOWN_TYPE.
+    /// </summary>
+    internal void HandleOutsideRequest(in FastCgiRecord record, ushort activeRequestId)
+    {
+        switch (record.Type)
+        {
+            case FastCgiRecordType.GetValues:
+                var names = new Dictionary<string, string>(StringComparer.Ordinal);
+                if (!FastCgiNameValuePairs.TryParse(record.Content.Span, names))
+                    throw new FastCgiProtocolException("GET_VALUES has a name longer than the record.");
+                var result = new MemoryStream();
+                foreach (string name in names.Keys)
+                {
+                    if (_server.Value(name) is { } value)
+                        FastCgiNameValuePairs.Write(result, name, value);
+                }
+                if (result.Length > FastCgiRecord.MaxContentLength)
+                    throw new FastCgiProtocolException("GET_VALUES asks for more than one record can answer.");
+                _writer.Send(FastCgiRecordType.GetValuesResult, 0, result.GetBuffer().AsSpan(0, (int)result.Length));
+                break;
+            case FastCgiRecordType.BeginRequest when record.RequestId == activeRequestId:
+                throw new FastCgiProtocolException($"BEGIN_REQUEST for request {activeRequestId}, which is in progress.");
+            case FastCgiRecordType.BeginRequest when activeRequestId != 0:
+                _writer.SendEndRequest(record.RequestId, FastCgiRecord.CantMultiplexConnection);
+                break;
+            case FastCgiRecordType.BeginRequest or FastCgiRecordType.AbortRequest or FastCgiRecordType.Params
+                or FastCgiRecordType.Stdin or FastCgiRecordType.Data:
+                break; // a request that has ended (its STDIN left unread after the response, say) or never began
+            default:
+                Span<byte> body = stackalloc byte[8];
+                body.Clear();
+                body[0] = (byte)record.Type;
+                _writer.Send(FastCgiRecordType.UnknownType, 0, body);
+                break;
+        }
+    }
+}

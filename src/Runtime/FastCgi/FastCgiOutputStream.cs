@@ -1,0 +1,102 @@
+using System;
+using System.IO;
+
+namespace CgiRouting.FastCgi;
+
+/// <summary>
+/// The response of one request as STDOUT records: what the CGI response writer writes (the <c>Status:</c> line,
+/// headers and body) is buffered and sent in records of up to 65,528 bytes; <see cref="Flush"/> sends what is
+/// buffered (a streamed body flushes each read), and <see cref="Complete"/> ends the response with an empty STDOUT
+/// record and END_REQUEST, in the same write as the last of the body.
+/// </summary>
+internal sealed class FastCgiOutputStream(FastCgiRecordWriter writer, ushort requestId) : Stream
+{
+    private const int MaxRecordContent = FastCgiRecord.MaxContentLength & ~7; // 65,528: no padding needed
+    private const int EndLength = 24;
+
+    // A record header, then the content; room for the padding and the closing records after it.
+    private byte[] _buffer = new byte[FastCgiRecord.HeaderSize + 4096 + 7 + EndLength];
+    private int _length;
+    private bool _completed;
+
+    /// <summary>Set when the request is aborted: nothing more is sent.</summary>
+    public bool Discarded { get; set; }
+
+    public override void Write(ReadOnlySpan<byte> buffer)
+    {
+        if (_completed)
+            throw new InvalidOperationException("The response is complete.");
+        while (!buffer.IsEmpty)
+        {
+            if (_length == MaxRecordContent)
+                SendBuffered(end: false);
+            int room = MaxRecordContent - _length;
+            int take = Math.Min(room, buffer.Length);
+            EnsureCapacity(_length + take);
+            buffer[..take].CopyTo(_buffer.AsSpan(FastCgiRecord.HeaderSize + _length));
+            _length += take;
+            buffer = buffer[take..];
+        }
+    }
+
+    public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
+
+    public override void Flush()
+    {
+        if (_length > 0 && !_completed)
+            SendBuffered(end: false);
+    }
+
+    /// <summary>
+    /// Ends an aborted request: what is buffered is dropped, and an empty STDOUT and END_REQUEST close what may
+    /// already have been sent (the head of the response, when the abort came while the rest of the body was drained).
+    /// </summary>
+    public void CompleteAborted()
+    {
+        _length = 0;
+        Discarded = false;
+        Complete();
+    }
+
+    /// <summary>Sends what is left, an empty STDOUT and END_REQUEST (complete); later writes throw.</summary>
+    public void Complete()
+    {
+        if (_completed)
+            return;
+        SendBuffered(end: true);
+        _completed = true;
+    }
+
+    private void SendBuffered(bool end)
+    {
+        int length = 0;
+        if (_length > 0)
+        {
+            int padding = FastCgiRecord.WriteHeader(_buffer, FastCgiRecordType.Stdout, requestId, _length);
+            length = FastCgiRecord.HeaderSize + _length + padding;
+            _buffer.AsSpan(FastCgiRecord.HeaderSize + _length, padding).Clear();
+        }
+        if (end)
+            FastCgiRecordWriter.FormatEnd(_buffer.AsSpan(length), requestId);
+        int total = length + (end ? EndLength : 0);
+        _length = 0;
+        if (!Discarded && total > 0)
+            writer.Send(_buffer.AsSpan(0, total));
+    }
+
+    private void EnsureCapacity(int contentLength)
+    {
+        int needed = FastCgiRecord.HeaderSize + contentLength + 7 + EndLength;
+        if (needed > _buffer.Length)
+            Array.Resize(ref _buffer, Math.Max(needed, Math.Min(_buffer.Length * 2, FastCgiRecord.HeaderSize + MaxRecordContent + 7 + EndLength)));
+    }
+
+    public override bool CanRead => false;
+    public override bool CanSeek => false;
+    public override bool CanWrite => true;
+    public override long Length => throw new NotSupportedException();
+    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+    public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+    public override void SetLength(long value) => throw new NotSupportedException();
+}

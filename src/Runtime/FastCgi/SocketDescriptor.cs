@@ -1,0 +1,235 @@
+using System;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace CgiRouting.FastCgi;
+
+/// <summary>
+/// Listening and accepting with the C library's socket calls (Linux), bound at link time like
+/// <see cref="StandardDescriptorStream"/>'s read(2) and write(2): System.Net.Sockets would add its own event loop and
+/// several hundred kilobytes to every app for what a FastCGI worker needs of it, a blocking accept(2). A connection
+/// is a descriptor read and written by <see cref="StandardDescriptorStream"/>.
+/// </summary>
+internal static unsafe partial class SocketDescriptor
+{
+    private const int AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10;
+    private const int SOCK_STREAM = 1, SOCK_CLOEXEC = 0x80000;
+    private const int SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_ACCEPTCONN = 30;
+    private const int SHUT_RD = 0, SHUT_RDWR = 2;
+    private const int EINTR = 4, EAGAIN = 11, EADDRINUSE = 98, ECONNABORTED = 103, ECONNREFUSED = 111;
+    private const short POLLIN = 1;
+
+    /// <summary>
+    /// Whether descriptor <paramref name="descriptor"/> is a listening socket: how a web server that spawns its
+    /// FastCGI workers (lighttpd's bin-path, spawn-fcgi, mod_fcgid) hands them the socket. One system call.
+    /// </summary>
+    public static bool IsListening(int descriptor)
+    {
+        if (!OperatingSystem.IsLinux())
+            return false;
+        int listening = 0, size = sizeof(int);
+        return getsockopt(descriptor, SOL_SOCKET, SO_ACCEPTCONN, &listening, &size) == 0 && listening != 0;
+    }
+
+    /// <summary>
+    /// A socket listening on <paramref name="address"/>: <c>unix:/path</c> (a stale socket file at the path is
+    /// replaced), <c>IPV4:PORT</c> or <c>[IPV6]:PORT</c>. Throws with the reason when it cannot.
+    /// </summary>
+    public static int Listen(string address, int backlog)
+    {
+        if (!OperatingSystem.IsLinux())
+            throw new PlatformNotSupportedException("FastCGI mode runs on Linux.");
+        byte[] socketAddress = SocketAddress(address);
+        int family = socketAddress[0] | socketAddress[1] << 8;
+        int fd = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+            throw Error("socket", address);
+        int one = 1;
+        if (family != AF_UNIX)
+            _ = setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(int));
+        fixed (byte* bytes = socketAddress)
+        {
+            bool bound = bind(fd, bytes, socketAddress.Length) == 0;
+            if (!bound && family == AF_UNIX && Marshal.GetLastPInvokeError() == EADDRINUSE && IsStale(bytes, socketAddress.Length))
+            {
+                _ = unlink(address[5..]); // the socket file of a worker that is gone (killed, say)
+                bound = bind(fd, bytes, socketAddress.Length) == 0;
+            }
+            if (!bound || listen(fd, backlog) != 0)
+            {
+                var error = Error("bind and listen", address);
+                _ = close(fd);
+                throw error;
+            }
+        }
+        return fd;
+    }
+
+    /// <summary>Whether nothing listens on the unix socket file at <paramref name="address"/> (connect(2) is refused).</summary>
+    private static bool IsStale(byte* address, int length)
+    {
+        int probe = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        if (probe < 0)
+            return false;
+        bool refused = connect(probe, address, length) != 0 && Marshal.GetLastPInvokeError() == ECONNREFUSED;
+        _ = close(probe);
+        return refused;
+    }
+
+    /// <summary>
+    /// The address in a <c>struct sockaddr</c>, or <see cref="FormatException"/> saying what is wrong with it.
+    /// </summary>
+    private static byte[] SocketAddress(string address)
+    {
+        if (address.StartsWith("unix:", StringComparison.Ordinal))
+        {
+            byte[] path = Encoding.UTF8.GetBytes(address[5..]);
+            if (path.Length is 0 or > 107)
+                throw new FormatException($"'{address}': a unix socket path must have 1 to 107 bytes.");
+            var un = new byte[2 + 108];
+            un[0] = AF_UNIX;
+            path.CopyTo(un, 2);
+            return un;
+        }
+        int colon = address.LastIndexOf(':');
+        if (colon <= 0 || !ushort.TryParse(address.AsSpan(colon + 1), System.Globalization.NumberStyles.None,
+                System.Globalization.CultureInfo.InvariantCulture, out ushort port))
+            throw new FormatException($"'{address}' is not an address to listen on: write IP:PORT (127.0.0.1:9000, [::1]:9000) or unix:/path/to.sock.");
+        string host = address[..colon];
+        bool v6 = host.Length > 2 && host[0] == '[' && host[^1] == ']';
+        if (v6)
+            host = host[1..^1];
+        var addr = new byte[16];
+        int ok;
+        fixed (byte* a = addr)
+            ok = inet_pton(v6 ? AF_INET6 : AF_INET, host, a);
+        if (ok != 1)
+            throw new FormatException($"'{host}' in '{address}' is not an IP{(v6 ? "v6" : "v4")} address (host names are not resolved).");
+        var socketAddress = new byte[v6 ? 28 : 16];
+        socketAddress[0] = (byte)(v6 ? AF_INET6 : AF_INET);
+        socketAddress[2] = (byte)(port >> 8);
+        socketAddress[3] = (byte)port;
+        addr.AsSpan(0, v6 ? 16 : 4).CopyTo(socketAddress.AsSpan(v6 ? 8 : 4));
+        return socketAddress;
+    }
+
+    /// <summary>
+    /// Waits for a connection and returns its descriptor, or -1 once the listener is shut down (<see cref="StopListening"/>)
+    /// or fails. A listener inherited non-blocking is waited on with poll(2).
+    /// </summary>
+    public static int Accept(int listener)
+    {
+        while (true)
+        {
+            int fd = accept4(listener, null, null, SOCK_CLOEXEC);
+            if (fd >= 0)
+                return fd;
+            int errno = Marshal.GetLastPInvokeError();
+            if (errno is EINTR or ECONNABORTED)
+                continue;
+            if (errno != EAGAIN)
+                return -1;
+            var poll = new PollDescriptor { Descriptor = listener, Events = POLLIN };
+            _ = Poll(&poll, 1, -1);
+        }
+    }
+
+    /// <summary>Stops a listening socket of our own: new connections are refused and blocked accepts return.</summary>
+    public static void StopListening(int listener) => _ = shutdown(listener, SHUT_RD);
+
+    /// <summary>Ends a connection from another thread: a read blocked on it returns.</summary>
+    public static void Shutdown(int descriptor) => _ = shutdown(descriptor, SHUT_RDWR);
+
+    public static void Close(int descriptor) => _ = close(descriptor);
+
+    /// <summary>Removes the socket file of a unix socket this worker made, when it exits.</summary>
+    public static void Remove(string path) => _ = unlink(path);
+
+    /// <summary>
+    /// What the socket is bound to, for the start-up line: <c>unix:/path</c>, <c>127.0.0.1:9000</c>, <c>[::1]:9000</c>.
+    /// </summary>
+    public static string Describe(int descriptor)
+    {
+        var address = new byte[128];
+        int length = address.Length;
+        fixed (byte* a = address)
+        {
+            if (getsockname(descriptor, a, &length) != 0)
+                return "descriptor " + descriptor;
+        }
+        int family = address[0] | address[1] << 8;
+        if (family == AF_UNIX)
+        {
+            var path = address.AsSpan(2, Math.Max(0, Math.Min(length, address.Length) - 2));
+            int end = path.IndexOf((byte)0);
+            return "unix:" + Encoding.UTF8.GetString(end < 0 ? path : path[..end]);
+        }
+        if (family is not (AF_INET or AF_INET6))
+            return "descriptor " + descriptor;
+        int port = address[2] << 8 | address[3];
+        byte* text = stackalloc byte[64];
+        fixed (byte* a = address)
+        {
+            if (inet_ntop(family, a + (family == AF_INET ? 4 : 8), text, 64) == null)
+                return "descriptor " + descriptor;
+        }
+        string host = Marshal.PtrToStringUTF8((nint)text) ?? "";
+        return (family == AF_INET6 ? "[" + host + "]" : host) + ":" + port;
+    }
+
+    private static InvalidOperationException Error(string what, string address)
+    {
+        int errno = Marshal.GetLastPInvokeError();
+        return new InvalidOperationException($"Could not {what} on {address}: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).");
+    }
+
+    [StructLayout(LayoutKind.Sequential)]
+    private struct PollDescriptor
+    {
+        public int Descriptor;
+        public short Events;
+        public short ReturnedEvents;
+    }
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int getsockopt(int fd, int level, int name, void* value, int* length);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int setsockopt(int fd, int level, int name, void* value, int length);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int socket(int domain, int type, int protocol);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int bind(int fd, byte* address, int length);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int connect(int fd, byte* address, int length);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int listen(int fd, int backlog);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int accept4(int fd, byte* address, int* length, int flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int shutdown(int fd, int how);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int close(int fd);
+
+    [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int unlink(string path);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int getsockname(int fd, byte* address, int* length);
+
+    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int inet_pton(int family, string source, byte* destination);
+
+    [LibraryImport("libc")]
+    private static partial byte* inet_ntop(int family, byte* source, byte* destination, int size);
+
+    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
+    private static partial int Poll(PollDescriptor* descriptors, nuint count, int timeout);
+}

@@ -1,0 +1,117 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Linq;
+using System.Threading;
+
+namespace CgiRouting.EndToEnd.Tests;
+
+/// <summary>
+/// A published app started as a FastCGI worker (<c>app --fastcgi ADDRESS ...</c>), its stderr kept line by line;
+/// started by the test, stopped by its own process id.
+/// </summary>
+public sealed class FastCgiWorkerProcess : IDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _stderr = new();
+
+    public FastCgiWorkerProcess(string binary, string address, params string[] options)
+        : this(binary, ["--fastcgi", address, .. options])
+    {
+    }
+
+    /// <summary>A worker started by <paramref name="file"/>, which may be a spawner such as spawn-fcgi.</summary>
+    public FastCgiWorkerProcess(string file, IEnumerable<string> arguments)
+    {
+        var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        _process = Process.Start(start)!;
+        _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _stderr.Enqueue(e.Data); };
+        _process.OutputDataReceived += (_, _) => { };
+        _process.BeginErrorReadLine();
+        _process.BeginOutputReadLine();
+        if (!SpinWait.SpinUntil(() => _stderr.Any(l => l.Contains("FastCGI worker")) || _process.HasExited, 10_000))
+            throw new TimeoutException("The worker did not start: " + Stderr);
+        if (_process.HasExited)
+            throw new InvalidOperationException($"The worker exited ({_process.ExitCode}): {Stderr}");
+    }
+
+    public int Id => _process.Id;
+    public string Stderr => string.Join('\n', _stderr);
+    public bool HasExited => _process.HasExited;
+    public int ExitCode => _process.ExitCode;
+
+    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
+
+    /// <summary>Sends SIGTERM, as a service manager stops a worker.</summary>
+    public void Terminate() => Repository.Run("kill", "-TERM", Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!_process.HasExited)
+                _process.Kill();
+            _process.WaitForExit(10_000);
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        _process.Dispose();
+    }
+}
+
+/// <summary>nginx passing every path to FastCGI workers with <c>fastcgi_pass</c> (hosting/nginx-fastcgi.sh).</summary>
+public sealed class NginxFastCgiServer : WebServer
+{
+    /// <param name="apps">PREFIX=ADDRESS: the worker each prefix goes to.</param>
+    public NginxFastCgiServer(IReadOnlyList<string> apps)
+        : base("nginx-fastcgi", [], new Dictionary<string, string>())
+    {
+        Repository.Install("nginx:nginx-light");
+        string config = Configure("nginx-fastcgi.sh", "nginx.conf", [Port.ToString(System.Globalization.CultureInfo.InvariantCulture), Root, .. apps]);
+        Start("nginx", "-p", Root + "/", "-e", Path.Combine(Root, "error.log"), "-c", config);
+        WaitUntilListening("error.log");
+    }
+
+    public override string AppErrorLog => ReadLog("error.log");
+
+    /// <summary>A free loopback TCP address for a worker.</summary>
+    public static string FreeTcpAddress()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return "127.0.0.1:" + ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+/// <summary>
+/// Apps as FastCGI workers, each on a unix socket of its own and started with the NAME=VALUE settings in its
+/// environment (where a worker reads its configuration, such as TODO_DB), behind nginx's <c>fastcgi_pass</c>.
+/// </summary>
+public sealed class NginxFastCgiWorkersServer : WebServer
+{
+    public NginxFastCgiWorkersServer(IReadOnlyList<HostedApp> apps, IReadOnlyDictionary<string, string>? environment = null)
+        : base("nginx-fastcgi-workers", apps, environment ?? new Dictionary<string, string>())
+    {
+        Repository.Install("nginx:nginx-light");
+        var pass = new List<string>();
+        foreach (var (arg, index) in Apps.Where(a => a.StartsWith('/')).Select((a, i) => (a, i)))
+        {
+            string socket = Path.Combine(Root, $"app{index}.sock");
+            Start(arg[(arg.IndexOf('=') + 1)..], ["--fastcgi", "unix:" + socket], environment ?? new Dictionary<string, string>());
+            if (!SpinWait.SpinUntil(() => File.Exists(socket), 10_000))
+                throw new TimeoutException("The worker did not make " + socket);
+            File.SetUnixFileMode(socket, (UnixFileMode)0b110_110_110); // for nginx's workers, as "nobody"
+            pass.Add(arg[..arg.IndexOf('=')] + "=unix:" + socket);
+        }
+        string config = Configure("nginx-fastcgi.sh", "nginx.conf", [Port.ToString(System.Globalization.CultureInfo.InvariantCulture), Root, .. pass]);
+        Start("nginx", "-p", Root + "/", "-e", Path.Combine(Root, "error.log"), "-c", config);
+        WaitUntilListening("error.log");
+    }
+
+    public override string AppErrorLog => ReadLog("error.log");
+}
