@@ -94,6 +94,15 @@ public static class Greetings
     [Get("/me")]
     public static string Me([User] string user) => "you are " + user;
 
+    private static int s_count;
+
+    /// <summary>
+    /// How many requests this process has counted: 1 every time in CGI mode and with <c>--prefork N --max-requests 1</c>,
+    /// one more each time from a long-lived FastCGI worker, whose static fields live on.
+    /// </summary>
+    [Get("/count")]
+    public static string Count() => System.Threading.Interlocked.Increment(ref s_count).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
     [Get("/go")]
     [Produces(302)]
     public static Response Go() => Response.Redirect("/hello/world");

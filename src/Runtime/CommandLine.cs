@@ -17,9 +17,9 @@ internal static class CommandLine
     public static int Run(string[] arguments, IReadOnlyList<RouteInfo> routes, TextWriter output, TextWriter error,
         CgiOptions? options = null)
     {
-        bool listRoutes = false, json = false, openApi = false;
-        string? fastCgi = null;
-        int maxConcurrency = 0;
+        bool listRoutes = false, json = false, openApi = false, serve = false;
+        string? fastCgi = null, config = null, prefix = null, root = null;
+        int maxConcurrency = 0, prefork = 0, port = 0;
         long maxRequests = 0;
         for (int i = 0; i < arguments.Length; i++)
         {
@@ -35,23 +35,46 @@ internal static class CommandLine
                 case "--openapi":
                     openApi = true;
                     break;
-                case "--fastcgi" or "--max-concurrency" or "--max-requests":
+                case "--serve":
+                    serve = true;
+                    // The port is optional: a number right after --serve.
+                    if (i + 1 < arguments.Length && arguments[i + 1].Length > 0 && !arguments[i + 1].AsSpan().ContainsAnyExceptInRange('0', '9'))
+                    {
+                        if (!int.TryParse(arguments[++i], NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535)
+                        {
+                            error.WriteLine($"--serve's port is a number from 1 to 65535, not '{arguments[i]}'.");
+                            return 2;
+                        }
+                    }
+                    break;
+                case "--fastcgi" or "--config" or "--prefix" or "--root"
+                    or "--max-concurrency" or "--max-requests" or "--prefork" or "--port":
                     if (i + 1 == arguments.Length)
                     {
                         error.WriteLine($"{argument} needs a value.");
                         return 2;
                     }
                     string value = arguments[++i];
-                    if (argument == "--fastcgi")
-                        fastCgi = value;
-                    else if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long number)
-                        || number is < 1 or > int.MaxValue)
+                    switch (argument)
                     {
-                        error.WriteLine($"{argument} takes a whole number from 1 to {int.MaxValue}, not '{value}'.");
+                        case "--fastcgi": fastCgi = value; continue;
+                        case "--config": config = value; continue;
+                        case "--prefix": prefix = value; continue;
+                        case "--root": root = value; continue;
+                    }
+                    long limit = argument == "--port" ? 65535 : int.MaxValue;
+                    if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long number)
+                        || number < 1 || number > limit)
+                    {
+                        error.WriteLine($"{argument} takes a whole number from 1 to {limit}, not '{value}'.");
                         return 2;
                     }
-                    else if (argument == "--max-concurrency")
+                    if (argument == "--max-concurrency")
                         maxConcurrency = (int)number;
+                    else if (argument == "--prefork")
+                        prefork = (int)number;
+                    else if (argument == "--port")
+                        port = (int)number;
                     else
                         maxRequests = number;
                     break;
@@ -71,6 +94,8 @@ internal static class CommandLine
         }
         if (openApi)
             return WriteOpenApi(output, error, routes);
+        if (config is not null || serve)
+            return Configure(config, serve, prefix ?? "/", port > 0 ? port : 8080, root, fastCgi, output, error);
         // Only here, never on the CGI path, is standard input probed (one getsockopt call).
         bool inherited = fastCgi is null && !listRoutes && SocketDescriptor.IsListening(0);
         if (fastCgi is not null || inherited)
@@ -81,11 +106,11 @@ internal static class CommandLine
                 return 2;
             }
             return RunFastCgi(fastCgi, maxConcurrency > 0 ? maxConcurrency : FastCgiServer.DefaultMaxConcurrency,
-                maxRequests, options, error);
+                maxRequests, prefork, options, error);
         }
-        if (maxConcurrency > 0 || maxRequests > 0)
+        if (maxConcurrency > 0 || maxRequests > 0 || prefork > 0)
         {
-            error.WriteLine("--max-concurrency and --max-requests go with --fastcgi ADDRESS, or with a listening socket as standard input.");
+            error.WriteLine("--max-concurrency, --max-requests and --prefork go with --fastcgi ADDRESS, or with a listening socket as standard input.");
             return 2;
         }
         if (!listRoutes)
@@ -104,7 +129,7 @@ internal static class CommandLine
     /// Serves as a FastCGI worker on <paramref name="address"/>, or on the listening socket that is standard input when
     /// it is <see langword="null"/>, until SIGTERM or <paramref name="maxRequests"/> requests.
     /// </summary>
-    private static int RunFastCgi(string? address, int maxConcurrency, long maxRequests, CgiOptions? options, TextWriter error)
+    private static int RunFastCgi(string? address, int maxConcurrency, long maxRequests, int prefork, CgiOptions? options, TextWriter error)
     {
         int listener = 0;
         if (address is not null)
@@ -119,15 +144,26 @@ internal static class CommandLine
                 return e is FormatException ? 2 : 1;
             }
         }
+        if (prefork > 0)
+        {
+            error.WriteLine($"CgiRouting: FastCGI worker manager (pid {Environment.ProcessId}) listening on {SocketDescriptor.Describe(listener)}: "
+                + $"{prefork} workers started ahead" + (maxRequests > 0 ? $", each exits after {maxRequests} requests." : "."));
+            int managed = PreforkManager.Run(listener, prefork, maxRequests, error);
+            if (address is not null && address.StartsWith("unix:", StringComparison.Ordinal))
+                SocketDescriptor.Remove(address[5..]);
+            return managed;
+        }
         // Requests now run on several threads at once and all write to one error log.
         if (options?.ErrorLog is { } own)
             options.ErrorLog = TextWriter.Synchronized(own);
         var log = options?.ErrorLog ?? error;
         var server = new FastCgiServer(listener, ownsListener: address is not null, maxConcurrency, maxRequests, options, log);
-        log.WriteLine($"CgiRouting: FastCGI worker (pid {Environment.ProcessId}) listening on {SocketDescriptor.Describe(listener)}"
-            + (address is null ? " (standard input, from the web server)" : "")
-            + $", {maxConcurrency} requests at once"
-            + (maxRequests > 0 ? $", exits after {maxRequests} requests." : "."));
+        // A worker of --prefork starts for every request or few: its manager said it all once.
+        if (Environment.GetEnvironmentVariable(PreforkManager.WorkerVariable) != "1")
+            log.WriteLine($"CgiRouting: FastCGI worker (pid {Environment.ProcessId}) listening on {SocketDescriptor.Describe(listener)}"
+                + (address is null ? " (standard input, from the web server)" : "")
+                + $", {maxConcurrency} requests at once"
+                + (maxRequests > 0 ? $", exits after {maxRequests} requests." : "."));
         int exit = server.Run();
         if (address is not null && address.StartsWith("unix:", StringComparison.Ordinal))
             SocketDescriptor.Remove(address[5..]);
@@ -168,12 +204,58 @@ internal static class CommandLine
               --fastcgi ADDRESS         serve FastCGI on 127.0.0.1:9000, [::1]:9000 or unix:/path/app.sock
               --max-concurrency N       FastCGI: serve at most N requests at once (default: 2 per core, {FastCgiServer.DefaultMaxConcurrency} here)
               --max-requests N          FastCGI: exit after N requests, for the server to start a fresh worker
+              --prefork N               FastCGI: a small manager keeps N workers started ahead, each this binary
+                                        with the socket as stdin; with --max-requests 1, a process per request
+                                        as in CGI, its start-up done before the request arrives
+              --config SERVER           print a configuration of SERVER ({ServerConfiguration.Servers}) for this
+                                        binary: --prefix /app/ (default /), --port N (8080), --root DIR
+                                        (logs and sockets, default /tmp/{name}-SERVER); nginx with --fastcgi
+                                        ADDRESS passes to a worker there, otherwise through fcgiwrap
+              --serve [PORT]            serve this binary through lighttpd on 127.0.0.1:PORT (8080), for development
               -h, --help                this text
 
             A FastCGI worker writes one line on stderr when it starts; SIGTERM makes it stop accepting,
             finish the requests in flight and exit.
 
             """.Replace("\r\n", "\n"));
+    }
+
+    /// <summary><c>--config SERVER</c> prints a configuration; <c>--serve</c> writes lighttpd's and becomes lighttpd.</summary>
+    private static int Configure(string? server, bool serve, string prefix, int port, string? root, string? fastCgi,
+        TextWriter output, TextWriter error)
+    {
+        string binary = Environment.ProcessPath ?? "app";
+        string name = Path.GetFileName(binary);
+        if (prefix is not ['/', ..] || !prefix.EndsWith('/'))
+        {
+            error.WriteLine($"--prefix is a path that starts and ends with '/': / or /app/, not '{prefix}'.");
+            return 2;
+        }
+        if (serve)
+        {
+            if (server is not null and not "lighttpd" || fastCgi is not null)
+            {
+                error.WriteLine("--serve runs the app under lighttpd, in CGI mode.");
+                return 2;
+            }
+            root ??= Path.Combine(Path.GetTempPath(), $"{name}-serve-{Environment.ProcessId}");
+            Directory.CreateDirectory(root);
+            string file = Path.Combine(root, "lighttpd.conf");
+            using (var writer = new StreamWriter(file))
+                ServerConfiguration.Write(writer, "lighttpd", binary, prefix, port, root, null);
+            error.WriteLine($"Serving {binary} at http://127.0.0.1:{port}{prefix} through lighttpd, one process per request.");
+            error.WriteLine($"The app's stderr goes to {root}/app-stderr.log, lighttpd's to {root}/error.log. Ctrl-C stops it.");
+            return ServerConfiguration.ExecLighttpd(file, error);
+        }
+        root ??= Path.Combine("/tmp", $"{name}-{server}");
+        if (server is null || !ServerConfiguration.Write(output, server, binary, prefix, port, root, fastCgi))
+        {
+            error.WriteLine(server is "lighttpd" or "apache"
+                ? $"--config {server} is for CGI mode; with --fastcgi, use --config nginx."
+                : $"--config takes one of {ServerConfiguration.Servers}, not '{server}'.");
+            return 2;
+        }
+        return 0;
     }
 
     /// <summary>The OpenAPI document the generator embedded beside the route table.</summary>

@@ -261,7 +261,8 @@ public class CommandLineTests
     {
         var (exit, _, error) = Run("--max-requests", "5");
         Assert.Equal(2, exit);
-        Assert.Contains("--max-concurrency and --max-requests go with --fastcgi ADDRESS", error);
+        Assert.Contains("--max-concurrency, --max-requests and --prefork go with --fastcgi ADDRESS", error);
+        Assert.Equal(2, Run("--prefork", "2").Exit);
         Assert.Equal(2, Run("--fastcgi").Exit);
         Assert.Equal(2, Run("--fastcgi", "127.0.0.1:9000", "--routes").Exit);
     }
@@ -280,5 +281,52 @@ public class CommandLineTests
         {
             CgiRouting.FastCgi.SocketDescriptor.Close(listener);
         }
+    }
+
+    [Theory]
+    [InlineData("iis", "--config takes one of lighttpd, apache, nginx, not 'iis'.")]
+    [InlineData("apache", "--config apache is for CGI mode; with --fastcgi, use --config nginx.")]
+    public void Config_refuses_what_it_cannot_print(string server, string message)
+    {
+        var (exit, output, error) = server == "apache" ? Run("--config", server, "--fastcgi", "127.0.0.1:9000") : Run("--config", server);
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.Contains(message, error);
+    }
+
+    [Theory]
+    [InlineData("app/")]
+    [InlineData("/app")]
+    [InlineData("")]
+    public void Config_takes_a_prefix_that_starts_and_ends_with_a_slash(string prefix)
+    {
+        var (exit, _, error) = Run("--config", "nginx", "--prefix", prefix);
+        Assert.Equal(2, exit);
+        Assert.Contains("--prefix is a path that starts and ends with '/'", error);
+    }
+
+    [Fact]
+    public void Config_prints_the_binary_at_the_prefix_port_and_root_asked_for()
+    {
+        var (exit, output, _) = Run("--config", "lighttpd", "--prefix", "/app/", "--port", "8123", "--root", "/srv/r");
+        Assert.Equal(0, exit);
+        Assert.Contains("server.port            = 8123\n", output);
+        Assert.Contains("server.errorlog        = \"/srv/r/error.log\"", output);
+        Assert.Contains($"alias.url              = ( \"/app/\" => \"{System.Environment.ProcessPath}/\" )", output);
+        var (_, nginx, _) = Run("--config", "nginx", "--fastcgi", "unix:/run/a.sock", "--port", "8123");
+        Assert.Contains("upstream app0 { server unix:/run/a.sock; keepalive 8; }", nginx);
+        Assert.DoesNotContain("fcgiwrap", nginx);
+    }
+
+    [Theory]
+    [InlineData("--port", "0")]
+    [InlineData("--port", "65536")]
+    [InlineData("--serve", "70000")]
+    [InlineData("--prefork", "0")]
+    public void Ports_and_worker_counts_must_be_in_range(string option, string value)
+    {
+        var (exit, _, error) = option == "--prefork" ? Run("--fastcgi", "127.0.0.1:9", option, value) : Run("--config", "nginx", option, value);
+        Assert.Equal(2, exit);
+        Assert.Contains(value, error);
     }
 }

@@ -33,7 +33,7 @@ internal sealed class FastCgiServer
     private readonly Thread?[] _threads = new Thread?[MaxConnections];
     private readonly FastCgiConnection?[] _open = new FastCgiConnection?[MaxConnections];
     private readonly ManualResetEventSlim _stopRequested = new(false);
-    private long _begun, _served;
+    private long _begun, _served, _acceptsReserved;
     private int _inFlight, _accepting, _threadCount;
     private volatile bool _stopping;
 
@@ -173,6 +173,11 @@ internal sealed class FastCgiServer
         {
             while (!_stopping)
             {
+                // With --max-requests, accept no more connections than requests are left: a connection accepted
+                // beyond them would be closed unserved when the worker exits (nginx answered 502 to most requests
+                // to --prefork workers with --max-requests 1, each of which had accepted several).
+                if (_maxRequests != 0 && Interlocked.Increment(ref _acceptsReserved) > _maxRequests)
+                    return;
                 Interlocked.Increment(ref _accepting);
                 int fd = SocketDescriptor.Accept(_listener);
                 if (Interlocked.Decrement(ref _accepting) == 0 && fd >= 0)
@@ -181,6 +186,8 @@ internal sealed class FastCgiServer
                 {
                     if (fd >= 0)
                         SocketDescriptor.Close(fd);
+                    else if (_maxRequests != 0)
+                        Interlocked.Decrement(ref _acceptsReserved); // nothing was accepted
                     if (!_stopping)
                     {
                         Log.WriteLine("CgiRouting: accept on the FastCGI socket failed: " + Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError()));

@@ -1,0 +1,199 @@
+using System;
+using System.IO;
+using System.Runtime.InteropServices;
+
+namespace CgiRouting;
+
+/// <summary>
+/// The web server configurations that <c>app --config SERVER</c> prints for the binary itself, for a user of the
+/// package, who has no hosting/ folder: the text hosting/lighttpd.sh, hosting/apache.sh, hosting/nginx.sh and
+/// hosting/nginx-fastcgi.sh print for one app (an end-to-end test holds them equal, and the scripts' configurations
+/// are the ones the end-to-end tests run).
+/// </summary>
+internal static partial class ServerConfiguration
+{
+    /// <summary>The servers <c>--config</c> knows.</summary>
+    public const string Servers = "lighttpd, apache, nginx";
+
+    /// <summary>
+    /// Writes the configuration of <paramref name="server"/> that serves <paramref name="binary"/> at
+    /// <paramref name="prefix"/> on 127.0.0.1:<paramref name="port"/>, with logs and sockets in <paramref name="root"/>;
+    /// for nginx with <paramref name="fastCgi"/>, to the FastCGI worker at that address, otherwise through fcgiwrap.
+    /// Returns false for a server it does not know.
+    /// </summary>
+    public static bool Write(TextWriter output, string server, string binary, string prefix, int port, string root, string? fastCgi)
+    {
+        string text;
+        switch (server)
+        {
+            case "lighttpd" when fastCgi is null:
+                text = Lighttpd(binary, prefix, port, root);
+                break;
+            case "apache" when fastCgi is null:
+                text = Apache(binary, prefix, port, root);
+                break;
+            case "nginx":
+                text = fastCgi is null ? Nginx(binary, prefix, port, root) : NginxFastCgi(fastCgi, prefix, port, root);
+                break;
+            default:
+                return false;
+        }
+        output.Write(text.Replace("\r\n", "\n"));
+        return true;
+    }
+
+    /// <summary>
+    /// Replaces this process with lighttpd on <paramref name="file"/> (execvp: no process class, nothing left behind);
+    /// returns only when lighttpd cannot be started, with a line that says what to install.
+    /// </summary>
+    public static unsafe int ExecLighttpd(string file, TextWriter error)
+    {
+        string[] arguments = ["lighttpd", "-D", "-f", file];
+        var argv = stackalloc nint[arguments.Length + 1];
+        for (int i = 0; i < arguments.Length; i++)
+            argv[i] = Marshal.StringToCoTaskMemUTF8(arguments[i]);
+        argv[arguments.Length] = 0;
+        error.Flush();
+        _ = execvp("lighttpd", argv);
+        int errno = Marshal.GetLastPInvokeError();
+        error.WriteLine(errno == 2 // ENOENT
+            ? "lighttpd is not installed: install it (Debian, Ubuntu: sudo apt-get install lighttpd) and run --serve again."
+            : $"lighttpd could not be started (errno {errno}).");
+        return 1;
+    }
+
+    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static unsafe partial int execvp(string file, nint* argv);
+
+    /// <summary>The path of fcgiwrap's socket in the nginx configuration.</summary>
+    public static string FcgiwrapSocket(string root) => root + "/fcgiwrap.sock";
+
+    private static string Trimmed(string prefix) => prefix.TrimEnd('/');
+
+    private static string Lighttpd(string binary, string prefix, int port, string root) => $$"""
+        server.document-root   = "{{root}}"
+        server.bind            = "127.0.0.1"
+        server.port            = {{port}}
+        server.errorlog        = "{{root}}/error.log"
+        # What the apps write to stderr (handler exceptions) goes to its own log.
+        server.breakagelog     = "{{root}}/app-stderr.log"
+        server.pid-file        = "{{root}}/lighttpd.pid"
+        server.max-connections = 256
+        # Pass the app's output on as it comes (streamed responses: Response.Stream, IAsyncEnumerable<T> results) instead of
+        # holding it until the app exits.
+        server.stream-response-body = 2
+        # mod_auth, when there, comes first: it must decide before mod_cgi runs the app.
+        server.modules        += ( "mod_alias", "mod_cgi", "mod_setenv" )
+        # The trailing "/" of each target makes lighttpd find the binary and pass the rest of the path as PATH_INFO
+        # ("/" for the prefix itself).
+        alias.url              = ( "{{prefix}}" => "{{binary}}/" )
+        cgi.assign             = ( "" => "" )
+
+        """;
+
+    private static string Apache(string binary, string prefix, int port, string root) => $$"""
+        ServerRoot        "{{root}}"
+        ServerName        127.0.0.1
+        Listen            127.0.0.1:{{port}}
+        PidFile           {{root}}/httpd.pid
+        DefaultRuntimeDir {{root}}
+        ErrorLog          {{root}}/error.log
+        LogLevel          warn
+        LoadModule mpm_event_module  /usr/lib/apache2/modules/mod_mpm_event.so
+        LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
+        LoadModule mime_module       /usr/lib/apache2/modules/mod_mime.so
+        LoadModule alias_module      /usr/lib/apache2/modules/mod_alias.so
+        LoadModule cgid_module       /usr/lib/apache2/modules/mod_cgid.so
+        LoadModule env_module        /usr/lib/apache2/modules/mod_env.so
+        User  nobody
+        Group nogroup
+        TypesConfig  /etc/mime.types
+        ScriptSock   {{root}}/cgid.sock
+        DocumentRoot {{root}}
+        # Allow encoded slashes (%2F) in PATH_INFO, decoded as every other server does, instead of answering 404 itself.
+        AllowEncodedSlashes On
+        # Apache answers TRACE itself by echoing the request (headers included) unless told not to.
+        TraceEnable Off
+        <Directory />
+            Require all granted
+            # Pass the Authorization header on (HTTP_AUTHORIZATION), for apps that check tokens themselves: Apache drops it
+            # by default.
+            CGIPassAuth On
+        </Directory>
+        ScriptAliasMatch "^{{Trimmed(prefix)}}(/.*)?$" "{{binary}}$1"
+
+        """;
+
+    private static string NginxHead(int port, string root) => $$"""
+        daemon off;
+        worker_processes 1;
+        user nobody nogroup;
+        pid {{root}}/nginx.pid;
+        error_log {{root}}/error.log warn;
+        events { worker_connections 256; }
+        http {
+            access_log off;
+            client_body_temp_path {{root}}/body;
+            fastcgi_temp_path {{root}}/fastcgi;
+            proxy_temp_path {{root}}/proxy;
+            uwsgi_temp_path {{root}}/uwsgi;
+            scgi_temp_path {{root}}/scgi;
+
+        """;
+
+    private static string NginxParameters(string prefix) => $$"""
+                location ~ ^{{Trimmed(prefix)}}(?<app_path>/.*)?$ {
+                    # The CGI meta-variables, written out: Debian's fastcgi_params would also set SCRIPT_NAME to the whole path.
+                    fastcgi_param GATEWAY_INTERFACE CGI/1.1;
+                    fastcgi_param SERVER_SOFTWARE   nginx/$nginx_version;
+                    fastcgi_param SERVER_PROTOCOL   $server_protocol;
+                    fastcgi_param SERVER_NAME       $server_name;
+                    fastcgi_param SERVER_ADDR       $server_addr;
+                    fastcgi_param SERVER_PORT       $server_port;
+                    fastcgi_param REMOTE_ADDR       $remote_addr;
+                    fastcgi_param REMOTE_PORT       $remote_port;
+                    fastcgi_param REQUEST_METHOD    $request_method;
+                    fastcgi_param REQUEST_URI       $request_uri;
+                    fastcgi_param QUERY_STRING      $query_string;
+                    fastcgi_param CONTENT_TYPE      $content_type;
+                    fastcgi_param CONTENT_LENGTH    $content_length;
+                    fastcgi_param HTTPS             $https if_not_empty;
+
+        """;
+
+    private static string Nginx(string binary, string prefix, int port, string root) => NginxHead(port, root) + $$"""
+            server {
+                listen 127.0.0.1:{{port}};
+                root {{root}};
+
+        """ + NginxParameters(prefix) + $$"""
+                    fastcgi_param SCRIPT_FILENAME   {{binary}};
+                    fastcgi_param SCRIPT_NAME       "{{Trimmed(prefix)}}";
+                    fastcgi_param PATH_INFO         $app_path;
+                    # Streamed responses: Debian's fcgiwrap passes the app's output on as it reads it, instead of in 8 KiB
+                    # blocks (nginx itself does not buffer a response that says X-Accel-Buffering: no, as CgiRouting's do).
+                    fastcgi_param NO_BUFFERING      1;
+                    fastcgi_pass unix:{{FcgiwrapSocket(root)}};
+                }
+            }
+        }
+
+        """;
+
+    private static string NginxFastCgi(string address, string prefix, int port, string root) => NginxHead(port, root) + $$"""
+            upstream app0 { server {{address}}; keepalive 8; }
+            server {
+                listen 127.0.0.1:{{port}};
+                root {{root}};
+
+        """ + NginxParameters(prefix) + $$"""
+                    fastcgi_param SCRIPT_NAME       "{{Trimmed(prefix)}}";
+                    fastcgi_param PATH_INFO         $app_path;
+                    fastcgi_keep_conn on;
+                    fastcgi_pass app0;
+                }
+            }
+        }
+
+        """;
+}

@@ -1,0 +1,84 @@
+using System;
+using System.Collections.Concurrent;
+using System.Linq;
+using System.Net.Http;
+using System.Threading.Tasks;
+using Xunit;
+
+namespace CgiRouting.EndToEnd.Tests;
+
+/// <summary>
+/// <c>--fastcgi ADDRESS --prefork N --max-requests 1</c>: a process per request, as in CGI, started before the request
+/// arrives, behind nginx's <c>fastcgi_pass</c>. samples/Hello's <c>/count</c> counts in a static field.
+/// </summary>
+public sealed class PreforkTests
+{
+    private static string Hello => Repository.PublishedSample("Hello", "hello");
+
+    [Fact]
+    public async Task One_request_per_worker_shares_nothing_and_16_clients_get_no_error()
+    {
+        string address = NginxFastCgiServer.FreeTcpAddress();
+        using var manager = new FastCgiWorkerProcess(Hello, address, "--prefork", "3", "--max-requests", "1");
+        using var nginx = new NginxFastCgiServer(["/=" + address]);
+        using var client = nginx.Client();
+        var answers = new ConcurrentBag<(int Status, string Body)>();
+        await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>
+        {
+            for (int i = 0; i < 25; i++)
+            {
+                using var response = await client.GetAsync("/count");
+                answers.Add(((int)response.StatusCode, await response.Content.ReadAsStringAsync()));
+            }
+        })));
+        Assert.Equal(400, answers.Count);
+        Assert.All(answers, a => Assert.Equal((200, "1"), a)); // a fresh process each time: the static count is always 1
+        Assert.DoesNotContain("exited with", manager.Stderr); // workers end normally, one request each
+        Assert.Contains("3 workers started ahead", manager.Stderr);
+    }
+
+    [Fact]
+    public async Task Without_max_requests_a_worker_keeps_its_static_state()
+    {
+        string address = NginxFastCgiServer.FreeTcpAddress();
+        using var manager = new FastCgiWorkerProcess(Hello, address, "--prefork", "1");
+        using var nginx = new NginxFastCgiServer(["/=" + address]);
+        using var client = nginx.Client();
+        var counts = new int[5];
+        for (int i = 0; i < counts.Length; i++)
+            counts[i] = int.Parse(await client.GetStringAsync("/count"));
+        Assert.Equal([1, 2, 3, 4, 5], counts);
+    }
+
+    [Fact]
+    public async Task A_worker_that_dies_is_replaced_and_SIGTERM_ends_them_all()
+    {
+        string address = NginxFastCgiServer.FreeTcpAddress();
+        using var manager = new FastCgiWorkerProcess(Hello, address, "--prefork", "2");
+        using var nginx = new NginxFastCgiServer(["/=" + address]);
+        using var client = nginx.Client();
+        Assert.Equal("Hello, world!", await client.GetStringAsync("/hello/world"));
+        int[] workers = ProcessTable.ChildrenOf([manager.Id]).Select(c => c.Pid).ToArray();
+        Assert.Equal(2, workers.Length);
+        Repository.Run("kill", "-KILL", workers[0].ToString());
+        await WaitUntil(() => manager.Stderr.Contains($"worker {workers[0]} was ended by signal 9; starting another"), TimeSpan.FromSeconds(10));
+        await WaitUntil(() => ProcessTable.ChildrenOf([manager.Id]).Count(c => c.State != 'Z') == 2, TimeSpan.FromSeconds(10));
+        for (int i = 0; i < 20; i++)
+            Assert.Equal("Hello, world!", await client.GetStringAsync("/hello/world"));
+
+        int[] now = ProcessTable.ChildrenOf([manager.Id]).Select(c => c.Pid).ToArray();
+        manager.Terminate();
+        Assert.True(manager.WaitForExit(TimeSpan.FromSeconds(15)), "the manager did not exit after SIGTERM");
+        Assert.Equal(0, manager.ExitCode);
+        Assert.All(now, pid => Assert.False(System.IO.Directory.Exists($"/proc/{pid}") && !IsZombie(pid), $"worker {pid} outlived its manager"));
+    }
+
+    private static bool IsZombie(int pid) =>
+        System.IO.File.ReadAllText($"/proc/{pid}/stat").Split(')')[^1].TrimStart().StartsWith('Z');
+
+    private static async Task WaitUntil(Func<bool> condition, TimeSpan timeout)
+    {
+        for (var deadline = DateTime.UtcNow + timeout; !condition(); await Task.Delay(50))
+            Assert.True(DateTime.UtcNow < deadline, "timed out");
+    }
+}
