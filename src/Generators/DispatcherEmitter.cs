@@ -115,10 +115,19 @@ internal sealed partial class DispatcherEmitter
                 json.Add(_writers.Describe(jsonType));
             foreach (var body in route.Handler.Parameters.Where(p => p.Source == BindingSource.Json && SegmentIndex(route, p) < 0))
                 json.Add("body: " + (_readers.Reader(body.JsonTypeName!) is not null ? "generated reader" : "System.Text.Json"));
-            if (json.Count > 0 || route.Handler.Authorization != Authorization.None)
+            // Trailing fields are left out when empty: JSON, authorization, filters.
+            bool filters = route.Handler.Filters.Count > 0;
+            if (json.Count > 0 || route.Handler.Authorization != Authorization.None || filters)
                 fields.Add(string.Join("; ", json));
-            if (route.Handler.Authorization != Authorization.None)
-                fields.Add(route.Handler.Authorization == Authorization.Required ? "authorize" : "anonymous");
+            if (route.Handler.Authorization != Authorization.None || filters)
+                fields.Add(route.Handler.Authorization switch
+                {
+                    Authorization.Required => "authorize",
+                    Authorization.Anonymous => "anonymous",
+                    _ => "",
+                });
+            if (filters)
+                fields.Add(string.Join(", ", route.Handler.Filters.Select(FilterName)));
             table.Add(string.Join("\t", fields.Select(TableField)));
         }
         // One raw UTF-8 literal, a route a line: thousands of concatenated literals would overflow the compiler.
@@ -277,6 +286,14 @@ internal sealed partial class DispatcherEmitter
     }
 
     /// <summary>A field of the <c>--routes</c> table, with the table's separators escaped.</summary>
+    /// <summary>A filter as <c>--routes</c> names it: its class's simple name and its method, and when it runs.</summary>
+    private static string FilterName(FilterSpec filter)
+    {
+        string type = filter.ContainingType.Replace("global::", "");
+        type = type.Substring(type.LastIndexOf('.') + 1);
+        return type + "." + filter.MethodName + (filter.Kind == FilterKind.Before ? " (before)" : " (after)");
+    }
+
     private static string TableField(string text) => text.Replace("\\", "\\\\").Replace("\t", "\\t").Replace("\n", "\\n");
 
     private static string Describe(RouteEntry route) => $"{route.Route.Method} {route.Route.Template} -> {route.Handler.DisplayName}";

@@ -272,29 +272,37 @@ internal static class CommandLine
 
     private static void WriteTable(TextWriter output, IReadOnlyList<RouteInfo> routes)
     {
-        int methodWidth = "METHOD".Length, templateWidth = "TEMPLATE".Length, handlerWidth = "HANDLER".Length, authWidth = "AUTH".Length;
-        bool json = false, auth = false;
+        int methodWidth = "METHOD".Length, templateWidth = "TEMPLATE".Length, handlerWidth = "HANDLER".Length, authWidth = "AUTH".Length,
+            jsonWidth = "JSON".Length;
+        bool json = false, auth = false, filters = false;
         foreach (var route in routes)
         {
             methodWidth = Math.Max(methodWidth, route.Method.Length);
             templateWidth = Math.Max(templateWidth, route.Template.Length);
             handlerWidth = Math.Max(handlerWidth, route.Handler.Length);
             authWidth = Math.Max(authWidth, route.Authorization?.Length ?? 0);
+            jsonWidth = Math.Max(jsonWidth, route.Json?.Length ?? 0);
             json |= route.Json is not null;
             auth |= route.Authorization is not null;
+            filters |= route.Filters is not null;
         }
         // The AUTH column only for apps with [Authorize] or [User], the JSON column (how JSON responses are written)
-        // only for apps that return JSON.
-        string Row(string method, string template, string handler, string? authorization, string? jsonWay)
+        // only for apps that return JSON, the FILTERS column only for apps with [Filter].
+        string Row(string method, string template, string handler, string? authorization, string? jsonWay, string? filterNames)
         {
             string line = $"{method.PadRight(methodWidth)}  {template.PadRight(templateWidth)}  ";
             if (auth)
                 line += (authorization ?? "-").PadRight(authWidth) + "  ";
-            return (json ? line + handler.PadRight(handlerWidth) + "  " + jsonWay : line + handler).TrimEnd();
+            line += handler.PadRight(handlerWidth) + "  ";
+            if (json)
+                line += (jsonWay ?? "").PadRight(jsonWidth) + "  ";
+            if (filters)
+                line += filterNames ?? "-";
+            return line.TrimEnd();
         }
-        output.WriteLine(Row("METHOD", "TEMPLATE", "HANDLER", "AUTH", "JSON"));
+        output.WriteLine(Row("METHOD", "TEMPLATE", "HANDLER", "AUTH", "JSON", "FILTERS"));
         foreach (var route in routes)
-            output.WriteLine(Row(route.Method, route.Template, route.Handler, route.Authorization, route.Json));
+            output.WriteLine(Row(route.Method, route.Template, route.Handler, route.Authorization, route.Json, route.Filters));
     }
 
     /// <summary>
@@ -316,6 +324,8 @@ internal static class CommandLine
                 AppendString(json.Append(", \"json\": "), path);
             if (routes[i].Authorization is { } authorization)
                 AppendString(json.Append(", \"auth\": "), authorization);
+            if (routes[i].Filters is { } filterNames)
+                AppendString(json.Append(", \"filters\": "), filterNames);
             json.Append('}');
         }
         output.WriteLine(json.Append(routes.Count == 0 ? "]" : "\n]").ToString());

@@ -27,9 +27,12 @@ public sealed record RouteInfo(string Method, string Template, string Handler)
     /// </summary>
     public string? Authorization { get; init; }
 
+    /// <summary>The route's filters (<see cref="FilterAttribute"/>), in the order they run, or null for none.</summary>
+    public string? Filters { get; init; }
+
     /// <summary>
     /// The routes of a table the generator wrote as UTF-8 text: one route a line, its fields (method, template, handler,
-    /// how JSON is written or read (empty when neither), and its authorization, the last two left out when empty)
+    /// how JSON is written or read, its authorization and its filters, trailing empty fields left out)
     /// separated by tabs, with
     /// <c>\\</c>, <c>\t</c> and <c>\n</c> escaped. The table is data in the binary, not string objects: an app with
     /// thousands of routes pays nothing for it at start-up (string literals would each need a relocation and a
@@ -39,18 +42,19 @@ public sealed record RouteInfo(string Method, string Template, string Handler)
     public static RouteInfo[] ParseTable(ReadOnlySpan<byte> table)
     {
         var routes = new List<RouteInfo>();
-        var fields = new List<string>(4);
+        var fields = new List<string>(6);
         foreach (string line in Encoding.UTF8.GetString(table).Split('\n', StringSplitOptions.RemoveEmptyEntries))
         {
             fields.Clear();
             foreach (string field in line.Split('\t'))
                 fields.Add(Unescape(field));
-            if (fields.Count is not (3 or 4 or 5))
-                throw new FormatException("A route table line has " + fields.Count + " fields, not 3 to 5: " + line);
+            if (fields.Count is < 3 or > 6)
+                throw new FormatException("A route table line has " + fields.Count + " fields, not 3 to 6: " + line);
             routes.Add(new RouteInfo(fields[0], fields[1], fields[2])
             {
                 Json = fields.Count >= 4 && fields[3].Length > 0 ? fields[3] : null,
-                Authorization = fields.Count == 5 ? fields[4] : null,
+                Authorization = fields.Count >= 5 && fields[4].Length > 0 ? fields[4] : null,
+                Filters = fields.Count == 6 && fields[5].Length > 0 ? fields[5] : null,
             });
         }
         return routes.ToArray();

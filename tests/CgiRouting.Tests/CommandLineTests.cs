@@ -43,11 +43,14 @@ public class CommandLineTests
         var (exit, output, _) = Run("--routes");
         Assert.Equal(0, exit);
         var lines = output.Split('\n', System.StringSplitOptions.RemoveEmptyEntries);
-        Assert.Matches("^METHOD +TEMPLATE +AUTH +HANDLER +JSON$", lines[0]);
-        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, "^GET +/users/<id> +- +Routes\\.ById +generated writer$"));
-        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, "^DELETE +/users/<id> +- +Routes\\.Delete$"));
-        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, "^GET +/auth/me +authorize +AuthRoutes\\.Me$"));
-        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, "^GET +/auth/open +anonymous +AuthRoutes\\.Open$"));
+        Assert.Matches("^METHOD +TEMPLATE +AUTH +HANDLER +JSON +FILTERS$", lines[0]);
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, "^GET +/users/<id> +- +Routes\\.ById +generated writer +-$"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, "^DELETE +/users/<id> +- +Routes\\.Delete +-$"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, "^GET +/auth/me +authorize +AuthRoutes\\.Me +-$"));
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, "^GET +/auth/open +anonymous +AuthRoutes\\.Open +-$"));
+        // The filters of a route, in the order they run (the class's first), and when each runs.
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l,
+            "^GET +/filters/order +- +FilterRoutes\\.Order +Filters\\.StopAtClass \\(before\\), Filters\\.TraceClass \\(after\\), Filters\\.StopAtMethod \\(before\\), Filters\\.TraceMethod \\(after\\), Filters\\.TraceSecond \\(after\\)$"));
         Assert.Equal(CgiApp.Routes.Count + 1, lines.Length);
     }
 
@@ -61,6 +64,7 @@ public class CommandLineTests
             {
                 Json = r.TryGetProperty("json", out var json) ? json.GetString() : null,
                 Authorization = r.TryGetProperty("auth", out var auth) ? auth.GetString() : null,
+                Filters = r.TryGetProperty("filters", out var filters) ? filters.GetString() : null,
             })
             .ToList();
         Assert.Equal(CgiApp.Routes, routes);
@@ -70,8 +74,8 @@ public class CommandLineTests
     public void Routes_say_how_each_JSON_response_is_written()
     {
         var (_, output, _) = Run("--routes");
-        Assert.Matches(@"(?m)^GET +/json/everything +- +JsonWriterRoutes\.GetEverything +generated writer$", output);
-        Assert.Matches(@"(?m)^GET +/json/loose +- +JsonWriterRoutes\.GetLoose +System\.Text\.Json: Loose\.Anything: object is written by its run-time type$", output);
+        Assert.Matches(@"(?m)^GET +/json/everything +- +JsonWriterRoutes\.GetEverything +generated writer +-$", output);
+        Assert.Matches(@"(?m)^GET +/json/loose +- +JsonWriterRoutes\.GetLoose +System\.Text\.Json: Loose\.Anything: object is written by its run-time type +-$", output);
         var (_, json, _) = Run("--routes", "--json");
         var loose = JsonDocument.Parse(json).RootElement.EnumerateArray().Single(r => r.GetProperty("template").GetString() == "/json/loose");
         Assert.StartsWith("System.Text.Json: ", loose.GetProperty("json").GetString());

@@ -23,9 +23,9 @@ namespace CgiRouting.Generated
         /// read only when asked for.
         /// </summary>
         private static global::System.Collections.Generic.IReadOnlyList<global::CgiRouting.RouteInfo> GetRoutes() => global::CgiRouting.RouteInfo.ParseTable("""
-            GET	/	Open.Index
-            GET	/items/<id>	Items.Get		authorize
-            DELETE	/items/<id>	Items.Delete
+            GET	/	Open.Index			Tokens.RequireBearer (before)
+            GET	/items/<id>	Items.Get		authorize	Tokens.RequireBearer (before), Tokens.Stamp (after), Tokens.Time (after)
+            DELETE	/items/<id>	Items.Delete			Tokens.RequireBearer (before), Tokens.Stamp (after)
             """u8, global::CgiRouting.Generated.CgiOpenApi.Document);
 
         /// <summary>Dispatches <paramref name="request"/> to the handler of the route it matches.</summary>
