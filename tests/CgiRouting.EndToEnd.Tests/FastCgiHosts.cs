@@ -22,12 +22,17 @@ public sealed class FastCgiWorkerProcess : IDisposable
     {
     }
 
-    /// <summary>A worker started by <paramref name="file"/>, which may be a spawner such as spawn-fcgi.</summary>
-    public FastCgiWorkerProcess(string file, IEnumerable<string> arguments)
+    /// <summary>
+    /// A worker started by <paramref name="file"/>, which may be a spawner such as spawn-fcgi, with
+    /// <paramref name="environment"/> added to the test's own (where a worker reads its configuration, such as TODO_DB).
+    /// </summary>
+    public FastCgiWorkerProcess(string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+            start.Environment[name] = value;
         _process = Process.Start(start)!;
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _stderr.Enqueue(e.Data); };
         _process.OutputDataReceived += (_, _) => { };
@@ -48,6 +53,13 @@ public sealed class FastCgiWorkerProcess : IDisposable
 
     /// <summary>Sends SIGTERM, as a service manager stops a worker.</summary>
     public void Terminate() => Repository.Run("kill", "-TERM", Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+    /// <summary>Sends SIGKILL, as a machine that dies takes its worker: nothing is finished, the kernel closes its sockets.</summary>
+    public void KillHard()
+    {
+        Repository.Run("kill", "-KILL", Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        _process.WaitForExit(10_000);
+    }
 
     public void Dispose()
     {

@@ -84,21 +84,50 @@ public class NginxLoadTests(NginxTodoHost host) : IClassFixture<NginxTodoHost>
 /// </summary>
 internal static class ConcurrentPosts
 {
-    private const int Clients = 16;
-    private const int Posts = 2000;
+    public const int Clients = 16;
+    public const int Posts = 2000;
+
+    /// <summary>What POST number <paramref name="Index"/> got: its status code and body, or 0 and the error when no response came.</summary>
+    public sealed record Outcome(int Index, int Status, string Detail)
+    {
+        public bool Succeeded => Status is >= 200 and <= 299;
+    }
+
+    /// <summary>The title of POST number <paramref name="index"/> of the load <paramref name="run"/>.</summary>
+    public static string Title(string run, int index) => $"load {run} {index}";
 
     public static async Task AreAllStored(TodoHost host, string server)
     {
         string run = Guid.NewGuid().ToString("N")[..8];
+        var stopwatch = Stopwatch.StartNew();
+        var outcomes = await Send(host.Server.BaseAddress, run);
+        Assert.Empty(outcomes.Where(o => !o.Succeeded).Select(o => $"{o.Index}: {o.Status} {o.Detail}"));
+
+        using var client = host.Server.Client();
+        using var list = JsonDocument.Parse(await client.GetStringAsync("/todos"));
+        var titles = list.RootElement.EnumerateArray().Select(t => t.GetProperty("title").GetString()!)
+            .Where(t => t.StartsWith($"load {run} ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(Posts, titles.Count);
+        Assert.Equal(Enumerable.Range(0, Posts).Select(i => Title(run, i)).Order(), titles.Order());
+        Assert.Equal("ok", host.Storage.IntegrityCheck());
+        ReliabilityReport.Write($"load, {server}: {Posts} POSTs from {Clients} concurrent clients in {stopwatch.Elapsed.TotalSeconds:F0} s, "
+            + "every one answered 2xx and stored exactly once; integrity ok");
+    }
+
+    /// <summary>
+    /// Sends the <see cref="Posts"/> POSTs of <paramref name="run"/> from <see cref="Clients"/> concurrent clients, within five
+    /// minutes, and returns what each got; <paramref name="answered"/> is called with the number answered so far after each.
+    /// </summary>
+    public static async Task<Outcome[]> Send(Uri baseAddress, string run, Action<int>? answered = null)
+    {
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients })
         {
-            BaseAddress = host.Server.BaseAddress,
+            BaseAddress = baseAddress,
             Timeout = TimeSpan.FromSeconds(60),
         };
         using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(5)); // bounded in time as well as count
-        var failures = new ConcurrentBag<string>();
-        int next = -1;
-        var stopwatch = Stopwatch.StartNew();
+        var outcomes = new Outcome[Posts];
+        int next = -1, done = 0;
         await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => Task.Run(async () =>
         {
             int i;
@@ -106,28 +135,19 @@ internal static class ConcurrentPosts
             {
                 try
                 {
-                    var content = new StringContent($"{{\"title\":\"load {run} {i}\"}}", Encoding.UTF8, "application/json");
+                    var content = new StringContent($"{{\"title\":\"{Title(run, i)}\"}}", Encoding.UTF8, "application/json");
                     using var response = await client.PostAsync("/todos", content, deadline.Token);
-                    if ((int)response.StatusCode is < 200 or > 299)
-                        failures.Add($"{i}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+                    outcomes[i] = new Outcome(i, (int)response.StatusCode, await response.Content.ReadAsStringAsync());
                 }
                 catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
                 {
-                    failures.Add($"{i}: {e.Message}");
+                    outcomes[i] = new Outcome(i, 0, e.Message);
                 }
+                answered?.Invoke(Interlocked.Increment(ref done));
             }
         })));
         Assert.False(deadline.IsCancellationRequested, $"the load did not finish in 5 minutes ({next} sent)");
-        Assert.Empty(failures);
-
-        using var list = JsonDocument.Parse(await client.GetStringAsync("/todos"));
-        var titles = list.RootElement.EnumerateArray().Select(t => t.GetProperty("title").GetString()!)
-            .Where(t => t.StartsWith($"load {run} ", StringComparison.Ordinal)).ToList();
-        Assert.Equal(Posts, titles.Count);
-        Assert.Equal(Enumerable.Range(0, Posts).Select(i => $"load {run} {i}").Order(), titles.Order());
-        Assert.Equal("ok", host.Storage.IntegrityCheck());
-        ReliabilityReport.Write($"load, {server}: {Posts} POSTs from {Clients} concurrent clients in {stopwatch.Elapsed.TotalSeconds:F0} s, "
-            + "every one answered 2xx and stored exactly once; integrity ok");
+        return outcomes;
     }
 }
 
