@@ -60,21 +60,7 @@ while IFS= read -r arg; do
     # \$uri is the decoded, normalised path; the part after the prefix is PATH_INFO ("/" for the prefix itself).
     cat <<CONF
         location ~ ^${prefix%/}(?<app_path>/.*)?\$ {
-            # The CGI meta-variables, written out: Debian's fastcgi_params would also set SCRIPT_NAME to the whole path.
-            fastcgi_param GATEWAY_INTERFACE CGI/1.1;
-            fastcgi_param SERVER_SOFTWARE   nginx/\$nginx_version;
-            fastcgi_param SERVER_PROTOCOL   \$server_protocol;
-            fastcgi_param SERVER_NAME       \$server_name;
-            fastcgi_param SERVER_ADDR       \$server_addr;
-            fastcgi_param SERVER_PORT       \$server_port;
-            fastcgi_param REMOTE_ADDR       \$remote_addr;
-            fastcgi_param REMOTE_PORT       \$remote_port;
-            fastcgi_param REQUEST_METHOD    \$request_method;
-            fastcgi_param REQUEST_URI       \$request_uri;
-            fastcgi_param QUERY_STRING      \$query_string;
-            fastcgi_param CONTENT_TYPE      \$content_type;
-            fastcgi_param CONTENT_LENGTH    \$content_length;
-            fastcgi_param HTTPS             \$https if_not_empty;
+$(nginx_cgi_parameters)
             fastcgi_param SCRIPT_FILENAME   $binary;
             fastcgi_param SCRIPT_NAME       "${prefix%/}";
             fastcgi_param PATH_INFO         \$app_path;
