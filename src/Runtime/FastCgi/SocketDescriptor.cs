@@ -14,6 +14,7 @@ internal static unsafe partial class SocketDescriptor
 {
     private const int AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10;
     private const int SOCK_STREAM = 1, SOCK_CLOEXEC = 0x80000;
+    private const int IPPROTO_TCP = 6, TCP_NODELAY = 1;
     private const int SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_ACCEPTCONN = 30;
     private const int SHUT_RD = 0, SHUT_RDWR = 2;
     private const int EINTR = 4, EAGAIN = 11, EADDRINUSE = 98, ECONNABORTED = 103, ECONNREFUSED = 111;
@@ -123,7 +124,14 @@ internal static unsafe partial class SocketDescriptor
         {
             int fd = accept4(listener, null, null, SOCK_CLOEXEC);
             if (fd >= 0)
+            {
+                // A response leaves as a few records written one after the other: with Nagle's algorithm on a TCP
+                // connection the last waits for the web server's delayed ACK, 40 ms a request (measured through nginx:
+                // 20 requests a second over TCP, thousands over a unix socket). On a unix socket this fails, harmlessly.
+                int one = 1;
+                _ = setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(int));
                 return fd;
+            }
             int errno = Marshal.GetLastPInvokeError();
             if (errno is EINTR or ECONNABORTED)
                 continue;
