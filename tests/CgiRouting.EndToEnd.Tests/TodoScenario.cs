@@ -98,3 +98,9 @@ public sealed class TodoOnPostgresTests(PostgresTodoHost host) : TodoScenario(ho
 
 /// <summary>The same scenario with Todo as one FastCGI worker: one process, its SQLite connections opened per request.</summary>
 public sealed class TodoOnNginxFastCgiTests(NginxFastCgiTodoHost host) : TodoScenario(host), IClassFixture<NginxFastCgiTodoHost>;
+
+/// <summary>The same scenario with Todo as a FastCGI worker that lighttpd starts itself (mod_fastcgi, bin-path).</summary>
+public sealed class TodoOnLighttpdFastCgiTests(LighttpdFastCgiTodoHost host) : TodoScenario(host), IClassFixture<LighttpdFastCgiTodoHost>;
+
+/// <summary>The same scenario with Todo as a FastCGI worker behind Apache's mod_proxy_fcgi.</summary>
+public sealed class TodoOnApacheFastCgiTests(ApacheFastCgiTodoHost host) : TodoScenario(host), IClassFixture<ApacheFastCgiTodoHost>;
