@@ -31,6 +31,8 @@ public abstract class TodoScenario(TodoHost host)
         Assert.Equal("buy milk", item.GetProperty("title").GetString());
         Assert.False(item.GetProperty("done").GetBoolean());
         Assert.Equal($"/todos/{id}", created.Headers.Location!.OriginalString);
+        // Stored where TODO_DB says (each host puts it in the app's environment its own way), not in a default file.
+        Assert.True(host.Storage.Count() >= 1, "the new todo is not in the storage TODO_DB names");
 
         var read = await ReadJson(await _client.GetAsync($"/todos/{id}"));
         Assert.Equal("buy milk", read.GetProperty("title").GetString());
