@@ -28,6 +28,8 @@ public sealed class BadInputFixture : IDisposable
             {
                 "lighttpd" => new LighttpdTodoHost(),
                 "apache" => new ApacheTodoHost(),
+                "lighttpd-fastcgi" => new LighttpdFastCgiTodoHost(),
+                "apache-fastcgi" => new ApacheFastCgiTodoHost(),
                 _ => new NginxTodoHost(),
             };
         }
@@ -55,7 +57,7 @@ public class BadInputTests(BadInputFixture fixture) : IClassFixture<BadInputFixt
     public static TheoryData<string, string> ServerCases()
     {
         var data = new TheoryData<string, string>();
-        foreach (string server in new[] { "lighttpd", "apache", "nginx" })
+        foreach (string server in new[] { "lighttpd", "apache", "nginx", "lighttpd-fastcgi", "apache-fastcgi" })
         {
             foreach (var c in Corpus.Where(c => c.ThroughServer))
                 data.Add(server, c.Name);

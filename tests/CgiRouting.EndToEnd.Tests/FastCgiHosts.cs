@@ -127,3 +127,66 @@ public sealed class NginxFastCgiWorkersServer : WebServer
 
     public override string AppErrorLog => ReadLog("error.log");
 }
+
+/// <summary>
+/// lighttpd's mod_fastcgi with bin-path (hosting/lighttpd-fastcgi.sh): lighttpd starts each app itself, its listening
+/// socket as standard input, with the NAME=VALUE settings in its environment (bin-environment).
+/// </summary>
+public sealed class LighttpdFastCgiServer : WebServer
+{
+    public LighttpdFastCgiServer(IReadOnlyList<HostedApp> apps, IReadOnlyDictionary<string, string>? environment = null)
+        : base("lighttpd-fastcgi", apps, environment ?? new Dictionary<string, string>())
+    {
+        Repository.Install("lighttpd:lighttpd");
+        string config = Configure("lighttpd-fastcgi.sh", "lighttpd.conf", [Port.ToString(System.Globalization.CultureInfo.InvariantCulture), Root, .. Apps]);
+        Start("lighttpd", "-D", "-f", config);
+        WaitUntilListening("error.log");
+    }
+
+    public override string AppErrorLog => ReadLog("app-stderr.log");
+}
+
+/// <summary>
+/// Apps as FastCGI workers on loopback ports of their own (<c>--fastcgi 127.0.0.1:PORT</c>), started by the test with
+/// the NAME=VALUE settings in their environment, behind Apache httpd's mod_proxy_fcgi (hosting/apache-fastcgi.sh).
+/// </summary>
+public sealed class ApacheFastCgiServer : WebServer
+{
+    public ApacheFastCgiServer(IReadOnlyList<HostedApp> apps, IReadOnlyDictionary<string, string>? environment = null)
+        : base("apache-fastcgi", apps, environment ?? new Dictionary<string, string>())
+    {
+        Repository.Install("apache2:apache2-bin", "/etc/mime.types:media-types");
+        var pass = new List<string>();
+        foreach (var arg in Apps.Where(a => a.StartsWith('/')))
+        {
+            string address = NginxFastCgiServer.FreeTcpAddress();
+            Start(arg[(arg.IndexOf('=') + 1)..], ["--fastcgi", address], environment ?? new Dictionary<string, string>());
+            WaitForWorker(address);
+            pass.Add(arg[..arg.IndexOf('=')] + "=" + address);
+        }
+        string config = Configure("apache-fastcgi.sh", "httpd.conf", [Port.ToString(System.Globalization.CultureInfo.InvariantCulture), Root, .. pass]);
+        Start("apache2", "-f", config, "-DFOREGROUND");
+        WaitUntilListening("error.log");
+    }
+
+    public override string AppErrorLog => ReadLog("error.log");
+
+    private static void WaitForWorker(string address)
+    {
+        int port = int.Parse(address[(address.IndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            try
+            {
+                using var socket = new System.Net.Sockets.TcpClient();
+                socket.Connect(System.Net.IPAddress.Loopback, port);
+                return;
+            }
+            catch (System.Net.Sockets.SocketException) when (DateTime.UtcNow < deadline)
+            {
+                Thread.Sleep(50);
+            }
+        }
+    }
+}

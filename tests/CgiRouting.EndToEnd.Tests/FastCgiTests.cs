@@ -80,6 +80,28 @@ public class FastCgiTests
         Assert.Equal("Status: 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 11\r\n\r\nHello, cgi!|", output);
     }
 
+    /// <summary>
+    /// An app that checks a token itself reads the Authorization header: the server must pass it to the worker.
+    /// Apache's mod_proxy_fcgi withholds it without CGIPassAuth (hosting/apache-fastcgi.sh sets it); lighttpd passes it.
+    /// FastCgi/params-echo.py stands in for the app: it answers with the FastCGI parameters it got.
+    /// </summary>
+    [Theory]
+    [InlineData("lighttpd-fastcgi")]
+    [InlineData("apache-fastcgi")]
+    public async Task The_authorization_header_reaches_the_worker(string name)
+    {
+        var echo = new HostedApp("/", Path.Combine(Repository.Root, "tests", "CgiRouting.EndToEnd.Tests", "FastCgi", "params-echo.py"));
+        using WebServer server = name == "apache-fastcgi" ? new ApacheFastCgiServer([echo]) : new LighttpdFastCgiServer([echo]);
+        using var client = server.Client();
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/todos/1");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", "t0ken");
+        var response = await client.SendAsync(request);
+        string text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} {text}");
+        Assert.Contains("PATH_INFO=/todos/1\n", text);
+        Assert.Contains("HTTP_AUTHORIZATION=Bearer t0ken\n", text);
+    }
+
     private static async Task ServesHello(WebServer nginx, FastCgiWorkerProcess worker)
     {
         using var client = nginx.Client();

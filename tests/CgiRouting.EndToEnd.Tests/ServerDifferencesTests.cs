@@ -12,12 +12,14 @@ namespace CgiRouting.EndToEnd.Tests;
 /// </summary>
 public class ServerDifferencesTests
 {
-    public static TheoryData<string> Servers() => ["lighttpd", "apache", "nginx"];
+    public static TheoryData<string> Servers() => ["lighttpd", "apache", "nginx", "lighttpd-fastcgi", "apache-fastcgi"];
 
     private static WebServer Start(string name, IReadOnlyList<HostedApp> apps) => name switch
     {
         "lighttpd" => new LighttpdServer(apps),
         "apache" => new ApacheServer(apps),
+        "lighttpd-fastcgi" => new LighttpdFastCgiServer(apps),
+        "apache-fastcgi" => new ApacheFastCgiServer(apps),
         _ => new NginxServer(apps),
     };
 

@@ -67,6 +67,12 @@ public sealed class PostgresTodoHost() : TodoHost((apps, env) => new LighttpdSer
 /// <summary>Todo as a long-lived FastCGI worker (TODO_DB in its environment) behind nginx's fastcgi_pass.</summary>
 public sealed class NginxFastCgiTodoHost() : TodoHost((apps, env) => new NginxFastCgiWorkersServer(apps, env));
 
+/// <summary>Todo as a FastCGI worker that lighttpd starts itself (bin-path), TODO_DB in its bin-environment.</summary>
+public sealed class LighttpdFastCgiTodoHost() : TodoHost((apps, env) => new LighttpdFastCgiServer(apps, env));
+
+/// <summary>Todo as a FastCGI worker on a loopback port (TODO_DB in its environment) behind Apache's mod_proxy_fcgi.</summary>
+public sealed class ApacheFastCgiTodoHost() : TodoHost((apps, env) => new ApacheFastCgiServer(apps, env));
+
 /// <summary>A Todo database file in a directory every user may write (Apache and fcgiwrap run apps as nobody), on
 /// <paramref name="disk"/> when given (which it then owns).</summary>
 public sealed class TodoDatabase(SmallDisk? disk = null) : ITodoStorage

@@ -31,6 +31,8 @@ public abstract class TodoScenario(TodoHost host)
         Assert.Equal("buy milk", item.GetProperty("title").GetString());
         Assert.False(item.GetProperty("done").GetBoolean());
         Assert.Equal($"/todos/{id}", created.Headers.Location!.OriginalString);
+        // Stored where TODO_DB says (each host puts it in the app's environment its own way), not in a default file.
+        Assert.True(host.Storage.Count() >= 1, "the new todo is not in the storage TODO_DB names");
 
         var read = await ReadJson(await _client.GetAsync($"/todos/{id}"));
         Assert.Equal("buy milk", read.GetProperty("title").GetString());
@@ -98,3 +100,9 @@ public sealed class TodoOnPostgresTests(PostgresTodoHost host) : TodoScenario(ho
 
 /// <summary>The same scenario with Todo as one FastCGI worker: one process, its SQLite connections opened per request.</summary>
 public sealed class TodoOnNginxFastCgiTests(NginxFastCgiTodoHost host) : TodoScenario(host), IClassFixture<NginxFastCgiTodoHost>;
+
+/// <summary>The same scenario with Todo as a FastCGI worker that lighttpd starts itself (mod_fastcgi, bin-path).</summary>
+public sealed class TodoOnLighttpdFastCgiTests(LighttpdFastCgiTodoHost host) : TodoScenario(host), IClassFixture<LighttpdFastCgiTodoHost>;
+
+/// <summary>The same scenario with Todo as a FastCGI worker behind Apache's mod_proxy_fcgi.</summary>
+public sealed class TodoOnApacheFastCgiTests(ApacheFastCgiTodoHost host) : TodoScenario(host), IClassFixture<ApacheFastCgiTodoHost>;

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Prints a lighttpd configuration that runs CgiRouting apps as FastCGI workers that lighttpd starts itself
+# (mod_fastcgi with bin-path): lighttpd binds a unix socket, hands it to the binary as standard input (which makes it
+# a FastCGI worker without --fastcgi), restarts it when it exits, and passes every path below each prefix to it, so
+# that PATH_INFO is the rest of the URL path.
+#   hosting/lighttpd-fastcgi.sh PORT ROOT PREFIX=BINARY... [NAME=VALUE...]
+# PREFIX is "/" or "/name/"; NAME=VALUE (a NAME without "/") is put in every worker's environment (bin-environment),
+# where the worker reads its configuration (TODO_DB, say), once, when it starts. ROOT is a scratch directory for
+# logs, the pid file and the workers' sockets. Run: lighttpd -D -f FILE
+# The workers run as the user lighttpd runs as (root when started as root without server.username).
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/apps.sh"
+port=$1 root=$2; shift 2
+environment=()
+while IFS= read -r arg; do
+    environment+=("\"${arg%%=*}\" => \"${arg#*=}\"")
+done < <(app_environment "$@")
+join() { local IFS=,; echo "$*"; }
+
+cat <<CONF
+server.document-root   = "$root"
+server.bind            = "127.0.0.1"
+server.port            = $port
+server.errorlog        = "$root/error.log"
+# What the workers write to stderr (handler exceptions) goes to its own log.
+server.breakagelog     = "$root/app-stderr.log"
+server.pid-file        = "$root/lighttpd.pid"
+server.max-connections = 256
+# Pass the app's output on as it comes (streamed responses) instead of holding it until the response is complete.
+server.stream-response-body = 2
+server.modules        += ( "mod_fastcgi" )
+CONF
+index=0
+# Each app in a condition on its own prefix, longest first (lighttpd takes the last matching condition, and a bare
+# fastcgi.server prefix "/hello" would also take "/hellothere").
+while IFS= read -r arg; do
+    prefix=${arg%%=*} binary=${arg#*=}
+    if [[ $prefix == / ]]; then
+        condition='$HTTP["url"] =~ "^/"'
+        # Without fix-root-scriptname lighttpd makes the whole path SCRIPT_NAME and leaves PATH_INFO unset for "/".
+        key='"/"' fix='"fix-root-scriptname" => "enable",'
+    else
+        condition="\$HTTP[\"url\"] =~ \"^${prefix%/}(/|\$)\""
+        # The prefix without its trailing slash: lighttpd makes it SCRIPT_NAME and the rest of the path PATH_INFO
+        # ("/hello/" would make SCRIPT_NAME "/hello/todos" for "/hello/todos/1").
+        key="\"${prefix%/}\"" fix=""
+    fi
+    cat <<CONF
+$condition {
+    fastcgi.server = ( $key => ( (
+        "bin-path"     => "$binary",
+        "socket"       => "$root/app$index.sock",
+        # One worker process: it answers many requests at once itself.
+        "max-procs"    => 1,
+        # Every path goes to the app: never look for a file of that name first.
+        "check-local"  => "disable",
+        $fix
+CONF
+    if [[ ${#environment[@]} -gt 0 ]]; then echo "        \"bin-environment\" => ( $(join "${environment[@]}") ),"; fi
+    echo "    ) ) )"
+    echo "}"
+    index=$((index + 1))
+done < <(apps_longest_first "$@" | tac)
