@@ -4,6 +4,7 @@ import glob
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -23,6 +24,12 @@ LABELS = {
     "cgirouting-aot-no-pie": "CgiRouting app, CgiRouting's defaults + non-PIE",
 }
 VARIANTS = ["cgirouting-aot-sdk-defaults", "cgirouting-aot-no-relr", "cgirouting-aot", "cgirouting-aot-no-pie"]
+NGINX_LABELS = {
+    "fastcgi": "CgiRouting app (samples/Hello) as a FastCGI worker, `fastcgi_pass` with keepalive",
+    "go-fcgi": "Go net/http/fcgi with a ServeMux, `fastcgi_pass` with keepalive",
+    "kestrel": "ASP.NET Core minimal API, Native AOT, on Kestrel, `proxy_pass` with keepalive",
+    "cgi": "CgiRouting app (samples/Hello) as CGI, through fcgiwrap",
+}
 REQUESTS = {
     "greet": "`GET /greet/5`: a typed path parameter, two-field JSON `{\"message\":\"Hello\",\"count\":5}`",
     "item": "`GET /items/5`: JSON with a string, a number, an array and a nested record",
@@ -70,6 +77,22 @@ def rss_of(request):
     return {k: statistics.median(v) for k, v in values.items()}
 
 
+def seconds(text):
+    """A wrk duration ("412.00us", "1.23ms", "1.02s", "1.50m") in seconds."""
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m|h)", text).groups()
+    return float(number) * {"us": 1e-6, "ms": 1e-3, "s": 1, "m": 60, "h": 3600}[unit]
+
+
+def wrk_runs(name):
+    """Median over the rounds of requests per second, p50 and p99 latency (seconds) of one server through nginx."""
+    runs = []
+    for path in sorted(glob.glob(os.path.join(results, f"nginx-{name}-*.txt"))):
+        text = open(path).read()
+        latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", text, re.M))
+        runs.append((float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)), seconds(latency["50"]), seconds(latency["99"])))
+    return tuple(statistics.median(r[i] for r in runs) for i in range(3)) + (len(runs),) if runs else None
+
+
 times = {r: medians(f"startup-{r}-*.json")[0] for r in REQUESTS}
 startup = times["greet"]
 rss = rss_of("greet")
@@ -81,6 +104,9 @@ routes_memory = {int(c): (int(kb), int(faults), int(relocs)) for c, kb, faults, 
 route_times, _ = medians("routes-*.json")
 generator = json.load(open(os.path.join(results, "generator.json")))
 wrk = {name: float(rps) for name, rps in lines("wrk.txt")}
+through_nginx = {name: wrk_runs(name) for name in NGINX_LABELS}
+nginx_rss = {name: int(kb) for name, kb in lines("nginx-rss.txt")}
+leak = [(int(count), int(served), int(hwm), int(rss_kb)) for count, served, hwm, rss_kb in lines("leak.txt")]
 
 floor = startup["floor-aot"]
 app = startup["cgirouting-aot"]
@@ -107,6 +133,11 @@ hello_size = size["cgirouting-aot"]
 r1000, r10000 = route_ratio(1000), route_ratio(10000)
 moonshot = route_times[f"routes-{first_routes}"] / route_times["floor-aot"]
 not_measured = "not measured (quick run)"
+fastcgi_rps = {name: r[0] for name, r in through_nginx.items()}
+fastcgi_cgi = fastcgi_rps["fastcgi"] / fastcgi_rps["cgi"]
+fastcgi_go = fastcgi_rps["fastcgi"] / fastcgi_rps["go-fcgi"]
+fastcgi_kestrel = fastcgi_rps["fastcgi"] / fastcgi_rps["kestrel"]
+leak_ratio = leak[-1][2] / leak[0][2]
 
 targets = [
     ("Text request (`GET /hello/me`) / its floor", "≤ 1.05", near(text, 1.05), text <= 1.05),
@@ -123,6 +154,13 @@ targets = [
      generator["full_median_ms"] < 300 and generator["routes"] >= 1000),
     ("Generator: an edit to one handler's body regenerates nothing", "cached", "cached" if generator["edit_regenerates_nothing"] else "regenerated",
      generator["edit_regenerates_nothing"]),
+    ("Through nginx, `GET /items/5`, requests/s: FastCGI worker / CGI mode (fcgiwrap)", "≥ 10", near(fastcgi_cgi, 10), fastcgi_cgi >= 10),
+    ("Through nginx, `GET /items/5`, requests/s: FastCGI worker / Go net/http/fcgi", "≥ 1.00", near(fastcgi_go, 1.00), fastcgi_go >= 1.0),
+    ("Through nginx, `GET /items/5`, requests/s: FastCGI worker / ASP.NET Core on Kestrel (Native AOT, `proxy_pass`)", "≥ 0.80",
+     near(fastcgi_kestrel, 0.80), fastcgi_kestrel >= 0.8),
+    (f"FastCGI worker's peak RSS after {leak[-1][0]:,} requests / after {leak[0][0]:,} (no leak"
+     f"{'' if (leak[0][0], leak[-1][0]) == (1000, 100000) else '; the goal is for 100,000 / 1,000'})", "≤ 1.2",
+     near(leak_ratio, 1.20), leak_ratio <= 1.2 and leak[-1][0] >= 100000 and leak[0][0] <= 1000),
     ("Moonshot: a CgiRouting app (10 routes, text) faster than the stock SDK floor writing the same bytes (time)", "< 1.00",
      near(moonshot, 1.00), moonshot < 1.0),
 ]
@@ -223,6 +261,31 @@ out.append("| Program | Requests/s | / floor |\n|---|---|---|")
 for k, label in [("aot", "cgirouting-aot"), ("floor", "floor-aot"), ("c", "c"), ("go", "go")]:
     if k in wrk:
         out.append(f"| {LABELS[label]} | {wrk[k]:,.0f} | {wrk[k] / wrk['floor']:.2f} |")
+out.append("")
+out.append("## Throughput through nginx: FastCGI, CGI, Go and Kestrel\n")
+rounds = through_nginx["fastcgi"][3]
+out.append(f"`GET /items/5` (the JSON request of the targets), wrk -t1 -c4 -d{sys.argv[4] if len(sys.argv) > 4 else ''} --latency on loopback, "
+           f"{rounds} round{'s' if rounds > 1 else ''} interleaving the four servers after a one-second warm-up of each; "
+           "the medians of the rounds. Every server sits behind nginx with the same settings (one worker process) and "
+           "listens on a unix socket; nginx keeps its connections to the FastCGI workers (`keepalive 8`, `fastcgi_keep_conn on`) "
+           "and to Kestrel (`keepalive 8`, HTTP/1.1) open. CgiRouting's worker runs with its defaults "
+           "(`--max-concurrency`: two per core); fcgiwrap has four children, each starting one process per request. "
+           "Before timing, the harness checks that all four send the body samples/Hello's floor writes. nginx, wrk "
+           "and the server share the two cores.\n")
+out.append("| Server | Requests/s | / CGI mode | / Kestrel | p50 latency | p99 latency | Peak RSS after the rounds |\n|---|---|---|---|---|---|---|")
+for k in sorted(NGINX_LABELS, key=lambda k: -fastcgi_rps[k]):
+    r, p50, p99, _ = through_nginx[k]
+    peak = f"{nginx_rss[k] / 1024:.1f} MiB" if k in nginx_rss else "– (a process per request)"
+    out.append(f"| {NGINX_LABELS[k]} | {r:,.0f} | {r / fastcgi_rps['cgi']:.2f} | {r / fastcgi_rps['kestrel']:.2f} | {ms(p50)} | {ms(p99)} | {peak} |")
+out.append("")
+out.append("A leak would show as memory that grows with the requests served: a CgiRouting worker of its own, behind the same "
+           "nginx, its peak RSS (`VmHWM`) and RSS (`VmRSS`) read from `/proc/PID/status` after each count of requests. Memory "
+           "that levels off between the later counts is the garbage-collected heap reaching its working size; a leak keeps "
+           "growing with the count.\n")
+out.append("| Requests served | Peak RSS | RSS | Peak / after the first count | Peak / after the count before |\n|---|---|---|---|---|")
+for i, (count, served, hwm, rss_kb) in enumerate(leak):
+    out.append(f"| {served:,} | {hwm / 1024:.1f} MiB | {rss_kb / 1024:.1f} MiB | {hwm / leak[0][2]:.2f} | "
+               f"{f'{hwm / leak[i - 1][2]:.2f}' if i else '–'} |")
 out.append("")
 notes_path = os.path.join(os.path.dirname(__file__), "notes.md")
 if os.path.exists(notes_path):

@@ -17,12 +17,16 @@ RESULTS=$OUT/results
 if [[ $QUICK == 1 ]]; then
     # Its own results folder, so that a smoke run never overwrites the raw results of a full run.
     RESULTS=$OUT/quick/results; DOCS=$OUT/quick; ROUNDS=1; RUNS=5; RSS_RUNS=2; ROUTE_COUNTS="10 100"; GEN_ROUTES=100; GEN_RUNS=2; WRK_SECONDS=1
+    NGINX_ROUNDS=1; LEAK_COUNTS="100 1000"
 else
     DOCS=$PWD/docs; ROUNDS=5; RUNS=60; RSS_RUNS=15; ROUTE_COUNTS="10 100 1000 10000"; GEN_ROUTES=1000; GEN_RUNS=15; WRK_SECONDS=5
+    # The worker's peak RSS is read after each count of requests: the first and the last are the leak target's.
+    NGINX_ROUNDS=3; LEAK_COUNTS="1000 10000 100000"
 fi
 rm -rf "$RESULTS"; mkdir -p "$RESULTS" "$DOCS"
 
-ensure_packages hyperfine:hyperfine wrk:wrk go:golang-go gcc:gcc python3:python3 lighttpd:lighttpd /usr/bin/time:time
+ensure_packages hyperfine:hyperfine wrk:wrk go:golang-go gcc:gcc python3:python3 lighttpd:lighttpd /usr/bin/time:time \
+    nginx:nginx-light /usr/sbin/fcgiwrap:fcgiwrap spawn-fcgi:spawn-fcgi
 ensure_aot_toolchain
 
 echo "== Building what is compared"
@@ -36,7 +40,12 @@ publish_aot samples/Hello/Hello.csproj "$OUT/hello-no-pie" -p:PositionIndependen
 publish_aot bench/floor/Floor.csproj "$OUT/floor"
 gcc -O2 -o "$OUT/c-floor" bench/c/floor.c
 gcc -O2 -o "$OUT/feed" bench/c/feed.c
-(cd bench/go && GOCACHE=$OUT/go-cache GOPATH=$OUT/go-path GO111MODULE=off go build -o "$OUT/go-app" main.go)
+# The same Go handlers twice: a CGI program, and a FastCGI worker (net/http/fcgi) for the throughput through nginx.
+(cd bench/go && GOCACHE=$OUT/go-cache GOPATH=$OUT/go-path GO111MODULE=off go build -o "$OUT/go-app" . \
+    && GOCACHE=$OUT/go-cache GOPATH=$OUT/go-path GO111MODULE=off go build -tags fcgi -o "$OUT/go-fcgi" .)
+# What users would pick instead of a FastCGI worker: ASP.NET Core on Kestrel, Native AOT. It restores nothing beyond
+# the packages of samples/Hello's Native AOT build and ASP.NET Core's runtime pack.
+publish_aot bench/kestrel/Kestrel.csproj "$OUT/kestrel"
 dotnet build samples/Hello/Hello.csproj -c Release -nologo -v quiet -p:PublishAot=false -o "$OUT/hello-jit" >/dev/null
 cp bench/python/app.py "$OUT/python-app.py"
 printf '{"name":"Ann","times":2}' > "$OUT/post-body.json"
@@ -192,7 +201,8 @@ echo "== The generator on $GEN_ROUTES routes"
 dotnet run --project bench/GeneratorBench -c Release -- "$GEN_ROUTES" "$GEN_RUNS" "$RESULTS/generator.json" >/dev/null
 
 echo "== Requests per second through lighttpd (wrk, ${WRK_SECONDS}s each, loopback)"
-port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+port=$(free_port)
 root=$OUT/lighttpd
 rm -rf "$root"; mkdir -p "$root"
 # Go's net/http/cgi builds the URL from SCRIPT_NAME + PATH_INFO, so it gets the root prefix.
@@ -208,6 +218,95 @@ for target in aot:/aot/greet/5 floor:/floor/greet/5 c:/c/greet/5 go:/greet/5; do
     echo "$name $rps" >> "$RESULTS/wrk.txt"
 done
 kill $server; wait $server 2>/dev/null || true; trap - EXIT
+
+echo "== Requests per second through nginx ($NGINX_ROUNDS interleaved rounds of wrk --latency, ${WRK_SECONDS}s each, loopback)"
+# GET /items/5, the JSON request of the targets, four ways behind the same nginx settings (one worker process, upstream
+# connections kept open where the protocol allows): samples/Hello as a FastCGI worker (hosting/nginx-fastcgi.sh) and
+# as CGI through fcgiwrap (hosting/nginx.sh), Go's net/http/fcgi, and ASP.NET Core on Kestrel behind proxy_pass
+# (bench/kestrel/nginx.sh). Every server listens on a unix socket in $root.
+# The servers must not see the CGI meta-variables of the requests above: with REQUEST_METHOD set, samples/Hello
+# answers one CGI request instead of becoming a worker.
+unset GATEWAY_INTERFACE SERVER_PROTOCOL SERVER_SOFTWARE SERVER_NAME SERVER_PORT QUERY_STRING SCRIPT_NAME REMOTE_ADDR \
+    REQUEST_METHOD PATH_INFO CONTENT_LENGTH CONTENT_TYPE
+root=$OUT/nginx
+rm -rf "$root"; mkdir -p "$root"; chmod 777 "$root"
+started=()
+# fcgiwrap's children outlive it: they are listed before it is stopped, and stopped after it.
+stop_started() {
+    local pid children
+    for pid in "${started[@]}"; do
+        children=$(pgrep -P "$pid" -x fcgiwrap || true)
+        kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true
+        [[ -z $children ]] || kill $children 2>/dev/null || true
+    done
+}
+trap stop_started EXIT
+# start_listening SOCKET|PORT COMMAND...: starts COMMAND in the background and waits until it listens; a socket is
+# then opened to nginx's workers, which run as "nobody". Sets pid.
+start_listening() {
+    local at=$1 attempt; shift
+    "$@" >>"$root/servers.log" 2>&1 &
+    pid=$!; started+=("$pid")
+    for attempt in $(seq 100); do
+        if [[ $at == /* ]]; then [[ -S $at ]] && chmod 666 "$at" && return; else (exec 3<>"/dev/tcp/127.0.0.1/$at") 2>/dev/null && return; fi
+        sleep 0.1
+    done
+    echo "$1 did not listen on $at" >&2; cat "$root/servers.log" >&2; exit 1
+}
+# start_nginx NAME CONFIG-SCRIPT ARGUMENTS...: nginx in $root/NAME on a free port, configured by the script. Sets port.
+start_nginx() {
+    local name=$1 script=$2; shift 2
+    port=$(free_port)
+    mkdir -p "$root/$name"; chmod 777 "$root/$name"
+    "$script" "$port" "$root/$name" "$@" > "$root/$name/nginx.conf"
+    start_listening "$port" nginx -p "$root/$name/" -e "$root/$name/error.log" -c "$root/$name/nginx.conf"
+}
+start_listening "$root/fastcgi.sock" "$OUT/hello/hello" --fastcgi "unix:$root/fastcgi.sock"; fastcgi_pid=$pid
+start_listening "$root/leak.sock" "$OUT/hello/hello" --fastcgi "unix:$root/leak.sock"; leak_pid=$pid
+start_listening "$root/go.sock" "$OUT/go-fcgi" "unix:$root/go.sock"; go_pid=$pid
+start_listening "$root/kestrel.sock" "$OUT/kestrel/kestrel-app" --urls "http://unix:$root/kestrel.sock"; kestrel_pid=$pid
+# spawn-fcgi -n becomes fcgiwrap in the foreground, so that its process id is fcgiwrap's; fcgiwrap runs the app as "nobody".
+start_listening "$root/fcgiwrap.sock" spawn-fcgi -n -s "$root/fcgiwrap.sock" -u nobody -g nogroup -- /usr/sbin/fcgiwrap -c 4
+# Go's net/http/fcgi routes on REQUEST_URI, which keeps nginx's prefix: it gets "/", the other worker a prefix of its own.
+start_nginx fastcgi hosting/nginx-fastcgi.sh "/fastcgi/=unix:$root/fastcgi.sock" "/leak/=unix:$root/leak.sock" "/=unix:$root/go.sock"
+fastcgi_port=$port
+start_nginx cgi hosting/nginx.sh "$root/fcgiwrap.sock" "/=$OUT/hello/hello"
+cgi_port=$port
+start_nginx kestrel bench/kestrel/nginx.sh "$root/kestrel.sock"
+kestrel_port=$port
+targets=("fastcgi http://127.0.0.1:$fastcgi_port/fastcgi/items/5" "cgi http://127.0.0.1:$cgi_port/items/5"
+    "go-fcgi http://127.0.0.1:$fastcgi_port/items/5" "kestrel http://127.0.0.1:$kestrel_port/items/5")
+expected_body=$(PATH_INFO=/items/5 "$OUT/floor/floor" | tr -d '\r' | sed '1,/^$/d')
+for target in "${targets[@]}"; do
+    body=$(curl -sf "${target#* }") || { echo "nginx: ${target#* } failed" >&2; cat "$root"/*/error.log "$root/servers.log" >&2; exit 1; }
+    [[ $body == "$expected_body" ]] || { echo "nginx: ${target%% *} answered '$body', not '$expected_body'" >&2; exit 1; }
+    wrk -t1 -c4 -d1s "${target#* }" >/dev/null # warm-up: connections, caches, fcgiwrap's children
+done
+# Each round starts with the next server, so that none is always timed first.
+for round in $(seq "$NGINX_ROUNDS"); do
+    for i in "${!targets[@]}"; do
+        target=${targets[$(( (i + round - 1) % ${#targets[@]} ))]}
+        wrk -t1 -c4 -d"${WRK_SECONDS}s" --latency "${target#* }" > "$RESULTS/nginx-${target%% *}-$round.txt"
+        ! grep -q "Non-2xx" "$RESULTS/nginx-${target%% *}-$round.txt" || { cat "$RESULTS/nginx-${target%% *}-$round.txt" >&2; exit 1; }
+    done
+done
+# The long-lived servers' peak RSS after the rounds (kB).
+for server in "fastcgi $fastcgi_pid" "go-fcgi $go_pid" "kestrel $kestrel_pid"; do
+    echo "${server% *} $(awk '/^VmHWM/ {print $2}' "/proc/${server#* }/status")" >> "$RESULTS/nginx-rss.txt"
+done
+# A leak: a worker of its own, its peak and current RSS read after each count of requests.
+# wrk runs for its whole duration even when the script has stopped its thread: one second at a time, then.
+served=0
+for count in $LEAK_COUNTS; do
+    while (( served < count )); do
+        wrk -t1 -c4 -d1s -s bench/wrk/stop-after.lua "http://127.0.0.1:$fastcgi_port/leak/items/5" -- $((count - served)) > "$RESULTS/leak.tmp"
+        ! grep -q "Non-2xx" "$RESULTS/leak.tmp" || { cat "$RESULTS/leak.tmp" >&2; exit 1; }
+        served=$((served + $(awk '/requests in/ {print $1}' "$RESULTS/leak.tmp")))
+    done
+    echo "$count $served $(awk '/^VmHWM/ {print $2}' "/proc/$leak_pid/status") $(awk '/^VmRSS/ {print $2}' "/proc/$leak_pid/status")" >> "$RESULTS/leak.txt"
+done
+rm -f "$RESULTS/leak.tmp"
+stop_started; trap - EXIT
 
 echo "== Report"
 python3 bench/report.py "$RESULTS" "$DOCS" "$QUICK" "${WRK_SECONDS}s"

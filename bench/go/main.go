@@ -1,11 +1,11 @@
-// What many would pick instead: Go's net/http/cgi with a ServeMux, answering GET /greet/<count> and
-// GET /items/<id> with the same JSON as samples/Hello (encoding/json, struct tags for the names).
+// What many would pick instead: Go's net/http with a ServeMux, answering GET /greet/<count> and GET /items/<id>
+// with the same JSON as samples/Hello (encoding/json, struct tags for the names). Built twice from these handlers:
+// as a CGI program (serve_cgi.go, net/http/cgi) and, with -tags fcgi, as a FastCGI worker (serve_fcgi.go).
 package main
 
 import (
 	"encoding/json"
 	"net/http"
-	"net/http/cgi"
 	"strconv"
 	"strings"
 )
@@ -48,5 +48,5 @@ func main() {
 	handle(mux, "/items/", func(n int) any {
 		return item{n, "item" + strconv.Itoa(n), []string{"a", "b"}, owner{"Ann", 2019}}
 	})
-	cgi.Serve(mux)
+	serve(mux)
 }
