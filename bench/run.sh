@@ -264,11 +264,14 @@ start_nginx() {
 start_listening "$root/fastcgi.sock" "$OUT/hello/hello" --fastcgi "unix:$root/fastcgi.sock"; fastcgi_pid=$pid
 start_listening "$root/leak.sock" "$OUT/hello/hello" --fastcgi "unix:$root/leak.sock"; leak_pid=$pid
 start_listening "$root/go.sock" "$OUT/go-fcgi" "unix:$root/go.sock"; go_pid=$pid
+# The model CgiRouting started from: a process per request, started ahead by the binary's own manager.
+start_listening "$root/prefork.sock" "$OUT/hello/hello" --fastcgi "unix:$root/prefork.sock" --prefork 4 --max-requests 1
 start_listening "$root/kestrel.sock" "$OUT/kestrel/kestrel-app" --urls "http://unix:$root/kestrel.sock"; kestrel_pid=$pid
 # spawn-fcgi -n becomes fcgiwrap in the foreground, so that its process id is fcgiwrap's; fcgiwrap runs the app as "nobody".
 start_listening "$root/fcgiwrap.sock" spawn-fcgi -n -s "$root/fcgiwrap.sock" -u nobody -g nogroup -- /usr/sbin/fcgiwrap -c 4
 # Go's net/http/fcgi routes on REQUEST_URI, which keeps nginx's prefix: it gets "/", the other worker a prefix of its own.
-start_nginx fastcgi hosting/nginx-fastcgi.sh "/fastcgi/=unix:$root/fastcgi.sock" "/leak/=unix:$root/leak.sock" "/=unix:$root/go.sock"
+start_nginx fastcgi hosting/nginx-fastcgi.sh "/fastcgi/=unix:$root/fastcgi.sock" "/leak/=unix:$root/leak.sock" \
+    "/prefork/=unix:$root/prefork.sock" "/=unix:$root/go.sock"
 fastcgi_port=$port
 start_nginx cgi hosting/nginx.sh "$root/fcgiwrap.sock" "/=$OUT/hello/hello"
 cgi_port=$port
@@ -288,6 +291,16 @@ for round in $(seq "$NGINX_ROUNDS"); do
         target=${targets[$(( (i + round - 1) % ${#targets[@]} ))]}
         wrk -t1 -c4 -d"${WRK_SECONDS}s" --latency "${target#* }" > "$RESULTS/nginx-${target%% *}-$round.txt"
         ! grep -q "Non-2xx" "$RESULTS/nginx-${target%% *}-$round.txt" || { cat "$RESULTS/nginx-${target%% *}-$round.txt" >&2; exit 1; }
+    done
+done
+# Latency one request at a time (wrk -c1): workers started ahead that each serve one request and exit, against CGI mode,
+# where fcgiwrap starts the process when the request arrives.
+prefork_target="http://127.0.0.1:$fastcgi_port/prefork/items/5"
+body=$(curl -sf "$prefork_target") && [[ $body == "$expected_body" ]] || { echo "nginx: the prefork workers answered '$body'" >&2; exit 1; }
+for round in $(seq "$NGINX_ROUNDS"); do
+    for target in "prefork $prefork_target" "cgi http://127.0.0.1:$cgi_port/items/5"; do
+        wrk -t1 -c1 -d"${WRK_SECONDS}s" --latency "${target#* }" > "$RESULTS/serial-${target%% *}-$round.txt"
+        ! grep -q "Non-2xx" "$RESULTS/serial-${target%% *}-$round.txt" || { cat "$RESULTS/serial-${target%% *}-$round.txt" >&2; exit 1; }
     done
 done
 # The long-lived servers' peak RSS after the rounds (kB).
