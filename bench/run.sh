@@ -16,10 +16,10 @@ OUT=$PWD/artifacts/bench
 RESULTS=$OUT/results
 if [[ $QUICK == 1 ]]; then
     # Its own results folder, so that a smoke run never overwrites the raw results of a full run.
-    RESULTS=$OUT/quick/results; DOCS=$OUT/quick; ROUNDS=1; RUNS=5; RSS_RUNS=2; ROUTE_COUNTS="10 100"; GEN_ROUTES=100; GEN_RUNS=2; WRK_SECONDS=1
+    RESULTS=$OUT/quick/results; DOCS=$OUT/quick; PACED_REQUESTS=20; ROUNDS=1; RUNS=5; RSS_RUNS=2; ROUTE_COUNTS="10 100"; GEN_ROUTES=100; GEN_RUNS=2; WRK_SECONDS=1
     NGINX_ROUNDS=1; LEAK_COUNTS="100 1000"
 else
-    DOCS=$PWD/docs; ROUNDS=5; RUNS=60; RSS_RUNS=15; ROUTE_COUNTS="10 100 1000 10000"; GEN_ROUTES=1000; GEN_RUNS=15; WRK_SECONDS=5
+    DOCS=$PWD/docs; PACED_REQUESTS=300; ROUNDS=5; RUNS=60; RSS_RUNS=15; ROUTE_COUNTS="10 100 1000 10000"; GEN_ROUTES=1000; GEN_RUNS=15; WRK_SECONDS=5
     # The worker's peak RSS is read after each count of requests: the first and the last are the leak target's.
     NGINX_ROUNDS=3; LEAK_COUNTS="1000 10000 100000"
 fi
@@ -293,14 +293,16 @@ for round in $(seq "$NGINX_ROUNDS"); do
         ! grep -q "Non-2xx" "$RESULTS/nginx-${target%% *}-$round.txt" || { cat "$RESULTS/nginx-${target%% *}-$round.txt" >&2; exit 1; }
     done
 done
-# Latency one request at a time (wrk -c1): workers started ahead that each serve one request and exit, against CGI mode,
-# where fcgiwrap starts the process when the request arrives.
+# Latency one request at a time: workers started ahead that each serve one request and exit, against CGI mode, where
+# fcgiwrap starts the process when the request arrives. Twice: as fast as they answer (wrk -c1), and at a steady
+# 100 requests a second (bench/paced/paced.py), which leaves the manager time to start the next worker.
 prefork_target="http://127.0.0.1:$fastcgi_port/prefork/items/5"
 body=$(curl -sf "$prefork_target") && [[ $body == "$expected_body" ]] || { echo "nginx: the prefork workers answered '$body'" >&2; exit 1; }
 for round in $(seq "$NGINX_ROUNDS"); do
     for target in "prefork $prefork_target" "cgi http://127.0.0.1:$cgi_port/items/5"; do
         wrk -t1 -c1 -d"${WRK_SECONDS}s" --latency "${target#* }" > "$RESULTS/serial-${target%% *}-$round.txt"
         ! grep -q "Non-2xx" "$RESULTS/serial-${target%% *}-$round.txt" || { cat "$RESULTS/serial-${target%% *}-$round.txt" >&2; exit 1; }
+        python3 bench/paced/paced.py "${target#* }" "$PACED_REQUESTS" 0.01 > "$RESULTS/paced-${target%% *}-$round.txt"
     done
 done
 # The long-lived servers' peak RSS after the rounds (kB).
