@@ -42,3 +42,23 @@ nginx_cgi_parameters() {
             fastcgi_param HTTPS             $https if_not_empty;
 CONF
 }
+
+# nginx_head ROOT: the start of an nginx configuration, up to the http block's first lines (one worker process in the
+# foreground, as "nobody", its files in ROOT); the scripts add the upstreams and the server.
+nginx_head() {
+    cat <<CONF
+daemon off;
+worker_processes 1;
+user nobody nogroup;
+pid $1/nginx.pid;
+error_log $1/error.log warn;
+events { worker_connections 256; }
+http {
+    access_log off;
+    client_body_temp_path $1/body;
+    fastcgi_temp_path $1/fastcgi;
+    proxy_temp_path $1/proxy;
+    uwsgi_temp_path $1/uwsgi;
+    scgi_temp_path $1/scgi;
+CONF
+}

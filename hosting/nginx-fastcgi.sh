@@ -19,21 +19,7 @@ params=""
 while IFS= read -r arg; do
     params+="            fastcgi_param ${arg%%=*} \"${arg#*=}\";"$'\n'
 done < <(app_environment "$@")
-cat <<CONF
-daemon off;
-worker_processes 1;
-user nobody nogroup;
-pid $root/nginx.pid;
-error_log $root/error.log warn;
-events { worker_connections 256; }
-http {
-    access_log off;
-    client_body_temp_path $root/body;
-    fastcgi_temp_path $root/fastcgi;
-    proxy_temp_path $root/proxy;
-    uwsgi_temp_path $root/uwsgi;
-    scgi_temp_path $root/scgi;
-CONF
+nginx_head "$root"
 index=0
 while IFS= read -r arg; do
     addresses=${arg#*=}

@@ -15,21 +15,7 @@ while IFS= read -r arg; do
     params+="            fastcgi_param ${arg%%=*} \"${arg#*=}\";"$'\n'
 done < <(app_environment "$@")
 read -r auth_path auth_file < <(basic_auth "$@"; echo)
-cat <<CONF
-daemon off;
-worker_processes 1;
-user nobody nogroup;
-pid $root/nginx.pid;
-error_log $root/error.log warn;
-events { worker_connections 256; }
-http {
-    access_log off;
-    client_body_temp_path $root/body;
-    fastcgi_temp_path $root/fastcgi;
-    proxy_temp_path $root/proxy;
-    uwsgi_temp_path $root/uwsgi;
-    scgi_temp_path $root/scgi;
-CONF
+nginx_head "$root"
 if [[ -n $auth_path ]]; then cat <<CONF
     # HTTP Basic on $auth_path and below. \$remote_user is whatever name the client's Authorization header carries,
     # checked or not: pass it as REMOTE_USER only where nginx checked the password.

@@ -5,21 +5,10 @@
 # the comparison is of the two ways to reach an app.
 #   bench/kestrel/nginx.sh PORT ROOT SOCKET
 set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/../../hosting/apps.sh"
 port=$1 root=$2 socket=$3
+nginx_head "$root"
 cat <<CONF
-daemon off;
-worker_processes 1;
-user nobody nogroup;
-pid $root/nginx.pid;
-error_log $root/error.log warn;
-events { worker_connections 256; }
-http {
-    access_log off;
-    client_body_temp_path $root/body;
-    fastcgi_temp_path $root/fastcgi;
-    proxy_temp_path $root/proxy;
-    uwsgi_temp_path $root/uwsgi;
-    scgi_temp_path $root/scgi;
     upstream app { server unix:$socket; keepalive 8; }
     server {
         listen 127.0.0.1:$port;
