@@ -17,11 +17,12 @@ RESULTS=$OUT/results
 if [[ $QUICK == 1 ]]; then
     # Its own results folder, so that a smoke run never overwrites the raw results of a full run.
     RESULTS=$OUT/quick/results; DOCS=$OUT/quick; PACED_REQUESTS=20; ROUNDS=1; RUNS=5; RSS_RUNS=2; ROUTE_COUNTS="10 100"; GEN_ROUTES=100; GEN_RUNS=2; WRK_SECONDS=1
-    NGINX_ROUNDS=1; LEAK_COUNTS="100 1000"
+    NGINX_ROUNDS=1; LEAK_COUNTS="100 1000 2000"
 else
     DOCS=$PWD/docs; PACED_REQUESTS=300; ROUNDS=5; RUNS=60; RSS_RUNS=15; ROUTE_COUNTS="10 100 1000 10000"; GEN_ROUTES=1000; GEN_RUNS=15; WRK_SECONDS=5
-    # The worker's peak RSS is read after each count of requests: the first and the last are the leak target's.
-    NGINX_ROUNDS=3; LEAK_COUNTS="1000 10000 100000"
+    # The worker's peak RSS is read after each count of requests: 1,000 and 100,000 are the leak target's; the last
+    # shows whether memory still grows once the heap has reached its working size.
+    NGINX_ROUNDS=3; LEAK_COUNTS="1000 10000 100000 1000000"
 fi
 rm -rf "$RESULTS"; mkdir -p "$RESULTS" "$DOCS"
 
@@ -32,7 +33,7 @@ ensure_aot_toolchain
 echo "== Building what is compared"
 publish_aot samples/Hello/Hello.csproj "$OUT/hello"
 # The same app with the SDK's defaults instead of CgiRouting's, and with one setting changed, to show what each buys.
-publish_aot samples/Hello/Hello.csproj "$OUT/hello-sdk-defaults" -p:IlcDehydrate=true -p:CgiRoutingPackRelocations=false \
+publish_aot samples/Hello/Hello.csproj "$OUT/hello-sdk-defaults" -p:IlcDehydrate=true -p:CgiRoutingPackRelocations=false -p:CgiRoutingGCGen0Size=0 \
     -p:IntermediateOutputPath="$OUT/obj-sdk-defaults/"
 publish_aot samples/Hello/Hello.csproj "$OUT/hello-no-relr" -p:CgiRoutingPackRelocations=false -p:IntermediateOutputPath="$OUT/obj-no-relr/"
 publish_aot samples/Hello/Hello.csproj "$OUT/hello-no-pie" -p:PositionIndependentExecutable=false -p:IntermediateOutputPath="$OUT/obj-no-pie/"
@@ -263,6 +264,11 @@ start_nginx() {
 }
 start_listening "$root/fastcgi.sock" "$OUT/hello/hello" --fastcgi "unix:$root/fastcgi.sock"; fastcgi_pid=$pid
 start_listening "$root/leak.sock" "$OUT/hello/hello" --fastcgi "unix:$root/leak.sock"; leak_pid=$pid
+# The same worker with the runtime's own gen0 budget (DOTNET_GCgen0size=0 undoes CgiRoutingGCGen0Size): what the
+# setting saves in memory and costs in requests per second.
+start_listening "$root/runtime-gc.sock" env DOTNET_GCgen0size=0 "$OUT/hello/hello" --fastcgi "unix:$root/runtime-gc.sock"; runtime_gc_pid=$pid
+start_listening "$root/leak-runtime-gc.sock" env DOTNET_GCgen0size=0 "$OUT/hello/hello" --fastcgi "unix:$root/leak-runtime-gc.sock"
+leak_runtime_gc_pid=$pid
 start_listening "$root/go.sock" "$OUT/go-fcgi" "unix:$root/go.sock"; go_pid=$pid
 # The model CgiRouting started from: a process per request, started ahead by the binary's own manager.
 start_listening "$root/prefork.sock" "$OUT/hello/hello" --fastcgi "unix:$root/prefork.sock" --prefork 4 --max-requests 1
@@ -271,6 +277,7 @@ start_listening "$root/kestrel.sock" "$OUT/kestrel/kestrel-app" --urls "http://u
 start_listening "$root/fcgiwrap.sock" spawn-fcgi -n -s "$root/fcgiwrap.sock" -u nobody -g nogroup -- /usr/sbin/fcgiwrap -c 4
 # Go's net/http/fcgi routes on REQUEST_URI, which keeps nginx's prefix: it gets "/", the other worker a prefix of its own.
 start_nginx fastcgi hosting/nginx-fastcgi.sh "/fastcgi/=unix:$root/fastcgi.sock" "/leak/=unix:$root/leak.sock" \
+    "/runtime-gc/=unix:$root/runtime-gc.sock" "/leak-runtime-gc/=unix:$root/leak-runtime-gc.sock" \
     "/prefork/=unix:$root/prefork.sock" "/=unix:$root/go.sock"
 fastcgi_port=$port
 start_nginx cgi hosting/nginx.sh "$root/fcgiwrap.sock" "/=$OUT/hello/hello"
@@ -278,6 +285,7 @@ cgi_port=$port
 start_nginx kestrel bench/kestrel/nginx.sh "$root/kestrel.sock"
 kestrel_port=$port
 targets=("fastcgi http://127.0.0.1:$fastcgi_port/fastcgi/items/5" "cgi http://127.0.0.1:$cgi_port/items/5"
+    "fastcgi-runtime-gc http://127.0.0.1:$fastcgi_port/runtime-gc/items/5"
     "go-fcgi http://127.0.0.1:$fastcgi_port/items/5" "kestrel http://127.0.0.1:$kestrel_port/items/5")
 expected_body=$(PATH_INFO=/items/5 "$OUT/floor/floor" | tr -d '\r' | sed '1,/^$/d')
 for target in "${targets[@]}"; do
@@ -306,19 +314,22 @@ for round in $(seq "$NGINX_ROUNDS"); do
     done
 done
 # The long-lived servers' peak RSS after the rounds (kB).
-for server in "fastcgi $fastcgi_pid" "go-fcgi $go_pid" "kestrel $kestrel_pid"; do
+for server in "fastcgi $fastcgi_pid" "fastcgi-runtime-gc $runtime_gc_pid" "go-fcgi $go_pid" "kestrel $kestrel_pid"; do
     echo "${server% *} $(awk '/^VmHWM/ {print $2}' "/proc/${server#* }/status")" >> "$RESULTS/nginx-rss.txt"
 done
-# A leak: a worker of its own, its peak and current RSS read after each count of requests.
-# wrk runs for its whole duration even when the script has stopped its thread: one second at a time, then.
-served=0
-for count in $LEAK_COUNTS; do
-    while (( served < count )); do
-        wrk -t1 -c4 -d1s -s bench/wrk/stop-after.lua "http://127.0.0.1:$fastcgi_port/leak/items/5" -- $((count - served)) > "$RESULTS/leak.tmp"
-        ! grep -q "Non-2xx" "$RESULTS/leak.tmp" || { cat "$RESULTS/leak.tmp" >&2; exit 1; }
-        served=$((served + $(awk '/requests in/ {print $1}' "$RESULTS/leak.tmp")))
+# A leak: a worker of its own, its peak and current RSS read after each count of requests; the same for the worker
+# with the runtime's gen0 budget. wrk runs for its whole duration even when the script has stopped its thread: one
+# second at a time, then.
+for leak in "leak $leak_pid" "leak-runtime-gc $leak_runtime_gc_pid"; do
+    served=0
+    for count in $LEAK_COUNTS; do
+        while (( served < count )); do
+            wrk -t1 -c4 -d1s -s bench/wrk/stop-after.lua "http://127.0.0.1:$fastcgi_port/${leak% *}/items/5" -- $((count - served)) > "$RESULTS/leak.tmp"
+            ! grep -q "Non-2xx" "$RESULTS/leak.tmp" || { cat "$RESULTS/leak.tmp" >&2; exit 1; }
+            served=$((served + $(awk '/requests in/ {print $1}' "$RESULTS/leak.tmp")))
+        done
+        echo "$count $served $(awk '/^VmHWM/ {print $2}' "/proc/${leak#* }/status") $(awk '/^VmRSS/ {print $2}' "/proc/${leak#* }/status")" >> "$RESULTS/${leak% *}.txt"
     done
-    echo "$count $served $(awk '/^VmHWM/ {print $2}' "/proc/$leak_pid/status") $(awk '/^VmRSS/ {print $2}' "/proc/$leak_pid/status")" >> "$RESULTS/leak.txt"
 done
 rm -f "$RESULTS/leak.tmp"
 stop_started; trap - EXIT
