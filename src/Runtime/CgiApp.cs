@@ -21,7 +21,11 @@ public static class CgiApp
     /// </summary>
     internal const long MaxBodyDrainedAfterRefusal = 1024 * 1024;
 
-    private static Func<CgiRequest, ValueTask<Response>>? s_dispatcher;
+    /// <summary>The generated dispatcher's entry point, as <see cref="SetDispatcher"/> takes it.</summary>
+    [EditorBrowsable(EditorBrowsableState.Never)]
+    public delegate ValueTask<Response> Dispatcher(CgiRequest request);
+
+    private static Dispatcher? s_dispatcher;
     private static Func<IReadOnlyList<RouteInfo>>? s_routes;
 
     /// <summary>
@@ -29,7 +33,7 @@ public static class CgiApp
     /// do not. Only delegates are stored: nothing is built until it is needed.
     /// </summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
-    public static void SetDispatcher(Func<CgiRequest, ValueTask<Response>> dispatcher, Func<IReadOnlyList<RouteInfo>> routes)
+    public static void SetDispatcher(Dispatcher dispatcher, Func<IReadOnlyList<RouteInfo>> routes)
     {
         s_dispatcher = dispatcher;
         s_routes = routes;
