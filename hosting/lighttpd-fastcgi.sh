@@ -38,7 +38,7 @@ while IFS= read -r arg; do
     if [[ $prefix == / ]]; then
         condition='$HTTP["url"] =~ "^/"'
         # Without fix-root-scriptname lighttpd makes the whole path SCRIPT_NAME and leaves PATH_INFO unset for "/".
-        key='"/"' fix='"fix-root-scriptname" => "enable",'
+        key='"/"' fix='        "fix-root-scriptname" => "enable",'
     else
         condition="\$HTTP[\"url\"] =~ \"^${prefix%/}(/|\$)\""
         # The prefix without its trailing slash: lighttpd makes it SCRIPT_NAME and the rest of the path PATH_INFO
@@ -54,8 +54,8 @@ $condition {
         "max-procs"    => 1,
         # Every path goes to the app: never look for a file of that name first.
         "check-local"  => "disable",
-        $fix
 CONF
+    if [[ -n $fix ]]; then echo "$fix"; fi
     if [[ ${#environment[@]} -gt 0 ]]; then echo "        \"bin-environment\" => ( $(join "${environment[@]}") ),"; fi
     echo "    ) ) )"
     echo "}"
