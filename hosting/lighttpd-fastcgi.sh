@@ -8,6 +8,8 @@
 # where the worker reads its configuration (TODO_DB, say), once, when it starts. ROOT is a scratch directory for
 # logs, the pid file and the workers' sockets. Run: lighttpd -D -f FILE
 # The workers run as the user lighttpd runs as (root when started as root without server.username).
+# For one app without NAME=VALUE, BINARY --config lighttpd --fastcgi unix:ROOT/app0.sock --prefix PREFIX --port PORT
+# --root ROOT prints the same (an end-to-end test holds them equal).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/apps.sh"
 port=$1 root=$2; shift 2
