@@ -6,6 +6,8 @@
 # PREFIX is "/" or "/name/"; HOST:PORT is where the worker listens. The worker reads its configuration (TODO_DB, say)
 # from its own environment: start it with that. ROOT is a scratch directory for logs and the pid file.
 # Run: apache2 -f FILE -DFOREGROUND
+# For one app, BINARY --config apache --fastcgi HOST:PORT --prefix PREFIX --port PORT --root ROOT prints the same (an
+# end-to-end test holds them equal).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/apps.sh"
 port=$1 root=$2; shift 2

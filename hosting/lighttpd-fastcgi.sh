@@ -8,6 +8,8 @@
 # where the worker reads its configuration (TODO_DB, say), once, when it starts. ROOT is a scratch directory for
 # logs, the pid file and the workers' sockets. Run: lighttpd -D -f FILE
 # The workers run as the user lighttpd runs as (root when started as root without server.username).
+# For one app without NAME=VALUE, BINARY --config lighttpd --fastcgi unix:ROOT/app0.sock --prefix PREFIX --port PORT
+# --root ROOT prints the same (an end-to-end test holds them equal).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/apps.sh"
 port=$1 root=$2; shift 2
@@ -38,7 +40,7 @@ while IFS= read -r arg; do
     if [[ $prefix == / ]]; then
         condition='$HTTP["url"] =~ "^/"'
         # Without fix-root-scriptname lighttpd makes the whole path SCRIPT_NAME and leaves PATH_INFO unset for "/".
-        key='"/"' fix='"fix-root-scriptname" => "enable",'
+        key='"/"' fix='        "fix-root-scriptname" => "enable",'
     else
         condition="\$HTTP[\"url\"] =~ \"^${prefix%/}(/|\$)\""
         # The prefix without its trailing slash: lighttpd makes it SCRIPT_NAME and the rest of the path PATH_INFO
@@ -54,8 +56,8 @@ $condition {
         "max-procs"    => 1,
         # Every path goes to the app: never look for a file of that name first.
         "check-local"  => "disable",
-        $fix
 CONF
+    if [[ -n $fix ]]; then echo "$fix"; fi
     if [[ ${#environment[@]} -gt 0 ]]; then echo "        \"bin-environment\" => ( $(join "${environment[@]}") ),"; fi
     echo "    ) ) )"
     echo "}"

@@ -209,8 +209,10 @@ internal static class CommandLine
                                         as in CGI, its start-up done before the request arrives
               --config SERVER           print a configuration of SERVER ({ServerConfiguration.Servers}) for this
                                         binary: --prefix /app/ (default /), --port N (8080), --root DIR
-                                        (logs and sockets, default /tmp/{name}-SERVER); nginx with --fastcgi
-                                        ADDRESS passes to a worker there, otherwise through fcgiwrap
+                                        (logs and sockets, default /tmp/{name}-SERVER); a process per request
+                                        (nginx through fcgiwrap), or with --fastcgi ADDRESS a FastCGI worker:
+                                        lighttpd starts it itself on unix:/path, Apache passes to it at IP:PORT,
+                                        nginx at IP:PORT or unix:/path
               --serve [PORT]            serve this binary through lighttpd on 127.0.0.1:PORT (8080), for development
               -h, --help                this text
 
@@ -247,12 +249,15 @@ internal static class CommandLine
             error.WriteLine($"The app's stderr goes to {root}/app-stderr.log, lighttpd's to {root}/error.log. Ctrl-C stops it.");
             return ServerConfiguration.ExecLighttpd(file, error);
         }
+        if (server is not null && fastCgi is not null && ServerConfiguration.FastCgiRefusal(server, fastCgi) is { } refusal)
+        {
+            error.WriteLine(refusal);
+            return 2;
+        }
         root ??= Path.Combine("/tmp", $"{name}-{server}");
         if (server is null || !ServerConfiguration.Write(output, server, binary, prefix, port, root, fastCgi))
         {
-            error.WriteLine(server is "lighttpd" or "apache"
-                ? $"--config {server} is for CGI mode; with --fastcgi, use --config nginx."
-                : $"--config takes one of {ServerConfiguration.Servers}, not '{server}'.");
+            error.WriteLine($"--config takes one of {ServerConfiguration.Servers}, not '{server}'.");
             return 2;
         }
         return 0;

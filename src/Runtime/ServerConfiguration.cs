@@ -6,9 +6,9 @@ namespace CgiRouting;
 
 /// <summary>
 /// The web server configurations that <c>app --config SERVER</c> prints for the binary itself, for a user of the
-/// package, who has no hosting/ folder: the text hosting/lighttpd.sh, hosting/apache.sh, hosting/nginx.sh and
-/// hosting/nginx-fastcgi.sh print for one app (an end-to-end test holds them equal, and the scripts' configurations
-/// are the ones the end-to-end tests run).
+/// package, who has no hosting/ folder: the text hosting/lighttpd.sh, hosting/apache.sh, hosting/nginx.sh and, with
+/// <c>--fastcgi</c>, hosting/lighttpd-fastcgi.sh, hosting/apache-fastcgi.sh and hosting/nginx-fastcgi.sh print for
+/// one app (an end-to-end test holds them equal, and the scripts' configurations are the ones the end-to-end tests run).
 /// </summary>
 internal static partial class ServerConfiguration
 {
@@ -17,8 +17,10 @@ internal static partial class ServerConfiguration
 
     /// <summary>
     /// Writes the configuration of <paramref name="server"/> that serves <paramref name="binary"/> at
-    /// <paramref name="prefix"/> on 127.0.0.1:<paramref name="port"/>, with logs and sockets in <paramref name="root"/>;
-    /// for nginx with <paramref name="fastCgi"/>, to the FastCGI worker at that address, otherwise through fcgiwrap.
+    /// <paramref name="prefix"/> on 127.0.0.1:<paramref name="port"/>, with logs and sockets in <paramref name="root"/>.
+    /// Without <paramref name="fastCgi"/>, one process per request (nginx through fcgiwrap). With it, a FastCGI worker:
+    /// lighttpd starts the binary itself on that unix socket (<see cref="FastCgiRefusal"/> says what each server takes),
+    /// Apache and nginx pass requests to a worker started separately at that address.
     /// Returns false for a server it does not know.
     /// </summary>
     public static bool Write(TextWriter output, string server, string binary, string prefix, int port, string root, string? fastCgi)
@@ -26,11 +28,11 @@ internal static partial class ServerConfiguration
         string text;
         switch (server)
         {
-            case "lighttpd" when fastCgi is null:
-                text = Lighttpd(binary, prefix, port, root);
+            case "lighttpd":
+                text = fastCgi is null ? Lighttpd(binary, prefix, port, root) : LighttpdFastCgi(binary, fastCgi[UnixPrefix.Length..], prefix, port, root);
                 break;
-            case "apache" when fastCgi is null:
-                text = Apache(binary, prefix, port, root);
+            case "apache":
+                text = fastCgi is null ? Apache(binary, prefix, port, root) : ApacheFastCgi(fastCgi, prefix, port, root);
                 break;
             case "nginx":
                 text = fastCgi is null ? Nginx(binary, prefix, port, root) : NginxFastCgi(fastCgi, prefix, port, root);
@@ -41,6 +43,25 @@ internal static partial class ServerConfiguration
         output.Write(text.Replace("\r\n", "\n"));
         return true;
     }
+
+    private const string UnixPrefix = "unix:";
+
+    /// <summary>
+    /// Why <paramref name="server"/> cannot pass requests to a FastCGI worker at <paramref name="address"/>, or null
+    /// when it can. lighttpd starts the worker itself (<c>bin-path</c>, the listening socket as its standard input) on a
+    /// unix socket it binds; Apache's mod_proxy_fcgi connects to a worker started separately, on IP:PORT (the form the
+    /// end-to-end tests run: a unix socket would need mod_proxy's <c>unix:PATH|fcgi://localhost</c>, untested here).
+    /// </summary>
+    public static string? FastCgiRefusal(string server, string address) => server switch
+    {
+        "lighttpd" when !address.StartsWith(UnixPrefix + "/", StringComparison.Ordinal) =>
+            $"--config lighttpd --fastcgi takes unix:/path/app.sock, not '{address}': lighttpd starts this binary itself, "
+            + "on a unix socket of that name (lighttpd adds \"-0\": app.sock-0).",
+        "apache" when address.StartsWith(UnixPrefix, StringComparison.Ordinal) =>
+            $"--config apache --fastcgi takes IP:PORT, not '{address}': where this binary listens, started with --fastcgi IP:PORT "
+            + "(mod_proxy_fcgi connects to it there).",
+        _ => null,
+    };
 
     /// <summary>
     /// Replaces this process with lighttpd on <paramref name="file"/> (execvp: no process class, nothing left behind);
@@ -70,15 +91,20 @@ internal static partial class ServerConfiguration
 
     private static string Trimmed(string prefix) => prefix.TrimEnd('/');
 
-    private static string Lighttpd(string binary, string prefix, int port, string root) => $$"""
+    /// <summary>The start of a lighttpd configuration; <paramref name="apps"/> names what writes to app-stderr.log.</summary>
+    private static string LighttpdHead(int port, string root, string apps) => $$"""
         server.document-root   = "{{root}}"
         server.bind            = "127.0.0.1"
         server.port            = {{port}}
         server.errorlog        = "{{root}}/error.log"
-        # What the apps write to stderr (handler exceptions) goes to its own log.
+        # What the {{apps}} write to stderr (handler exceptions) goes to its own log.
         server.breakagelog     = "{{root}}/app-stderr.log"
         server.pid-file        = "{{root}}/lighttpd.pid"
         server.max-connections = 256
+
+        """;
+
+    private static string Lighttpd(string binary, string prefix, int port, string root) => LighttpdHead(port, root, "apps") + $$"""
         # Pass the app's output on as it comes (streamed responses: Response.Stream, IAsyncEnumerable<T> results) instead of
         # holding it until the app exits.
         server.stream-response-body = 2
@@ -91,7 +117,40 @@ internal static partial class ServerConfiguration
 
         """;
 
-    private static string Apache(string binary, string prefix, int port, string root) => $$"""
+    /// <summary>
+    /// lighttpd's mod_fastcgi starting <paramref name="binary"/> itself on <paramref name="socket"/> (hosting/lighttpd-fastcgi.sh):
+    /// in a condition on the prefix, so that a bare "/hello" key does not also take "/hellothere".
+    /// </summary>
+    private static string LighttpdFastCgi(string binary, string socket, string prefix, int port, string root)
+    {
+        // "/" needs fix-root-scriptname, else lighttpd makes the whole path SCRIPT_NAME and leaves PATH_INFO unset;
+        // below a prefix the key is the prefix without its trailing slash, which lighttpd makes SCRIPT_NAME.
+        bool atRoot = prefix == "/";
+        string condition = atRoot ? "^/" : $"^{Trimmed(prefix)}(/|$)";
+        string key = atRoot ? "/" : Trimmed(prefix);
+        string fixRoot = atRoot ? "        \"fix-root-scriptname\" => \"enable\",\n" : "";
+        return LighttpdHead(port, root, "workers") + $$"""
+            # Pass the app's output on as it comes (streamed responses) instead of holding it until the response is complete.
+            server.stream-response-body = 2
+            server.modules        += ( "mod_fastcgi" )
+            $HTTP["url"] =~ "{{condition}}" {
+                fastcgi.server = ( "{{key}}" => ( (
+                    "bin-path"     => "{{binary}}",
+                    "socket"       => "{{socket}}",
+                    # One worker process: it answers many requests at once itself.
+                    "max-procs"    => 1,
+                    # Every path goes to the app: never look for a file of that name first.
+                    "check-local"  => "disable",
+
+            """ + fixRoot + """
+                ) ) )
+            }
+
+            """;
+    }
+
+    /// <summary>The start of an Apache configuration, up to the modules every one loads.</summary>
+    private static string ApacheHead(int port, string root) => $$"""
         ServerRoot        "{{root}}"
         ServerName        127.0.0.1
         Listen            127.0.0.1:{{port}}
@@ -102,6 +161,10 @@ internal static partial class ServerConfiguration
         LoadModule mpm_event_module  /usr/lib/apache2/modules/mod_mpm_event.so
         LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
         LoadModule mime_module       /usr/lib/apache2/modules/mod_mime.so
+
+        """;
+
+    private static string Apache(string binary, string prefix, int port, string root) => ApacheHead(port, root) + $$"""
         LoadModule alias_module      /usr/lib/apache2/modules/mod_alias.so
         LoadModule cgid_module       /usr/lib/apache2/modules/mod_cgid.so
         LoadModule env_module        /usr/lib/apache2/modules/mod_env.so
@@ -121,6 +184,47 @@ internal static partial class ServerConfiguration
             CGIPassAuth On
         </Directory>
         ScriptAliasMatch "^{{Trimmed(prefix)}}(/.*)?$" "{{binary}}$1"
+
+        """;
+
+    /// <summary>
+    /// Apache's mod_proxy_fcgi passing every path below <paramref name="prefix"/> to the worker at
+    /// <paramref name="address"/> (hosting/apache-fastcgi.sh): GENERIC makes SCRIPT_NAME the whole path, which the
+    /// ProxyFCGISetEnvIf lines move to PATH_INFO and then take the prefix off.
+    /// </summary>
+    private static string ApacheFastCgi(string address, string prefix, int port, string root) => ApacheHead(port, root) + """
+        LoadModule proxy_module      /usr/lib/apache2/modules/mod_proxy.so
+        LoadModule proxy_fcgi_module /usr/lib/apache2/modules/mod_proxy_fcgi.so
+        User  nobody
+        Group nogroup
+        TypesConfig  /etc/mime.types
+
+        """ + $$"""
+        DocumentRoot {{root}}
+        # Allow encoded slashes (%2F) in the path, decoded as every other server does, instead of answering 404 itself.
+        AllowEncodedSlashes On
+        # Apache answers TRACE itself by echoing the request (headers included) unless told not to.
+        TraceEnable Off
+        # GENERIC: the CGI meta-variables as for any FastCGI application, not PHP-FPM's. mod_proxy_fcgi then sets
+        # SCRIPT_NAME to the whole (decoded) path and no PATH_INFO; the ProxyFCGISetEnvIf lines below move it to PATH_INFO.
+        ProxyFCGIBackendType GENERIC
+        <Location "/">
+            Require all granted
+            # Pass the Authorization header on (HTTP_AUTHORIZATION), for apps that check tokens themselves: Apache drops it
+            # by default.
+            CGIPassAuth On
+            ProxyFCGISetEnvIf "reqenv('SCRIPT_NAME') =~ m#^(/.*)$#" PATH_INFO "$1"
+            ProxyFCGISetEnvIf true SCRIPT_NAME ""
+        </Location>
+
+        """ + (prefix == "/" ? "" : $$"""
+        <LocationMatch "^{{Trimmed(prefix)}}(/|$)">
+            ProxyFCGISetEnvIf "reqenv('PATH_INFO') =~ m#^{{Trimmed(prefix)}}(/.*)?$#" PATH_INFO "$1"
+            ProxyFCGISetEnvIf true SCRIPT_NAME "{{Trimmed(prefix)}}"
+        </LocationMatch>
+
+        """) + $$"""
+        ProxyPassMatch "^{{Trimmed(prefix)}}(/.*)?$" "fcgi://{{address}}" enablereuse=on
 
         """;
 

@@ -171,7 +171,8 @@ public sealed class ApacheFastCgiServer : WebServer
 
     public override string AppErrorLog => ReadLog("error.log");
 
-    private static void WaitForWorker(string address)
+    /// <summary>Waits until a worker started on <paramref name="address"/> (127.0.0.1:PORT) accepts connections.</summary>
+    internal static void WaitForWorker(string address)
     {
         int port = int.Parse(address[(address.IndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
         var deadline = DateTime.UtcNow.AddSeconds(10);

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Net.Http;
@@ -36,13 +37,46 @@ public sealed class ServerConfigurationTests
     }
 
     [Theory]
-    [InlineData("/")]
-    [InlineData("/app/")]
-    public void For_a_FastCGI_worker_the_binary_prints_what_hosting_nginx_fastcgi_prints(string prefix)
+    [InlineData("nginx", "/")]
+    [InlineData("nginx", "/app/")]
+    [InlineData("apache", "/")]
+    [InlineData("apache", "/app/")]
+    public void For_a_FastCGI_worker_the_binary_prints_what_the_hosting_fastcgi_script_prints(string server, string prefix)
     {
-        string printed = Repository.Run(Hello, "--config", "nginx", "--fastcgi", "127.0.0.1:9000", "--prefix", prefix, "--port", "8123", "--root", "/srv/root");
-        string script = Repository.Run("bash", "hosting/nginx-fastcgi.sh", "8123", "/srv/root", prefix + "=127.0.0.1:9000");
+        string printed = Repository.Run(Hello, "--config", server, "--fastcgi", "127.0.0.1:9000", "--prefix", prefix, "--port", "8123", "--root", "/srv/root");
+        string script = Repository.Run("bash", $"hosting/{server}-fastcgi.sh", "8123", "/srv/root", prefix + "=127.0.0.1:9000");
         Assert.Equal(script, printed);
+    }
+
+    /// <summary>
+    /// lighttpd starts the worker itself (bin-path): the script names its socket ROOT/app0.sock, and the binary the
+    /// socket it is given.
+    /// </summary>
+    [Theory]
+    [InlineData("/")]
+    [InlineData("/hello/")]
+    public void For_a_worker_lighttpd_starts_the_binary_prints_what_hosting_lighttpd_fastcgi_prints(string prefix)
+    {
+        string printed = Repository.Run(Hello, "--config", "lighttpd", "--fastcgi", "unix:/srv/root/app0.sock", "--prefix", prefix, "--port", "8123", "--root", "/srv/root");
+        string script = Repository.Run("bash", "hosting/lighttpd-fastcgi.sh", "8123", "/srv/root", prefix + "=" + Hello);
+        Assert.Equal(script, printed);
+    }
+
+    /// <summary>
+    /// The printed FastCGI configuration itself, run: lighttpd starts the worker on the socket it was given, Apache
+    /// passes to a worker the test started; one worker answers them all (samples/Hello's /count counts in a static field).
+    /// </summary>
+    [Theory]
+    [InlineData("lighttpd")]
+    [InlineData("apache")]
+    public async Task The_printed_FastCGI_configuration_serves_the_app_through_one_worker(string server)
+    {
+        using var host = new PrintedFastCgiServer(server);
+        using var client = host.Client();
+        Assert.Equal("Hello, world!", await client.GetStringAsync("/hello/hello/world"));
+        int first = int.Parse(await client.GetStringAsync("/hello/count"), System.Globalization.CultureInfo.InvariantCulture);
+        int second = int.Parse(await client.GetStringAsync("/hello/count"), System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(first + 1, second);
     }
 
     [Theory]
@@ -80,6 +114,42 @@ public sealed class ServerConfigurationTests
             process.Kill(entireProcessTree: true);
             process.WaitForExit();
         }
+    }
+
+    /// <summary>
+    /// samples/Hello at /hello/ behind lighttpd or Apache, configured by what <c>hello --config SERVER --fastcgi ADDRESS</c>
+    /// prints: for lighttpd a unix socket in the scratch directory, for Apache a worker on a free loopback port.
+    /// </summary>
+    private sealed class PrintedFastCgiServer : WebServer
+    {
+        public PrintedFastCgiServer(string server)
+            : base(server + "-printed-fastcgi", [new HostedApp("/hello/", Hello)], new Dictionary<string, string>())
+        {
+            string binary = Apps[0][(Apps[0].IndexOf('=') + 1)..];
+            string address;
+            if (server == "lighttpd")
+            {
+                Repository.Install("lighttpd:lighttpd");
+                address = "unix:" + Path.Combine(Root, "app.sock");
+            }
+            else
+            {
+                Repository.Install("apache2:apache2-bin", "/etc/mime.types:media-types");
+                address = NginxFastCgiServer.FreeTcpAddress();
+                Start(binary, "--fastcgi", address);
+                ApacheFastCgiServer.WaitForWorker(address);
+            }
+            string config = Path.Combine(Root, server + ".conf");
+            File.WriteAllText(config, Repository.Run(binary, "--config", server, "--fastcgi", address, "--prefix", "/hello/",
+                "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--root", Root));
+            if (server == "lighttpd")
+                Start("lighttpd", "-D", "-f", config);
+            else
+                Start("apache2", "-f", config, "-DFOREGROUND");
+            WaitUntilListening("error.log");
+        }
+
+        public override string AppErrorLog => ReadLog("error.log");
     }
 
     private static (int Exit, string Output, string Error) RunProcess(string file, params string[] arguments)

@@ -308,14 +308,19 @@ public class CommandLineTests
     }
 
     [Theory]
-    [InlineData("iis", "--config takes one of lighttpd, apache, nginx, not 'iis'.")]
-    [InlineData("apache", "--config apache is for CGI mode; with --fastcgi, use --config nginx.")]
-    public void Config_refuses_what_it_cannot_print(string server, string message)
+    [InlineData("iis", null, "--config takes one of lighttpd, apache, nginx, not 'iis'.\n")]
+    [InlineData("iis", "127.0.0.1:9000", "--config takes one of lighttpd, apache, nginx, not 'iis'.\n")]
+    [InlineData("lighttpd", "127.0.0.1:9000", "--config lighttpd --fastcgi takes unix:/path/app.sock, not '127.0.0.1:9000': "
+        + "lighttpd starts this binary itself, on a unix socket of that name (lighttpd adds \"-0\": app.sock-0).\n")]
+    [InlineData("lighttpd", "unix:app.sock", "--config lighttpd --fastcgi takes unix:/path/app.sock, not 'unix:app.sock'")]
+    [InlineData("apache", "unix:/run/app.sock", "--config apache --fastcgi takes IP:PORT, not 'unix:/run/app.sock': "
+        + "where this binary listens, started with --fastcgi IP:PORT (mod_proxy_fcgi connects to it there).\n")]
+    public void Config_refuses_what_it_cannot_print(string server, string? fastCgi, string message)
     {
-        var (exit, output, error) = server == "apache" ? Run("--config", server, "--fastcgi", "127.0.0.1:9000") : Run("--config", server);
+        var (exit, output, error) = fastCgi is null ? Run("--config", server) : Run("--config", server, "--fastcgi", fastCgi);
         Assert.Equal(2, exit);
         Assert.Equal("", output);
-        Assert.Contains(message, error);
+        Assert.StartsWith(message, error.Replace("\r\n", "\n"));
     }
 
     [Theory]
@@ -340,6 +345,71 @@ public class CommandLineTests
         var (_, nginx, _) = Run("--config", "nginx", "--fastcgi", "unix:/run/a.sock", "--port", "8123");
         Assert.Contains("upstream app0 { server unix:/run/a.sock; keepalive 8; }", nginx);
         Assert.DoesNotContain("fcgiwrap", nginx);
+    }
+
+    [Fact]
+    public void Config_lighttpd_with_fastcgi_starts_the_binary_itself_on_the_socket_given()
+    {
+        var (exit, app, _) = Run("--config", "lighttpd", "--fastcgi", "unix:/srv/r/app.sock", "--prefix", "/app/", "--port", "8123", "--root", "/srv/r");
+        Assert.Equal(0, exit);
+        Assert.Contains("server.port            = 8123\n", app);
+        Assert.Contains("server.breakagelog     = \"/srv/r/app-stderr.log\"\n", app);
+        Assert.Contains("server.modules        += ( \"mod_fastcgi\" )\n", app);
+        Assert.Contains($$"""
+            $HTTP["url"] =~ "^/app(/|$)" {
+                fastcgi.server = ( "/app" => ( (
+                    "bin-path"     => "{{System.Environment.ProcessPath}}",
+                    "socket"       => "/srv/r/app.sock",
+            """.Replace("\r\n", "\n"), app);
+        Assert.DoesNotContain("mod_cgi", app);
+        Assert.DoesNotContain("fix-root-scriptname", app);
+        Assert.EndsWith("""
+                    "check-local"  => "disable",
+                ) ) )
+            }
+
+            """.Replace("\r\n", "\n"), app);
+        // At "/", lighttpd must be told to leave SCRIPT_NAME empty and pass the whole path as PATH_INFO.
+        var (_, root, _) = Run("--config", "lighttpd", "--fastcgi", "unix:/srv/r/app.sock");
+        Assert.Contains("""
+            $HTTP["url"] =~ "^/" {
+                fastcgi.server = ( "/" => ( (
+            """.Replace("\r\n", "\n"), root);
+        Assert.EndsWith("""
+                    "check-local"  => "disable",
+                    "fix-root-scriptname" => "enable",
+                ) ) )
+            }
+
+            """.Replace("\r\n", "\n"), root);
+    }
+
+    [Fact]
+    public void Config_apache_with_fastcgi_passes_the_prefix_to_the_worker_at_the_address_given()
+    {
+        var (exit, app, _) = Run("--config", "apache", "--fastcgi", "127.0.0.1:9000", "--prefix", "/app/", "--port", "8123", "--root", "/srv/r");
+        Assert.Equal(0, exit);
+        Assert.Contains("Listen            127.0.0.1:8123\n", app);
+        Assert.Contains("LoadModule proxy_fcgi_module /usr/lib/apache2/modules/mod_proxy_fcgi.so\n", app);
+        Assert.DoesNotContain("cgid", app);
+        Assert.Contains("ProxyFCGIBackendType GENERIC\n", app);
+        Assert.EndsWith("""
+            </Location>
+            <LocationMatch "^/app(/|$)">
+                ProxyFCGISetEnvIf "reqenv('PATH_INFO') =~ m#^/app(/.*)?$#" PATH_INFO "$1"
+                ProxyFCGISetEnvIf true SCRIPT_NAME "/app"
+            </LocationMatch>
+            ProxyPassMatch "^/app(/.*)?$" "fcgi://127.0.0.1:9000" enablereuse=on
+
+            """.Replace("\r\n", "\n"), app);
+        // At "/" no LocationMatch: the <Location "/"> lines alone make SCRIPT_NAME "" and PATH_INFO the whole path.
+        var (_, root, _) = Run("--config", "apache", "--fastcgi", "[::1]:9000");
+        Assert.EndsWith("""
+                ProxyFCGISetEnvIf true SCRIPT_NAME ""
+            </Location>
+            ProxyPassMatch "^(/.*)?$" "fcgi://[::1]:9000" enablereuse=on
+
+            """.Replace("\r\n", "\n"), root);
     }
 
     [Theory]
