@@ -69,7 +69,7 @@ public static class CgiApp
         }
         using var input = StandardStream(0, FileAccess.Read);
         using var output = StandardStream(1, FileAccess.Write);
-        return Serve(environment, input, output, options, exitWhenLate: true, afterLateAnswer: null);
+        return Serve(environment, input, output, options, errorLog: null, exitWhenLate: true, afterLateAnswer: null);
     }
 
     /// <summary>
@@ -93,26 +93,29 @@ public static class CgiApp
     /// </summary>
     public static int Run(IReadOnlyDictionary<string, string> environment, Stream input, Stream output,
         CgiOptions? options = null)
-        => Serve(environment, input, output, options, exitWhenLate: false, afterLateAnswer: null);
+        => Serve(environment, input, output, options, errorLog: null, exitWhenLate: false, afterLateAnswer: null);
 
     /// <summary>
     /// Serves one request of a FastCGI connection, exactly as a CGI request: its environment is the request's PARAMS,
-    /// its input the STDIN records, its output the STDOUT records. When the request is late, the 503 is written from
-    /// the deadline's thread and <paramref name="afterLateAnswer"/> ends the request there. The deadline is a managed
-    /// <see cref="System.Threading.Timer"/>: the kernel timer's handle lives as long as the process, one per request.
+    /// its input the STDIN records, its output the STDOUT records, its errors go to <paramref name="errorLog"/> (the
+    /// app's <see cref="CgiOptions.ErrorLog"/>, or the request's STDERR records). When the request is late, the 503 is
+    /// written from the deadline's thread and <paramref name="afterLateAnswer"/> ends the request there. The deadline
+    /// is a managed <see cref="System.Threading.Timer"/>: the kernel timer's handle lives as long as the process, one
+    /// per request.
     /// </summary>
     internal static void ServeFastCgi(IReadOnlyDictionary<string, string> environment, Stream input, Stream output,
-        CgiOptions? options, Action afterLateAnswer)
-        => Serve(environment, input, output, options, exitWhenLate: false, afterLateAnswer);
+        CgiOptions? options, TextWriter errorLog, Action afterLateAnswer)
+        => Serve(environment, input, output, options, errorLog, exitWhenLate: false, afterLateAnswer);
 
     // exitWhenLate (CGI): once the 503 of a late request is out, end the process. afterLateAnswer (FastCGI): what ends
     // a late request once its 503 is out; with it, the deadline is a managed timer rather than the kernel's. No lambda
     // or cached delegate is passed on the CGI path: Native AOT allocates the static fields of every closure class at
     // start-up, which each CGI request pays for (about 2,400 instructions apiece, measured with callgrind).
+    // errorLog: where this request's errors go, when not options.ErrorLog or standard error (FastCGI).
     private static int Serve(IReadOnlyDictionary<string, string> environment, Stream input, Stream output,
-        CgiOptions? options, bool exitWhenLate, Action? afterLateAnswer)
+        CgiOptions? options, TextWriter? errorLog, bool exitWhenLate, Action? afterLateAnswer)
     {
-        TextWriter errorLog = options?.ErrorLog ?? new StandardErrorLog();
+        errorLog ??= options?.ErrorLog ?? new StandardErrorLog();
         var request = new CgiRequest(environment, input);
         long maxRequestBodySize = options?.MaxRequestBodySize ?? CgiOptions.DefaultMaxRequestBodySize;
         TimeSpan timeout = Timeout(environment, options, errorLog);

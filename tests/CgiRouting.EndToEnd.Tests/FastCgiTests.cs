@@ -121,7 +121,10 @@ public class FastCgiTests
         var boom = await client.GetAsync("/boom");
         Assert.Equal(HttpStatusCode.InternalServerError, boom.StatusCode);
         Assert.DoesNotContain("secret", await boom.Content.ReadAsStringAsync());
-        Assert.Contains("secret detail", worker.Stderr);
+        Assert.Contains("secret detail", worker.Stderr); // the worker's own log keeps it
+        // and nginx's error log has it, sent as the request's FCGI_STDERR, as in CGI mode (the app's stderr).
+        Assert.Contains("FastCGI sent in stderr: \"CgiRouting: unhandled exception in GET /boom: System.InvalidOperationException: secret detail",
+            nginx.AppErrorLog);
         Assert.Equal(HttpStatusCode.NotFound, (await client.GetAsync("/greet/abc")).StatusCode);
         // 16 clients at once, 400 requests: all answered by the one worker process, which is still running.
         var answers = await Task.WhenAll(Enumerable.Range(0, 16).Select(async c =>

@@ -7,7 +7,8 @@ namespace CgiRouting.Tests;
 
 /// <summary>
 /// A FastCGI worker in the test process, serving this project's routes on a unix socket in a temporary directory
-/// (or on a loopback TCP port), with its error log kept for the test to read.
+/// (or on a loopback TCP port), with its error log kept for the test to read: the app's <see cref="CgiOptions.ErrorLog"/>
+/// and the worker's own log, or with <c>appErrorLog: false</c> only the worker's (requests send their errors as STDERR).
 /// </summary>
 internal sealed class FastCgiWorker : IDisposable
 {
@@ -15,12 +16,14 @@ internal sealed class FastCgiWorker : IDisposable
     private readonly string _directory;
     private readonly StringBuilder _log = new();
 
-    public FastCgiWorker(int maxConcurrency = 4, long maxRequests = 0, CgiOptions? options = null, bool tcp = false, bool start = true)
+    public FastCgiWorker(int maxConcurrency = 4, long maxRequests = 0, CgiOptions? options = null, bool tcp = false, bool start = true,
+        bool appErrorLog = true)
     {
         _directory = Directory.CreateTempSubdirectory("cgirouting-fcgi-").FullName;
         Log = TextWriter.Synchronized(new StringWriter(_log));
         options ??= new CgiOptions();
-        options.ErrorLog = Log;
+        if (appErrorLog)
+            options.ErrorLog = Log;
         _listener = SocketDescriptor.Listen(tcp ? "127.0.0.1:0" : "unix:" + Path.Combine(_directory, "worker.sock"), 64);
         Address = SocketDescriptor.Describe(_listener);
         Server = new FastCgiServer(_listener, ownsListener: true, maxConcurrency, maxRequests, options, Log);

@@ -8,8 +8,10 @@ namespace CgiRouting.FastCgi;
 /// One connection from the web server, served on one thread, modelled on Go's <c>net/http/fcgi/child.go</c> without
 /// multiplexing (FCGI_MPXS_CONNS is 0, as nginx, Apache and lighttpd expect): BEGIN_REQUEST, the PARAMS until an empty
 /// one, then the request is served by <see cref="CgiApp"/> exactly as in CGI mode, with its body read from STDIN
-/// records and the CGI response written as STDOUT records, and END_REQUEST. Without FCGI_KEEP_CONN the connection is
-/// closed after the request. A malformed record closes the connection with one line on the error log.
+/// records, the CGI response written as STDOUT records and the request's error log (unless the app set
+/// <see cref="CgiOptions.ErrorLog"/>) sent as STDERR records (<see cref="FastCgiErrorLog"/>), and END_REQUEST. Without
+/// FCGI_KEEP_CONN the connection is closed after the request. A malformed record closes the connection with one line
+/// on the worker's log: there is no request to send it with.
 /// </summary>
 internal sealed class FastCgiConnection
 {
@@ -173,15 +175,17 @@ internal sealed class FastCgiConnection
             throw new FastCgiProtocolException($"the PARAMS of request {requestId} have a name or value longer than the rest of them.");
         var output = new FastCgiOutputStream(_writer, requestId);
         input = new FastCgiInputStream(this, requestId, output);
+        // The app's own log, if it has one; else the web server's error log through STDERR, and the worker's log.
+        var errorLog = _server.Options?.ErrorLog ?? new FastCgiErrorLog(output, _server.Log);
         if (tooLarge)
         {
-            _server.Log.WriteLine($"CgiRouting: FastCGI request {requestId} has more than {MaxParamsSize} bytes of PARAMS: answered 431.");
-            CgiResponseWriter.Write(Response.Text("The request's headers are too large.", 431), omitBody: false, https: false, output, _server.Log);
+            errorLog.WriteLine($"CgiRouting: FastCGI request {requestId} has more than {MaxParamsSize} bytes of PARAMS: answered 431.");
+            CgiResponseWriter.Write(Response.Text("The request's headers are too large.", 431), omitBody: false, https: false, output, errorLog);
             output.Complete();
             return true;
         }
         bool late = false;
-        CgiApp.ServeFastCgi(environment, input, output, _server.Options, () =>
+        CgiApp.ServeFastCgi(environment, input, output, _server.Options, errorLog, () =>
         {
             // The deadline answered 503 from its own thread; the handler still holds this connection's thread.
             late = true;

@@ -7,17 +7,22 @@ namespace CgiRouting.FastCgi;
 /// The response of one request as STDOUT records: what the CGI response writer writes (the <c>Status:</c> line,
 /// headers and body) is buffered and sent in records of up to 65,528 bytes; <see cref="Flush"/> sends what is
 /// buffered (a streamed body flushes each read), and <see cref="Complete"/> ends the response with an empty STDOUT
-/// record and END_REQUEST, in the same write as the last of the body.
+/// record and END_REQUEST, in the same write as the last of the body. <see cref="WriteError"/> sends the request's
+/// error log as STDERR records; their empty closing record goes out with END_REQUEST, and none after it.
 /// </summary>
 internal sealed class FastCgiOutputStream(FastCgiRecordWriter writer, ushort requestId) : Stream
 {
     private const int MaxRecordContent = FastCgiRecord.MaxContentLength & ~7; // 65,528: no padding needed
-    private const int EndLength = 24;
+    private const int EndLength = 24; // an empty STDOUT and END_REQUEST
+    private const int EndRoom = FastCgiRecord.HeaderSize + EndLength; // and before them an empty STDERR, if any was sent
 
     // A record header, then the content; room for the padding and the closing records after it.
-    private byte[] _buffer = new byte[FastCgiRecord.HeaderSize + 4096 + 7 + EndLength];
+    private byte[] _buffer = new byte[FastCgiRecord.HeaderSize + 4096 + 7 + EndRoom];
     private int _length;
-    private bool _completed;
+    private bool _completed, _errorSent;
+    // STDERR may come from the deadline's thread or the handler's, whichever is not ending the request: taken by both
+    // and by Complete, so that no STDERR record follows END_REQUEST.
+    private readonly object _ending = new();
 
     /// <summary>Set when the request is aborted: nothing more is sent.</summary>
     public bool Discarded { get; set; }
@@ -58,13 +63,35 @@ internal sealed class FastCgiOutputStream(FastCgiRecordWriter writer, ushort req
         Complete();
     }
 
-    /// <summary>Sends what is left, an empty STDOUT and END_REQUEST (complete); later writes throw.</summary>
+    /// <summary>
+    /// Sends what is left, the empty STDERR that closes the STDERR stream if any was sent, an empty STDOUT and
+    /// END_REQUEST (complete); later writes throw.
+    /// </summary>
     public void Complete()
     {
-        if (_completed)
-            return;
-        SendBuffered(end: true);
-        _completed = true;
+        lock (_ending)
+        {
+            if (_completed)
+                return;
+            SendBuffered(end: true);
+            _completed = true;
+        }
+    }
+
+    /// <summary>
+    /// Sends <paramref name="content"/> at once as STDERR records of the request; nothing once the request has ended
+    /// (END_REQUEST is out) or while its response is dropped.
+    /// </summary>
+    public void WriteError(ReadOnlySpan<byte> content)
+    {
+        lock (_ending)
+        {
+            if (_completed || Discarded)
+                return;
+            for (; !content.IsEmpty; content = content[Math.Min(content.Length, MaxRecordContent)..])
+                writer.Send(FastCgiRecordType.Stderr, requestId, content[..Math.Min(content.Length, MaxRecordContent)]);
+            _errorSent = true;
+        }
     }
 
     private void SendBuffered(bool end)
@@ -76,6 +103,11 @@ internal sealed class FastCgiOutputStream(FastCgiRecordWriter writer, ushort req
             length = FastCgiRecord.HeaderSize + _length + padding;
             _buffer.AsSpan(FastCgiRecord.HeaderSize + _length, padding).Clear();
         }
+        if (end && _errorSent)
+        {
+            FastCgiRecord.WriteHeader(_buffer.AsSpan(length), FastCgiRecordType.Stderr, requestId, 0);
+            length += FastCgiRecord.HeaderSize;
+        }
         if (end)
             FastCgiRecordWriter.FormatEnd(_buffer.AsSpan(length), requestId);
         int total = length + (end ? EndLength : 0);
@@ -86,9 +118,9 @@ internal sealed class FastCgiOutputStream(FastCgiRecordWriter writer, ushort req
 
     private void EnsureCapacity(int contentLength)
     {
-        int needed = FastCgiRecord.HeaderSize + contentLength + 7 + EndLength;
+        int needed = FastCgiRecord.HeaderSize + contentLength + 7 + EndRoom;
         if (needed > _buffer.Length)
-            Array.Resize(ref _buffer, Math.Max(needed, Math.Min(_buffer.Length * 2, FastCgiRecord.HeaderSize + MaxRecordContent + 7 + EndLength)));
+            Array.Resize(ref _buffer, Math.Max(needed, Math.Min(_buffer.Length * 2, FastCgiRecord.HeaderSize + MaxRecordContent + 7 + EndRoom)));
     }
 
     public override bool CanRead => false;

@@ -42,7 +42,10 @@ internal sealed class FastCgiServer
     /// <param name="maxConcurrency">How many requests are served at once.</param>
     /// <param name="maxRequests">After how many requests the worker exits; 0 for never.</param>
     /// <param name="options">The options every request is served with.</param>
-    /// <param name="log">Where protocol errors and the worker's own lines go (handler errors go to <see cref="CgiOptions.ErrorLog"/>).</param>
+    /// <param name="log">
+    /// Where protocol errors and the worker's own lines go; a request's errors go to <see cref="CgiOptions.ErrorLog"/>,
+    /// or, without one, as STDERR of the request to the web server and here too.
+    /// </param>
     public FastCgiServer(int listener, bool ownsListener, int maxConcurrency, long maxRequests, CgiOptions? options, TextWriter log)
     {
         _listener = listener;
