@@ -49,7 +49,14 @@ public sealed class FastCgiWorkerProcess : IDisposable
     public bool HasExited => _process.HasExited;
     public int ExitCode => _process.ExitCode;
 
-    public bool WaitForExit(TimeSpan timeout) => _process.WaitForExit(timeout);
+    public bool WaitForExit(TimeSpan timeout)
+    {
+        if (!_process.WaitForExit(timeout))
+            return false;
+        // A timed wait returns at the exit, before the last lines of stderr have been read: wait for its end too.
+        _process.WaitForExit();
+        return true;
+    }
 
     /// <summary>Sends SIGTERM, as a service manager stops a worker.</summary>
     public void Terminate() => Repository.Run("kill", "-TERM", Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
