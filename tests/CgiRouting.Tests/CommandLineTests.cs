@@ -353,4 +353,60 @@ public class CommandLineTests
         Assert.Equal(2, exit);
         Assert.Contains(value, error);
     }
+
+    [Fact]
+    public void Apache_runs_the_binary_for_every_path_below_the_prefix()
+    {
+        var output = new StringWriter();
+        Assert.True(ServerConfiguration.Write(output, "apache", "/bin/app", "/app/", 8123, "/srv/r", fastCgi: null));
+        string text = output.ToString();
+        Assert.StartsWith("ServerRoot        \"/srv/r\"\nServerName        127.0.0.1\nListen            127.0.0.1:8123\n", text);
+        Assert.Contains("\nScriptSock   /srv/r/cgid.sock\n", text);
+        Assert.EndsWith("\nScriptAliasMatch \"^/app(/.*)?$\" \"/bin/app$1\"\n", text);
+        Assert.DoesNotContain("\r", text);
+    }
+
+    [Fact]
+    public void Nginx_without_a_worker_passes_every_path_below_the_prefix_to_fcgiwrap()
+    {
+        var output = new StringWriter();
+        Assert.True(ServerConfiguration.Write(output, "nginx", "/bin/app", "/app/", 8123, "/srv/r", fastCgi: null));
+        string text = output.ToString();
+        Assert.StartsWith("daemon off;\nworker_processes 1;\n", text);
+        Assert.Contains("\npid /srv/r/nginx.pid;\n", text);
+        Assert.Contains("\n        listen 127.0.0.1:8123;\n", text);
+        Assert.Contains("\n        location ~ ^/app(?<app_path>/.*)?$ {\n", text);
+        Assert.Contains("\n            fastcgi_param REQUEST_METHOD    $request_method;\n", text);
+        Assert.Contains("\n            fastcgi_param SCRIPT_FILENAME   /bin/app;\n", text);
+        Assert.Contains("\n            fastcgi_param SCRIPT_NAME       \"/app\";\n", text);
+        Assert.Contains("\n            fastcgi_pass unix:/srv/r/fcgiwrap.sock;\n", text);
+        Assert.Equal("/srv/r/fcgiwrap.sock", ServerConfiguration.FcgiwrapSocket("/srv/r"));
+        Assert.EndsWith("        }\n    }\n}\n", text);
+    }
+
+    [Fact]
+    public void Nginx_with_a_worker_passes_to_it_and_keeps_connections()
+    {
+        var output = new StringWriter();
+        Assert.True(ServerConfiguration.Write(output, "nginx", "/bin/app", "/", 8123, "/srv/r", fastCgi: "127.0.0.1:9000"));
+        string text = output.ToString();
+        Assert.StartsWith("daemon off;\n", text);
+        Assert.Contains("\n    upstream app0 { server 127.0.0.1:9000; keepalive 8; }\n", text);
+        Assert.Contains("\n        location ~ ^(?<app_path>/.*)?$ {\n", text);
+        Assert.Contains("\n            fastcgi_param SCRIPT_NAME       \"\";\n", text);
+        Assert.Contains("\n            fastcgi_keep_conn on;\n            fastcgi_pass app0;\n", text);
+        Assert.DoesNotContain("/bin/app", text);
+        Assert.EndsWith("        }\n    }\n}\n", text);
+    }
+
+    [Theory]
+    [InlineData("lighttpd")]
+    [InlineData("apache")]
+    [InlineData("iis")]
+    public void Only_nginx_has_a_configuration_for_a_FastCGI_worker(string server)
+    {
+        var output = new StringWriter();
+        Assert.False(ServerConfiguration.Write(output, server, "/bin/app", "/", 8123, "/srv/r", fastCgi: "127.0.0.1:9000"));
+        Assert.Equal("", output.ToString());
+    }
 }
