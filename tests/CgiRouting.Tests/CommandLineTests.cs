@@ -546,4 +546,69 @@ public class CommandLineTests
         Assert.Equal("", output.ToString());
         Assert.Equal("This app has no OpenAPI document: it was built with a CgiRouting generator that wrote none." + System.Environment.NewLine, error.ToString());
     }
+
+    [Fact]
+    public void Without_max_concurrency_a_worker_serves_two_requests_a_core_at_once()
+    {
+        string directory = Directory.CreateTempSubdirectory("cgirouting-cli-").FullName;
+        try
+        {
+            string socket = Path.Combine(directory, "app.sock");
+            var error = new StringWriter();
+            var worker = Background.Start(() => CommandLine.Run(["--max-requests", "1", "--fastcgi", "unix:" + socket], CgiApp.Routes,
+                new StringWriter(), TextWriter.Synchronized(error)));
+            Assert.True(System.Threading.SpinWait.SpinUntil(() => File.Exists(socket), 10_000), "the worker listens");
+            using (var client = FastCgiClient.Connect("unix:" + socket))
+            {
+                client.SendRequest(1, "GET", "/users/me");
+                Assert.EndsWith("\r\n\r\nme", client.ReadText(1));
+            }
+            Assert.True(worker.Finished(System.TimeSpan.FromSeconds(10)), "the worker exits after its one request");
+            Assert.StartsWith($"CgiRouting: FastCGI worker (pid {System.Environment.ProcessId}) listening on unix:{socket}, "
+                + $"{System.Environment.ProcessorCount * 2} requests at once, exits after 1 requests.\n", error.ToString());
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void An_address_in_use_is_a_failure_to_start_not_a_usage_error()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        int port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var (exit, output, error) = Run("--fastcgi", $"127.0.0.1:{port}");
+        Assert.Equal(1, exit);
+        Assert.Equal("", output);
+        Assert.StartsWith($"CgiRouting: Could not ", error);
+        Assert.Contains($"127.0.0.1:{port}", error);
+    }
+
+    [Fact]
+    public void A_bad_address_is_named_on_one_line_after_CgiRouting()
+        => Assert.Equal("CgiRouting: '127.0.0.1' is not an address to listen on: write IP:PORT (127.0.0.1:9000, [::1]:9000) or unix:/path/to.sock.\n",
+            Run("--fastcgi", "127.0.0.1").Error);
+
+    [Fact]
+    public void Routes_do_not_go_with_fastcgi()
+    {
+        var (exit, output, error) = Run("--fastcgi", "127.0.0.1:9000", "--routes");
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.Equal("--routes does not go with --fastcgi.\n", error);
+    }
+
+    [Fact]
+    public void Headings_set_the_least_width_of_the_auth_and_json_columns_and_filters_come_last()
+    {
+        RouteInfo[] routes = [new("GET", "/a", "T.A") { Authorization = "a", Json = "j", Filters = "F.One" },
+            new("GET", "/b", "T.B") { Json = "a longer way", Filters = "F.Two" }];
+        Assert.Equal(
+            "METHOD  TEMPLATE  AUTH  HANDLER  JSON          FILTERS\n" +
+            "GET     /a        a     T.A      j             F.One\n" +
+            "GET     /b        -     T.B      a longer way  F.Two\n",
+            Run(routes, "--routes").Output);
+    }
 }
