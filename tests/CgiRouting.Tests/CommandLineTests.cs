@@ -611,4 +611,31 @@ public class CommandLineTests
             "GET     /b        -     T.B      a longer way  F.Two\n",
             Run(routes, "--routes").Output);
     }
+
+    [Fact]
+    public void A_worker_started_by_the_prefork_manager_says_nothing_when_it_starts()
+    {
+        string directory = Directory.CreateTempSubdirectory("cgirouting-cli-").FullName;
+        System.Environment.SetEnvironmentVariable(CgiRouting.FastCgi.PreforkManager.WorkerVariable, "1");
+        try
+        {
+            string socket = Path.Combine(directory, "app.sock");
+            var error = new StringWriter();
+            var worker = Background.Start(() => CommandLine.Run(["--fastcgi", "unix:" + socket, "--max-requests", "1"], CgiApp.Routes,
+                new StringWriter(), TextWriter.Synchronized(error)));
+            Assert.True(System.Threading.SpinWait.SpinUntil(() => File.Exists(socket), 10_000), "the worker listens");
+            using (var client = FastCgiClient.Connect("unix:" + socket))
+            {
+                client.SendRequest(1, "GET", "/users/me");
+                Assert.EndsWith("\r\n\r\nme", client.ReadText(1));
+            }
+            Assert.True(worker.Finished(System.TimeSpan.FromSeconds(10)), "the worker exits after its one request");
+            Assert.DoesNotContain("listening on", error.ToString());
+        }
+        finally
+        {
+            System.Environment.SetEnvironmentVariable(CgiRouting.FastCgi.PreforkManager.WorkerVariable, null);
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }

@@ -199,6 +199,32 @@ public class DeadlineTests
         Assert.Null(RequestDeadline.StartForProcess(TimeSpan.FromSeconds(30), head: false, "unused\n"));
     }
 
+    [Fact]
+    public void A_request_that_finishes_while_its_late_answer_is_being_written_waits_for_that_answer()
+    {
+        using var started = new ManualResetEventSlim();
+        bool answered = false;
+        var deadline = RequestDeadline.Start(TimeSpan.FromMilliseconds(1), () =>
+        {
+            started.Set();
+            Thread.Sleep(300); // writing the 503
+            Volatile.Write(ref answered, true);
+        });
+        Assert.True(started.Wait(TimeSpan.FromSeconds(10)), "the deadline fired");
+        Assert.False(deadline.TryFinish()); // too late: the 503 is (being) written
+        Assert.True(Volatile.Read(ref answered), "TryFinish returned before the late answer was out");
+    }
+
+    [Fact]
+    public void A_request_finished_in_time_is_never_answered_late()
+    {
+        int fired = 0;
+        var deadline = RequestDeadline.Start(TimeSpan.FromMilliseconds(200), () => Interlocked.Increment(ref fired));
+        Assert.True(deadline.TryFinish());
+        Thread.Sleep(500);
+        Assert.Equal(0, Volatile.Read(ref fired));
+    }
+
     /// <summary>An output stream whose content can be read while another thread writes it.</summary>
     private sealed class SnapshotStream : MemoryStream
     {
