@@ -210,8 +210,23 @@ public class FastCgiTests
         good.SendRequest(1, "GET", "/users/me");
         Assert.Equal(MeResponse, good.ReadText(1));
         Assert.True(SpinWait.SpinUntil(() => worker.LogText.Length > 0, 5000)); // written when the worker reads the end
-        Assert.StartsWith("CgiRouting: FastCGI connection closed, ", Assert.Single(worker.LogText.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.Equal("CgiRouting: FastCGI connection closed, " + MalformedReasons[what], Assert.Single(worker.LogText.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
     }
+
+    /// <summary>What the log line says of each of <see cref="MalformedConnections"/>.</summary>
+    private static readonly Dictionary<string, string> MalformedReasons = new()
+    {
+        ["begin request for the request in progress"] = "BEGIN_REQUEST for request 1, which is in progress.",
+        ["cut inside a header"] = "the connection ended inside a record header.",
+        ["cut inside a record"] = "the connection ended inside a record.",
+        ["begin request of 3 bytes"] = "BEGIN_REQUEST has 3 bytes of content, not 8.",
+        ["begin request with id 0"] = "BEGIN_REQUEST has request id 0, which is for management records.",
+        ["params length past the end"] = "the PARAMS of request 1 have a name or value longer than the rest of them.",
+        ["params 4-byte length cut"] = "the PARAMS of request 1 have a name or value longer than the rest of them.",
+        ["params 4-byte length near 2^31"] = "the PARAMS of request 1 have a name or value longer than the rest of them.",
+        ["stdin before params end"] = "request 1 sent STDIN before the end of its PARAMS.",
+        ["get values malformed"] = "GET_VALUES has a name longer than the record.",
+    };
 
     [Fact]
     public void A_malformed_record_while_the_handler_reads_the_body_drops_the_response_and_closes_the_connection()
