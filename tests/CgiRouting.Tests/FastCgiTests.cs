@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using System.Threading;
+using CgiRouting.FastCgi;
 using Xunit;
 using static CgiRouting.Tests.FastCgiClient;
 
@@ -319,9 +320,13 @@ public class FastCgiTests
         using var worker = new FastCgiWorker();
         using var client = worker.Connect();
         client.SendRequest(1, "GET", "/users/me", keepConnection: true, extra: ("HTTP_X_BIG", new string('b', 300_000)));
-        Assert.StartsWith("Status: 431 Request Header Fields Too Large\r\n", client.ReadText(1));
+        string refused = client.ReadText(1);
+        Assert.StartsWith("Status: 431 Request Header Fields Too Large\r\n", refused);
+        Assert.EndsWith("\r\n\r\nThe request's headers are too large.", refused);
         client.SendRequest(2, "GET", "/users/me", keepConnection: true);
         Assert.Equal(MeResponse, client.ReadText(2));
+        Assert.Equal($"CgiRouting: FastCGI request 1 has more than {FastCgiConnection.MaxParamsSize} bytes of PARAMS: answered 431.",
+            Assert.Single(worker.LogText.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
     }
 
     [Fact]
