@@ -165,4 +165,65 @@ public class FastCgiWireFormatTests
     [Fact]
     public void A_descriptor_that_is_not_a_socket_is_described_by_its_number()
         => Assert.Equal("descriptor 987", SocketDescriptor.Describe(987));
+
+    private static byte[] Header(FastCgiRecordType type, int length)
+    {
+        var header = new byte[8];
+        FastCgiRecord.WriteHeader(header, type, 1, length);
+        return header;
+    }
+
+    private static readonly byte[] End = [.. Header(FastCgiRecordType.Stdout, 0), .. Header(FastCgiRecordType.EndRequest, 8), 0, 0, 0, 0, 0, 0, 0, 0];
+
+    [Fact]
+    public void Stdout_is_buffered_until_flushed_padded_with_zeros_and_closed_once()
+    {
+        var connection = new MemoryStream();
+        var stdout = new FastCgiOutputStream(new FastCgiRecordWriter(connection), 1);
+        Assert.True(stdout.CanWrite);
+        Assert.False(stdout.CanRead);
+        Assert.False(stdout.CanSeek);
+        stdout.Write("ABCDEFGH"u8);
+        Assert.Equal(0, connection.Length); // buffered
+        stdout.Flush();
+        stdout.Write("x"u8);
+        stdout.Flush();
+        stdout.Flush(); // nothing buffered: nothing sent
+        Assert.Equal([.. Header(FastCgiRecordType.Stdout, 8), .. "ABCDEFGH"u8, .. Header(FastCgiRecordType.Stdout, 1), (byte)'x', 0, 0, 0, 0, 0, 0, 0],
+            connection.ToArray());
+        connection.SetLength(0);
+        stdout.Write("yz"u8);
+        stdout.Complete();
+        stdout.Complete(); // once only
+        stdout.Flush();
+        Assert.Equal([.. Header(FastCgiRecordType.Stdout, 2), (byte)'y', (byte)'z', 0, 0, 0, 0, 0, 0, .. End], connection.ToArray());
+        Assert.Equal("The response is complete.", Assert.Throws<InvalidOperationException>(() => stdout.Write("late"u8)).Message);
+    }
+
+    [Fact]
+    public void A_long_write_is_cut_into_records_of_65528_bytes_and_a_discarded_response_sends_nothing()
+    {
+        var connection = new MemoryStream();
+        var stdout = new FastCgiOutputStream(new FastCgiRecordWriter(connection), 1);
+        byte[] body = Enumerable.Range(0, 70_000).Select(i => (byte)i).ToArray();
+        stdout.Write(body);
+        stdout.Complete();
+        byte[] sent = connection.ToArray();
+        Assert.Equal([.. Header(FastCgiRecordType.Stdout, 65_528), .. body[..65_528], .. Header(FastCgiRecordType.Stdout, 4_472), .. body[65_528..], .. End], sent);
+        var dropped = new MemoryStream();
+        var discarded = new FastCgiOutputStream(new FastCgiRecordWriter(dropped), 1) { Discarded = true };
+        discarded.Write(body);
+        discarded.Complete();
+        Assert.Equal(0, dropped.Length);
+    }
+
+    [Fact]
+    public void Stdin_is_a_stream_that_only_reads()
+    {
+        var stdin = new FastCgiInputStream(null!, 1, new FastCgiOutputStream(new FastCgiRecordWriter(Stream.Null), 1));
+        Assert.True(stdin.CanRead);
+        Assert.False(stdin.CanSeek);
+        Assert.False(stdin.CanWrite);
+        Assert.Equal(0, stdin.Read([])); // an empty read asks the connection for nothing
+    }
 }
