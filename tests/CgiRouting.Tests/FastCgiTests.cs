@@ -138,6 +138,8 @@ public class FastCgiTests
         using var client = worker.Connect();
         client.Begin(3, keepConnection: true, role: 2); // authorizer
         Assert.Equal(3, client.ReadResponse(3).ProtocolStatus);
+        client.Begin(5, keepConnection: true, role: 0x0101); // big-endian: not responder (1) in its low byte alone
+        Assert.Equal(3, client.ReadResponse(5).ProtocolStatus);
         client.SendRequest(4, "GET", "/users/me");
         Assert.Equal(MeResponse, client.ReadText(4));
     }
