@@ -90,8 +90,11 @@ public class AuthTests
     [InlineData("line\r\nbreak")]
     [InlineData("tab\there")]
     [InlineData("café")]
-    public void A_realm_that_could_break_the_header_is_refused(string realm) =>
-        Assert.Throws<ArgumentException>(() => new CgiOptions { AuthenticationRealm = realm });
+    public void A_realm_that_could_break_the_header_is_refused(string realm)
+    {
+        var refused = Assert.Throws<ArgumentException>(() => new CgiOptions { AuthenticationRealm = realm });
+        Assert.StartsWith("A realm is printable ASCII: it goes into the WWW-Authenticate header.", refused.Message);
+    }
 
     [Fact]
     public void User_binds_REMOTE_USER_and_a_required_one_answers_401_without_it()

@@ -423,4 +423,289 @@ public class CommandLineTests
         Assert.Equal(2, exit);
         Assert.Contains(value, error);
     }
+
+    [Fact]
+    public void Apache_runs_the_binary_for_every_path_below_the_prefix()
+    {
+        var output = new StringWriter();
+        Assert.True(ServerConfiguration.Write(output, "apache", "/bin/app", "/app/", 8123, "/srv/r", fastCgi: null));
+        string text = output.ToString();
+        Assert.StartsWith("ServerRoot        \"/srv/r\"\nServerName        127.0.0.1\nListen            127.0.0.1:8123\n", text);
+        Assert.Contains("\nScriptSock   /srv/r/cgid.sock\n", text);
+        Assert.EndsWith("\nScriptAliasMatch \"^/app(/.*)?$\" \"/bin/app$1\"\n", text);
+        Assert.DoesNotContain("\r", text);
+    }
+
+    [Fact]
+    public void Nginx_without_a_worker_passes_every_path_below_the_prefix_to_fcgiwrap()
+    {
+        var output = new StringWriter();
+        Assert.True(ServerConfiguration.Write(output, "nginx", "/bin/app", "/app/", 8123, "/srv/r", fastCgi: null));
+        string text = output.ToString();
+        Assert.StartsWith("daemon off;\nworker_processes 1;\n", text);
+        Assert.Contains("\npid /srv/r/nginx.pid;\n", text);
+        Assert.Contains("\n        listen 127.0.0.1:8123;\n", text);
+        Assert.Contains("\n        location ~ ^/app(?<app_path>/.*)?$ {\n", text);
+        Assert.Contains("\n            fastcgi_param REQUEST_METHOD    $request_method;\n", text);
+        Assert.Contains("\n            fastcgi_param SCRIPT_FILENAME   /bin/app;\n", text);
+        Assert.Contains("\n            fastcgi_param SCRIPT_NAME       \"/app\";\n", text);
+        Assert.Contains("\n            fastcgi_pass unix:/srv/r/fcgiwrap.sock;\n", text);
+        Assert.Equal("/srv/r/fcgiwrap.sock", ServerConfiguration.FcgiwrapSocket("/srv/r"));
+        Assert.EndsWith("        }\n    }\n}\n", text);
+    }
+
+    [Fact]
+    public void Nginx_with_a_worker_passes_to_it_and_keeps_connections()
+    {
+        var output = new StringWriter();
+        Assert.True(ServerConfiguration.Write(output, "nginx", "/bin/app", "/", 8123, "/srv/r", fastCgi: "127.0.0.1:9000"));
+        string text = output.ToString();
+        Assert.StartsWith("daemon off;\n", text);
+        Assert.Contains("\n    upstream app0 { server 127.0.0.1:9000; keepalive 8; }\n", text);
+        Assert.Contains("\n        location ~ ^(?<app_path>/.*)?$ {\n", text);
+        Assert.Contains("\n            fastcgi_param SCRIPT_NAME       \"\";\n", text);
+        Assert.Contains("\n            fastcgi_keep_conn on;\n            fastcgi_pass app0;\n", text);
+        Assert.DoesNotContain("/bin/app", text);
+        Assert.EndsWith("        }\n    }\n}\n", text);
+    }
+
+    [Theory]
+    [InlineData("lighttpd")]
+    [InlineData("apache")]
+    [InlineData("iis")]
+    public void Only_nginx_has_a_configuration_for_a_FastCGI_worker(string server)
+    {
+        var output = new StringWriter();
+        Assert.False(ServerConfiguration.Write(output, server, "/bin/app", "/", 8123, "/srv/r", fastCgi: "127.0.0.1:9000"));
+        Assert.Equal("", output.ToString());
+    }
+
+    [Fact]
+    public void Fastcgi_serves_on_the_address_says_so_once_and_removes_its_socket_after_max_requests()
+    {
+        string directory = Directory.CreateTempSubdirectory("cgirouting-cli-").FullName;
+        try
+        {
+            string socket = Path.Combine(directory, "app.sock");
+            var output = new StringWriter();
+            var error = new StringWriter();
+            var worker = Background.Start(() => CommandLine.Run(
+                ["--fastcgi", "unix:" + socket, "--max-concurrency", "3", "--max-requests", "1"], CgiApp.Routes, output, TextWriter.Synchronized(error)));
+            Assert.True(System.Threading.SpinWait.SpinUntil(() => File.Exists(socket), 10_000), "the worker listens");
+            using (var client = FastCgiClient.Connect("unix:" + socket))
+            {
+                client.SendRequest(1, "GET", "/users/me");
+                Assert.EndsWith("\r\n\r\nme", client.ReadText(1));
+            }
+            Assert.True(worker.Finished(System.TimeSpan.FromSeconds(10)), "the worker exits after its one request");
+            Assert.Equal(0, worker.Result);
+            Assert.Equal("", output.ToString());
+            string log = error.ToString();
+            Assert.StartsWith($"CgiRouting: FastCGI worker (pid {System.Environment.ProcessId}) listening on unix:{socket}, 3 requests at once, exits after 1 requests.{System.Environment.NewLine}", log);
+            Assert.DoesNotContain("standard input", log);
+            Assert.False(File.Exists(socket), "the socket file is removed when the worker exits");
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("--fastcgi")]
+    [InlineData("--config")]
+    [InlineData("--prefix")]
+    [InlineData("--root")]
+    [InlineData("--max-concurrency")]
+    [InlineData("--max-requests")]
+    [InlineData("--prefork")]
+    [InlineData("--port")]
+    public void An_option_that_takes_a_value_says_so_when_it_is_last(string option)
+    {
+        var (exit, output, error) = Run(option);
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.Equal($"{option} needs a value.{System.Environment.NewLine}", error);
+    }
+
+    [Theory]
+    [InlineData("--max-concurrency", "2147483647")]
+    [InlineData("--max-requests", "2147483647")]
+    [InlineData("--prefork", "1")]
+    public void Fastcgi_numbers_in_range_are_taken_and_then_need_fastcgi_mode(string option, string value)
+    {
+        var (exit, _, error) = Run(option, value);
+        Assert.Equal(2, exit);
+        Assert.Equal("--max-concurrency, --max-requests and --prefork go with --fastcgi ADDRESS, or with a listening socket as standard input."
+            + System.Environment.NewLine, error);
+    }
+
+    [Fact]
+    public void Fastcgi_numbers_stop_at_int_MaxValue()
+    {
+        var (exit, _, error) = Run("--max-requests", "2147483648");
+        Assert.Equal(2, exit);
+        Assert.Equal("--max-requests takes a whole number from 1 to 2147483647, not '2147483648'." + System.Environment.NewLine, error);
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("65535")]
+    public void Config_takes_ports_from_1_to_65535(string port)
+    {
+        var (exit, output, _) = Run("--config", "nginx", "--port", port);
+        Assert.Equal(0, exit);
+        Assert.Contains($"\n        listen 127.0.0.1:{port};\n", output);
+    }
+
+    [Fact]
+    public void Config_defaults_to_the_root_prefix_port_8080_and_a_directory_named_after_binary_and_server()
+    {
+        var (exit, output, _) = Run("--config", "nginx");
+        Assert.Equal(0, exit);
+        string root = $"/tmp/{Path.GetFileName(System.Environment.ProcessPath)}-nginx";
+        Assert.Contains($"\npid {root}/nginx.pid;\n", output);
+        Assert.Contains("\n        listen 127.0.0.1:8080;\n", output);
+        Assert.Contains("\n        location ~ ^(?<app_path>/.*)?$ {\n", output);
+        Assert.Contains($"\n            fastcgi_param SCRIPT_FILENAME   {System.Environment.ProcessPath};\n", output);
+    }
+
+    [Theory]
+    [InlineData("1")]
+    [InlineData("65535")]
+    public void Serve_takes_a_port_from_1_to_65535_and_goes_with_CGI_mode_only(string port)
+    {
+        // With --fastcgi, --serve refuses before it would start lighttpd: the port was taken.
+        var (exit, output, error) = Run("--serve", port, "--fastcgi", "127.0.0.1:9000");
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.Equal("--serve runs the app under lighttpd, in CGI mode." + System.Environment.NewLine, error);
+        Assert.Equal(error, Run("--fastcgi", "127.0.0.1:9000", "--serve").Error); // --serve last, without a port
+        Assert.Equal(error, Run("--serve", "--config", "nginx").Error);
+    }
+
+    [Fact]
+    public void A_port_after_serve_is_digits_only()
+    {
+        var (exit, _, error) = Run("--serve", "0");
+        Assert.Equal(2, exit);
+        Assert.Equal("--serve's port is a number from 1 to 65535, not '0'." + System.Environment.NewLine, error);
+        Assert.StartsWith("Unknown option ''.", Run("--serve", "").Error); // an empty argument is not a port
+        Assert.StartsWith("Unknown option '-1'.", Run("--serve", "-1").Error);
+    }
+
+    [Fact]
+    public void Config_lighttpd_with_a_worker_says_to_use_nginx()
+    {
+        var (exit, output, error) = Run("--config", "lighttpd", "--fastcgi", "127.0.0.1:9000");
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.Equal("--config lighttpd is for CGI mode; with --fastcgi, use --config nginx." + System.Environment.NewLine, error);
+    }
+
+    [Fact]
+    public void Openapi_writes_the_document_of_the_route_table_or_says_there_is_none()
+    {
+        var output = new StringWriter();
+        var error = new StringWriter();
+        Assert.Equal(0, CommandLine.Run(["--openapi"], new RouteList([], "{\"openapi\":\"3.1.0\"}"), output, error));
+        Assert.Equal("{\"openapi\":\"3.1.0\"}", output.ToString());
+        Assert.Equal("", error.ToString());
+        output = new StringWriter();
+        Assert.Equal(1, CommandLine.Run(["--openapi"], new RouteList([], null), output, error));
+        Assert.Equal("", output.ToString());
+        Assert.Equal("This app has no OpenAPI document: it was built with a CgiRouting generator that wrote none." + System.Environment.NewLine, error.ToString());
+    }
+
+    [Fact]
+    public void Without_max_concurrency_a_worker_serves_two_requests_a_core_at_once()
+    {
+        string directory = Directory.CreateTempSubdirectory("cgirouting-cli-").FullName;
+        try
+        {
+            string socket = Path.Combine(directory, "app.sock");
+            var error = new StringWriter();
+            var worker = Background.Start(() => CommandLine.Run(["--max-requests", "1", "--fastcgi", "unix:" + socket], CgiApp.Routes,
+                new StringWriter(), TextWriter.Synchronized(error)));
+            Assert.True(System.Threading.SpinWait.SpinUntil(() => File.Exists(socket), 10_000), "the worker listens");
+            using (var client = FastCgiClient.Connect("unix:" + socket))
+            {
+                client.SendRequest(1, "GET", "/users/me");
+                Assert.EndsWith("\r\n\r\nme", client.ReadText(1));
+            }
+            Assert.True(worker.Finished(System.TimeSpan.FromSeconds(10)), "the worker exits after its one request");
+            Assert.StartsWith($"CgiRouting: FastCGI worker (pid {System.Environment.ProcessId}) listening on unix:{socket}, "
+                + $"{System.Environment.ProcessorCount * 2} requests at once, exits after 1 requests.\n", error.ToString());
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void An_address_in_use_is_a_failure_to_start_not_a_usage_error()
+    {
+        using var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        int port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+        var (exit, output, error) = Run("--fastcgi", $"127.0.0.1:{port}");
+        Assert.Equal(1, exit);
+        Assert.Equal("", output);
+        Assert.StartsWith($"CgiRouting: Could not ", error);
+        Assert.Contains($"127.0.0.1:{port}", error);
+    }
+
+    [Fact]
+    public void A_bad_address_is_named_on_one_line_after_CgiRouting()
+        => Assert.Equal("CgiRouting: '127.0.0.1' is not an address to listen on: write IP:PORT (127.0.0.1:9000, [::1]:9000) or unix:/path/to.sock.\n",
+            Run("--fastcgi", "127.0.0.1").Error);
+
+    [Fact]
+    public void Routes_do_not_go_with_fastcgi()
+    {
+        var (exit, output, error) = Run("--fastcgi", "127.0.0.1:9000", "--routes");
+        Assert.Equal(2, exit);
+        Assert.Equal("", output);
+        Assert.Equal("--routes does not go with --fastcgi.\n", error);
+    }
+
+    [Fact]
+    public void Headings_set_the_least_width_of_the_auth_and_json_columns_and_filters_come_last()
+    {
+        RouteInfo[] routes = [new("GET", "/a", "T.A") { Authorization = "a", Json = "j", Filters = "F.One" },
+            new("GET", "/b", "T.B") { Json = "a longer way", Filters = "F.Two" }];
+        Assert.Equal(
+            "METHOD  TEMPLATE  AUTH  HANDLER  JSON          FILTERS\n" +
+            "GET     /a        a     T.A      j             F.One\n" +
+            "GET     /b        -     T.B      a longer way  F.Two\n",
+            Run(routes, "--routes").Output);
+    }
+
+    [Fact]
+    public void A_worker_started_by_the_prefork_manager_says_nothing_when_it_starts()
+    {
+        string directory = Directory.CreateTempSubdirectory("cgirouting-cli-").FullName;
+        System.Environment.SetEnvironmentVariable(CgiRouting.FastCgi.PreforkManager.WorkerVariable, "1");
+        try
+        {
+            string socket = Path.Combine(directory, "app.sock");
+            var error = new StringWriter();
+            var worker = Background.Start(() => CommandLine.Run(["--fastcgi", "unix:" + socket, "--max-requests", "1"], CgiApp.Routes,
+                new StringWriter(), TextWriter.Synchronized(error)));
+            Assert.True(System.Threading.SpinWait.SpinUntil(() => File.Exists(socket), 10_000), "the worker listens");
+            using (var client = FastCgiClient.Connect("unix:" + socket))
+            {
+                client.SendRequest(1, "GET", "/users/me");
+                Assert.EndsWith("\r\n\r\nme", client.ReadText(1));
+            }
+            Assert.True(worker.Finished(System.TimeSpan.FromSeconds(10)), "the worker exits after its one request");
+            Assert.DoesNotContain("listening on", error.ToString());
+        }
+        finally
+        {
+            System.Environment.SetEnvironmentVariable(CgiRouting.FastCgi.PreforkManager.WorkerVariable, null);
+            Directory.Delete(directory, recursive: true);
+        }
+    }
 }

@@ -91,11 +91,47 @@ public class DeadlineTests
     [InlineData("abc")]
     [InlineData("-1")]
     [InlineData("0")]
+    [InlineData("0.000")]
+    [InlineData("")]
+    [InlineData(".5")]          // no whole seconds
+    [InlineData("5.")]          // a dot without decimals
+    [InlineData(".")]
+    [InlineData("1.0001")]      // more than three decimals
+    [InlineData("00000001")]    // more than seven digits of whole seconds
+    [InlineData("3000000")]     // 3,000,000 s: over int.MaxValue milliseconds
+    [InlineData("2147483.648")] // one millisecond over int.MaxValue
+    [InlineData("1.5.2")]
+    [InlineData("1,5")]
+    [InlineData(" 1")]
+    [InlineData("1e3")]
     public void A_CGIROUTING_TIMEOUT_that_is_not_a_positive_number_is_reported_and_ignored(string value)
     {
         var (output, log, _) = Run("/slow/blocking/10", new CgiOptions { Timeout = TimeSpan.FromSeconds(20) }, ("CGIROUTING_TIMEOUT", value));
         Assert.StartsWith("Status: 200 OK\r\n", output);
-        Assert.Contains($"CGIROUTING_TIMEOUT='{value}' is not a number of seconds", log);
+        Assert.Equal($"CgiRouting: CGIROUTING_TIMEOUT='{value}' is not a number of seconds; the timeout stays 20 s.{Environment.NewLine}", log);
+    }
+
+    [Theory]
+    [InlineData("3000")]        // whole seconds, no dot
+    [InlineData("1")]
+    [InlineData("9.999")]       // three decimals
+    [InlineData("0000001")]     // seven digits of whole seconds
+    [InlineData("1000000")]
+    [InlineData("2147483.647")] // int.MaxValue milliseconds
+    public void A_CGIROUTING_TIMEOUT_of_seconds_with_up_to_three_decimals_is_taken_without_a_word(string value)
+    {
+        // The handler does not wait: within every one of these deadlines, so the request is answered normally.
+        var (output, log, _) = Run("/slow/blocking/0", new CgiOptions { Timeout = TimeSpan.FromMilliseconds(1) }, ("CGIROUTING_TIMEOUT", value));
+        Assert.StartsWith("Status: 200 OK\r\n", output);
+        Assert.Equal("", log);
+    }
+
+    [Fact]
+    public void A_CGIROUTING_TIMEOUT_with_whole_seconds_and_decimals_is_the_deadline()
+    {
+        var (output, log, _) = Run("/slow/blocking/2500", new CgiOptions(), ("CGIROUTING_TIMEOUT", "1.25"));
+        Assert.StartsWith("Status: 503 ", output);
+        Assert.Contains("GET /slow/blocking/2500 was not answered within 1.25 s (CgiOptions.Timeout): answered 503.", log);
     }
 
     [Fact]
@@ -119,8 +155,16 @@ public class DeadlineTests
     [Theory]
     [InlineData(0)]
     [InlineData(-5)]
-    public void A_timeout_that_is_not_positive_is_refused(int ms)
-        => Assert.Throws<ArgumentOutOfRangeException>(() => new CgiOptions { Timeout = TimeSpan.FromMilliseconds(ms) });
+    [InlineData(int.MaxValue + 1L)]
+    public void A_timeout_that_is_not_positive_or_too_long_is_refused(long ms)
+    {
+        var refused = Assert.Throws<ArgumentOutOfRangeException>(() => new CgiOptions { Timeout = TimeSpan.FromMilliseconds(ms) });
+        Assert.StartsWith("The timeout must be positive and at most int.MaxValue ms, or Timeout.InfiniteTimeSpan.", refused.Message);
+    }
+
+    [Fact]
+    public void A_timeout_of_int_MaxValue_milliseconds_is_the_longest_taken()
+        => Assert.Equal(TimeSpan.FromMilliseconds(int.MaxValue), new CgiOptions { Timeout = TimeSpan.FromMilliseconds(int.MaxValue) }.Timeout);
 
     [Theory]
     [InlineData(false)]
@@ -153,6 +197,32 @@ public class DeadlineTests
     {
         // The tests run on the JIT, where the C handler is not linked: StartForProcess says so instead of failing.
         Assert.Null(RequestDeadline.StartForProcess(TimeSpan.FromSeconds(30), head: false, "unused\n"));
+    }
+
+    [Fact]
+    public void A_request_that_finishes_while_its_late_answer_is_being_written_waits_for_that_answer()
+    {
+        using var started = new ManualResetEventSlim();
+        bool answered = false;
+        var deadline = RequestDeadline.Start(TimeSpan.FromMilliseconds(1), () =>
+        {
+            started.Set();
+            Thread.Sleep(300); // writing the 503
+            Volatile.Write(ref answered, true);
+        });
+        Assert.True(started.Wait(TimeSpan.FromSeconds(10)), "the deadline fired");
+        Assert.False(deadline.TryFinish()); // too late: the 503 is (being) written
+        Assert.True(Volatile.Read(ref answered), "TryFinish returned before the late answer was out");
+    }
+
+    [Fact]
+    public void A_request_finished_in_time_is_never_answered_late()
+    {
+        int fired = 0;
+        var deadline = RequestDeadline.Start(TimeSpan.FromMilliseconds(200), () => Interlocked.Increment(ref fired));
+        Assert.True(deadline.TryFinish());
+        Thread.Sleep(500);
+        Assert.Equal(0, Volatile.Read(ref fired));
     }
 
     /// <summary>An output stream whose content can be read while another thread writes it.</summary>

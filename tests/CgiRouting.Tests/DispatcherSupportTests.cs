@@ -284,4 +284,51 @@ public class DispatcherSupportTests
         Assert.Equal([new RouteInfo("GET", "/a", "T.A") { Authorization = "authorize" }, new RouteInfo("GET", "/b", "T.B") { Json = "j", Authorization = "anonymous" },
             new RouteInfo("GET", "/c", "T.C") { Json = "j" }], routes);
     }
+
+    [Fact]
+    public async System.Threading.Tasks.Task A_null_result_is_the_framework_404_with_Not_Found_as_its_message()
+    {
+        var request = new CgiRequest(new Dictionary<string, string> { ["REQUEST_METHOD"] = "GET" }, System.IO.Stream.Null);
+        Response[] answers =
+        [
+            HandlerResults.Text(null),
+            HandlerResults.Json<string>(null, System.Text.Json.Serialization.Metadata.JsonMetadataServices.CreateValueInfo<string>(
+                JsonSerializerOptions.Default, System.Text.Json.Serialization.Metadata.JsonMetadataServices.StringConverter)),
+            HandlerResults.JsonUtf8(null),
+            HandlerResults.Bytes(null),
+            await HandlerResults.Stream<int>(null, request, null),
+        ];
+        foreach (var answer in answers)
+        {
+            Assert.Equal(404, answer.StatusCode);
+            Assert.Equal("Not Found", answer.ErrorMessage);
+            Assert.Equal("Not Found", answer.BodyText);
+        }
+    }
+
+    [Fact]
+    public void Validation_errors_map_each_key_once_in_first_failure_order_to_all_its_messages()
+    {
+        var errors = ValidationErrors.Add(null, "Title", "The Title field is required.");
+        Assert.Same(errors, ValidationErrors.Add(errors, "Age", "Age is out of range."));
+        ValidationErrors.Add(errors, "Title", "The Title is too long.");
+        ValidationErrors.Add(errors, "Age", "Age is odd.");
+        ValidationErrors.Add(errors, "Name", "Name is taken.");
+        var json = new JsonUtf8Builder();
+        errors.WriteTo(json);
+        Assert.Equal("""{"Title":["The Title field is required.","The Title is too long."],"Age":["Age is out of range.","Age is odd."],"Name":["Name is taken."]}""",
+            Encoding.UTF8.GetString(json.WrittenSpan));
+        var response = errors.ToResponse();
+        Assert.Equal(400, response.StatusCode);
+        Assert.Equal("The Title field is required.\nAge is out of range.\nThe Title is too long.\nAge is odd.\nName is taken.", response.BodyText);
+    }
+
+    [Fact]
+    public void Produces_keeps_the_status_and_the_type_it_is_given()
+    {
+        var produces = new ProducesAttribute(409, typeof(string));
+        Assert.Equal(409, produces.Status);
+        Assert.Equal(typeof(string), produces.Type);
+        Assert.Null(new ProducesAttribute(204).Type);
+    }
 }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using System.Threading;
+using CgiRouting.FastCgi;
 using Xunit;
 using static CgiRouting.Tests.FastCgiClient;
 
@@ -137,6 +138,8 @@ public class FastCgiTests
         using var client = worker.Connect();
         client.Begin(3, keepConnection: true, role: 2); // authorizer
         Assert.Equal(3, client.ReadResponse(3).ProtocolStatus);
+        client.Begin(5, keepConnection: true, role: 0x0101); // big-endian: not responder (1) in its low byte alone
+        Assert.Equal(3, client.ReadResponse(5).ProtocolStatus);
         client.SendRequest(4, "GET", "/users/me");
         Assert.Equal(MeResponse, client.ReadText(4));
     }
@@ -210,8 +213,23 @@ public class FastCgiTests
         good.SendRequest(1, "GET", "/users/me");
         Assert.Equal(MeResponse, good.ReadText(1));
         Assert.True(SpinWait.SpinUntil(() => worker.LogText.Length > 0, 5000)); // written when the worker reads the end
-        Assert.StartsWith("CgiRouting: FastCGI connection closed, ", Assert.Single(worker.LogText.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
+        Assert.Equal("CgiRouting: FastCGI connection closed, " + MalformedReasons[what], Assert.Single(worker.LogText.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
     }
+
+    /// <summary>What the log line says of each of <see cref="MalformedConnections"/>.</summary>
+    private static readonly Dictionary<string, string> MalformedReasons = new()
+    {
+        ["begin request for the request in progress"] = "BEGIN_REQUEST for request 1, which is in progress.",
+        ["cut inside a header"] = "the connection ended inside a record header.",
+        ["cut inside a record"] = "the connection ended inside a record.",
+        ["begin request of 3 bytes"] = "BEGIN_REQUEST has 3 bytes of content, not 8.",
+        ["begin request with id 0"] = "BEGIN_REQUEST has request id 0, which is for management records.",
+        ["params length past the end"] = "the PARAMS of request 1 have a name or value longer than the rest of them.",
+        ["params 4-byte length cut"] = "the PARAMS of request 1 have a name or value longer than the rest of them.",
+        ["params 4-byte length near 2^31"] = "the PARAMS of request 1 have a name or value longer than the rest of them.",
+        ["stdin before params end"] = "request 1 sent STDIN before the end of its PARAMS.",
+        ["get values malformed"] = "GET_VALUES has a name longer than the record.",
+    };
 
     [Fact]
     public void A_malformed_record_while_the_handler_reads_the_body_drops_the_response_and_closes_the_connection()
@@ -304,9 +322,13 @@ public class FastCgiTests
         using var worker = new FastCgiWorker();
         using var client = worker.Connect();
         client.SendRequest(1, "GET", "/users/me", keepConnection: true, extra: ("HTTP_X_BIG", new string('b', 300_000)));
-        Assert.StartsWith("Status: 431 Request Header Fields Too Large\r\n", client.ReadText(1));
+        string refused = client.ReadText(1);
+        Assert.StartsWith("Status: 431 Request Header Fields Too Large\r\n", refused);
+        Assert.EndsWith("\r\n\r\nThe request's headers are too large.", refused);
         client.SendRequest(2, "GET", "/users/me", keepConnection: true);
         Assert.Equal(MeResponse, client.ReadText(2));
+        Assert.Equal($"CgiRouting: FastCGI request 1 has more than {FastCgiConnection.MaxParamsSize} bytes of PARAMS: answered 431.",
+            Assert.Single(worker.LogText.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
     }
 
     [Fact]

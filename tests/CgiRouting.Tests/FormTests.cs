@@ -321,6 +321,24 @@ public class FormTests
         Assert.Throws<NotSupportedException>(() => stream.WriteByte(1));
     }
 
+    [Fact]
+    public void A_CGI_request_closes_its_spilled_uploads_once_the_response_is_written()
+    {
+        int before = OpenUploads();
+        byte[] body = Multipart(("title", null, null, "big"), ("attachment", "b.bin", null, new string('b', FormData.MemoryThreshold + 1)));
+        var environment = new Dictionary<string, string>
+        {
+            ["REQUEST_METHOD"] = "POST",
+            ["PATH_INFO"] = "/form/upload",
+            ["CONTENT_TYPE"] = "multipart/form-data; boundary=" + Boundary,
+            ["CONTENT_LENGTH"] = body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var output = new MemoryStream();
+        Assert.Equal(0, CgiApp.Run(environment, new MemoryStream(body), output, new CgiOptions { ErrorLog = TextWriter.Null }));
+        Assert.StartsWith("Status: 200 OK\r\n", Encoding.UTF8.GetString(output.ToArray()));
+        Assert.Equal(before, OpenUploads());
+    }
+
     private static CgiRequest Request(byte[] body) => new(new Dictionary<string, string>
     {
         ["REQUEST_METHOD"] = "POST",

@@ -145,8 +145,12 @@ public class ProblemDetailsTests
         Assert.Equal(("about:blank", "Conflict", 409, "The name \"x\" is taken."), Problem(conflict));
         var titled = Send("GET", "/problem/titled", "text/plain");
         Assert.Equal("{\"type\":\"about:blank\",\"title\":\"Invalid todo\",\"status\":422}", titled.BodyText);
-        Assert.Throws<ArgumentOutOfRangeException>(() => Response.Problem(200));
+        var refused = Assert.Throws<ArgumentOutOfRangeException>(() => Response.Problem(200));
+        Assert.StartsWith("A problem has a 4xx or 5xx status code.", refused.Message);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Response.Problem(399));
         Assert.Throws<ArgumentOutOfRangeException>(() => Response.Problem(600));
+        Assert.Equal(400, Response.Problem(400).StatusCode);
+        Assert.Equal(599, Response.Problem(599).StatusCode);
     }
 
     [Theory]
@@ -181,6 +185,19 @@ public class ProblemDetailsTests
     [InlineData("application, json", false)]
     [InlineData(" application/json ", true)]
     [InlineData(",,application/json,,", true)]
+    [InlineData("application/json;q=0.5;level=1, text/plain;q=0.4", true)]  // q before another parameter
+    [InlineData("application/json;level=1;q=0.5, text/plain;q=0.9", false)] // q after another parameter
+    [InlineData("application/json;;q=0.5, text/plain;q=0.9", false)]        // an empty parameter is skipped
+    [InlineData("application/json;q, text/plain;q=0.9", true)]              // "q" alone is not a q: 1
+    [InlineData("application/json;a=0.1, text/plain;q=0.9", true)]          // another parameter: q stays 1
+    [InlineData("application/json;qa=0.1, text/plain;q=0.9", true)]         // a name that starts with q
+    [InlineData("application/json;q = 0.5, text/plain;q=0.4", true)]        // white space around '='
+    [InlineData("application/json;q=0x5, text/plain;q=0.4", false)]         // no dot after the first digit
+    [InlineData("application/json;q=2, text/plain;q=0", false)]             // malformed: ignored, not q=0.001
+    [InlineData("application/json;q=0.5x, text/plain;q=0", false)]
+    [InlineData("application/json;q=1.001, text/plain;q=0", false)]         // over 1
+    [InlineData("application/json;q=1., text/plain;q=0.999", true)]
+    [InlineData("application/json;q=0.123456, text/plain;q=0", false)]      // too long
     public void Accept_ranking(string? accept, bool prefersJson) => Assert.Equal(prefersJson, ProblemDetails.PrefersJson(accept));
 
     [Fact]
