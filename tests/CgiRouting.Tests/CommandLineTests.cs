@@ -469,14 +469,11 @@ public class CommandLineTests
         Assert.EndsWith("        }\n    }\n}\n", text);
     }
 
-    [Theory]
-    [InlineData("lighttpd")]
-    [InlineData("apache")]
-    [InlineData("iis")]
-    public void Only_nginx_has_a_configuration_for_a_FastCGI_worker(string server)
+    [Fact]
+    public void An_unknown_server_has_no_configuration_for_a_FastCGI_worker()
     {
         var output = new StringWriter();
-        Assert.False(ServerConfiguration.Write(output, server, "/bin/app", "/", 8123, "/srv/r", fastCgi: "127.0.0.1:9000"));
+        Assert.False(ServerConfiguration.Write(output, "iis", "/bin/app", "/", 8123, "/srv/r", fastCgi: "127.0.0.1:9000"));
         Assert.Equal("", output.ToString());
     }
 
@@ -592,15 +589,6 @@ public class CommandLineTests
         Assert.Equal("--serve's port is a number from 1 to 65535, not '0'." + System.Environment.NewLine, error);
         Assert.StartsWith("Unknown option ''.", Run("--serve", "").Error); // an empty argument is not a port
         Assert.StartsWith("Unknown option '-1'.", Run("--serve", "-1").Error);
-    }
-
-    [Fact]
-    public void Config_lighttpd_with_a_worker_says_to_use_nginx()
-    {
-        var (exit, output, error) = Run("--config", "lighttpd", "--fastcgi", "127.0.0.1:9000");
-        Assert.Equal(2, exit);
-        Assert.Equal("", output);
-        Assert.Equal("--config lighttpd is for CGI mode; with --fastcgi, use --config nginx." + System.Environment.NewLine, error);
     }
 
     [Fact]
