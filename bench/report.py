@@ -87,7 +87,9 @@ def seconds(text):
 def wrk_runs(name, prefix="nginx"):
     """Median over the rounds of requests per second, p50 and p99 latency (seconds) of one server through nginx."""
     runs = []
-    for path in sorted(glob.glob(os.path.join(results, f"{prefix}-{name}-*.txt"))):
+    # The round number only: "nginx-fastcgi-*" would also match another server's "nginx-fastcgi-runtime-gc-1.txt".
+    for path in sorted(p for p in glob.glob(os.path.join(results, f"{prefix}-{name}-*.txt"))
+                       if re.fullmatch(rf"{re.escape(prefix)}-{re.escape(name)}-\d+\.txt", os.path.basename(p))):
         text = open(path).read()
         latency = dict(re.findall(r"^\s+(50|99)%\s+(\S+)$", text, re.M))
         runs.append((float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)), seconds(latency["50"]), seconds(latency["99"])))
