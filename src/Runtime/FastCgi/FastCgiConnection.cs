@@ -30,7 +30,7 @@ internal sealed class FastCgiConnection
     /// <param name="shutdown">Ends the connection from another thread (shutdown(2)), for <see cref="CloseIfIdle"/>.</param>
     public FastCgiConnection(Stream stream, FastCgiServer server, Action? shutdown)
     {
-        _reader = new FastCgiRecordReader(stream);
+        _reader = new FastCgiRecordReader(stream, server.RentReadBuffer());
         _writer = new FastCgiRecordWriter(stream);
         _server = server;
         _shutdown = shutdown;
@@ -61,6 +61,8 @@ internal sealed class FastCgiConnection
         {
             lock (_state)
                 _closing = true;
+            // Nothing reads the connection after this: the request, if any, ended on this thread.
+            _server.ReturnReadBuffer(_reader.Buffer);
         }
     }
 

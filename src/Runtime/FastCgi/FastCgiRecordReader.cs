@@ -8,11 +8,16 @@ namespace CgiRouting.FastCgi;
 /// (BEGIN_REQUEST, PARAMS, STDIN) usually cost one read. A record with a version other than 1, or a connection
 /// that ends inside a record, is a <see cref="FastCgiProtocolException"/>.
 /// </summary>
-internal sealed class FastCgiRecordReader(Stream input)
+internal sealed class FastCgiRecordReader(Stream input, byte[]? buffer = null)
 {
-    // One whole record of the largest size fits, with room to read ahead.
-    private readonly byte[] _buffer = new byte[2 * (FastCgiRecord.HeaderSize + FastCgiRecord.MaxContentLength + 255)];
+    /// <summary>The buffer's size: one whole record of the largest size fits, with room to read ahead.</summary>
+    public const int BufferSize = 2 * (FastCgiRecord.HeaderSize + FastCgiRecord.MaxContentLength + 255);
+
+    private readonly byte[] _buffer = buffer ?? new byte[BufferSize];
     private int _start, _end;
+
+    /// <summary>The buffer, to be used again for another connection once this one is done with it.</summary>
+    public byte[] Buffer => _buffer;
 
     /// <summary>
     /// Reads the next record into <paramref name="record"/>, whose content stays valid until the next call; returns

@@ -33,6 +33,11 @@ internal sealed class FastCgiServer
     private readonly Thread?[] _threads = new Thread?[MaxConnections];
     private readonly FastCgiConnection?[] _open = new FastCgiConnection?[MaxConnections];
     private readonly ManualResetEventSlim _stopRequested = new(false);
+    // Read buffers of closed connections, for the next ones: each is larger than the large-object threshold, so a new
+    // one per connection (nginx opens another after an upstream connection's 1,000th request) piled up on the large
+    // object heap until a full collection, and a worker's memory grew for tens of thousands of requests.
+    private readonly byte[]?[] _readBuffers = new byte[]?[MaxPooledReadBuffers];
+    private int _pooledReadBuffers;
     private long _begun, _served, _acceptsReserved;
     private int _inFlight, _accepting, _threadCount;
     private volatile bool _stopping;
@@ -55,6 +60,34 @@ internal sealed class FastCgiServer
         _requestSlots = new SemaphoreSlim(maxConcurrency, maxConcurrency);
         Options = options;
         Log = log;
+    }
+
+    /// <summary>The most read buffers kept for connections to come (<see cref="FastCgiRecordReader.BufferSize"/> each).</summary>
+    internal const int MaxPooledReadBuffers = 8;
+
+    /// <summary>A read buffer for a new connection: one a closed connection left, or a new one.</summary>
+    internal byte[] RentReadBuffer()
+    {
+        lock (_readBuffers)
+        {
+            if (_pooledReadBuffers > 0)
+            {
+                byte[] buffer = _readBuffers[--_pooledReadBuffers]!;
+                _readBuffers[_pooledReadBuffers] = null;
+                return buffer;
+            }
+        }
+        return new byte[FastCgiRecordReader.BufferSize];
+    }
+
+    /// <summary>Keeps a closed connection's read buffer for the next one, unless enough are kept already.</summary>
+    internal void ReturnReadBuffer(byte[] buffer)
+    {
+        lock (_readBuffers)
+        {
+            if (_pooledReadBuffers < MaxPooledReadBuffers)
+                _readBuffers[_pooledReadBuffers++] = buffer;
+        }
     }
 
     /// <summary>The default number of requests served at once: two per core, for handlers that wait on I/O.</summary>
