@@ -424,12 +424,18 @@ public class CommandLineTests
         Assert.Contains(value, error);
     }
 
+    /// <summary>The configuration of <paramref name="server"/> for /bin/app below <paramref name="prefix"/>, on port 8123 with root /srv/r.</summary>
+    private static string Configuration(string server, string prefix, string? fastCgi)
+    {
+        var output = new StringWriter();
+        Assert.True(ServerConfiguration.Write(output, server, "/bin/app", prefix, 8123, "/srv/r", fastCgi));
+        return output.ToString();
+    }
+
     [Fact]
     public void Apache_runs_the_binary_for_every_path_below_the_prefix()
     {
-        var output = new StringWriter();
-        Assert.True(ServerConfiguration.Write(output, "apache", "/bin/app", "/app/", 8123, "/srv/r", fastCgi: null));
-        string text = output.ToString();
+        string text = Configuration("apache", "/app/", null);
         Assert.StartsWith("ServerRoot        \"/srv/r\"\nServerName        127.0.0.1\nListen            127.0.0.1:8123\n", text);
         Assert.Contains("\nScriptSock   /srv/r/cgid.sock\n", text);
         Assert.EndsWith("\nScriptAliasMatch \"^/app(/.*)?$\" \"/bin/app$1\"\n", text);
@@ -439,9 +445,7 @@ public class CommandLineTests
     [Fact]
     public void Nginx_without_a_worker_passes_every_path_below_the_prefix_to_fcgiwrap()
     {
-        var output = new StringWriter();
-        Assert.True(ServerConfiguration.Write(output, "nginx", "/bin/app", "/app/", 8123, "/srv/r", fastCgi: null));
-        string text = output.ToString();
+        string text = Configuration("nginx", "/app/", null);
         Assert.StartsWith("daemon off;\nworker_processes 1;\n", text);
         Assert.Contains("\npid /srv/r/nginx.pid;\n", text);
         Assert.Contains("\n        listen 127.0.0.1:8123;\n", text);
@@ -457,9 +461,7 @@ public class CommandLineTests
     [Fact]
     public void Nginx_with_a_worker_passes_to_it_and_keeps_connections()
     {
-        var output = new StringWriter();
-        Assert.True(ServerConfiguration.Write(output, "nginx", "/bin/app", "/", 8123, "/srv/r", fastCgi: "127.0.0.1:9000"));
-        string text = output.ToString();
+        string text = Configuration("nginx", "/", "127.0.0.1:9000");
         Assert.StartsWith("daemon off;\n", text);
         Assert.Contains("\n    upstream app0 { server 127.0.0.1:9000; keepalive 8; }\n", text);
         Assert.Contains("\n        location ~ ^(?<app_path>/.*)?$ {\n", text);
