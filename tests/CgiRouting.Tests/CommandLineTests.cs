@@ -482,6 +482,28 @@ public class CommandLineTests
     [Fact]
     public void Fastcgi_serves_on_the_address_says_so_once_and_removes_its_socket_after_max_requests()
     {
+        var (socket, output, log) = ServeOneRequestOverFastCgi(options: null);
+        Assert.Equal("", output);
+        Assert.StartsWith($"CgiRouting: FastCGI worker (pid {System.Environment.ProcessId}) listening on unix:{socket}, 3 requests at once, exits after 1 requests.{System.Environment.NewLine}", log);
+        Assert.DoesNotContain("standard input", log);
+    }
+
+    [Fact]
+    public void Fastcgi_says_it_listens_on_the_apps_own_error_log_when_it_has_one()
+    {
+        var appLog = new StringWriter();
+        var (socket, _, log) = ServeOneRequestOverFastCgi(new CgiOptions { ErrorLog = appLog });
+        Assert.Equal("", log);
+        Assert.StartsWith($"CgiRouting: FastCGI worker (pid {System.Environment.ProcessId}) listening on unix:{socket}, 3 requests at once", appLog.ToString());
+    }
+
+    /// <summary>
+    /// Runs <c>--fastcgi unix:SOCKET --max-concurrency 3 --max-requests 1</c> in the background, sends it one request,
+    /// and checks the answer, the exit and that the socket file is gone; returns the socket's path, and what the worker
+    /// wrote on standard output and standard error.
+    /// </summary>
+    private static (string Socket, string Output, string Error) ServeOneRequestOverFastCgi(CgiOptions? options)
+    {
         string directory = Directory.CreateTempSubdirectory("cgirouting-cli-").FullName;
         try
         {
@@ -489,7 +511,8 @@ public class CommandLineTests
             var output = new StringWriter();
             var error = new StringWriter();
             var worker = Background.Start(() => CommandLine.Run(
-                ["--fastcgi", "unix:" + socket, "--max-concurrency", "3", "--max-requests", "1"], CgiApp.Routes, output, TextWriter.Synchronized(error)));
+                ["--fastcgi", "unix:" + socket, "--max-concurrency", "3", "--max-requests", "1"], CgiApp.Routes, output,
+                TextWriter.Synchronized(error), options));
             Assert.True(System.Threading.SpinWait.SpinUntil(() => File.Exists(socket), 10_000), "the worker listens");
             using (var client = FastCgiClient.Connect("unix:" + socket))
             {
@@ -498,11 +521,8 @@ public class CommandLineTests
             }
             Assert.True(worker.Finished(System.TimeSpan.FromSeconds(10)), "the worker exits after its one request");
             Assert.Equal(0, worker.Result);
-            Assert.Equal("", output.ToString());
-            string log = error.ToString();
-            Assert.StartsWith($"CgiRouting: FastCGI worker (pid {System.Environment.ProcessId}) listening on unix:{socket}, 3 requests at once, exits after 1 requests.{System.Environment.NewLine}", log);
-            Assert.DoesNotContain("standard input", log);
             Assert.False(File.Exists(socket), "the socket file is removed when the worker exits");
+            return (socket, output.ToString(), error.ToString());
         }
         finally
         {

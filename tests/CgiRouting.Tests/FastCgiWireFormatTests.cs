@@ -108,7 +108,7 @@ public class FastCgiWireFormatTests
         {
             listener = SocketDescriptor.Listen(address, 1);
         }
-        catch (InvalidOperationException) when (address.StartsWith('['))
+        catch (InvalidOperationException) when (address.StartsWith('[') && !LoopbackHasIPv6())
         {
             return; // no IPv6 on this machine's loopback
         }
@@ -123,6 +123,22 @@ public class FastCgiWireFormatTests
         finally
         {
             SocketDescriptor.Close(listener);
+        }
+    }
+
+    /// <summary>Whether .NET's own sockets can listen on [::1] here: then the worker must too.</summary>
+    private static bool LoopbackHasIPv6()
+    {
+        try
+        {
+            using var socket = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetworkV6,
+                System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+            socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.IPv6Loopback, 0));
+            return true;
+        }
+        catch (System.Net.Sockets.SocketException)
+        {
+            return false;
         }
     }
 

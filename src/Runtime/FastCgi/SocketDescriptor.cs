@@ -51,19 +51,47 @@ internal static unsafe partial class SocketDescriptor
         fixed (byte* bytes = socketAddress)
         {
             bool bound = bind(fd, bytes, socketAddress.Length) == 0;
-            if (!bound && family == AF_UNIX && Marshal.GetLastPInvokeError() == EADDRINUSE && IsStale(bytes, socketAddress.Length))
+            int errno = bound ? 0 : Marshal.GetLastPInvokeError();
+            if (!bound && family == AF_UNIX && errno == EADDRINUSE)
             {
-                _ = unlink(address[5..]); // the socket file of a worker that is gone (killed, say)
-                bound = bind(fd, bytes, socketAddress.Length) == 0;
+                string path = address[5..];
+                if (!IsSocketFile(path))
+                {
+                    _ = close(fd);
+                    throw new InvalidOperationException($"Could not listen on {address}: a file that is not a socket is there, and it is left as it is.");
+                }
+                if (IsStale(bytes, socketAddress.Length))
+                {
+                    _ = unlink(path); // the socket file of a worker that is gone (killed, say)
+                    bound = bind(fd, bytes, socketAddress.Length) == 0;
+                    errno = bound ? 0 : Marshal.GetLastPInvokeError();
+                }
             }
-            if (!bound || listen(fd, backlog) != 0)
+            if (bound && listen(fd, backlog) != 0)
             {
-                var error = Error("bind and listen", address);
+                bound = false;
+                errno = Marshal.GetLastPInvokeError();
+            }
+            if (!bound)
+            {
                 _ = close(fd);
-                throw error;
+                throw Error("bind and listen", address, errno);
             }
         }
         return fd;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="path"/> is a socket file (a symbolic link is not followed): only such a file may be
+    /// replaced. A regular file there refuses a connection as a dead socket does, and must not be removed.
+    /// </summary>
+    private static bool IsSocketFile(string path)
+    {
+        const int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, S_IFMT = 0xF000, S_IFSOCK = 0xC000;
+        const uint STATX_TYPE = 1;
+        byte* buffer = stackalloc byte[256]; // struct statx: the same layout on every architecture
+        return statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_TYPE, buffer) == 0
+            && (*(ushort*)(buffer + 28) & S_IFMT) == S_IFSOCK; // stx_mode
     }
 
     /// <summary>Whether nothing listens on the unix socket file at <paramref name="address"/> (connect(2) is refused).</summary>
@@ -186,10 +214,10 @@ internal static unsafe partial class SocketDescriptor
     }
 
     private static InvalidOperationException Error(string what, string address)
-    {
-        int errno = Marshal.GetLastPInvokeError();
-        return new InvalidOperationException($"Could not {what} on {address}: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).");
-    }
+        => Error(what, address, Marshal.GetLastPInvokeError());
+
+    private static InvalidOperationException Error(string what, string address, int errno)
+        => new InvalidOperationException($"Could not {what} on {address}: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).");
 
     [StructLayout(LayoutKind.Sequential)]
     private struct PollDescriptor
@@ -228,6 +256,9 @@ internal static unsafe partial class SocketDescriptor
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int unlink(string path);
+
+    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int statx(int directory, string path, int flags, uint mask, byte* buffer);
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int getsockname(int fd, byte* address, int* length);

@@ -1,0 +1,99 @@
+using System;
+using System.IO;
+using System.Net.Sockets;
+using CgiRouting.FastCgi;
+using Xunit;
+
+namespace CgiRouting.Tests;
+
+/// <summary>
+/// What <c>--fastcgi unix:/path</c> does with what is already at the path: the socket file of a worker that is gone
+/// is replaced; a live worker's socket and any other file are left as they are, and the worker says why it cannot start.
+/// </summary>
+public sealed class SocketDescriptorTests : IDisposable
+{
+    private readonly string _directory = Directory.CreateTempSubdirectory("cgirouting-sock-").FullName;
+
+    public void Dispose() => Directory.Delete(_directory, recursive: true);
+
+    private static void AssertAccepts(string path)
+    {
+        using var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        client.Connect(new UnixDomainSocketEndPoint(path)); // queued in the backlog: no accept needed
+    }
+
+    [Fact]
+    public void The_socket_file_of_a_worker_that_is_gone_is_replaced()
+    {
+        string path = Path.Combine(_directory, "app.sock");
+        int gone = SocketDescriptor.Listen("unix:" + path, 4);
+        SocketDescriptor.Close(gone); // killed: its file stays, and nothing listens on it
+        Assert.True(File.Exists(path));
+
+        int listener = SocketDescriptor.Listen("unix:" + path, 4);
+        try
+        {
+            Assert.True(SocketDescriptor.IsListening(listener));
+            Assert.Equal("unix:" + path, SocketDescriptor.Describe(listener));
+            AssertAccepts(path);
+        }
+        finally
+        {
+            SocketDescriptor.Close(listener);
+        }
+    }
+
+    [Fact]
+    public void A_live_workers_socket_is_not_taken_over()
+    {
+        string path = Path.Combine(_directory, "app.sock");
+        int live = SocketDescriptor.Listen("unix:" + path, 4);
+        try
+        {
+            var e = Assert.Throws<InvalidOperationException>(() => SocketDescriptor.Listen("unix:" + path, 4));
+            Assert.Equal($"Could not bind and listen on unix:{path}: Address already in use (errno 98).", e.Message);
+            AssertAccepts(path); // the first worker still has its socket
+            AssertAccepts(path);
+        }
+        finally
+        {
+            SocketDescriptor.Close(live);
+        }
+    }
+
+    [Fact]
+    public void A_file_that_is_not_a_socket_is_never_removed()
+    {
+        string path = Path.Combine(_directory, "notes.txt");
+        File.WriteAllText(path, "keep me");
+        var e = Assert.Throws<InvalidOperationException>(() => SocketDescriptor.Listen("unix:" + path, 4));
+        Assert.Equal($"Could not listen on unix:{path}: a file that is not a socket is there, and it is left as it is.", e.Message);
+        Assert.Equal("keep me", File.ReadAllText(path));
+
+        // Nor is a symbolic link to a socket followed and its target replaced.
+        string target = Path.Combine(_directory, "target.sock");
+        SocketDescriptor.Close(SocketDescriptor.Listen("unix:" + target, 4));
+        string link = Path.Combine(_directory, "link.sock");
+        File.CreateSymbolicLink(link, target);
+        Assert.Throws<InvalidOperationException>(() => SocketDescriptor.Listen("unix:" + link, 4));
+        Assert.True(File.Exists(target));
+        Assert.NotNull(new FileInfo(link).LinkTarget);
+    }
+
+    [Fact]
+    public void A_path_in_a_missing_directory_is_refused_with_the_systems_reason()
+    {
+        string path = Path.Combine(_directory, "missing", "app.sock");
+        var e = Assert.Throws<InvalidOperationException>(() => SocketDescriptor.Listen("unix:" + path, 4));
+        Assert.Equal($"Could not bind and listen on unix:{path}: No such file or directory (errno 2).", e.Message);
+    }
+
+    [Fact]
+    public void A_descriptor_that_is_not_a_socket_is_described_by_its_number()
+    {
+        using var file = File.OpenRead("/proc/self/status");
+        int descriptor = (int)file.SafeFileHandle.DangerousGetHandle();
+        Assert.Equal($"descriptor {descriptor}", SocketDescriptor.Describe(descriptor));
+        Assert.False(SocketDescriptor.IsListening(descriptor));
+    }
+}
