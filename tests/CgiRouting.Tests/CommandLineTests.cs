@@ -189,6 +189,12 @@ public class CommandLineTests
         Assert.Equal("GET     /a        T.A      j1", lines[1]);
         Assert.Equal("GET     /b        T.B", lines[2]);
         Assert.Equal("GET     /c        T.C      j2", lines[3]);
+        // A column before another is as wide as its heading, at least.
+        RouteInfo[] filtered = [new("GET", "/a", "T.A") { Json = "j", Filters = "F" }];
+        Assert.Equal(
+            "METHOD  TEMPLATE  HANDLER  JSON  FILTERS\n" +
+            "GET     /a        T.A      j     F\n",
+            Run(filtered, "--routes").Output);
     }
 
     [Fact]
@@ -341,6 +347,7 @@ public class CommandLineTests
         Assert.Equal(0, exit);
         Assert.Contains("server.port            = 8123\n", output);
         Assert.Contains("server.errorlog        = \"/srv/r/error.log\"", output);
+        Assert.Contains("# What the apps write to stderr (handler exceptions) goes to its own log.\n", output);
         Assert.Contains($"alias.url              = ( \"/app/\" => \"{System.Environment.ProcessPath}/\" )", output);
         var (_, nginx, _) = Run("--config", "nginx", "--fastcgi", "unix:/run/a.sock", "--port", "8123");
         Assert.Contains("upstream app0 { server unix:/run/a.sock; keepalive 8; }", nginx);
@@ -353,6 +360,7 @@ public class CommandLineTests
         var (exit, app, _) = Run("--config", "lighttpd", "--fastcgi", "unix:/srv/r/app.sock", "--prefix", "/app/", "--port", "8123", "--root", "/srv/r");
         Assert.Equal(0, exit);
         Assert.Contains("server.port            = 8123\n", app);
+        Assert.Contains("# What the workers write to stderr (handler exceptions) goes to its own log.\n", app);
         Assert.Contains("server.breakagelog     = \"/srv/r/app-stderr.log\"\n", app);
         Assert.Contains("server.modules        += ( \"mod_fastcgi\" )\n", app);
         Assert.Contains($$"""

@@ -286,6 +286,13 @@ public class DispatcherSupportTests
     }
 
     [Fact]
+    public void Empty_fields_of_a_route_table_line_are_null()
+    {
+        var routes = RouteInfo.ParseTable("GET\t/a\tT.A\t\t\t\nGET\t/b\tT.B\t\t\tOnly\n"u8);
+        Assert.Equal([new RouteInfo("GET", "/a", "T.A"), new RouteInfo("GET", "/b", "T.B") { Filters = "Only" }], routes);
+    }
+
+    [Fact]
     public async System.Threading.Tasks.Task A_null_result_is_the_framework_404_with_Not_Found_as_its_message()
     {
         var request = new CgiRequest(new Dictionary<string, string> { ["REQUEST_METHOD"] = "GET" }, System.IO.Stream.Null);

@@ -51,7 +51,7 @@ internal static unsafe partial class SocketDescriptor
         fixed (byte* bytes = socketAddress)
         {
             bool bound = bind(fd, bytes, socketAddress.Length) == 0;
-            int errno = bound ? 0 : Marshal.GetLastPInvokeError();
+            int errno = Marshal.GetLastPInvokeError(); // read only when not bound
             if (!bound && family == AF_UNIX && errno == EADDRINUSE)
             {
                 string path = address[5..];
@@ -64,7 +64,7 @@ internal static unsafe partial class SocketDescriptor
                 {
                     _ = unlink(path); // the socket file of a worker that is gone (killed, say)
                     bound = bind(fd, bytes, socketAddress.Length) == 0;
-                    errno = bound ? 0 : Marshal.GetLastPInvokeError();
+                    errno = Marshal.GetLastPInvokeError();
                 }
             }
             if (bound && listen(fd, backlog) != 0)
