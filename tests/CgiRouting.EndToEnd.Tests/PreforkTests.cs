@@ -53,9 +53,12 @@ public sealed class PreforkTests
     [Fact]
     public async Task A_worker_that_dies_is_replaced_and_SIGTERM_ends_them_all()
     {
-        string address = NginxFastCgiServer.FreeTcpAddress();
-        using var manager = new FastCgiWorkerProcess(Hello, address, "--prefork", "2");
-        using var nginx = new NginxFastCgiServer(["/=" + address]);
+        // On a unix socket, which the manager removes when it exits.
+        string directory = WebServer.OpenToAll(System.IO.Directory.CreateTempSubdirectory("cgirouting-prefork-").FullName);
+        string socket = System.IO.Path.Combine(directory, "hello.sock");
+        using var manager = new FastCgiWorkerProcess(Hello, "unix:" + socket, "--prefork", "2");
+        System.IO.File.SetUnixFileMode(socket, (System.IO.UnixFileMode)0b110_110_110); // for nginx's workers, as FastCgiTests does
+        using var nginx = new NginxFastCgiServer(["/=unix:" + socket]);
         using var client = nginx.Client();
         Assert.Equal("Hello, world!", await client.GetStringAsync("/hello/world"));
         int[] workers = ProcessTable.ChildrenOf([manager.Id]).Select(c => c.Pid).ToArray();
@@ -71,6 +74,8 @@ public sealed class PreforkTests
         Assert.True(manager.WaitForExit(TimeSpan.FromSeconds(15)), "the manager did not exit after SIGTERM");
         Assert.Equal(0, manager.ExitCode);
         Assert.All(now, pid => Assert.False(System.IO.Directory.Exists($"/proc/{pid}") && !IsZombie(pid), $"worker {pid} outlived its manager"));
+        Assert.False(System.IO.File.Exists(socket), "the manager removes its socket file when it exits");
+        System.IO.Directory.Delete(directory, recursive: true);
     }
 
     private static bool IsZombie(int pid) =>

@@ -73,6 +73,7 @@ public class FastCgiWireFormatTests
 
     [Theory]
     [InlineData(new byte[] { 5 })]                          // a name length and no value length
+    [InlineData(new byte[] { 0 })]                          // an empty name's length and no value length
     [InlineData(new byte[] { 1, 0x80, 0, 0 })]              // a four-byte length cut short
     [InlineData(new byte[] { 0x81, 0, 0, 0, 0 })]           // a name of 16 MiB in five bytes
     [InlineData(new byte[] { 0x80, 1, 0, 0, 0 })]           // a name of 64 KiB
