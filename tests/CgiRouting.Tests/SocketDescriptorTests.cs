@@ -89,6 +89,32 @@ public sealed class SocketDescriptorTests : IDisposable
     }
 
     [Fact]
+    public void A_worker_restarted_at_once_listens_again_on_its_TCP_port()
+    {
+        // A worker that closed its connections first leaves them in TIME_WAIT for a minute: its successor on the same
+        // port must still be able to listen there (SO_REUSEADDR), as every restart of a supervised worker does.
+        int first = SocketDescriptor.Listen("127.0.0.1:0", 4);
+        string address = SocketDescriptor.Describe(first);
+        using (var client = new TcpClient())
+        {
+            client.Connect("127.0.0.1", int.Parse(address.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture));
+            int connection = SocketDescriptor.Accept(first);
+            SocketDescriptor.Close(connection); // the worker's side closes first: its end goes to TIME_WAIT
+        }
+        SocketDescriptor.Close(first);
+
+        int second = SocketDescriptor.Listen(address, 4);
+        try
+        {
+            Assert.Equal(address, SocketDescriptor.Describe(second));
+        }
+        finally
+        {
+            SocketDescriptor.Close(second);
+        }
+    }
+
+    [Fact]
     public void A_descriptor_that_is_not_a_socket_is_described_by_its_number()
     {
         using var file = File.OpenRead("/proc/self/status");
