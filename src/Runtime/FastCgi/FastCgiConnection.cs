@@ -221,13 +221,13 @@ internal sealed class FastCgiConnection
                 if (!FastCgiNameValuePairs.TryParse(record.Content.Span, names))
                     throw new FastCgiProtocolException("GET_VALUES has a name longer than the record.");
                 var result = new MemoryStream();
+                // The answer fits one record: at most the three variables _server.Value knows, each once (the names
+                // are the dictionary's keys), about 60 bytes.
                 foreach (string name in names.Keys)
                 {
                     if (_server.Value(name) is { } value)
                         FastCgiNameValuePairs.Write(result, name, value);
                 }
-                if (result.Length > FastCgiRecord.MaxContentLength)
-                    throw new FastCgiProtocolException("GET_VALUES asks for more than one record can answer.");
                 _writer.Send(FastCgiRecordType.GetValuesResult, 0, result.GetBuffer().AsSpan(0, (int)result.Length));
                 break;
             case FastCgiRecordType.BeginRequest when record.RequestId == activeRequestId:
