@@ -9,7 +9,7 @@
 #   mutation  Stryker.NET over src/Runtime (scripts/mutation.sh writes its own section)
 #   soak      RELIABILITY_SOAK_REQUESTS (100,000) mixed requests through lighttpd, the load tests through the three
 #             servers, and the fault tests
-# Takes about two hours for all four on a two-core machine (the mutation part alone about 70 minutes). A part whose property fails still writes its section,
+# Takes about two hours for all four on a two-core machine (the mutation part alone about 75 minutes). A part whose property fails still writes its section,
 # with the failure, and the script exits non-zero.
 set -euo pipefail
 cd "$(dirname "$0")/.."

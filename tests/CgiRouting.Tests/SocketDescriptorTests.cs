@@ -115,6 +115,22 @@ public sealed class SocketDescriptorTests : IDisposable
     }
 
     [Fact]
+    public void A_TCP_port_in_use_is_refused_with_the_systems_reason()
+    {
+        int first = SocketDescriptor.Listen("127.0.0.1:0", 4);
+        try
+        {
+            string address = SocketDescriptor.Describe(first);
+            var e = Assert.Throws<InvalidOperationException>(() => SocketDescriptor.Listen(address, 4));
+            Assert.Equal($"Could not bind and listen on {address}: Address already in use (errno 98).", e.Message);
+        }
+        finally
+        {
+            SocketDescriptor.Close(first);
+        }
+    }
+
+    [Fact]
     public void A_descriptor_that_is_not_a_socket_is_described_by_its_number()
     {
         using var file = File.OpenRead("/proc/self/status");
