@@ -63,6 +63,19 @@ internal sealed class FastCgiClient : IDisposable
         return record;
     }
 
+    /// <summary>The records in <paramref name="bytes"/>, as a worker wrote them one after another.</summary>
+    public static List<ClientRecord> Parse(ReadOnlySpan<byte> bytes)
+    {
+        var records = new List<ClientRecord>();
+        for (int i = 0; i < bytes.Length;)
+        {
+            int length = bytes[i + 4] << 8 | bytes[i + 5];
+            records.Add(new ClientRecord(bytes[i + 1], bytes[i + 2] << 8 | bytes[i + 3], bytes.Slice(i + 8, length).ToArray()));
+            i += 8 + length + bytes[i + 6];
+        }
+        return records;
+    }
+
     /// <summary>Name-value pairs: a length under 128 in one byte, else in four with the top bit set.</summary>
     public static byte[] Pairs(IEnumerable<KeyValuePair<string, string>> pairs)
     {

@@ -18,7 +18,7 @@ namespace CgiRouting.Tests;
 /// </summary>
 public class FastCgiConnectionTests
 {
-    private const string MeResponse = "Status: 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 2\r\n\r\nme";
+    private const string MeResponse = FastCgiTests.MeResponse;
     private const byte Keep = 1;
 
     private static FastCgiServer Server(long maxRequests = 0, CgiOptions? options = null, TextWriter? log = null)
@@ -500,17 +500,8 @@ internal sealed class ScriptedStream(params byte[][] chunks) : Stream
 
     public List<ClientRecord> Records()
     {
-        byte[] bytes;
         lock (_written)
-            bytes = _written.ToArray();
-        var records = new List<ClientRecord>();
-        for (int i = 0; i < bytes.Length;)
-        {
-            int length = bytes[i + 4] << 8 | bytes[i + 5];
-            records.Add(new ClientRecord(bytes[i + 1], bytes[i + 2] << 8 | bytes[i + 3], bytes[(i + 8)..(i + 8 + length)]));
-            i += 8 + length + bytes[i + 6];
-        }
-        return records;
+            return Parse(_written.ToArray());
     }
 
     public override int Read(Span<byte> buffer)

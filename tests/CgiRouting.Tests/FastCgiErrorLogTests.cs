@@ -13,8 +13,6 @@ namespace CgiRouting.Tests;
 /// </summary>
 public class FastCgiErrorLogTests
 {
-    private const int Stderr = 7;
-
     private sealed class Log
     {
         public readonly MemoryStream Connection = new();
@@ -31,18 +29,9 @@ public class FastCgiErrorLogTests
         /// <summary>The contents of the STDERR records sent so far, each checked to be of request 3.</summary>
         public List<string> Records()
         {
-            var records = new List<string>();
-            byte[] bytes = Connection.ToArray();
-            for (int at = 0; at < bytes.Length;)
-            {
-                int type = bytes[at + 1], requestId = bytes[at + 2] << 8 | bytes[at + 3];
-                int length = bytes[at + 4] << 8 | bytes[at + 5], padding = bytes[at + 6];
-                Assert.Equal(Stderr, type);
-                Assert.Equal(3, requestId);
-                records.Add(Encoding.UTF8.GetString(bytes, at + 8, length));
-                at += 8 + length + padding;
-            }
-            return records;
+            var records = FastCgiClient.Parse(Connection.ToArray());
+            Assert.All(records, r => Assert.Equal((FastCgiClient.Stderr, 3), (r.Type, r.RequestId)));
+            return records.ConvertAll(r => Encoding.UTF8.GetString(r.Content));
         }
     }
 

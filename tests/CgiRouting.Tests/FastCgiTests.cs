@@ -15,7 +15,7 @@ namespace CgiRouting.Tests;
 /// </summary>
 public class FastCgiTests
 {
-    private const string MeResponse = "Status: 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 2\r\n\r\nme";
+    internal const string MeResponse = "Status: 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 2\r\n\r\nme";
 
     [Fact]
     public void One_request_gets_the_cgi_response_in_stdout_then_end_request_and_the_connection_closes()
