@@ -118,7 +118,7 @@ public static class CgiApp
         errorLog ??= options?.ErrorLog ?? new StandardErrorLog();
         var request = new CgiRequest(environment, input);
         long maxRequestBodySize = options?.MaxRequestBodySize ?? CgiOptions.DefaultMaxRequestBodySize;
-        TimeSpan timeout = Timeout(environment, options, errorLog);
+        TimeSpan timeout = RequestTimeout(environment, options, errorLog);
         RequestDeadline? deadline = null;
         if (timeout != System.Threading.Timeout.InfiniteTimeSpan)
         {
@@ -166,14 +166,15 @@ public static class CgiApp
     /// <see cref="CgiOptions.Timeout"/>, unless the server sets <c>CGIROUTING_TIMEOUT</c> (seconds, with up to three
     /// decimals) for this app. Parsed by hand: double parsing and formatting would add 100 KB to every app.
     /// </summary>
-    private static TimeSpan Timeout(IReadOnlyDictionary<string, string> environment, CgiOptions? options, TextWriter errorLog)
+    /// <remarks>An unreadable <c>CGIROUTING_TIMEOUT</c> is logged only with <paramref name="errorLog"/>.</remarks>
+    internal static TimeSpan RequestTimeout(IReadOnlyDictionary<string, string> environment, CgiOptions? options, TextWriter? errorLog)
     {
         TimeSpan timeout = options?.Timeout ?? CgiOptions.DefaultTimeout;
         if (environment.TryGetValue("CGIROUTING_TIMEOUT", out string? text))
         {
             if (Milliseconds(text) is > 0 and <= int.MaxValue and long milliseconds)
                 return TimeSpan.FromMilliseconds(milliseconds);
-            errorLog.WriteLine($"CgiRouting: CGIROUTING_TIMEOUT='{text}' is not a number of seconds; the timeout stays {Seconds(timeout)} s.");
+            errorLog?.WriteLine($"CgiRouting: CGIROUTING_TIMEOUT='{text}' is not a number of seconds; the timeout stays {Seconds(timeout)} s.");
         }
         return timeout;
     }

@@ -147,28 +147,33 @@ internal static class CommandLine
         if (prefork > 0)
         {
             error.WriteLine($"CgiRouting: FastCGI worker manager (pid {Environment.ProcessId}) listening on {SocketDescriptor.Describe(listener)}: "
-                + $"{prefork} workers started ahead" + (maxRequests > 0 ? $", each exits after {maxRequests} requests." : "."));
+                + $"{prefork} workers started ahead" + (maxRequests > 0 ? $", each exits after {Requests(maxRequests)}." : "."));
             int managed = PreforkManager.Run(listener, prefork, maxRequests, error);
             if (address is not null && address.StartsWith("unix:", StringComparison.Ordinal))
                 SocketDescriptor.Remove(address[5..]);
             return managed;
         }
+        // A worker of --prefork starts for every request or few: its manager said it all once. It ends with its manager.
+        string? manager = Environment.GetEnvironmentVariable(PreforkManager.WorkerVariable);
+        if (manager is not null && !PreforkManager.FollowManager(manager, error))
+            return 1;
         // Requests now run on several threads at once and all write to one error log.
         if (options?.ErrorLog is { } own)
             options.ErrorLog = TextWriter.Synchronized(own);
         var log = options?.ErrorLog ?? error;
         var server = new FastCgiServer(listener, ownsListener: address is not null, maxConcurrency, maxRequests, options, log);
-        // A worker of --prefork starts for every request or few: its manager said it all once.
-        if (Environment.GetEnvironmentVariable(PreforkManager.WorkerVariable) != "1")
+        if (manager is null)
             log.WriteLine($"CgiRouting: FastCGI worker (pid {Environment.ProcessId}) listening on {SocketDescriptor.Describe(listener)}"
                 + (address is null ? " (standard input, from the web server)" : "")
                 + $", {maxConcurrency} requests at once"
-                + (maxRequests > 0 ? $", exits after {maxRequests} requests." : "."));
+                + (maxRequests > 0 ? $", exits after {Requests(maxRequests)}." : "."));
         int exit = server.Run();
         if (address is not null && address.StartsWith("unix:", StringComparison.Ordinal))
             SocketDescriptor.Remove(address[5..]);
         return exit;
     }
+
+    private static string Requests(long count) => count == 1 ? "1 request" : $"{count} requests";
 
     private static void WriteUsage(TextWriter output, int routeCount)
     {

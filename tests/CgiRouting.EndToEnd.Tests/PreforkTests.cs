@@ -78,8 +78,29 @@ public sealed class PreforkTests
         System.IO.Directory.Delete(directory, recursive: true);
     }
 
-    private static bool IsZombie(int pid) =>
-        System.IO.File.ReadAllText($"/proc/{pid}/stat").Split(')')[^1].TrimStart().StartsWith('Z');
+    [Fact]
+    public async Task Workers_end_with_a_manager_killed_by_SIGKILL()
+    {
+        string address = NginxFastCgiServer.FreeTcpAddress();
+        using var manager = new FastCgiWorkerProcess(Hello, address, "--prefork", "2");
+        await WaitUntil(() => ProcessTable.ChildrenOf([manager.Id]).Count(c => c.State != 'Z') == 2, TimeSpan.FromSeconds(10));
+        int[] workers = ProcessTable.ChildrenOf([manager.Id]).Select(c => c.Pid).ToArray();
+        manager.KillHard(); // the manager only: nothing is passed on to its workers
+        // Re-parented to init, a worker would wait in accept for ever; each asked the kernel for SIGTERM instead.
+        await WaitUntil(() => workers.All(pid => !System.IO.Directory.Exists($"/proc/{pid}") || IsZombie(pid)), TimeSpan.FromSeconds(10));
+    }
+
+    private static bool IsZombie(int pid)
+    {
+        try
+        {
+            return System.IO.File.ReadAllText($"/proc/{pid}/stat").Split(')')[^1].TrimStart().StartsWith('Z');
+        }
+        catch (System.IO.IOException)
+        {
+            return false; // gone between the caller's look and this one
+        }
+    }
 
     private static async Task WaitUntil(Func<bool> condition, TimeSpan timeout)
     {

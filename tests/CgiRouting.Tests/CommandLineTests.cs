@@ -492,7 +492,7 @@ public class CommandLineTests
     {
         var (socket, output, log) = ServeOneRequestOverFastCgi(options: null);
         Assert.Equal("", output);
-        Assert.StartsWith($"CgiRouting: FastCGI worker (pid {System.Environment.ProcessId}) listening on unix:{socket}, 3 requests at once, exits after 1 requests.{System.Environment.NewLine}", log);
+        Assert.StartsWith($"CgiRouting: FastCGI worker (pid {System.Environment.ProcessId}) listening on unix:{socket}, 3 requests at once, exits after 1 request.{System.Environment.NewLine}", log);
         Assert.DoesNotContain("standard input", log);
     }
 
@@ -653,7 +653,7 @@ public class CommandLineTests
             }
             Assert.True(worker.Finished(System.TimeSpan.FromSeconds(10)), "the worker exits after its one request");
             Assert.StartsWith($"CgiRouting: FastCGI worker (pid {System.Environment.ProcessId}) listening on unix:{socket}, "
-                + $"{System.Environment.ProcessorCount * 2} requests at once, exits after 1 requests.\n", error.ToString());
+                + $"{System.Environment.ProcessorCount * 2} requests at once, exits after 1 request.\n", error.ToString());
         }
         finally
         {
@@ -704,7 +704,9 @@ public class CommandLineTests
     public void A_worker_started_by_the_prefork_manager_says_nothing_when_it_starts()
     {
         string directory = Directory.CreateTempSubdirectory("cgirouting-cli-").FullName;
-        System.Environment.SetEnvironmentVariable(CgiRouting.FastCgi.PreforkManager.WorkerVariable, "1");
+        // The manager's pid, as the manager sets it: here the test host's parent, which is alive.
+        string parent = File.ReadAllText("/proc/self/stat").Split(") ")[1].Split(' ')[1];
+        System.Environment.SetEnvironmentVariable(CgiRouting.FastCgi.PreforkManager.WorkerVariable, parent);
         try
         {
             string socket = Path.Combine(directory, "app.sock");

@@ -19,21 +19,57 @@ public class FastCgiServerTests
     private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
 
     [Fact]
-    public void Max_requests_begins_exactly_that_many_requests()
+    public void Max_requests_counts_begun_requests_and_a_request_past_it_is_still_begun()
     {
         var server = new FastCgiServer(-1, ownsListener: false, maxConcurrency: 4, maxRequests: 2, null, TextWriter.Null);
         Assert.True(server.HasRequestsLeft);
-        Assert.True(server.TryBeginRequest());
+        server.BeginRequest();
         Assert.True(server.HasRequestsLeft);
-        Assert.True(server.TryBeginRequest());
+        server.BeginRequest();
         Assert.False(server.HasRequestsLeft);
-        Assert.False(server.TryBeginRequest());
-        Assert.Equal(2, server.InFlight);
+        // A request whose BEGIN_REQUEST arrived after the quota was sent by the web server all the same: it is served
+        // (refusing it was a 502 for its client: nginx never sends a POST again).
+        server.BeginRequest();
+        Assert.Equal(3, server.InFlight);
 
         var unbounded = new FastCgiServer(-1, ownsListener: false, maxConcurrency: 4, maxRequests: 0, null, TextWriter.Null);
         for (int i = 0; i < 3; i++)
-            Assert.True(unbounded.TryBeginRequest());
+            unbounded.BeginRequest();
         Assert.True(unbounded.HasRequestsLeft);
+    }
+
+    [Fact]
+    public void A_late_request_gives_its_slot_back_and_too_many_stuck_handlers_stop_the_worker_with_1()
+    {
+        var log = new StringWriter();
+        var server = new FastCgiServer(-1, ownsListener: false, maxConcurrency: 2, maxRequests: 0, null, log);
+        for (int i = 0; i < 2; i++)
+        {
+            server.BeginRequest();
+            Assert.True(server.TryTakeSlot(TimeSpan.Zero));
+        }
+        server.BeginRequest();
+        Assert.False(server.TryTakeSlot(TimeSpan.FromMilliseconds(50))); // both slots held: the wait ends at its deadline
+        server.RequestFinished(RequestSlot.None);
+
+        server.ReleaseLateSlot(); // the first request's deadline answered 503; its handler still runs
+        Assert.Equal(1, server.StuckHandlers);
+        server.BeginRequest();
+        Assert.True(server.TryTakeSlot(TimeSpan.Zero)); // its slot serves the next request
+        server.RequestFinished(RequestSlot.Held);
+        server.RequestFinished(RequestSlot.ReleasedLate); // the stuck handler returned at last
+        Assert.Equal(0, server.StuckHandlers);
+        Assert.Empty(log.ToString());
+
+        for (int i = 0; i < 3; i++)
+        {
+            server.BeginRequest();
+            Assert.True(server.TryTakeSlot(TimeSpan.Zero));
+            server.ReleaseLateSlot();
+        }
+        Assert.Equal("CgiRouting: 3 handlers are still running past their deadline (more than --max-concurrency, 2): exiting with 1, "
+            + "for a fresh worker to take over.", Assert.Single(Lines(log.ToString())).TrimEnd('\r'));
+        Assert.Equal(1, server.Stop(TimeSpan.FromSeconds(10))); // at once: stuck handlers are not waited for
     }
 
     [Fact]
@@ -53,35 +89,35 @@ public class FastCgiServerTests
         var server = new FastCgiServer(-1, ownsListener: false, maxConcurrency: 1, maxRequests: 0, null, log);
         Assert.Equal(0, server.Stop(TimeSpan.FromSeconds(30))); // nothing in flight: at once
         Assert.Empty(log.ToString());
-        server.TryBeginRequest();
+        server.BeginRequest();
         var stop = Background.Start(() => server.Stop(TimeSpan.FromMilliseconds(50)));
         Assert.True(stop.Finished(TimeSpan.FromSeconds(10)), "Stop returns after its deadline");
         Assert.Equal(0, stop.Result);
-        Assert.Equal("CgiRouting: 1 requests still running after 0.05 s: exiting without them.", Assert.Single(Lines(log.ToString())).TrimEnd('\r'));
+        Assert.Equal("CgiRouting: 1 request is still running after 0.05 s: exiting without it.", Assert.Single(Lines(log.ToString())).TrimEnd('\r'));
     }
 
     [Fact]
     public void Run_gives_requests_in_flight_the_request_timeout_and_one_second_more()
     {
         using var worker = new FastCgiWorker(options: new CgiOptions { Timeout = TimeSpan.FromMilliseconds(100) }, start: false);
-        Assert.True(worker.Server.TryBeginRequest()); // a request that never finishes
+        worker.Server.BeginRequest(); // a request that never finishes
         worker.Server.RequestStop("stop, please");
         var run = Background.Start(worker.Server.Run);
         Assert.True(run.Finished(TimeSpan.FromSeconds(10)));
-        Assert.Contains("CgiRouting: 1 requests still running after 1.1 s: exiting without them.", worker.LogText);
-        worker.Server.RequestFinished();
+        Assert.Contains("CgiRouting: 1 request is still running after 1.1 s: exiting without it.", worker.LogText);
+        worker.Server.RequestFinished(RequestSlot.None);
     }
 
     [Fact]
     public void Without_a_request_timeout_run_waits_the_default_timeout_for_requests_in_flight()
     {
         using var worker = new FastCgiWorker(options: new CgiOptions { Timeout = Timeout.InfiniteTimeSpan }, start: false);
-        Assert.True(worker.Server.TryBeginRequest());
+        worker.Server.BeginRequest();
         worker.Server.RequestStop("stop, please");
         var run = Background.Start(worker.Server.Run);
         // Still waiting after 1.5 s (CgiOptions.DefaultTimeout is 30 s; an infinite timeout plus one second would be 0.999 s).
         Assert.False(run.Finished(TimeSpan.FromMilliseconds(1500)), "Run gave up on the request");
-        worker.Server.RequestFinished();
+        worker.Server.RequestFinished(RequestSlot.None);
         Assert.True(run.Finished(TimeSpan.FromSeconds(10)));
         Assert.DoesNotContain("still running", worker.LogText);
     }

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Text;
+using System.Text.RegularExpressions;
 using System.Threading;
 using CgiRouting.FastCgi;
 using Xunit;
@@ -391,17 +392,60 @@ public class FastCgiTests
     }
 
     [Fact]
+    public void Handlers_that_hang_past_their_deadline_do_not_keep_the_next_request_waiting()
+    {
+        // The audit's reproduction: --max-concurrency 2, a 1-second timeout, two requests to a handler that does not
+        // return for 8 s. Each is answered 503 at its deadline; a request to a fast route must then be served at once,
+        // not when a slow handler returns (before, its wait for a slot had no deadline and the worker was stuck).
+        using var worker = new FastCgiWorker(maxConcurrency: 2, options: new CgiOptions { Timeout = TimeSpan.FromSeconds(1) });
+        var slow = Enumerable.Range(0, 2).Select(_ => worker.Connect()).ToList();
+        foreach (var client in slow)
+            client.SendRequest(1, "GET", "/filters/slow/15000");
+        foreach (var client in slow)
+            Assert.StartsWith("Status: 503 ", client.ReadText(1));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var next = worker.Connect();
+        next.SendRequest(1, "GET", "/users/me");
+        Assert.Equal(MeResponse, next.ReadText(1));
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), $"answered after {clock.Elapsed.TotalSeconds:F1} s: it waited for a hung handler's slot");
+        Assert.Equal(2, worker.Server.StuckHandlers);
+        slow.ForEach(c => c.Dispose());
+    }
+
+    [Fact]
+    public void A_request_that_finds_no_slot_within_its_deadline_is_answered_503()
+    {
+        using var worker = new FastCgiWorker(maxConcurrency: 1, options: new CgiOptions { Timeout = TimeSpan.FromSeconds(10) });
+        using var busy = worker.Connect(); // holds the one slot, waiting for the rest of its body, well within its deadline
+        busy.Begin(1);
+        busy.SendParams(1, [new("REQUEST_METHOD", "POST"), new("PATH_INFO", "/bytes"), new("CONTENT_LENGTH", "4")]);
+        busy.SendStdin(1, "ab"u8, end: false);
+        Assert.True(SpinWait.SpinUntil(() => worker.Server.InFlight == 1, 5000));
+        using var waiting = worker.Connect(); // with a deadline of its own, 0.2 s, set by the web server
+        waiting.Begin(1);
+        waiting.SendParams(1, [new("REQUEST_METHOD", "GET"), new("PATH_INFO", "/users/me"), new("CGIROUTING_TIMEOUT", "0.2")]);
+        waiting.SendStdin(1, []);
+        Assert.StartsWith("Status: 503 ", waiting.ReadText(1));
+        Assert.Contains("found none of the 1 request slots (--max-concurrency) free within its timeout of 0.2 s: answered 503.", worker.LogText);
+        busy.SendStdin(1, "cd"u8);
+        Assert.EndsWith("\r\n\r\nabcd", busy.ReadText(1)); // the busy request itself is unharmed
+    }
+
+    [Fact]
     public void Max_requests_stops_the_worker_after_that_many_requests()
     {
         using var worker = new FastCgiWorker(maxRequests: 2, start: false);
         var run = Background.Start(worker.Server.Run);
         using (var client = worker.Connect())
         {
-            client.SendRequest(1, "GET", "/users/me", keepConnection: true);
+            client.SendRequest(1, "GET", "/users/me");
             Assert.Equal(MeResponse, client.ReadText(1));
-            client.SendRequest(2, "GET", "/users/me", keepConnection: true);
-            Assert.Equal(MeResponse, client.ReadText(2));
-            Assert.True(client.IsClosedByWorker(), "no third request on the kept connection");
+        }
+        using (var client = worker.Connect())
+        {
+            client.SendRequest(1, "GET", "/users/me");
+            Assert.Equal(MeResponse, client.ReadText(1));
+            Assert.True(client.IsClosedByWorker());
         }
         Assert.True(run.Finished(TimeSpan.FromSeconds(10)), "Run returns after two requests");
         Assert.Equal(0, run.Result);
@@ -411,7 +455,29 @@ public class FastCgiTests
     }
 
     [Fact]
-    public void Stop_closes_idle_connections_and_lets_the_request_in_flight_finish()
+    public void A_connection_the_web_server_keeps_is_served_past_max_requests_until_it_closes_it()
+    {
+        // Closing it at the quota raced with the web server's next request on it: nginx answered 502 to the POSTs it
+        // had sent on a connection the worker was closing.
+        using var worker = new FastCgiWorker(maxRequests: 1, start: false);
+        var run = Background.Start(worker.Server.Run);
+        using (var client = worker.Connect())
+        {
+            for (int id = 1; id <= 3; id++)
+            {
+                client.SendRequest(id, "GET", "/users/me", keepConnection: true);
+                Assert.Equal(MeResponse, client.ReadText(id));
+            }
+            Assert.False(run.Finished(TimeSpan.FromMilliseconds(200)), "the worker waits for the web server to close its connection");
+            Assert.ThrowsAny<System.Net.Sockets.SocketException>(() => worker.Connect()); // but accepts no other
+        }
+        Assert.True(run.Finished(TimeSpan.FromSeconds(10)), "Run returns once the web server has closed its connection");
+        Assert.Equal(3, worker.Server.Served);
+        Assert.Single(Regex.Matches(worker.LogText, "keeps its connections to this worker open"));
+    }
+
+    [Fact]
+    public void Stop_serves_what_the_web_server_sends_on_kept_connections_until_it_closes_them()
     {
         using var worker = new FastCgiWorker();
         using var idle = worker.Connect();
@@ -423,13 +489,31 @@ public class FastCgiTests
         busy.SendStdin(1, "ab"u8, end: false);
         Assert.True(SpinWait.SpinUntil(() => worker.Server.Served == 1 && worker.Server.InFlight == 1, 5000)); // reading the body
         var stop = Background.Start(() => worker.Server.Stop(TimeSpan.FromSeconds(10)));
-        Assert.True(idle.IsClosedByWorker());
         Assert.False(stop.Finished(TimeSpan.FromMilliseconds(300)), "Stop waits for the request in flight");
         busy.SendStdin(1, "cd"u8);
         Assert.EndsWith("\r\n\r\nabcd", busy.ReadText(1));
-        Assert.True(busy.IsClosedByWorker(), "kept connections close once their request is done");
-        Assert.True(stop.Finished(TimeSpan.FromSeconds(10)));
+        // The idle connection was not closed under the web server: a request it sends now is served.
+        idle.SendRequest(2, "GET", "/users/me", keepConnection: true);
+        Assert.Equal(MeResponse, idle.ReadText(2));
+        Assert.False(stop.Finished(TimeSpan.FromMilliseconds(200)), "Stop waits for the web server to close its connections");
+        idle.Dispose();
+        busy.Dispose();
+        Assert.True(stop.Finished(TimeSpan.FromSeconds(5)));
         Assert.Equal(0, stop.Result);
+    }
+
+    [Fact]
+    public void Stop_closes_kept_connections_that_are_idle_at_its_deadline()
+    {
+        using var worker = new FastCgiWorker();
+        using var idle = worker.Connect();
+        idle.SendRequest(1, "GET", "/users/me", keepConnection: true);
+        Assert.Equal(MeResponse, idle.ReadText(1));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        var stop = Background.Start(() => worker.Server.Stop(TimeSpan.FromMilliseconds(500)));
+        Assert.True(idle.IsClosedByWorker());
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(450), "closed before the deadline");
+        Assert.True(stop.Finished(TimeSpan.FromSeconds(5)));
     }
 }
 

@@ -106,16 +106,23 @@ internal sealed class FastCgiConnection
         lock (_state)
         {
             if (_closing)
-                return false;
+                return false; // shut down while idle (CloseIfIdle): no answer could be written any more
             _busy = true;
         }
-        if (!_server.TryBeginRequest())
-            return false; // --max-requests are served: close unanswered (nginx tries the next server, if any)
+        _server.BeginRequest();
+        var slot = RequestSlot.None;
         try
         {
-            bool usable = ServeRequest(record.RequestId, out var input);
-            if (usable && keepConnection && !_server.Stopping && _server.HasRequestsLeft)
+            bool usable = ServeRequest(record.RequestId, ref slot, out var input);
+            // A connection the web server keeps (FCGI_KEEP_CONN) is its to close (FastCGI 1.0, §5.1): also when this
+            // worker stops or has served its --max-requests. A worker that closed it could do so just as the web server
+            // sends the next request on it, which would be lost (nginx never sends a POST again).
+            if (usable && keepConnection)
+            {
+                if (_server.Stopping || !_server.HasRequestsLeft)
+                    _server.NoteConnectionKeptPastQuota();
                 return true; // what is left of STDIN is read and dropped as records of an ended request
+            }
             // Closing: first read what is left of STDIN, so that the web server is not still writing when the connection
             // closes (that would reset it, and could lose the response), within the limit of CGI mode.
             if (usable)
@@ -124,7 +131,7 @@ internal sealed class FastCgiConnection
         }
         finally
         {
-            _server.RequestFinished();
+            _server.RequestFinished(slot);
             lock (_state)
             {
                 _busy = false;
@@ -139,7 +146,7 @@ internal sealed class FastCgiConnection
     /// be used further (it ended, or a late answer closed it). <paramref name="input"/> is the request's STDIN, once
     /// its PARAMS have arrived.
     /// </summary>
-    private bool ServeRequest(ushort requestId, out FastCgiInputStream? input)
+    private bool ServeRequest(ushort requestId, ref RequestSlot slot, out FastCgiInputStream? input)
     {
         input = null;
         var parameters = new MemoryStream();
@@ -186,14 +193,30 @@ internal sealed class FastCgiConnection
             output.Complete();
             return true;
         }
+        // The wait for a --max-concurrency slot is bounded by the request's deadline: a handler that hangs gives its slot
+        // back when its own deadline answers (below), so a request never waits for ever behind it.
+        TimeSpan timeout = CgiApp.RequestTimeout(environment, _server.Options, errorLog: null);
+        if (!_server.TryTakeSlot(timeout))
+        {
+            errorLog.WriteLine($"CgiRouting: FastCGI request {requestId} found none of the {_server.MaxConcurrency} request slots (--max-concurrency) "
+                + $"free within its timeout of {CgiApp.Seconds(timeout)} s: answered 503.");
+            CgiResponseWriter.Write(RequestDeadline.Answer(), omitBody: environment.GetValueOrDefault("REQUEST_METHOD") == "HEAD", https: false, output, errorLog);
+            output.Complete();
+            return true; // its body, if any, is read and dropped as any unread body is
+        }
+        slot = RequestSlot.Held;
         bool late = false;
         CgiApp.ServeFastCgi(environment, input, output, _server.Options, errorLog, () =>
         {
-            // The deadline answered 503 from its own thread; the handler still holds this connection's thread.
+            // The deadline answered 503 from its own thread; the handler still holds this connection's thread, but no
+            // longer its request slot.
             late = true;
             output.Complete();
             _shutdown?.Invoke();
+            _server.ReleaseLateSlot();
         });
+        if (late)
+            slot = RequestSlot.ReleasedLate;
         if (input.Broken is { } broken)
             throw broken; // closes the connection, with its one line on the log
         if (late || input.ConnectionEnded)

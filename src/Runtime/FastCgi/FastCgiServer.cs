@@ -14,8 +14,10 @@ namespace CgiRouting.FastCgi;
 /// (the first design did, and nginx answered 504). Threads are reused: one that finishes a connection goes back to
 /// accepting unless two others already are, and a new one starts only when the last accepting thread takes a
 /// connection. <c>--max-requests</c> ends the worker after that many requests (php-fpm's <c>pm.max_requests</c>);
-/// SIGTERM stops accepting, closes idle connections, lets requests in flight finish within the request timeout, and
-/// the process exits with 0.
+/// SIGTERM stops accepting, serves the connections already queued and whatever the web server still sends on the
+/// connections it keeps until it closes them, lets requests in flight finish, all within the request timeout and one
+/// second, and the process exits with 0 (or 1 when more handlers than <c>--max-concurrency</c> hung past their deadline).
+/// No request whose bytes reached the worker is dropped by it: the web server may not send it again.
 /// </summary>
 internal sealed class FastCgiServer
 {
@@ -39,8 +41,8 @@ internal sealed class FastCgiServer
     private readonly byte[]?[] _readBuffers = new byte[]?[MaxPooledReadBuffers];
     private int _pooledReadBuffers;
     private long _begun, _served, _acceptsReserved;
-    private int _inFlight, _accepting, _threadCount;
-    private volatile bool _stopping;
+    private int _inFlight, _accepting, _threadCount, _stuck, _exitCode, _keptPastQuota;
+    private volatile bool _stopping, _signalled;
 
     /// <param name="listener">The listening socket's descriptor.</param>
     /// <param name="ownsListener">Whether this worker opened it (and may shut it down), or inherited it as descriptor 0.</param>
@@ -94,6 +96,9 @@ internal sealed class FastCgiServer
     public static int DefaultMaxConcurrency => Environment.ProcessorCount * 2;
 
     public CgiOptions? Options { get; }
+
+    /// <summary>How many requests are served at once (<c>--max-concurrency</c>).</summary>
+    public int MaxConcurrency => _maxConcurrency;
     public TextWriter Log { get; }
     public bool Stopping => _stopping;
 
@@ -118,6 +123,7 @@ internal sealed class FastCgiServer
     private void OnSignal(PosixSignalContext context)
     {
         context.Cancel = true; // this worker ends itself once its requests are done
+        _signalled = true;
         RequestStop($"CgiRouting: {context.Signal} received: no new connections, finishing the requests in flight.");
     }
 
@@ -126,56 +132,124 @@ internal sealed class FastCgiServer
 
     private void StartThread()
     {
+        if (!_stopping)
+            _ = TryStartThread(Work); // at the limit, a thread that finishes its connection goes back to accepting
+    }
+
+    /// <summary>
+    /// Runs <paramref name="body"/> with a free slot on a new thread; <see langword="false"/> when 1,024 run already
+    /// or threads that have left their loop have not ended yet.
+    /// </summary>
+    private bool TryStartThread(Action<int> body)
+    {
         lock (_threads)
         {
-            if (_stopping || _threadCount >= MaxConnections)
-                return; // at the limit, a thread that finishes its connection goes back to accepting
+            if (_threadCount >= MaxConnections)
+                return false;
             int slot = 0;
             while (slot < MaxConnections && _threads[slot] is { IsAlive: true })
                 slot++;
             if (slot == MaxConnections)
-                return; // threads that have left their loop have not ended yet: one of the others accepts next
+                return false;
             _threadCount++;
-            var thread = new Thread(() => Work(slot)) { IsBackground = true, Name = "FastCGI" };
+            var thread = new Thread(() =>
+            {
+                try
+                {
+                    body(slot);
+                }
+                finally
+                {
+                    lock (_threads)
+                        _threadCount--;
+                }
+            }) { IsBackground = true, Name = "FastCGI" };
             _threads[slot] = thread;
             thread.Start();
+            return true;
         }
     }
 
-    /// <summary>Makes <see cref="Run"/> stop, with <paramref name="reason"/> on the error log.</summary>
-    public void RequestStop(string reason)
+    /// <summary>
+    /// Makes <see cref="Run"/> stop, with <paramref name="reason"/> on the error log, and return
+    /// <paramref name="exitCode"/>.
+    /// </summary>
+    public void RequestStop(string reason, int exitCode = 0)
     {
-        if (_stopRequested.IsSet)
-            return;
-        Log.WriteLine(reason);
-        _stopRequested.Set();
+        lock (_stopRequested)
+        {
+            if (_stopRequested.IsSet)
+                return;
+            _exitCode = exitCode;
+            Log.WriteLine(reason);
+            _stopRequested.Set();
+        }
     }
 
     /// <summary>
-    /// Stops accepting, closes idle connections and waits up to <paramref name="deadline"/> for requests in flight;
-    /// returns 0, the exit code.
+    /// Stops accepting, closes idle connections and waits up to <paramref name="deadline"/> for requests in flight
+    /// (not for handlers stuck past their deadline); returns the exit code: 0, or 1 when too many handlers were stuck.
     /// </summary>
     public int Stop(TimeSpan deadline)
     {
         _stopping = true;
+        // Connections the kernel has queued but no thread has accepted may carry requests the web server has sent:
+        // closing the listener would reset them (a 502 for a POST, which nginx never repeats). They are served first,
+        // when the listener is this worker's own or when the worker is told to stop (SIGTERM, which reaches every
+        // worker of a --prefork manager at once); a --prefork worker at its --max-requests leaves them to the others.
+        if (_ownsListener || _signalled)
+        {
+            while (SocketDescriptor.AcceptPending(_listener) is int pending and >= 0)
+                ServeOnNewThread(pending);
+        }
         if (_ownsListener)
             SocketDescriptor.StopListening(_listener);
+        // Connections the web server keeps are its to close (see FastCgiConnection.ServeNext): what it sends on them is
+        // served until it does, as nginx does after keepalive_timeout idle or keepalive_requests requests (the printed
+        // configurations bound both), or until the deadline; then they are closed if idle. A connection whose handler
+        // hangs past its deadline is not waited for.
+        var clock = Stopwatch.StartNew();
+        while (OpenConnections() - Volatile.Read(ref _stuck) > 0 && clock.Elapsed <= deadline)
+            Thread.Sleep(10);
         lock (_open)
         {
             for (int i = 0; i < _open.Length; i++)
                 _open[i]?.CloseIfIdle();
         }
-        var clock = Stopwatch.StartNew();
-        while (Volatile.Read(ref _inFlight) > 0)
+        while (Volatile.Read(ref _inFlight) - Volatile.Read(ref _stuck) > 0)
         {
             if (clock.Elapsed > deadline)
             {
-                Log.WriteLine($"CgiRouting: {Volatile.Read(ref _inFlight)} requests still running after {deadline.TotalSeconds:0.###} s: exiting without them.");
+                int running = Volatile.Read(ref _inFlight) - Volatile.Read(ref _stuck);
+                Log.WriteLine($"CgiRouting: {running} request{(running == 1 ? " is" : "s are")} still running after {deadline.TotalSeconds:0.###} s: exiting without {(running == 1 ? "it" : "them")}.");
                 break;
             }
             Thread.Sleep(10);
         }
-        return 0;
+        return Volatile.Read(ref _exitCode);
+    }
+
+    private int OpenConnections()
+    {
+        int open = 0;
+        lock (_open)
+        {
+            foreach (var connection in _open)
+                open += connection is null ? 0 : 1;
+        }
+        return open;
+    }
+
+    /// <summary>
+    /// A connection the web server keeps stays open past <c>--max-requests</c> or a stop: said once on the log, since a
+    /// worker with <c>--max-requests 1</c> then serves more than one request in its life.
+    /// </summary>
+    public void NoteConnectionKeptPastQuota()
+    {
+        if (Interlocked.Exchange(ref _keptPastQuota, 1) == 0)
+            Log.WriteLine("CgiRouting: the web server keeps its connections to this worker open (FCGI_KEEP_CONN): what it sends on them "
+                + "is served until it closes them, also past --max-requests or a stop. For a connection per request, print the "
+                + "configuration with --max-requests, as the worker runs.");
     }
 
     /// <summary>
@@ -205,42 +279,40 @@ internal sealed class FastCgiServer
 
     private void Work(int slot)
     {
-        try
+        while (!_stopping)
         {
-            while (!_stopping)
+            // With --max-requests, accept no more connections than requests are left: a connection accepted
+            // beyond them would be closed unserved when the worker exits (nginx answered 502 to most requests
+            // to --prefork workers with --max-requests 1, each of which had accepted several).
+            if (_maxRequests != 0 && Interlocked.Increment(ref _acceptsReserved) > _maxRequests)
+                return;
+            Interlocked.Increment(ref _accepting);
+            int fd = SocketDescriptor.Accept(_listener);
+            if (Interlocked.Decrement(ref _accepting) == 0 && fd >= 0)
+                StartThread(); // keep a thread accepting while this one serves
+            if (fd < 0)
             {
-                // With --max-requests, accept no more connections than requests are left: a connection accepted
-                // beyond them would be closed unserved when the worker exits (nginx answered 502 to most requests
-                // to --prefork workers with --max-requests 1, each of which had accepted several).
-                if (_maxRequests != 0 && Interlocked.Increment(ref _acceptsReserved) > _maxRequests)
-                    return;
-                Interlocked.Increment(ref _accepting);
-                int fd = SocketDescriptor.Accept(_listener);
-                if (Interlocked.Decrement(ref _accepting) == 0 && fd >= 0)
-                    StartThread(); // keep a thread accepting while this one serves
-                if (fd < 0 || _stopping)
+                if (_maxRequests != 0)
+                    Interlocked.Decrement(ref _acceptsReserved); // nothing was accepted
+                if (!_stopping)
                 {
-                    if (fd >= 0)
-                        SocketDescriptor.Close(fd);
-                    else if (_maxRequests != 0)
-                        Interlocked.Decrement(ref _acceptsReserved); // nothing was accepted
-                    if (!_stopping)
-                    {
-                        Log.WriteLine("CgiRouting: accept on the FastCGI socket failed: " + Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError()));
-                        Thread.Sleep(100); // out of descriptors, say: do not spin
-                    }
-                    continue;
+                    Log.WriteLine("CgiRouting: accept on the FastCGI socket failed: " + Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError()));
+                    Thread.Sleep(100); // out of descriptors, say: do not spin
                 }
-                Serve(fd, slot);
-                if (Volatile.Read(ref _accepting) >= 2)
-                    return; // enough threads wait for connections
+                continue;
             }
+            // Served also when the worker is stopping: the web server may have sent its request already.
+            Serve(fd, slot);
+            if (Volatile.Read(ref _accepting) >= 2)
+                return; // enough threads wait for connections
         }
-        finally
-        {
-            lock (_threads)
-                _threadCount--;
-        }
+    }
+
+    /// <summary>Serves a connection accepted while stopping on a thread of its own, in a free slot.</summary>
+    private void ServeOnNewThread(int fd)
+    {
+        if (!TryStartThread(slot => Serve(fd, slot)))
+            SocketDescriptor.Close(fd); // 1,024 connections open at once: this one cannot be served
     }
 
     private void Serve(int fd, int slot)
@@ -262,28 +334,63 @@ internal sealed class FastCgiServer
     }
 
     /// <summary>
-    /// Counts a request that has begun, and waits for one of the <c>--max-concurrency</c> slots; <see langword="false"/>
-    /// when <c>--max-requests</c> are already served or being served: the connection then closes unanswered.
+    /// Counts a request whose BEGIN_REQUEST has arrived. It is always served, also past <c>--max-requests</c> or while
+    /// the worker stops: the web server has sent it and may not send it again (nginx never repeats a POST), so a
+    /// request refused here would be a 502 for its client. The quota stops the worker from accepting connections
+    /// instead (see <see cref="Work"/>) and from waiting for another request on a kept connection.
     /// </summary>
-    public bool TryBeginRequest()
+    public void BeginRequest()
     {
-        if (_maxRequests != 0 && Interlocked.Increment(ref _begun) > _maxRequests)
-            return false;
+        Interlocked.Increment(ref _begun);
         Interlocked.Increment(ref _inFlight);
-        _requestSlots.Wait();
-        return true;
     }
+
+    /// <summary>
+    /// Waits up to <paramref name="timeout"/> (the request's own deadline) for one of the <c>--max-concurrency</c>
+    /// slots; <see langword="false"/> when none came free in time: the request is then answered 503 without running.
+    /// A handler that hangs holds its slot only until its deadline (<see cref="ReleaseLateSlot"/>), so a wait here ends.
+    /// </summary>
+    public bool TryTakeSlot(TimeSpan timeout) => _requestSlots.Wait(timeout);
 
     /// <summary>Whether a connection may wait for another request (<c>--max-requests</c> are not all begun).</summary>
     public bool HasRequestsLeft => _maxRequests == 0 || Interlocked.Read(ref _begun) < _maxRequests;
 
-    public void RequestFinished()
+    /// <summary>
+    /// The most handlers that may still run past their deadline (their 503 sent, their thread stuck): one more and the
+    /// worker exits with 1, for its manager or service to start a fresh one, as php-fpm's <c>request_terminate_timeout</c>
+    /// ends a worker. A stuck thread holds no request slot, so until then the worker still serves.
+    /// </summary>
+    public int MaxStuckHandlers => _maxConcurrency;
+
+    /// <summary>Handlers running past their deadline now.</summary>
+    public int StuckHandlers => Volatile.Read(ref _stuck);
+
+    /// <summary>
+    /// A request was answered 503 by its deadline while its handler still runs: its slot goes to the next request, and
+    /// its thread is counted as stuck until the handler returns.
+    /// </summary>
+    public void ReleaseLateSlot()
     {
         _requestSlots.Release();
+        int stuck = Interlocked.Increment(ref _stuck);
+        if (stuck > MaxStuckHandlers)
+            RequestStop($"CgiRouting: {stuck} handlers are still running past their deadline (more than --max-concurrency, {MaxStuckHandlers}): "
+                + "exiting with 1, for a fresh worker to take over.", exitCode: 1);
+    }
+
+    /// <summary>A request begun with <see cref="BeginRequest"/> has ended; <paramref name="slot"/> says what it held.</summary>
+    public void RequestFinished(RequestSlot slot)
+    {
+        if (slot == RequestSlot.Held)
+            _requestSlots.Release();
+        else if (slot == RequestSlot.ReleasedLate)
+            Interlocked.Decrement(ref _stuck);
         Interlocked.Decrement(ref _inFlight);
         if (Interlocked.Increment(ref _served) == _maxRequests)
-            RequestStop($"CgiRouting: served {_maxRequests} requests (--max-requests): exiting.");
+            RequestStop($"CgiRouting: served {Requests(_maxRequests)} (--max-requests): exiting.");
     }
+
+    internal static string Requests(long count) => count == 1 ? "1 request" : $"{count} requests";
 
     /// <summary>The answer to a GET_VALUES name (§4.1), or <see langword="null"/> for a name this worker does not know.</summary>
     public string? Value(string name) => name switch

@@ -21,10 +21,31 @@ namespace CgiRouting.FastCgi;
 /// </summary>
 internal static unsafe partial class PreforkManager
 {
-    /// <summary>Set in a worker's environment: it serves without its start-up line, which would repeat per request.</summary>
+    /// <summary>
+    /// Set in a worker's environment to the manager's process id: the worker serves without its start-up line, which
+    /// would repeat per request, and ends when its manager does (<see cref="FollowManager"/>).
+    /// </summary>
     public const string WorkerVariable = "CGIROUTING_PREFORK_WORKER";
 
-    private const int SIGTERM = 15, EINTR = 4, ECHILD = 10;
+    private const int SIGTERM = 15, EINTR = 4, ECHILD = 10, PR_SET_PDEATHSIG = 1;
+
+    /// <summary>
+    /// In a worker: asks the kernel for SIGTERM when the manager <paramref name="manager"/> (the value of
+    /// <see cref="WorkerVariable"/>) dies, so that a manager killed with SIGKILL leaves no worker behind, re-parented to
+    /// init and waiting in accept for ever; SIGTERM lets the worker finish the request it is serving. Returns
+    /// <see langword="false"/> when the manager is gone already (it died before the request for the signal was made, the
+    /// race that checking the parent right after closes): the worker must not serve.
+    /// </summary>
+    public static bool FollowManager(string manager, TextWriter log)
+    {
+        if (!int.TryParse(manager, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out int pid))
+            return true; // not a manager's pid: a worker started by hand with the variable set
+        _ = prctl(PR_SET_PDEATHSIG, SIGTERM, 0, 0, 0);
+        if (getppid() == pid)
+            return true;
+        log.WriteLine($"CgiRouting: the FastCGI worker manager {pid} that started this worker is gone: exiting.");
+        return false;
+    }
 
     public static int Run(int listener, int workers, long maxRequests, TextWriter log)
     {
@@ -36,7 +57,7 @@ internal static unsafe partial class PreforkManager
             if ((string)variable.Key != WorkerVariable)
                 environment.Add(variable.Key + "=" + variable.Value);
         }
-        environment.Add(WorkerVariable + "=1");
+        environment.Add(WorkerVariable + "=" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
         using var spawn = new Spawner(binary, arguments, environment, listener);
 
         var pids = new int[workers];
@@ -167,4 +188,10 @@ internal static unsafe partial class PreforkManager
 
     [LibraryImport("libc")]
     private static partial int kill(int pid, int signal);
+
+    [LibraryImport("libc")]
+    private static partial int prctl(int option, nuint argument2, nuint argument3, nuint argument4, nuint argument5);
+
+    [LibraryImport("libc")]
+    private static partial int getppid();
 }
