@@ -2,7 +2,7 @@
 # Prints an nginx configuration that passes every path below each prefix to a CgiRouting app running as a FastCGI
 # worker (app --fastcgi ADDRESS), so that PATH_INFO is the rest of the URL path. Connections to the worker are kept
 # open between requests (an upstream with keepalive and fastcgi_keep_conn), so no connection is made per request.
-#   hosting/nginx-fastcgi.sh PORT ROOT PREFIX=ADDRESS[,ADDRESS...]... [NAME=VALUE...]
+#   hosting/nginx-fastcgi.sh PORT ROOT PREFIX=ADDRESS[,ADDRESS...]... [NAME=VALUE...] [--max-requests=N]
 # ADDRESS is what the worker listens on and nginx's fastcgi_pass takes alike: 127.0.0.1:9000 or unix:/run/app.sock
 # (nginx's workers, as "nobody", must be allowed to write to a unix socket); PREFIX is "/" or "/name/";
 # NAME=VALUE (a NAME without "/") is passed to every request as a FastCGI parameter. ROOT is a scratch directory.
@@ -20,19 +20,30 @@ while IFS= read -r arg; do
     params+="            fastcgi_param ${arg%%=*} \"${arg#*=}\";"$'\n'
 done < <(app_environment "$@")
 nginx_head "$root"
+# Connections to a worker are kept open between requests (keepalive and fastcgi_keep_conn), and nginx closes them,
+# never the worker: idle after keepalive_timeout, or after keepalive_requests requests. A worker that stops (SIGTERM,
+# --max-requests) serves what nginx still sends on them until it does; had the worker closed one, a request nginx sent
+# on it at that moment would be lost (nginx never sends a POST again). With --max-requests=N (the workers' own
+# --max-requests) no connection is kept: each request has its own, so a worker serves exactly N.
+keep=1
+for arg in "$@"; do [[ $arg == --max-requests=* ]] && keep=0; done
 index=0
 while IFS= read -r arg; do
     addresses=${arg#*=}
-    if [[ $addresses == *,* ]]; then
-        echo "    upstream app$index {"
-        for address in ${addresses//,/ }; do
+    echo "    upstream app$index {"
+    for address in ${addresses//,/ }; do
+        if [[ $addresses == *,* ]]; then
             echo "        server $address max_fails=1 fail_timeout=10s;"
-        done
+        else
+            echo "        server $address;"
+        fi
+    done
+    if [[ $keep == 1 ]]; then
         echo "        keepalive 8;"
-        echo "    }"
-    else
-        echo "    upstream app$index { server $addresses; keepalive 8; }"
+        echo "        keepalive_timeout 2s;"
+        echo "        keepalive_requests 100;"
     fi
+    echo "    }"
     index=$((index + 1))
 done < <(apps_longest_first "$@")
 cat <<CONF
@@ -41,6 +52,8 @@ cat <<CONF
         root $root;
 CONF
 # Regular-expression locations are tried in order: longest prefixes first.
+keep_conn=""
+[[ $keep == 1 ]] && keep_conn="            fastcgi_keep_conn on;"$'\n'
 index=0
 while IFS= read -r arg; do
     prefix=${arg%%=*}
@@ -53,8 +66,7 @@ while IFS= read -r arg; do
 $(nginx_cgi_parameters)
             fastcgi_param SCRIPT_NAME       "${prefix%/}";
             fastcgi_param PATH_INFO         \$app_path;
-$params$next_upstream            fastcgi_keep_conn on;
-            fastcgi_pass app$index;
+$params$next_upstream$keep_conn            fastcgi_pass app$index;
         }
 CONF
     index=$((index + 1))

@@ -57,7 +57,8 @@ internal static class CommandLine
                     string value = arguments[++i];
                     switch (argument)
                     {
-                        case "--fastcgi": fastCgi = value; continue;
+                        // Repeated, or A,B: several workers, for --config nginx's upstream; a worker listens on one.
+                        case "--fastcgi": fastCgi = fastCgi is null ? value : fastCgi + "," + value; continue;
                         case "--config": config = value; continue;
                         case "--prefix": prefix = value; continue;
                         case "--root": root = value; continue;
@@ -95,7 +96,7 @@ internal static class CommandLine
         if (openApi)
             return WriteOpenApi(output, error, routes);
         if (config is not null || serve)
-            return Configure(config, serve, prefix ?? "/", port > 0 ? port : 8080, root, fastCgi, output, error);
+            return Configure(config, serve, prefix ?? "/", port > 0 ? port : 8080, root, fastCgi, maxRequests, output, error);
         // Only here, never on the CGI path, is standard input probed (one getsockopt call).
         bool inherited = fastCgi is null && !listRoutes && SocketDescriptor.IsListening(0);
         if (fastCgi is not null || inherited)
@@ -132,6 +133,11 @@ internal static class CommandLine
     private static int RunFastCgi(string? address, int maxConcurrency, long maxRequests, int prefork, CgiOptions? options, TextWriter error)
     {
         int listener = 0;
+        if (address is not null && address.Contains(','))
+        {
+            error.WriteLine($"CgiRouting: a worker listens on one address, not '{address}': start one worker for each (--config nginx takes several, for an upstream of them all).");
+            return 2;
+        }
         if (address is not null)
         {
             try
@@ -161,7 +167,10 @@ internal static class CommandLine
         if (options?.ErrorLog is { } own)
             options.ErrorLog = TextWriter.Synchronized(own);
         var log = options?.ErrorLog ?? error;
-        var server = new FastCgiServer(listener, ownsListener: address is not null, maxConcurrency, maxRequests, options, log);
+        var server = new FastCgiServer(listener, ownsListener: address is not null, maxConcurrency, maxRequests, options, log)
+        {
+            Retired = manager is null ? null : PreforkManager.Retire,
+        };
         if (manager is null)
             log.WriteLine($"CgiRouting: FastCGI worker (pid {Environment.ProcessId}) listening on {SocketDescriptor.Describe(listener)}"
                 + (address is null ? " (standard input, from the web server)" : "")
@@ -229,7 +238,7 @@ internal static class CommandLine
 
     /// <summary><c>--config SERVER</c> prints a configuration; <c>--serve</c> writes lighttpd's and becomes lighttpd.</summary>
     private static int Configure(string? server, bool serve, string prefix, int port, string? root, string? fastCgi,
-        TextWriter output, TextWriter error)
+        long maxRequests, TextWriter output, TextWriter error)
     {
         string binary = Environment.ProcessPath ?? "app";
         string name = Path.GetFileName(binary);
@@ -260,7 +269,7 @@ internal static class CommandLine
             return 2;
         }
         root ??= Path.Combine("/tmp", $"{name}-{server}");
-        if (server is null || !ServerConfiguration.Write(output, server, binary, prefix, port, root, fastCgi))
+        if (server is null || !ServerConfiguration.Write(output, server, binary, prefix, port, root, fastCgi, maxRequests))
         {
             error.WriteLine($"--config takes one of {ServerConfiguration.Servers}, not '{server}'.");
             return 2;

@@ -23,7 +23,8 @@ internal static partial class ServerConfiguration
     /// Apache and nginx pass requests to a worker started separately at that address.
     /// Returns false for a server it does not know.
     /// </summary>
-    public static bool Write(TextWriter output, string server, string binary, string prefix, int port, string root, string? fastCgi)
+    public static bool Write(TextWriter output, string server, string binary, string prefix, int port, string root, string? fastCgi,
+        long maxRequests = 0)
     {
         string text;
         switch (server)
@@ -35,7 +36,7 @@ internal static partial class ServerConfiguration
                 text = fastCgi is null ? Apache(binary, prefix, port, root) : ApacheFastCgi(fastCgi, prefix, port, root);
                 break;
             case "nginx":
-                text = fastCgi is null ? Nginx(binary, prefix, port, root) : NginxFastCgi(fastCgi, prefix, port, root);
+                text = fastCgi is null ? Nginx(binary, prefix, port, root) : NginxFastCgi(fastCgi, prefix, port, root, keepConnections: maxRequests == 0);
                 break;
             default:
                 return false;
@@ -57,6 +58,8 @@ internal static partial class ServerConfiguration
         "lighttpd" when !address.StartsWith(UnixPrefix + "/", StringComparison.Ordinal) =>
             $"--config lighttpd --fastcgi takes unix:/path/app.sock, not '{address}': lighttpd starts this binary itself, "
             + "on a unix socket of that name (lighttpd adds \"-0\": app.sock-0).",
+        "lighttpd" or "apache" when address.Contains(',') =>
+            $"--config {server} --fastcgi takes one address, not '{address}': an upstream of several workers is nginx's (--config nginx).",
         "apache" when address.StartsWith(UnixPrefix, StringComparison.Ordinal) =>
             $"--config apache --fastcgi takes IP:PORT, not '{address}': where this binary listens, started with --fastcgi IP:PORT "
             + "(mod_proxy_fcgi connects to it there).",
@@ -284,20 +287,39 @@ internal static partial class ServerConfiguration
 
         """;
 
-    private static string NginxFastCgi(string address, string prefix, int port, string root) => NginxHead(port, root) + $$"""
-            upstream app0 { server {{address}}; keepalive 8; }
-            server {
-                listen 127.0.0.1:{{port}};
-                root {{root}};
+    /// <summary>
+    /// nginx passing every path below <paramref name="prefix"/> to the workers at <paramref name="addresses"/> (comma
+    /// separated: one upstream of them all, which nginx shares requests between and passes a request on to the next
+    /// when connecting fails), as hosting/nginx-fastcgi.sh prints it. Connections are kept open and closed by nginx
+    /// (keepalive_timeout, keepalive_requests), never by a worker, which could close one as nginx sends a request on it;
+    /// for workers with <c>--max-requests</c> (<paramref name="keepConnections"/> false) none is kept, so that a worker
+    /// serves exactly that many requests.
+    /// </summary>
+    private static string NginxFastCgi(string addresses, string prefix, int port, string root, bool keepConnections)
+    {
+        var upstream = new System.Text.StringBuilder("    upstream app0 {\n");
+        string[] servers = addresses.Split(',');
+        foreach (string server in servers)
+            upstream.Append("        server ").Append(server).Append(servers.Length > 1 ? " max_fails=1 fail_timeout=10s;\n" : ";\n");
+        if (keepConnections)
+            upstream.Append("        keepalive 8;\n        keepalive_timeout 2s;\n        keepalive_requests 100;\n");
+        upstream.Append("    }\n");
+        return NginxHead(port, root) + upstream + $$"""
+                server {
+                    listen 127.0.0.1:{{port}};
+                    root {{root}};
 
-        """ + NginxParameters(prefix) + $$"""
-                    fastcgi_param SCRIPT_NAME       "{{Trimmed(prefix)}}";
-                    fastcgi_param PATH_INFO         $app_path;
-                    fastcgi_keep_conn on;
-                    fastcgi_pass app0;
+            """ + NginxParameters(prefix) + $$"""
+                        fastcgi_param SCRIPT_NAME       "{{Trimmed(prefix)}}";
+                        fastcgi_param PATH_INFO         $app_path;
+
+            """ + (servers.Length > 1 ? "            fastcgi_next_upstream error timeout;\n" : "")
+                + (keepConnections ? "            fastcgi_keep_conn on;\n" : "") + """
+                        fastcgi_pass app0;
+                    }
                 }
             }
-        }
 
-        """;
+            """;
+    }
 }

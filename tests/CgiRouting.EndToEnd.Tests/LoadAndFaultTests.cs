@@ -115,23 +115,26 @@ internal static class ConcurrentPosts
     }
 
     /// <summary>
-    /// Sends the <see cref="Posts"/> POSTs of <paramref name="run"/> from <see cref="Clients"/> concurrent clients, within five
+    /// Sends the <see cref="Posts"/> POSTs of <paramref name="run"/> from <see cref="Clients"/> concurrent clients, within ten
     /// minutes, and returns what each got; <paramref name="answered"/> is called with the number answered so far after each.
     /// </summary>
-    public static async Task<Outcome[]> Send(Uri baseAddress, string run, Action<int>? answered = null)
+    public static Task<Outcome[]> Send(Uri baseAddress, string run, Action<int>? answered = null) => Send(baseAddress, run, Posts, answered);
+
+    /// <summary>The same with <paramref name="posts"/> POSTs.</summary>
+    public static async Task<Outcome[]> Send(Uri baseAddress, string run, int posts, Action<int>? answered = null)
     {
         using var client = new HttpClient(new SocketsHttpHandler { MaxConnectionsPerServer = Clients })
         {
             BaseAddress = baseAddress,
             Timeout = TimeSpan.FromSeconds(60),
         };
-        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(5)); // bounded in time as well as count
-        var outcomes = new Outcome[Posts];
+        using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(10)); // bounded in time as well as count
+        var outcomes = new Outcome[posts];
         int next = -1, done = 0;
         await Task.WhenAll(Enumerable.Range(0, Clients).Select(_ => Task.Run(async () =>
         {
             int i;
-            while ((i = Interlocked.Increment(ref next)) < Posts && !deadline.IsCancellationRequested)
+            while ((i = Interlocked.Increment(ref next)) < posts && !deadline.IsCancellationRequested)
             {
                 try
                 {
@@ -146,7 +149,7 @@ internal static class ConcurrentPosts
                 answered?.Invoke(Interlocked.Increment(ref done));
             }
         })));
-        Assert.False(deadline.IsCancellationRequested, $"the load did not finish in 5 minutes ({next} sent)");
+        Assert.False(deadline.IsCancellationRequested, $"the load did not finish in 10 minutes ({next} sent)");
         return outcomes;
     }
 }

@@ -20,7 +20,8 @@ public sealed class PreforkTests
     {
         string address = NginxFastCgiServer.FreeTcpAddress();
         using var manager = new FastCgiWorkerProcess(Hello, address, "--prefork", "3", "--max-requests", "1");
-        using var nginx = new NginxFastCgiServer(["/=" + address]);
+        // Configured for workers with --max-requests: no connection kept, so that each worker serves exactly one request.
+        using var nginx = new NginxFastCgiServer(["/=" + address, "--max-requests=1"]);
         using var client = nginx.Client();
         var answers = new ConcurrentBag<(int Status, string Body)>();
         await Task.WhenAll(Enumerable.Range(0, 16).Select(_ => Task.Run(async () =>

@@ -42,7 +42,8 @@ internal sealed class FastCgiServer
     private int _pooledReadBuffers;
     private long _begun, _served, _acceptsReserved;
     private int _inFlight, _accepting, _threadCount, _stuck, _exitCode, _keptPastQuota;
-    private volatile bool _stopping, _signalled;
+    private volatile bool _stopping, _acceptsEnded;
+    private const int EINVAL = 22;
 
     /// <param name="listener">The listening socket's descriptor.</param>
     /// <param name="ownsListener">Whether this worker opened it (and may shut it down), or inherited it as descriptor 0.</param>
@@ -97,6 +98,9 @@ internal sealed class FastCgiServer
 
     public CgiOptions? Options { get; }
 
+    /// <summary>Called once the worker accepts no more connections for its <c>--max-requests</c> (a --prefork worker tells its manager).</summary>
+    public Action? Retired { get; init; }
+
     /// <summary>How many requests are served at once (<c>--max-concurrency</c>).</summary>
     public int MaxConcurrency => _maxConcurrency;
     public TextWriter Log { get; }
@@ -123,7 +127,6 @@ internal sealed class FastCgiServer
     private void OnSignal(PosixSignalContext context)
     {
         context.Cancel = true; // this worker ends itself once its requests are done
-        _signalled = true;
         RequestStop($"CgiRouting: {context.Signal} received: no new connections, finishing the requests in flight.");
     }
 
@@ -193,17 +196,10 @@ internal sealed class FastCgiServer
     public int Stop(TimeSpan deadline)
     {
         _stopping = true;
-        // Connections the kernel has queued but no thread has accepted may carry requests the web server has sent:
-        // closing the listener would reset them (a 502 for a POST, which nginx never repeats). They are served first,
-        // when the listener is this worker's own or when the worker is told to stop (SIGTERM, which reaches every
-        // worker of a --prefork manager at once); a --prefork worker at its --max-requests leaves them to the others.
-        if (_ownsListener || _signalled)
-        {
-            while (SocketDescriptor.AcceptPending(_listener) is int pending and >= 0)
-                ServeOnNewThread(pending);
-        }
         if (_ownsListener)
-            SocketDescriptor.StopListening(_listener);
+            StopListening(deadline);
+        else
+            _acceptsEnded = true; // the listener is the --prefork manager's: the other workers serve what it queues
         // Connections the web server keeps are its to close (see FastCgiConnection.ServeNext): what it sends on them is
         // served until it does, as nginx does after keepalive_timeout idle or keepalive_requests requests (the printed
         // configurations bound both), or until the deadline; then they are closed if idle. A connection whose handler
@@ -277,14 +273,33 @@ internal sealed class FastCgiServer
         return timeout == Timeout.InfiniteTimeSpan ? CgiOptions.DefaultTimeout : timeout + TimeSpan.FromSeconds(1);
     }
 
+    /// <summary>
+    /// Closes this worker's own listener without resetting a connection the kernel has queued on it: those may carry
+    /// requests the web server has sent (a reset one is a 502 for a POST, which nginx never sends again). The queue is
+    /// capped first (listen(2) with a backlog of 0: a new connection's SYN is dropped, and the kernel's retry a second
+    /// later finds the listener gone and is refused, so nginx passes the request to another worker, unsent); the
+    /// threads go on accepting until it is empty, also past --max-requests; then the listener is shut down.
+    /// </summary>
+    private void StopListening(TimeSpan deadline)
+    {
+        SocketDescriptor.CapBacklog(_listener);
+        StartThread(); // one accepting thread at least, also when --max-requests ended them all
+        var clock = Stopwatch.StartNew();
+        while (SocketDescriptor.HasPending(_listener) && clock.Elapsed <= deadline)
+            Thread.Sleep(5);
+        _acceptsEnded = true;
+        SocketDescriptor.StopListening(_listener);
+    }
+
     private void Work(int slot)
     {
-        while (!_stopping)
+        while (!_acceptsEnded)
         {
             // With --max-requests, accept no more connections than requests are left: a connection accepted
             // beyond them would be closed unserved when the worker exits (nginx answered 502 to most requests
-            // to --prefork workers with --max-requests 1, each of which had accepted several).
-            if (_maxRequests != 0 && Interlocked.Increment(ref _acceptsReserved) > _maxRequests)
+            // to --prefork workers with --max-requests 1, each of which had accepted several). Once the worker stops,
+            // its own listener's queue is emptied all the same (StopListening).
+            if (_maxRequests != 0 && !_stopping && Interlocked.Increment(ref _acceptsReserved) > _maxRequests)
                 return;
             Interlocked.Increment(ref _accepting);
             int fd = SocketDescriptor.Accept(_listener);
@@ -292,13 +307,19 @@ internal sealed class FastCgiServer
                 StartThread(); // keep a thread accepting while this one serves
             if (fd < 0)
             {
+                int error = Marshal.GetLastPInvokeError();
                 if (_maxRequests != 0)
                     Interlocked.Decrement(ref _acceptsReserved); // nothing was accepted
-                if (!_stopping)
+                if (_acceptsEnded)
+                    return;
+                if (error == EINVAL && !_ownsListener)
                 {
-                    Log.WriteLine("CgiRouting: accept on the FastCGI socket failed: " + Marshal.GetPInvokeErrorMessage(Marshal.GetLastPInvokeError()));
-                    Thread.Sleep(100); // out of descriptors, say: do not spin
+                    // The --prefork manager shut the listener down: it stops, once nothing is queued on it any more.
+                    RequestStop("CgiRouting: the listening socket was shut down (the FastCGI worker manager stops): finishing.");
+                    return;
                 }
+                Log.WriteLine("CgiRouting: accept on the FastCGI socket failed: " + Marshal.GetPInvokeErrorMessage(error));
+                Thread.Sleep(100); // out of descriptors, say: do not spin
                 continue;
             }
             // Served also when the worker is stopping: the web server may have sent its request already.
@@ -306,13 +327,6 @@ internal sealed class FastCgiServer
             if (Volatile.Read(ref _accepting) >= 2)
                 return; // enough threads wait for connections
         }
-    }
-
-    /// <summary>Serves a connection accepted while stopping on a thread of its own, in a free slot.</summary>
-    private void ServeOnNewThread(int fd)
-    {
-        if (!TryStartThread(slot => Serve(fd, slot)))
-            SocketDescriptor.Close(fd); // 1,024 connections open at once: this one cannot be served
     }
 
     private void Serve(int fd, int slot)
@@ -387,7 +401,10 @@ internal sealed class FastCgiServer
             Interlocked.Decrement(ref _stuck);
         Interlocked.Decrement(ref _inFlight);
         if (Interlocked.Increment(ref _served) == _maxRequests)
+        {
+            Retired?.Invoke(); // before the stop, which may wait for the web server to close its connections
             RequestStop($"CgiRouting: served {Requests(_maxRequests)} (--max-requests): exiting.");
+        }
     }
 
     internal static string Requests(long count) => count == 1 ? "1 request" : $"{count} requests";

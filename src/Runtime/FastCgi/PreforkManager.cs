@@ -58,19 +58,43 @@ internal static unsafe partial class PreforkManager
                 environment.Add(variable.Key + "=" + variable.Value);
         }
         environment.Add(WorkerVariable + "=" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        using var spawn = new Spawner(binary, arguments, environment, listener);
+        int* retirement = stackalloc int[2];
+        if (pipe2(retirement, O_CLOEXEC) != 0)
+            throw new InvalidOperationException("pipe2 failed.");
+        using var spawn = new Spawner(binary, arguments, environment, listener, retirement[1]);
 
         var pids = new int[workers];
         var started = new long[workers];
-        int stopping = 0;
+        var retryAt = new long[workers]; // when an empty slot is started (again)
+        var backOff = new int[workers]; // milliseconds, doubled by each failure in a row
+        int stopRequested = 0, stopping = 0;
         void Stop(PosixSignalContext context)
         {
             context.Cancel = true;
-            if (Interlocked.Exchange(ref stopping, 1) == 1)
+            if (Interlocked.Exchange(ref stopRequested, 1) == 0)
+                log.WriteLine($"CgiRouting: {context.Signal} received: stopping the {workers} FastCGI workers once the connections queued for them are served.");
+        }
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+
+        // A stop must not reset the connections queued on the listener: nginx may have sent a request on each, and never
+        // sends a POST again. The queue is capped (no new connection is queued; the kernel's retry of one finds the
+        // listener gone and is refused, so nginx passes its request to another server unsent), the workers go on
+        // accepting until it is empty, and only then is the listener shut down and the workers told to stop.
+        var drainStarted = 0L;
+        void StopWhenDrained()
+        {
+            if (drainStarted == 0)
+            {
+                SocketDescriptor.CapBacklog(listener);
+                drainStarted = Environment.TickCount64;
+            }
+            if (SocketDescriptor.HasPending(listener) && Environment.TickCount64 - drainStarted < 10_000)
                 return;
-            log.WriteLine($"CgiRouting: {context.Signal} received: stopping the {workers} FastCGI workers.");
+            SocketDescriptor.StopListening(listener);
             lock (pids)
             {
+                Volatile.Write(ref stopping, 1);
                 foreach (int pid in pids)
                 {
                     if (pid > 0)
@@ -78,36 +102,74 @@ internal static unsafe partial class PreforkManager
                 }
             }
         }
-        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
-        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
 
-        lock (pids)
+        // Fills the empty slots whose time has come; a worker that cannot be started is tried again after a back-off
+        // (1 s, doubling up to 30 s) instead of leaving its slot empty for good.
+        void StartDue()
         {
+            long now = Environment.TickCount64;
             for (int i = 0; i < workers; i++)
             {
+                if (pids[i] != 0 || now < retryAt[i] || Volatile.Read(ref stopping) == 1)
+                    continue;
                 pids[i] = spawn.Start(log);
-                started[i] = Environment.TickCount64;
+                started[i] = now;
+                if (pids[i] == 0)
+                {
+                    backOff[i] = Math.Min(Math.Max(backOff[i] * 2, 1000), 30_000);
+                    retryAt[i] = now + backOff[i];
+                }
             }
         }
+        lock (pids)
+            StartDue();
+
+        // A worker that stops accepting (its --max-requests served) but still serves connections the web server keeps
+        // writes its pid to the pipe: its slot gets a fresh worker at once, and the old one is left to finish.
+        new Thread(() =>
+        {
+            int pid;
+            while (read(retirement[0], &pid, sizeof(int)) == sizeof(int))
+            {
+                lock (pids)
+                {
+                    int slot = Array.IndexOf(pids, pid);
+                    if (slot < 0)
+                        continue;
+                    pids[slot] = 0;
+                    retryAt[slot] = 0;
+                    StartDue();
+                }
+            }
+        }) { IsBackground = true, Name = "FastCGI retirements" }.Start();
+
         while (true)
         {
+            if (Volatile.Read(ref stopRequested) == 1 && Volatile.Read(ref stopping) == 0)
+                StopWhenDrained();
+            // Never blocked: a stop, and a slot whose retry has come, are looked at every 20 ms.
             int status;
-            int pid = waitpid(-1, &status, 0);
-            if (pid < 0)
+            int pid = waitpid(-1, &status, WNOHANG);
+            if (pid <= 0)
             {
-                int error = Marshal.GetLastPInvokeError();
-                if (error == EINTR)
-                    continue;
-                if (error == ECHILD)
+                int error = pid == 0 ? 0 : Marshal.GetLastPInvokeError();
+                if (error is not (0 or EINTR or ECHILD))
+                {
+                    log.WriteLine($"CgiRouting: waitpid failed (errno {error}).");
+                    return 1;
+                }
+                if (Volatile.Read(ref stopping) == 1 && (error == ECHILD || AllEmpty(pids)))
                     return 0;
-                log.WriteLine($"CgiRouting: waitpid failed (errno {error}).");
-                return 1;
+                Thread.Sleep(20);
+                lock (pids)
+                    StartDue();
+                continue;
             }
             lock (pids)
             {
                 int slot = Array.IndexOf(pids, pid);
                 if (slot < 0)
-                    continue;
+                    continue; // a retired worker, replaced already
                 pids[slot] = 0;
                 bool normal = (status & 0x7f) == 0 && (status >> 8 & 0xff) == 0;
                 if (!normal && Volatile.Read(ref stopping) == 0)
@@ -116,18 +178,38 @@ internal static unsafe partial class PreforkManager
                         : $"CgiRouting: FastCGI worker {pid} exited with {status >> 8 & 0xff}; starting another.");
                 if (Volatile.Read(ref stopping) == 1)
                 {
-                    if (Array.TrueForAll(pids, p => p == 0))
+                    if (AllEmpty(pids))
                         return 0;
                     continue;
                 }
                 // A worker that fails as it starts would otherwise be restarted in a tight loop.
-                if (!normal && Environment.TickCount64 - started[slot] < 1000)
-                    Thread.Sleep(1000);
-                pids[slot] = spawn.Start(log);
-                started[slot] = Environment.TickCount64;
+                bool early = !normal && Environment.TickCount64 - started[slot] < 1000;
+                backOff[slot] = early ? Math.Min(Math.Max(backOff[slot] * 2, 1000), 30_000) : 0;
+                retryAt[slot] = Environment.TickCount64 + backOff[slot];
+                StartDue();
             }
         }
     }
+
+    private static bool AllEmpty(int[] pids) => Array.TrueForAll(pids, p => p == 0);
+
+    /// <summary>
+    /// In a worker: tells the manager that this worker accepts no more connections (its <c>--max-requests</c> are served)
+    /// while it still serves connections the web server keeps, so that the manager starts its successor now rather than
+    /// when it exits. Descriptor 3 is the manager's pipe, given to every worker it starts.
+    /// </summary>
+    public static void Retire()
+    {
+        const int AT_EMPTY_PATH = 0x1000, S_IFMT = 0xF000, S_IFIFO = 0x1000;
+        const uint STATX_TYPE = 1;
+        byte* buffer = stackalloc byte[256]; // struct statx
+        if (statx(RetirementDescriptor, "", AT_EMPTY_PATH, STATX_TYPE, buffer) != 0 || (*(ushort*)(buffer + 28) & S_IFMT) != S_IFIFO)
+            return; // not the manager's pipe: a worker started some other way
+        int pid = Environment.ProcessId;
+        _ = write(RetirementDescriptor, &pid, sizeof(int));
+    }
+
+    private const int RetirementDescriptor = 3, O_CLOEXEC = 0x80000, WNOHANG = 1;
 
     /// <summary>Starts workers with posix_spawn: the listening socket as descriptor 0, standard output to /dev/null.</summary>
     private sealed class Spawner : IDisposable
@@ -137,13 +219,14 @@ internal static unsafe partial class PreforkManager
         private readonly nint* _environment;
         private readonly byte* _actions = (byte*)NativeMemory.AllocZeroed(256); // posix_spawn_file_actions_t is 80 bytes in glibc
 
-        public Spawner(string binary, string[] arguments, System.Collections.Generic.List<string> environment, int listener)
+        public Spawner(string binary, string[] arguments, System.Collections.Generic.List<string> environment, int listener, int retirement)
         {
             _path = Marshal.StringToCoTaskMemUTF8(binary);
             _arguments = Strings(arguments);
             _environment = Strings([.. environment]);
             if (posix_spawn_file_actions_init(_actions) != 0 || posix_spawn_file_actions_adddup2(_actions, listener, 0) != 0
-                || posix_spawn_file_actions_addopen(_actions, 1, "/dev/null", 1 /* O_WRONLY */, 0) != 0)
+                || posix_spawn_file_actions_addopen(_actions, 1, "/dev/null", 1 /* O_WRONLY */, 0) != 0
+                || posix_spawn_file_actions_adddup2(_actions, retirement, RetirementDescriptor) != 0)
                 throw new InvalidOperationException("posix_spawn_file_actions failed.");
         }
 
@@ -194,4 +277,16 @@ internal static unsafe partial class PreforkManager
 
     [LibraryImport("libc")]
     private static partial int getppid();
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int pipe2(int* descriptors, int flags);
+
+    [LibraryImport("libc")]
+    private static partial nint read(int descriptor, void* buffer, nint count);
+
+    [LibraryImport("libc")]
+    private static partial nint write(int descriptor, void* buffer, nint count);
+
+    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int statx(int directory, string path, int flags, uint mask, byte* buffer);
 }

@@ -15,7 +15,7 @@ internal static unsafe partial class SocketDescriptor
     private const int AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10;
     private const int SOCK_STREAM = 1, SOCK_CLOEXEC = 0x80000;
     private const int IPPROTO_TCP = 6, TCP_NODELAY = 1;
-    private const int SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_RCVTIMEO = 20, SO_ACCEPTCONN = 30;
+    private const int SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_ACCEPTCONN = 30;
     private const int SHUT_RD = 0, SHUT_RDWR = 2;
     private const int EINTR = 4, EAGAIN = 11, EADDRINUSE = 98, ECONNABORTED = 103, ECONNREFUSED = 111;
     private const short POLLIN = 1;
@@ -152,7 +152,14 @@ internal static unsafe partial class SocketDescriptor
         {
             int fd = accept4(listener, null, null, SOCK_CLOEXEC);
             if (fd >= 0)
-                return WithoutDelay(fd);
+            {
+                // A response leaves as a few records written one after the other: with Nagle's algorithm on a TCP
+                // connection the last waits for the web server's delayed ACK, 40 ms a request (measured through nginx:
+                // 20 requests a second over TCP, thousands over a unix socket). On a unix socket this fails, harmlessly.
+                int one = 1;
+                _ = setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(int));
+                return fd;
+            }
             int errno = Marshal.GetLastPInvokeError();
             if (errno is EINTR or ECONNABORTED)
                 continue;
@@ -164,32 +171,17 @@ internal static unsafe partial class SocketDescriptor
     }
 
     /// <summary>
-    /// A connection the kernel has queued on <paramref name="listener"/> now, or -1 when none is (or another thread or
-    /// process took it first): for a worker that stops, to serve what was sent before the listener goes. Never waits for
-    /// a connection to come; an accept that loses the race for one gives up after 100 ms (SO_RCVTIMEO, which the
-    /// listener keeps: its other accepts then wait in poll(2), as for a non-blocking listener).
+    /// Lets no further connection queue on <paramref name="listener"/> beyond the one the kernel still admits (listen(2)
+    /// with a backlog of 0), without touching those queued: a SYN that finds the queue full is dropped, and the client's
+    /// retry a second later finds the listener shut down and is refused.
     /// </summary>
-    public static int AcceptPending(int listener)
+    public static void CapBacklog(int listener) => _ = listen(listener, 0);
+
+    /// <summary>Whether a connection is queued on <paramref name="listener"/>, waiting for accept.</summary>
+    public static bool HasPending(int listener)
     {
         var poll = new PollDescriptor { Descriptor = listener, Events = POLLIN };
-        if (Poll(&poll, 1, 0) != 1 || (poll.ReturnedEvents & POLLIN) == 0)
-            return -1;
-        var timeout = stackalloc long[2] { 0, 100_000 }; // struct timeval: 0 s, 100,000 µs
-        _ = setsockopt(listener, SOL_SOCKET, SO_RCVTIMEO, timeout, 2 * sizeof(long));
-        int fd = accept4(listener, null, null, SOCK_CLOEXEC);
-        return fd >= 0 ? WithoutDelay(fd) : -1;
-    }
-
-    /// <summary>
-    /// A response leaves as a few records written one after the other: with Nagle's algorithm on a TCP connection the
-    /// last waits for the web server's delayed ACK, 40 ms a request (measured through nginx: 20 requests a second over
-    /// TCP, thousands over a unix socket). On a unix socket setting TCP_NODELAY fails, harmlessly.
-    /// </summary>
-    private static int WithoutDelay(int connection)
-    {
-        int one = 1;
-        _ = setsockopt(connection, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(int));
-        return connection;
+        return Poll(&poll, 1, 0) == 1 && (poll.ReturnedEvents & POLLIN) != 0;
     }
 
     /// <summary>Stops a listening socket of our own: new connections are refused and blocked accepts return.</summary>
