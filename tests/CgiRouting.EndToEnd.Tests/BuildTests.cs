@@ -83,6 +83,20 @@ public class BuildTests
     }
 
     [Fact]
+    public void Linking_sqlite_without_its_static_library_stops_the_publish_and_names_the_package()
+    {
+        // CgiRoutingLinkSqlite links the libsqlite3.a that the C compiler finds. Here the compiler looks in an empty
+        // system root and finds none: the publish stops, saying what to install.
+        string dir = CreateApp("NoSqliteArchive", "public static class Hi { [CgiRouting.Get(\"/\")] public static string Get() => \"hi\"; }\n",
+            head: $"""<Import Project="{Repository.Root}/src/Runtime/buildTransitive/CgiRouting.props" />""",
+            properties: "<PublishAot>true</PublishAot><CgiRoutingLinkSqlite>true</CgiRoutingLinkSqlite>");
+        string emptyRoot = Directory.CreateDirectory(Path.Combine(dir, "empty-sysroot")).FullName;
+        var (exit, output) = Dotnet(dir, "publish", "-nologo", "-c", "Release", "-r", "linux-x64", "-p:SysRoot=" + emptyRoot);
+        Assert.NotEqual(0, exit);
+        Assert.Matches(new Regex(@"error CGIROUTING002: CgiRoutingLinkSqlite is true, but \S+ finds no libsqlite3\.a .*apt-get install libsqlite3-dev"), output);
+    }
+
+    [Fact]
     public void A_conflict_fails_the_build_at_the_template()
     {
         var (exit, output) = Build("Conflict", """
