@@ -15,9 +15,10 @@ ensure_packages() {
     $sudo apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >&2
 }
 
-# The Native AOT toolchain: a C compiler and linker (clang) and zlib.
+# The Native AOT toolchain: a C compiler and linker (clang), zlib, and SQLite's static library (libsqlite3.a, which
+# samples/Todo links in: CgiRoutingLinkSqlite in src/Runtime/buildTransitive/CgiRouting.props).
 ensure_aot_toolchain() {
-    ensure_packages clang:clang /usr/include/zlib.h:zlib1g-dev
+    ensure_packages clang:clang /usr/include/zlib.h:zlib1g-dev /usr/include/sqlite3.h:libsqlite3-dev
 }
 
 # publish_aot PROJECT OUTDIR [MSBUILD-ARGS...]: publishes PROJECT as a Native AOT binary into OUTDIR and fails on

@@ -12,18 +12,28 @@ namespace CgiRouting.EndToEnd.Tests;
 /// </summary>
 public class BuildTests
 {
-    private static (int Exit, string Output) Build(string name, string handlers)
+    private static (int Exit, string Output) Build(string name, string handlers) =>
+        Dotnet(CreateApp(name, handlers), "build", "-nologo", "-v", "quiet");
+
+    /// <summary>
+    /// A small app in artifacts/build-tests/NAME with <paramref name="handlers"/>; <paramref name="head"/> goes first in
+    /// its project file (CgiRouting.props, as a package reference imports it) and <paramref name="properties"/> into its
+    /// PropertyGroup.
+    /// </summary>
+    private static string CreateApp(string name, string handlers, string head = "", string properties = "")
     {
         string dir = Path.Combine(Repository.Root, "artifacts", "build-tests", name);
         Directory.CreateDirectory(dir);
         File.WriteAllText(Path.Combine(dir, name + ".csproj"), $"""
             <Project Sdk="Microsoft.NET.Sdk">
+              {head}
               <PropertyGroup>
                 <OutputType>Exe</OutputType>
                 <TargetFramework>net10.0</TargetFramework>
                 <Nullable>enable</Nullable>
                 <ImplicitUsings>enable</ImplicitUsings>
                 <TreatWarningsAsErrors>true</TreatWarningsAsErrors>
+                {properties}
               </PropertyGroup>
               <ItemGroup>
                 <ProjectReference Include="{Repository.Root}/src/Runtime/CgiRouting.csproj" />
@@ -33,13 +43,20 @@ public class BuildTests
             """);
         File.WriteAllText(Path.Combine(dir, "Program.cs"), "return CgiRouting.CgiApp.Run();\n");
         File.WriteAllText(Path.Combine(dir, "Handlers.cs"), handlers);
-        var start = new ProcessStartInfo("dotnet", ["build", "-nologo", "-v", "quiet", dir])
+        return dir;
+    }
+
+    /// <summary>Runs dotnet with <paramref name="arguments"/> on the app in <paramref name="dir"/>: its exit code and all it said.</summary>
+    private static (int Exit, string Output) Dotnet(string dir, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("dotnet", [.. arguments, dir])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
         using var process = Process.Start(start)!;
-        string output = process.StandardOutput.ReadToEnd() + process.StandardError.ReadToEnd();
+        var error = process.StandardError.ReadToEndAsync();
+        string output = process.StandardOutput.ReadToEnd() + error.Result;
         process.WaitForExit();
         return (process.ExitCode, output);
     }
@@ -63,6 +80,20 @@ public class BuildTests
         // heap stays small (docs/benchmarks.md measures both).
         byte[] binary = File.ReadAllBytes(Repository.PublishedSample("Hello", "hello"));
         Assert.True(binary.AsSpan().IndexOf("GCgen0size\0200000\0"u8) >= 0, "no GCgen0size=200000 among the binary's embedded runtime settings");
+    }
+
+    [Fact]
+    public void Linking_sqlite_without_its_static_library_stops_the_publish_and_names_the_package()
+    {
+        // CgiRoutingLinkSqlite links the libsqlite3.a that the C compiler finds. Here the compiler looks in an empty
+        // system root and finds none: the publish stops, saying what to install.
+        string dir = CreateApp("NoSqliteArchive", "public static class Hi { [CgiRouting.Get(\"/\")] public static string Get() => \"hi\"; }\n",
+            head: $"""<Import Project="{Repository.Root}/src/Runtime/buildTransitive/CgiRouting.props" />""",
+            properties: "<PublishAot>true</PublishAot><CgiRoutingLinkSqlite>true</CgiRoutingLinkSqlite>");
+        string emptyRoot = Directory.CreateDirectory(Path.Combine(dir, "empty-sysroot")).FullName;
+        var (exit, output) = Dotnet(dir, "publish", "-nologo", "-c", "Release", "-r", "linux-x64", "-p:SysRoot=" + emptyRoot);
+        Assert.NotEqual(0, exit);
+        Assert.Matches(new Regex(@"error CGIROUTING002: CgiRoutingLinkSqlite is true, but \S+ finds no libsqlite3\.a .*apt-get install libsqlite3-dev"), output);
     }
 
     [Fact]

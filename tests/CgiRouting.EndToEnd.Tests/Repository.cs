@@ -52,6 +52,22 @@ internal static class Repository
         return path;
     }
 
+    /// <summary>
+    /// A copy of <paramref name="binary"/> alone in an emptied folder (artifacts/alone/NAME/), as a user copies a
+    /// published app to a server: nothing that the publish wrote beside the binary comes along.
+    /// </summary>
+    public static string CopyAlone(string binary)
+    {
+        string name = Path.GetFileName(binary);
+        string dir = Path.Combine(Root, "artifacts", "alone", name);
+        if (Directory.Exists(dir))
+            Directory.Delete(dir, recursive: true);
+        Directory.CreateDirectory(dir);
+        string copy = Path.Combine(dir, name);
+        File.Copy(binary, copy);
+        return copy;
+    }
+
     /// <summary>Installs Debian packages (COMMAND:PACKAGE) whose command is missing, as the scripts do.</summary>
     public static void Install(params string[] commandPackagePairs) =>
         Run("bash", "-c", "source scripts/common.sh && ensure_packages " + string.Join(' ', commandPackagePairs));

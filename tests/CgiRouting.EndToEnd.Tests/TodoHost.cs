@@ -23,15 +23,18 @@ public abstract class TodoHost : IDisposable
 {
     protected TodoHost(Func<IReadOnlyList<HostedApp>, IReadOnlyDictionary<string, string>, WebServer> start,
         TodoDatabase? database = null, params (string Name, string Value)[] environment)
-        : this(start, "Todo", database ?? new TodoDatabase(), environment)
+        : this(start, Repository.PublishedSample("Todo", "todo"), database ?? new TodoDatabase(), environment)
     {
     }
 
-    /// <summary>A build of <paramref name="sample"/> (samples/Todo or samples/Todo.Postgres) on <paramref name="storage"/>.</summary>
+    /// <summary>
+    /// <paramref name="binary"/>, a build of samples/Todo or samples/Todo.Postgres, on <paramref name="storage"/>; the
+    /// server runs a copy of the binary's folder.
+    /// </summary>
     protected TodoHost(Func<IReadOnlyList<HostedApp>, IReadOnlyDictionary<string, string>, WebServer> start,
-        string sample, ITodoStorage storage, params (string Name, string Value)[] environment)
+        string binary, ITodoStorage storage, params (string Name, string Value)[] environment)
     {
-        Binary = Repository.PublishedSample(sample, "todo");
+        Binary = binary;
         Storage = storage;
         var variables = new Dictionary<string, string> { ["TODO_DB"] = storage.Location };
         foreach (var (name, value) in environment)
@@ -62,7 +65,8 @@ public sealed class ApacheTodoHost() : TodoHost((apps, env) => new ApacheServer(
 public sealed class NginxTodoHost() : TodoHost((apps, env) => new NginxServer(apps, env));
 
 /// <summary>samples/Todo.Postgres behind lighttpd, on a PostgreSQL server of its own.</summary>
-public sealed class PostgresTodoHost() : TodoHost((apps, env) => new LighttpdServer(apps, env), "Todo.Postgres", new PostgresDatabase());
+public sealed class PostgresTodoHost() : TodoHost(
+    (apps, env) => new LighttpdServer(apps, env), Repository.PublishedSample("Todo.Postgres", "todo"), new PostgresDatabase());
 
 /// <summary>Todo as a long-lived FastCGI worker (TODO_DB in its environment) behind nginx's fastcgi_pass.</summary>
 public sealed class NginxFastCgiTodoHost() : TodoHost((apps, env) => new NginxFastCgiWorkersServer(apps, env));
