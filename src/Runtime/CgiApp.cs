@@ -140,7 +140,13 @@ public static class CgiApp
         var pending = DispatchCoreAsync(request, maxRequestBodySize, errorLog);
         var response = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
         if (deadline is not null && !deadline.TryFinish())
-            return 0; // the 503 is out already
+        {
+            // The 503 is out already. The request ends here all the same: its uploads are closed now, not by a garbage
+            // collection some time later (a FastCGI worker lives on), and so is a streamed body nobody will read.
+            response.BodyStream?.Dispose();
+            request.Release();
+            return 0;
+        }
         Write(request, response, output, errorLog);
         request.Release();
         // A body over the limit was refused unread (413); a modest one is still drained, so that the server

@@ -147,7 +147,7 @@ public sealed class CgiRequest
     {
         if (ContentLength > 0 && ContentType is { } contentType && !IsMediaType(contentType, "application/x-www-form-urlencoded"))
             throw new CgiRequestException(415, "The request body must be a form (Content-Type: application/x-www-form-urlencoded).");
-        return QueryCollection.Parse(ReadBodyText());
+        return QueryCollection.ParseForm(ReadBodyText(), Options ?? new CgiOptions());
     }
 
     /// <summary>
@@ -165,7 +165,7 @@ public sealed class CgiRequest
             return _form = FormData.ReadMultipart(contentType, Body, Options ?? new CgiOptions());
         if (ContentLength > 0 && ContentType is { } other && !IsMediaType(other, "application/x-www-form-urlencoded"))
             throw new CgiRequestException(415, "The request body must be a form (Content-Type: application/x-www-form-urlencoded or multipart/form-data).");
-        return _form = FormData.FromFields(QueryCollection.Parse(ReadBodyText()));
+        return _form = FormData.FromFields(QueryCollection.ParseForm(ReadBodyText(), Options ?? new CgiOptions()));
     }
 
     /// <summary>Closes what the request holds open: the temporary files of uploaded files.</summary>
