@@ -122,7 +122,7 @@ public static class CgiApp
         RequestDeadline? deadline = null;
         if (timeout != System.Threading.Timeout.InfiniteTimeSpan)
         {
-            string late = string.Concat("CgiRouting: ", request.Method, " ", request.Path, " was not answered within ",
+            string late = string.Concat("CgiRouting: ", PrintableText.Escape(request.Method), " ", PrintableText.Escape(request.Path), " was not answered within ",
                 Seconds(timeout), " s (CgiOptions.Timeout): answered 503.");
             // The process's one request: the native deadline answers and ends the process, with no thread.
             if (exitWhenLate && options?.ErrorLog is null)
@@ -164,7 +164,7 @@ public static class CgiApp
         catch (IOException e)
         {
             // The client or the server went away (EPIPE): nobody is left to answer.
-            errorLog.WriteLine("CgiRouting: the response could not be written: " + e.Message);
+            errorLog.WriteLine("CgiRouting: the response could not be written: " + PrintableText.Escape(e.Message));
         }
     }
 
@@ -179,7 +179,7 @@ public static class CgiApp
         {
             if (Milliseconds(text) is > 0 and <= int.MaxValue and long milliseconds)
                 return TimeSpan.FromMilliseconds(milliseconds);
-            errorLog.WriteLine($"CgiRouting: CGIROUTING_TIMEOUT='{text}' is not a number of seconds; the timeout stays {Seconds(timeout)} s.");
+            errorLog.WriteLine($"CgiRouting: CGIROUTING_TIMEOUT='{PrintableText.Escape(text)}' is not a number of seconds; the timeout stays {Seconds(timeout)} s.");
         }
         return timeout;
     }
@@ -256,8 +256,10 @@ public static class CgiApp
         }
         catch (Exception e)
         {
+            // One entry: the method and path escaped on its first line, the exception's own lines (its message may
+            // quote the request too, its stack trace is many lines) indented under it.
             errorLog.WriteLine(
-                $"CgiRouting: unhandled exception in {request.Method} {request.Path}: {e}");
+                $"CgiRouting: unhandled exception in {PrintableText.Escape(request.Method)} {PrintableText.Escape(request.Path)}: {PrintableText.EscapeLines(e.ToString())}");
             return ProblemDetails.Shape(request, Response.Error(500, "Internal Server Error"));
         }
     }
