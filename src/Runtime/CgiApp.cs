@@ -244,7 +244,7 @@ public static class CgiApp
             if (length < 0)
                 return ProblemDetails.Shape(request, Response.Error(400, "CONTENT_LENGTH is not a valid length."));
             if (length > maxRequestBodySize)
-                return ProblemDetails.Shape(request, Response.Error(413, "The request body is larger than this app accepts."));
+                return ProblemDetails.Shape(request, Response.Error(413, RequestBodyStream.TooLargeMessage));
             var dispatcher = s_dispatcher ?? throw new InvalidOperationException(
                 "No dispatcher is registered: reference CgiRouting.Generators as an analyzer so that it generates one.");
             // Only a framework error (binding, 401, 403, 404, 405) is looked at again: problem details or plain text.
