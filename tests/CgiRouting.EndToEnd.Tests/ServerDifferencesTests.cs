@@ -74,4 +74,22 @@ public class ServerDifferencesTests
         Assert.Equal("n: 14 bytes", await response.Content.ReadAsStringAsync());
     }
 
+    /// <summary>
+    /// docs/security.md, item 10: a header sent as <c>X_User</c> becomes HTTP_X_USER, the variable of <c>X-User</c>,
+    /// on lighttpd; Apache and nginx drop header names with underscores.
+    /// </summary>
+    [Theory]
+    [InlineData("lighttpd", "admin")]
+    [InlineData("apache", "anonymous")]
+    [InlineData("nginx", "anonymous")]
+    public async Task A_header_name_with_an_underscore_passes_for_its_dashed_name_on_lighttpd_only(string name, string expected)
+    {
+        string hello = Repository.PublishedSample("Hello", "hello");
+        using var server = Start(name, [new HostedApp("/", hello)]);
+        using var client = server.Client();
+        using var request = new System.Net.Http.HttpRequestMessage(System.Net.Http.HttpMethod.Get, "/whoami");
+        Assert.True(request.Headers.TryAddWithoutValidation("X_User", "admin"));
+        var response = await client.SendAsync(request);
+        Assert.Equal(expected, await response.Content.ReadAsStringAsync());
+    }
 }
