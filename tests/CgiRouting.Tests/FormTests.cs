@@ -365,16 +365,9 @@ public class FormTests
     {
         int before = OpenUploads();
         byte[] body = Multipart(("document", "b.bin", null, new string('b', FormData.MemoryThreshold + 1)));
-        var environment = new Dictionary<string, string>
-        {
-            ["REQUEST_METHOD"] = "POST",
-            ["PATH_INFO"] = "/form/slow",
-            ["CONTENT_TYPE"] = "multipart/form-data; boundary=" + Boundary,
-            ["CONTENT_LENGTH"] = body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
         var output = new MemoryStream();
         var options = new CgiOptions { Timeout = TimeSpan.FromMilliseconds(200), ErrorLog = TextWriter.Synchronized(new StringWriter()) };
-        Assert.Equal(0, CgiApp.Run(environment, new MemoryStream(body), output, options));
+        Assert.Equal(0, CgiApp.Run(MultipartEnvironment("/form/slow", body), new MemoryStream(body), output, options));
         Assert.StartsWith("Status: 503 Service Unavailable\r\n", Encoding.UTF8.GetString(output.ToArray()));
         Assert.Equal(before, OpenUploads());
         Assert.Throws<ObjectDisposedException>(() => FormRoutes.SlowFile!.OpenReadStream().ReadByte());
@@ -459,18 +452,20 @@ public class FormTests
     {
         int before = OpenUploads();
         byte[] body = Multipart(("title", null, null, "big"), ("attachment", "b.bin", null, new string('b', FormData.MemoryThreshold + 1)));
-        var environment = new Dictionary<string, string>
-        {
-            ["REQUEST_METHOD"] = "POST",
-            ["PATH_INFO"] = "/form/upload",
-            ["CONTENT_TYPE"] = "multipart/form-data; boundary=" + Boundary,
-            ["CONTENT_LENGTH"] = body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
         var output = new MemoryStream();
-        Assert.Equal(0, CgiApp.Run(environment, new MemoryStream(body), output, new CgiOptions { ErrorLog = TextWriter.Null }));
+        Assert.Equal(0, CgiApp.Run(MultipartEnvironment("/form/upload", body), new MemoryStream(body), output, new CgiOptions { ErrorLog = TextWriter.Null }));
         Assert.StartsWith("Status: 200 OK\r\n", Encoding.UTF8.GetString(output.ToArray()));
         Assert.Equal(before, OpenUploads());
     }
+
+    /// <summary>The CGI environment of a multipart POST of <paramref name="body"/> to <paramref name="path"/>.</summary>
+    private static Dictionary<string, string> MultipartEnvironment(string path, byte[] body) => new()
+    {
+        ["REQUEST_METHOD"] = "POST",
+        ["PATH_INFO"] = path,
+        ["CONTENT_TYPE"] = "multipart/form-data; boundary=" + Boundary,
+        ["CONTENT_LENGTH"] = body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     private static CgiRequest Request(byte[] body) => new(new Dictionary<string, string>
     {
