@@ -57,7 +57,7 @@ static void Request(byte[] input)
     }
     using var output = new MemoryStream();
     var errors = new StringWriter();
-    CgiApp.Run(environment, new MemoryStream(body), output, new CgiOptions { ErrorLog = errors, MaxRequestBodySize = 4096, MaxFormParts = 8, MaxFormFieldSize = 512, MaxFormFileSize = 1024 });
+    CgiApp.Run(environment, new MemoryStream(body), output, new CgiOptions { ErrorLog = errors, MaxRequestBodySize = 4096, MaxFormFields = 8, MaxFormValueLength = 512, MaxFormFileSize = 1024 });
     CheckResponse(output.ToArray(), environment["REQUEST_METHOD"] == "HEAD", errors.ToString());
 }
 
@@ -138,7 +138,7 @@ static void FastCgi(byte[] input)
 {
     var output = new MemoryStream();
     var log = new StringWriter();
-    var options = new CgiOptions { ErrorLog = log, MaxRequestBodySize = 4096, MaxFormParts = 8, MaxFormFieldSize = 512, MaxFormFileSize = 1024,
+    var options = new CgiOptions { ErrorLog = log, MaxRequestBodySize = 4096, MaxFormFields = 8, MaxFormValueLength = 512, MaxFormFileSize = 1024,
         Timeout = System.Threading.Timeout.InfiniteTimeSpan };
     var server = new CgiRouting.FastCgi.FastCgiServer(-1, ownsListener: false, maxConcurrency: 1, maxRequests: 0, options, log);
     // Reads deliver at most a few bytes, as a socket may: records are then read in many pieces.

@@ -122,7 +122,7 @@ public static class CgiApp
         RequestDeadline? deadline = null;
         if (timeout != System.Threading.Timeout.InfiniteTimeSpan)
         {
-            string late = string.Concat("CgiRouting: ", request.Method, " ", request.Path, " was not answered within ",
+            string late = string.Concat("CgiRouting: ", PrintableText.Escape(request.Method), " ", PrintableText.Escape(request.Path), " was not answered within ",
                 Seconds(timeout), " s (CgiOptions.Timeout): answered 503.");
             // The process's one request: the native deadline answers and ends the process, with no thread.
             if (exitWhenLate && options?.ErrorLog is null)
@@ -140,7 +140,13 @@ public static class CgiApp
         var pending = DispatchCoreAsync(request, maxRequestBodySize, errorLog);
         var response = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
         if (deadline is not null && !deadline.TryFinish())
-            return 0; // the 503 is out already
+        {
+            // The 503 is out already. The request ends here all the same: its uploads are closed now, not by a garbage
+            // collection some time later (a FastCGI worker lives on), and so is a streamed body nobody will read.
+            response.BodyStream?.Dispose();
+            request.Release();
+            return 0;
+        }
         Write(request, response, output, errorLog);
         request.Release();
         // A body over the limit was refused unread (413); a modest one is still drained, so that the server
@@ -158,7 +164,7 @@ public static class CgiApp
         catch (IOException e)
         {
             // The client or the server went away (EPIPE): nobody is left to answer.
-            errorLog.WriteLine("CgiRouting: the response could not be written: " + e.Message);
+            errorLog.WriteLine("CgiRouting: the response could not be written: " + PrintableText.Escape(e.Message));
         }
     }
 
@@ -174,7 +180,7 @@ public static class CgiApp
         {
             if (Milliseconds(text) is > 0 and <= int.MaxValue and long milliseconds)
                 return TimeSpan.FromMilliseconds(milliseconds);
-            errorLog?.WriteLine($"CgiRouting: CGIROUTING_TIMEOUT='{text}' is not a number of seconds; the timeout stays {Seconds(timeout)} s.");
+            errorLog?.WriteLine($"CgiRouting: CGIROUTING_TIMEOUT='{PrintableText.Escape(text)}' is not a number of seconds; the timeout stays {Seconds(timeout)} s.");
         }
         return timeout;
     }
@@ -239,7 +245,7 @@ public static class CgiApp
             if (length < 0)
                 return ProblemDetails.Shape(request, Response.Error(400, "CONTENT_LENGTH is not a valid length."));
             if (length > maxRequestBodySize)
-                return ProblemDetails.Shape(request, Response.Error(413, "The request body is larger than this app accepts."));
+                return ProblemDetails.Shape(request, Response.Error(413, RequestBodyStream.TooLargeMessage));
             var dispatcher = s_dispatcher ?? throw new InvalidOperationException(
                 "No dispatcher is registered: reference CgiRouting.Generators as an analyzer so that it generates one.");
             // Only a framework error (binding, 401, 403, 404, 405) is looked at again: problem details or plain text.
@@ -251,8 +257,10 @@ public static class CgiApp
         }
         catch (Exception e)
         {
+            // One entry: the method and path escaped on its first line, the exception's own lines (its message may
+            // quote the request too, its stack trace is many lines) indented under it.
             errorLog.WriteLine(
-                $"CgiRouting: unhandled exception in {request.Method} {request.Path}: {e}");
+                $"CgiRouting: unhandled exception in {PrintableText.Escape(request.Method)} {PrintableText.Escape(request.Path)}: {PrintableText.EscapeLines(e.ToString())}");
             return ProblemDetails.Shape(request, Response.Error(500, "Internal Server Error"));
         }
     }

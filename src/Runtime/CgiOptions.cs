@@ -39,11 +39,26 @@ public sealed class CgiOptions
     /// <summary>The largest file of a <c>multipart/form-data</c> form, in bytes: 413 beyond. Default 30,000,000 (the body limit).</summary>
     public long MaxFormFileSize { get; set; } = DefaultMaxRequestBodySize;
 
-    /// <summary>The most parts (fields and files) of a <c>multipart/form-data</c> form: 400 beyond. Default 1,024, as ASP.NET Core's <c>ValueCountLimit</c>.</summary>
-    public int MaxFormParts { get; set; } = 1024;
+    /// <summary>
+    /// The most fields of a form: pairs of an <c>application/x-www-form-urlencoded</c> body, parts (fields and files) of
+    /// a <c>multipart/form-data</c> one. Counted as the form is parsed, so that a body of millions of <c>a&amp;a&amp;...</c>
+    /// is refused at the first field over the limit rather than after every pair is in memory: 413 beyond. Default
+    /// 1,024, as ASP.NET Core's <c>FormOptions.ValueCountLimit</c>.
+    /// </summary>
+    public int MaxFormFields { get; set; } = 1024;
 
-    /// <summary>The largest field value of a <c>multipart/form-data</c> form, in bytes: 413 beyond. Default 1 MiB.</summary>
-    public long MaxFormFieldSize { get; set; } = 1024 * 1024;
+    /// <summary>
+    /// The longest field name of a form, in characters as sent (before percent-decoding): 400 beyond. Default 2,048,
+    /// as ASP.NET Core's <c>FormOptions.KeyLengthLimit</c>.
+    /// </summary>
+    public int MaxFormKeyLength { get; set; } = 2048;
+
+    /// <summary>
+    /// The longest field value of a form, in characters as sent (before percent-decoding; bytes for a
+    /// <c>multipart/form-data</c> field), files excepted (<see cref="MaxFormFileSize"/>): 400 beyond. Default 4 MiB
+    /// (4,194,304), as ASP.NET Core's <c>FormOptions.ValueLengthLimit</c>.
+    /// </summary>
+    public int MaxFormValueLength { get; set; } = 4 * 1024 * 1024;
 
     /// <summary>
     /// Origins (<c>https://app.example.com</c>: scheme, host and port if not the default, nothing else) whose pages may

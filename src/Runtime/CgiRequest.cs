@@ -18,7 +18,8 @@ public sealed class CgiRequest
     private QueryCollection? _query;
     private Dictionary<string, string>? _headers;
     private Dictionary<string, string>? _cookies;
-    private Stream? _body;
+    private RequestBodyStream? _body;
+    private readonly bool _noContentLength;
 
     /// <summary>
     /// A request from CGI meta-variables (<c>REQUEST_METHOD</c>, <c>PATH_INFO</c>, <c>QUERY_STRING</c>,
@@ -32,7 +33,9 @@ public sealed class CgiRequest
         string? path = Get("PATH_INFO");
         Path = string.IsNullOrEmpty(path) ? "/" : path;
         QueryString = Get("QUERY_STRING") ?? "";
-        ContentLength = ParseContentLength(Get("CONTENT_LENGTH"));
+        string? contentLength = Get("CONTENT_LENGTH");
+        ContentLength = ParseContentLength(contentLength);
+        _noContentLength = string.IsNullOrEmpty(contentLength);
     }
 
     /// <summary>
@@ -110,16 +113,38 @@ public sealed class CgiRequest
     public string? RemoteAddress => NullIfEmpty(Get("REMOTE_ADDR"));
 
     /// <summary>
-    /// The body length from <c>CONTENT_LENGTH</c>: 0 when it is unset or empty (no body), -1 when it is not a
-    /// non-negative integer.
+    /// The body length from <c>CONTENT_LENGTH</c>: 0 when it is unset or empty (no body, unless it is chunked: see
+    /// <see cref="Body"/>), -1 when it is not a non-negative integer.
     /// </summary>
     public long ContentLength { get; }
 
     /// <summary>
     /// The body: exactly <see cref="ContentLength"/> bytes of input. Reading fewer than announced throws
-    /// <see cref="CgiRequestException"/> (400).
+    /// <see cref="CgiRequestException"/> (400). A chunked body that the server passes without a length (Apache,
+    /// busybox: <c>Transfer-Encoding: chunked</c> and no <c>CONTENT_LENGTH</c>) is read to the end of input, and
+    /// reading more than <see cref="CgiOptions.MaxRequestBodySize"/> of it throws <see cref="CgiRequestException"/> (413).
     /// </summary>
-    public Stream Body => _body ??= new RequestBodyStream(_input ?? Stream.Null, CheckedContentLength());
+    public Stream Body => _body ??= IsChunkedWithoutLength
+        ? RequestBodyStream.UntilEnd(_input ?? Stream.Null, Options?.MaxRequestBodySize ?? CgiOptions.DefaultMaxRequestBodySize)
+        : new RequestBodyStream(_input ?? Stream.Null, CheckedContentLength());
+
+    /// <summary>
+    /// Whether the request has a body of unknown length: <c>HTTP_TRANSFER_ENCODING</c> names <c>chunked</c> and
+    /// <c>CONTENT_LENGTH</c> is unset or empty. lighttpd and nginx de-chunk such a body and set <c>CONTENT_LENGTH</c>;
+    /// Apache (mod_cgi and mod_cgid) and busybox pass it de-chunked with no length and end standard input after it
+    /// (seen end to end with mod_cgid). Reading it to the end of input loses nothing of what the client
+    /// sent, where treating it as no body (as RFC 3875 alone would) stored 0 bytes of a PUT without a word. It cannot
+    /// hang where the rule for fixed-length bodies guards against it: the server that keeps the client's socket on
+    /// stdin (Python's http.server) passes no Transfer-Encoding; a server that did would still be bounded by
+    /// <see cref="CgiOptions.MaxRequestBodySize"/> (413) and <see cref="CgiOptions.Timeout"/> (503). Answering 411
+    /// Length Required instead would refuse the request outright on Apache, where curl and browsers' fetch streams
+    /// send chunked bodies, for no gain.
+    /// </summary>
+    private bool IsChunkedWithoutLength
+        => _noContentLength && Get("HTTP_TRANSFER_ENCODING") is { } codings && codings.Contains("chunked", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Whether a body was sent: a positive <c>CONTENT_LENGTH</c>, or a chunked body without one.</summary>
+    internal bool HasBody => ContentLength > 0 || IsChunkedWithoutLength;
 
     /// <summary>The meta-variable <paramref name="name"/>, or <see langword="null"/>.</summary>
     public string? Get(string name) => Environment.TryGetValue(name, out string? value) ? value : null;
@@ -130,6 +155,12 @@ public sealed class CgiRequest
     /// <summary>Reads the whole body.</summary>
     public byte[] ReadBodyBytes()
     {
+        if (IsChunkedWithoutLength)
+        {
+            var all = new MemoryStream();
+            Body.CopyTo(all);
+            return all.ToArray();
+        }
         long length = CheckedContentLength();
         var bytes = new byte[length];
         Body.ReadExactly(bytes);
@@ -145,9 +176,9 @@ public sealed class CgiRequest
     /// </summary>
     public QueryCollection ReadForm()
     {
-        if (ContentLength > 0 && ContentType is { } contentType && !IsMediaType(contentType, "application/x-www-form-urlencoded"))
+        if (HasBody && ContentType is { } contentType && !IsMediaType(contentType, "application/x-www-form-urlencoded"))
             throw new CgiRequestException(415, "The request body must be a form (Content-Type: application/x-www-form-urlencoded).");
-        return QueryCollection.Parse(ReadBodyText());
+        return QueryCollection.ParseForm(ReadBodyText(), Options ?? new CgiOptions());
     }
 
     /// <summary>
@@ -161,11 +192,11 @@ public sealed class CgiRequest
     {
         if (_form is not null)
             return _form;
-        if (ContentLength > 0 && ContentType is { } contentType && IsMediaType(contentType, "multipart/form-data"))
+        if (HasBody && ContentType is { } contentType && IsMediaType(contentType, "multipart/form-data"))
             return _form = FormData.ReadMultipart(contentType, Body, Options ?? new CgiOptions());
-        if (ContentLength > 0 && ContentType is { } other && !IsMediaType(other, "application/x-www-form-urlencoded"))
+        if (HasBody && ContentType is { } other && !IsMediaType(other, "application/x-www-form-urlencoded"))
             throw new CgiRequestException(415, "The request body must be a form (Content-Type: application/x-www-form-urlencoded or multipart/form-data).");
-        return _form = FormData.FromFields(QueryCollection.Parse(ReadBodyText()));
+        return _form = FormData.FromFields(QueryCollection.ParseForm(ReadBodyText(), Options ?? new CgiOptions()));
     }
 
     /// <summary>Closes what the request holds open: the temporary files of uploaded files.</summary>
@@ -213,16 +244,31 @@ public sealed class CgiRequest
     internal void DiscardUnreadBody(long limit)
     {
         long length = ContentLength;
-        if (length <= 0 || length > limit)
+        bool chunked = length == 0 && IsChunkedWithoutLength;
+        if (!chunked && (length <= 0 || length > limit))
             return;
         try
         {
-            Body.CopyTo(Stream.Null);
+            if (chunked)
+                DiscardInput(limit - (_body?.Position ?? 0)); // at most limit bytes in all, as for a body with a length
+            else
+                Body.CopyTo(Stream.Null);
         }
         catch (Exception e) when (e is CgiRequestException or IOException)
         {
             // The client went away or sent less: there is nothing left to read.
         }
+    }
+
+    /// <summary>Reads and drops at most <paramref name="count"/> more bytes of input, or up to its end.</summary>
+    private void DiscardInput(long count)
+    {
+        if (_input is null)
+            return;
+        var buffer = new byte[16 * 1024];
+        int read;
+        while (count > 0 && (read = _input.Read(buffer, 0, (int)Math.Min(buffer.Length, count))) > 0)
+            count -= read;
     }
 
     private static bool IsJsonMediaType(string contentType)

@@ -105,7 +105,7 @@ internal static class CgiResponseWriter
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
-                errorLog.WriteLine("CgiRouting: the streamed response body failed after its headers were sent; it ends early: " + e);
+                errorLog.WriteLine("CgiRouting: the streamed response body failed after its headers were sent; it ends early: " + PrintableText.EscapeLines(e.ToString()));
                 return;
             }
             if (read == 0)
@@ -123,7 +123,7 @@ internal static class CgiResponseWriter
         if (name.Length == 0)
             return "a header has an empty name.";
         if (!HttpToken.IsToken(name))
-            return $"the header name '{Printable(name)}' has a character that is not allowed in a header name.";
+            return $"the header name '{PrintableText.Escape(name)}' has a character that is not allowed in a header name.";
         if (name.Equals("Status", StringComparison.OrdinalIgnoreCase)
             || name.Equals("Content-Length", StringComparison.OrdinalIgnoreCase)
             || name.Equals("Transfer-Encoding", StringComparison.OrdinalIgnoreCase)
@@ -142,17 +142,8 @@ internal static class CgiResponseWriter
         foreach (char c in value)
         {
             if ((c < 0x20 && c != '\t') || c == 0x7F)
-                return $"the value of header '{Printable(name)}' has a control character (CR, LF or another) that could split the response.";
+                return $"the value of header '{PrintableText.Escape(name)}' has a control character (CR, LF or another) that could split the response.";
         }
         return null;
-    }
-
-    /// <summary><paramref name="s"/> with control characters written as <c>\xNN</c>, for error messages.</summary>
-    internal static string Printable(string s)
-    {
-        var b = new StringBuilder(s.Length);
-        foreach (char c in s)
-            b.Append(c < 0x20 || c == 0x7F ? $"\\x{(int)c:X2}" : c.ToString());
-        return b.ToString();
     }
 }

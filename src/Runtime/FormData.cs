@@ -70,10 +70,29 @@ public sealed class FormData
     internal static FormData FromFields(QueryCollection fields) => new(fields, []);
 
     /// <summary>
+    /// The limits every field of a form is held to, in either encoding, checked as it is parsed: field number
+    /// <paramref name="number"/> over <see cref="CgiOptions.MaxFormFields"/> is 413, a name longer than
+    /// <see cref="CgiOptions.MaxFormKeyLength"/> 400.
+    /// </summary>
+    internal static void CheckField(int number, int nameLength, CgiOptions limits)
+    {
+        if (number > limits.MaxFormFields)
+            throw new CgiRequestException(413, $"The form has more than {limits.MaxFormFields} fields.");
+        if (nameLength > limits.MaxFormKeyLength)
+            throw new CgiRequestException(400, $"A form field name is longer than {limits.MaxFormKeyLength} characters.");
+    }
+
+    /// <summary>The 400 of a field value longer than <see cref="CgiOptions.MaxFormValueLength"/>, in <paramref name="unit"/>.</summary>
+    internal static CgiRequestException ValueTooLong(string name, string unit, CgiOptions limits)
+        => new(400, $"The value of form field '{name}' is longer than {limits.MaxFormValueLength} {unit}.");
+
+    /// <summary>
     /// Reads a <c>multipart/form-data</c> body with ASP.NET Core's <see cref="MultipartReader"/>. Every limit is
-    /// checked as the bytes arrive, before more is read: too many parts is 400, a field or file over its limit 413;
-    /// anything malformed (no boundary, no final boundary, headers over 16 KiB or 16 lines, a part without
-    /// <c>Content-Disposition</c>) is 400.
+    /// checked as the bytes arrive, before more is read: too many parts is 413 and a name or field value too long 400
+    /// (<see cref="CheckField"/>), a file over its limit 413; anything malformed (no boundary, no final boundary,
+    /// headers over 16 KiB or 16 lines, a part without <c>Content-Disposition</c>) is 400. A file that cannot be
+    /// stored in the temporary folder (a full disk) is the server's failure, not the client's: it propagates, to be
+    /// logged and answered 500 without its detail.
     /// </summary>
     internal static FormData ReadMultipart(string contentType, Stream body, CgiOptions limits)
     {
@@ -91,16 +110,16 @@ public sealed class FormData
             int parts = 0;
             while (reader.ReadNextSectionAsync().GetAwaiter().GetResult() is { } section)
             {
-                if (++parts > limits.MaxFormParts)
-                    throw new CgiRequestException(400, $"The form has more than {limits.MaxFormParts} parts.");
+                CheckField(++parts, 0, limits);
                 if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
                     || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase)
                     || HeaderUtilities.RemoveQuotes(disposition.Name).Value is not { } name)
                     throw new CgiRequestException(400, $"Part {parts} of the form has no Content-Disposition: form-data with a name.");
+                CheckField(parts, name.Length, limits);
                 string? fileName = FileName(disposition, parts);
                 if (fileName is null)
                 {
-                    byte[] value = ReadField(section.Body, name, limits.MaxFormFieldSize);
+                    byte[] value = ReadField(section.Body, name, limits);
                     fields.Add(new(name, Encoding.UTF8.GetString(value)));
                 }
                 else
@@ -109,10 +128,19 @@ public sealed class FormData
                 }
             }
         }
-        catch (Exception e) when (e is InvalidDataException or IOException)
+        catch (InvalidDataException e)
         {
+            // ASP.NET Core's own words for a limit of the multipart syntax ("Multipart header length limit 16384
+            // exceeded."): fixed text about the client's bytes.
             form.Release();
             throw new CgiRequestException(400, "The multipart/form-data body is malformed: " + e.Message);
+        }
+        catch (IOException)
+        {
+            // The reader's "Unexpected end of Stream" when the final boundary never comes. Its message is not passed
+            // on: an IOException may name a path of this machine.
+            form.Release();
+            throw new CgiRequestException(400, "The multipart/form-data body is malformed: it ends before its final boundary.");
         }
         catch
         {
@@ -140,15 +168,15 @@ public sealed class FormData
         }
     }
 
-    private static byte[] ReadField(Stream part, string name, long limit)
+    private static byte[] ReadField(Stream part, string name, CgiOptions limits)
     {
         var value = new MemoryStream();
         var buffer = new byte[4096];
         int read;
         while ((read = part.Read(buffer)) > 0)
         {
-            if (value.Length + read > limit)
-                throw new CgiRequestException(413, $"The form field '{name}' is larger than {limit} bytes.");
+            if (value.Length + read > limits.MaxFormValueLength)
+                throw ValueTooLong(name, "bytes", limits);
             value.Write(buffer, 0, read);
         }
         return value.ToArray();
@@ -168,19 +196,30 @@ public sealed class FormData
                 length += read;
                 if (length > limit)
                     throw new CgiRequestException(413, $"The file '{name}' is larger than {limit} bytes.");
-                if (spill is null && length > MemoryThreshold)
+                if (spill is null && length <= MemoryThreshold)
                 {
-                    spill = CreateUnlinkedFile();
-                    memory.WriteTo(spill);
-                }
-                if (spill is not null)
-                    spill.Write(buffer, 0, read);
-                else
                     memory.Write(buffer, 0, read);
+                    continue;
+                }
+                try
+                {
+                    if (spill is null)
+                    {
+                        spill = CreateUnlinkedFile();
+                        memory.WriteTo(spill);
+                    }
+                    spill.Write(buffer, 0, read);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // A full disk, a TMPDIR that is missing or read-only: the server's failure, whose message names a
+                    // path of this machine. Not an IOException, so that it is not answered as a malformed body (400)
+                    // but logged whole and answered 500 without its detail.
+                    throw new InvalidOperationException("An uploaded file could not be stored in the temporary folder (TMPDIR).", e);
+                }
             }
             if (spill is null)
                 return new FormFile(name, fileName, contentType, memory.ToArray(), null, length);
-            spill.Flush();
             return new FormFile(name, fileName, contentType, null, spill.SafeFileHandle, length);
         }
         catch
@@ -190,12 +229,33 @@ public sealed class FormData
         }
     }
 
-    /// <summary>A new file in the temporary folder (<c>TMPDIR</c>), unlinked at once: only its descriptor is left.</summary>
+    /// <summary>
+    /// A new file in the temporary folder (<c>TMPDIR</c>), unlinked at once: only its descriptor is left. It is created
+    /// 0600 whatever the umask: between creation and unlinking it has a name, and with the usual umask 022 (0644)
+    /// another local user watching the folder could open it and read the upload (seen: 1 of 15 uploads read).
+    /// </summary>
     private static FileStream CreateUnlinkedFile()
     {
         string path = Path.Combine(Path.GetTempPath(), "cgirouting-upload-" + Guid.NewGuid().ToString("N"));
-        var file = new FileStream(path, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, bufferSize: 0);
-        File.Delete(path);
+        var options = new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.ReadWrite,
+            Share = FileShare.None,
+            BufferSize = 0,
+        };
+        if (!OperatingSystem.IsWindows())
+            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+        var file = new FileStream(path, options);
+        try
+        {
+            File.Delete(path);
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
         return file;
     }
 }

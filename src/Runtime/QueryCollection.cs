@@ -23,7 +23,16 @@ public sealed class QueryCollection : IReadOnlyList<KeyValuePair<string, string>
     public static QueryCollection Empty { get; } = new([]);
 
     /// <summary>Parses <paramref name="query"/> (without the leading <c>?</c>); never throws.</summary>
-    public static QueryCollection Parse(string? query)
+    public static QueryCollection Parse(string? query) => Parse(query, limits: null);
+
+    /// <summary>
+    /// Parses an <c>application/x-www-form-urlencoded</c> body within the form limits of <paramref name="limits"/>,
+    /// checked field by field as it goes (<see cref="FormData.CheckField"/>), so that a flood of fields is refused at
+    /// the first one over the limit, not once all of them are in memory.
+    /// </summary>
+    internal static QueryCollection ParseForm(string body, CgiOptions limits) => Parse(body, limits);
+
+    private static QueryCollection Parse(string? query, CgiOptions? limits)
     {
         if (string.IsNullOrEmpty(query))
             return Empty;
@@ -36,6 +45,12 @@ public sealed class QueryCollection : IReadOnlyList<KeyValuePair<string, string>
             int eq = part.IndexOf('=');
             var key = eq < 0 ? part : part[..eq];
             var value = eq < 0 ? ReadOnlySpan<char>.Empty : part[(eq + 1)..];
+            if (limits is not null)
+            {
+                FormData.CheckField(pairs.Count + 1, key.Length, limits);
+                if (value.Length > limits.MaxFormValueLength)
+                    throw FormData.ValueTooLong(Decode(key), "characters", limits);
+            }
             pairs.Add(new(Decode(key), Decode(value)));
         }
         return new QueryCollection(pairs.ToArray());

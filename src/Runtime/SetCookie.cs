@@ -18,12 +18,12 @@ internal static class SetCookie
         ArgumentNullException.ThrowIfNull(name);
         ArgumentNullException.ThrowIfNull(value);
         if (!HttpToken.IsToken(name))
-            throw new ArgumentException($"The cookie name '{CgiResponseWriter.Printable(name)}' is not an HTTP token (RFC 6265 §4.1.1).", nameof(name));
+            throw new ArgumentException($"The cookie name '{PrintableText.Escape(name)}' is not an HTTP token (RFC 6265 §4.1.1).", nameof(name));
         ReadOnlySpan<char> octets = value.Length >= 2 && value[0] == '"' && value[^1] == '"' ? value.AsSpan(1, value.Length - 2) : value;
         foreach (char c in octets)
         {
             if (!IsCookieOctet(c))
-                throw new ArgumentException($"The value of cookie '{name}' has '{CgiResponseWriter.Printable(c.ToString())}', which a cookie value may not hold "
+                throw new ArgumentException($"The value of cookie '{name}' has '{PrintableText.Escape(c.ToString())}', which a cookie value may not hold "
                     + "(RFC 6265 §4.1.1: no space, '\"', ',', ';', '\\', control or non-ASCII character; encode the value, e.g. with Uri.EscapeDataString).", nameof(value));
         }
         CheckAttribute(name, "Path", options?.Path);
@@ -77,7 +77,7 @@ internal static class SetCookie
         foreach (char c in value)
         {
             if (c < 0x20 || c == 0x7F || c == ';' || c > 0x7E)
-                throw new ArgumentException($"The {attribute} of cookie '{cookie}' has '{CgiResponseWriter.Printable(c.ToString())}', which may not appear in a Set-Cookie header.", attribute);
+                throw new ArgumentException($"The {attribute} of cookie '{cookie}' has '{PrintableText.Escape(c.ToString())}', which may not appear in a Set-Cookie header.", attribute);
         }
     }
 }

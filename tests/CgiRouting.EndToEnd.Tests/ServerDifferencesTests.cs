@@ -50,4 +50,46 @@ public class ServerDifferencesTests
         Assert.Equal("", root["SCRIPT_NAME"]);
         Console.WriteLine($"{name}: CONTENT_LENGTH on GET={root["CONTENT_LENGTH"]}; SERVER_SOFTWARE={root["SERVER_SOFTWARE"]}");
     }
+
+    /// <summary>
+    /// A PUT sent chunked (curl -H 'Transfer-Encoding: chunked'), which Apache passes with no CONTENT_LENGTH: the app
+    /// reads it to the end of input (CgiRequest.Body) instead of taking it for no body and storing 0 bytes.
+    /// </summary>
+    [Theory]
+    [InlineData("apache")]
+    [InlineData("lighttpd")]
+    [InlineData("nginx")]
+    [InlineData("apache-fastcgi")]
+    public async Task A_chunked_body_arrives_whole(string name)
+    {
+        string hello = Repository.PublishedSample("Hello", "hello");
+        using var server = Start(name, [new HostedApp("/", hello)]);
+        using var client = server.Client();
+        using var request = new System.Net.Http.HttpRequestMessage(System.Net.Http.HttpMethod.Put, "/notes/n")
+        {
+            Content = new System.Net.Http.StreamContent(new System.IO.MemoryStream("important note"u8.ToArray())),
+        };
+        request.Headers.TransferEncodingChunked = true;
+        var response = await client.SendAsync(request);
+        Assert.Equal("n: 14 bytes", await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>
+    /// docs/security.md, item 10: a header sent as <c>X_User</c> becomes HTTP_X_USER, the variable of <c>X-User</c>,
+    /// on lighttpd; Apache and nginx drop header names with underscores.
+    /// </summary>
+    [Theory]
+    [InlineData("lighttpd", "admin")]
+    [InlineData("apache", "anonymous")]
+    [InlineData("nginx", "anonymous")]
+    public async Task A_header_name_with_an_underscore_passes_for_its_dashed_name_on_lighttpd_only(string name, string expected)
+    {
+        string hello = Repository.PublishedSample("Hello", "hello");
+        using var server = Start(name, [new HostedApp("/", hello)]);
+        using var client = server.Client();
+        using var request = new System.Net.Http.HttpRequestMessage(System.Net.Http.HttpMethod.Get, "/whoami");
+        Assert.True(request.Headers.TryAddWithoutValidation("X_User", "admin"));
+        var response = await client.SendAsync(request);
+        Assert.Equal(expected, await response.Content.ReadAsStringAsync());
+    }
 }

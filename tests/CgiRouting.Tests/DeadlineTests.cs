@@ -19,6 +19,13 @@ public static class SlowRoutes
         return "done after " + ms;
     }
 
+    [Get("/slow/labelled/<label>")]
+    public static string Labelled(string label)
+    {
+        Thread.Sleep(1000);
+        return label;
+    }
+
     [Get("/slow/awaiting/<ms>")]
     public static async Task<string> Awaiting(int ms)
     {

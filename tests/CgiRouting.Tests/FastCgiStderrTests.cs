@@ -97,7 +97,7 @@ public class FastCgiStderrTests
     }
 
     /// <summary>Every record up to and with END_REQUEST of <paramref name="requestId"/>, in the order they came.</summary>
-    private static List<ClientRecord> ReadUntilEndRequest(FastCgiClient client, int requestId)
+    internal static List<ClientRecord> ReadUntilEndRequest(FastCgiClient client, int requestId)
     {
         var records = new List<ClientRecord>();
         while (true)

@@ -29,6 +29,17 @@ public static class FormRoutes
 
     [Post("/form/file")] public static string OneFile(FormFile document) => Describe(document) + "|" + Read(document);
 
+    /// <summary>The file of the last <c>/form/slow</c> request, to see whether it is closed once the request ends.</summary>
+    public static FormFile? SlowFile { get; private set; }
+
+    [Post("/form/slow")]
+    public static string Slow(FormFile document)
+    {
+        SlowFile = document;
+        System.Threading.Thread.Sleep(1000);
+        return Describe(document);
+    }
+
     [Post("/form/files")] public static string Files(FormFile[] photos) => photos.Length + ":" + string.Join(",", photos.Select(Describe));
 
     private static string Describe(FormFile? file) => file is null ? "none" : $"{file.Name}={file.FileName}({file.ContentType},{file.Length})";

@@ -44,7 +44,8 @@ public class FormTests
         return CgiApp.DispatchAsync(new CgiRequest(environment, new MemoryStream(body)), options).AsTask().GetAwaiter().GetResult();
     }
 
-    private static Response PostForm(string path, string body) => Post(path, Encoding.UTF8.GetBytes(body), "application/x-www-form-urlencoded");
+    private static Response PostForm(string path, string body, CgiOptions? options = null)
+        => Post(path, Encoding.UTF8.GetBytes(body), "application/x-www-form-urlencoded", options);
 
     private static Response PostMultipart(string path, CgiOptions? options, params (string, string?, string?, string)[] parts)
         => Post(path, Multipart(parts), "multipart/form-data; boundary=" + Boundary, options);
@@ -158,19 +159,12 @@ public class FormTests
     }
 
     [Fact]
-    public void Limits_refuse_a_big_file_or_field_with_413_and_too_many_parts_with_400()
+    public void A_file_over_MaxFormFileSize_is_413()
     {
-        var small = new CgiOptions { MaxFormFileSize = 10, MaxFormFieldSize = 4, MaxFormParts = 2 };
+        var small = new CgiOptions { MaxFormFileSize = 10 };
         var file = PostMultipart("/form/file", small, ("document", "d.txt", null, "12345678901"));
         Assert.Equal(413, file.StatusCode);
         Assert.Equal("The file 'document' is larger than 10 bytes.", file.BodyText);
-        var field = PostMultipart("/form/field", small, ("q", null, null, "12345"));
-        Assert.Equal(413, field.StatusCode);
-        Assert.Equal("The form field 'q' is larger than 4 bytes.", field.BodyText);
-        var parts = PostMultipart("/form/field", small, ("q", null, null, "a"), ("page", null, null, "1"), ("x", null, null, "y"));
-        Assert.Equal(400, parts.StatusCode);
-        Assert.Equal("The form has more than 2 parts.", parts.BodyText);
-        Assert.Equal("a@1", PostMultipart("/form/field", small, ("q", null, null, "a"), ("page", null, null, "1")).BodyText);
     }
 
     [Theory]
@@ -207,7 +201,7 @@ public class FormTests
     [Fact]
     public void A_field_or_file_of_exactly_its_limit_is_accepted()
     {
-        var limits = new CgiOptions { MaxFormFileSize = 10, MaxFormFieldSize = 4 };
+        var limits = new CgiOptions { MaxFormFileSize = 10, MaxFormValueLength = 4 };
         Assert.Equal("1234@1", PostMultipart("/form/field", limits, ("q", null, null, "1234")).BodyText);
         Assert.Equal("document=d.txt(application/octet-stream,10)|1234567890",
             PostMultipart("/form/file", limits, ("document", "d.txt", null, "1234567890")).BodyText);
@@ -234,17 +228,149 @@ public class FormTests
     /// The spilled uploads this process holds open: descriptors of unlinked files named cgirouting-upload- and 32 hex
     /// digits, which Linux's /proc/self/fd shows as "(deleted)". Only this class spills, and its tests run one at a time.
     /// </summary>
-    private static int OpenUploads()
+    private static int OpenUploads() => OpenUploadDescriptors().Count;
+
+    /// <summary>The descriptors of <see cref="OpenUploads"/>.</summary>
+    private static List<int> OpenUploadDescriptors()
     {
-        int count = 0;
+        var descriptors = new List<int>();
         foreach (string fd in Directory.GetFiles("/proc/self/fd"))
         {
             string? target = null;
             try { target = new FileInfo(fd).LinkTarget; } catch (IOException) { } // closed while listed
             if (target is not null && System.Text.RegularExpressions.Regex.IsMatch(target, "/cgirouting-upload-[0-9a-f]{32} \\(deleted\\)$"))
-                count++;
+                descriptors.Add(int.Parse(Path.GetFileName(fd), System.Globalization.CultureInfo.InvariantCulture));
         }
-        return count;
+        return descriptors;
+    }
+
+    [System.Runtime.InteropServices.DllImport("libc", EntryPoint = "umask")]
+    private static extern uint SetUmask(uint mask);
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void A_spilled_upload_is_created_readable_and_writable_by_its_owner_only_whatever_the_umask()
+    {
+        var before = OpenUploadDescriptors();
+        uint umask = SetUmask(0); // the most permissive: a file created with the default 0666 would stay 0666
+        try
+        {
+            var request = Request(Multipart(("f", "big.bin", null, new string('x', FormData.MemoryThreshold + 1))));
+            Assert.Equal(FormData.MemoryThreshold + 1, request.ReadFormData().GetFile("f")!.Length);
+            int spilled = Assert.Single(OpenUploadDescriptors().Except(before));
+            // fstat of the open descriptor: the file has no name left to stat.
+            using var handle = new Microsoft.Win32.SafeHandles.SafeFileHandle(spilled, ownsHandle: false);
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(handle));
+            request.Release();
+        }
+        finally
+        {
+            SetUmask(umask);
+        }
+    }
+
+    [Fact]
+    public void An_urlencoded_form_of_MaxFormFields_fields_is_read_and_one_more_is_413()
+    {
+        var three = new CgiOptions { MaxFormFields = 3 };
+        Assert.Equal("x@2", PostForm("/form/field", "q=x&page=2&a", three).BodyText);
+        Assert.Equal("x@2", PostForm("/form/field", "&q=x&&page=2&a&", three).BodyText); // empty pieces are no fields
+        var over = PostForm("/form/field", "q=x&page=2&a&b", three);
+        Assert.Equal(413, over.StatusCode);
+        Assert.Equal("The form has more than 3 fields.", over.BodyText);
+        var request = CgiRequest.Create("POST", "/", "a&b&c&d");
+        request.Options = three;
+        Assert.Equal(413, Assert.Throws<CgiRequestException>(() => request.ReadForm()).StatusCode);
+    }
+
+    [Fact]
+    public void By_default_a_form_has_at_most_1024_fields_and_a_flood_of_fields_is_refused_as_it_is_parsed()
+    {
+        string atLimit = "q=x" + string.Concat(Enumerable.Repeat("&a", 1023));
+        Assert.Equal("x@1", PostForm("/form/field", atLimit).BodyText);
+        Assert.Equal(413, PostForm("/form/field", atLimit + "&a").StatusCode);
+        byte[] flood = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("a&", 1_000_000))); // 2 MB
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var response = Post("/form/field", flood, "application/x-www-form-urlencoded");
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(413, response.StatusCode);
+        // The body as bytes and as text is 6 MB; a million pairs in a list would be 50 MB more.
+        Assert.True(allocated < 16_000_000, $"{allocated:N0} bytes allocated");
+    }
+
+    [Fact]
+    public void An_urlencoded_field_name_or_value_over_its_length_limit_is_400_and_one_of_exactly_the_limit_is_read()
+    {
+        var limits = new CgiOptions { MaxFormKeyLength = 4, MaxFormValueLength = 5 };
+        Assert.Equal("12345@1", PostForm("/form/field", "q=12345&abcd=", limits).BodyText);
+        Assert.Equal("%41%42@1", PostForm("/form/field", "q=%2541%2542", new CgiOptions { MaxFormValueLength = 12 }).BodyText);
+        var key = PostForm("/form/field", "q=1&abcde=2", limits);
+        Assert.Equal(400, key.StatusCode);
+        Assert.Equal("A form field name is longer than 4 characters.", key.BodyText);
+        var value = PostForm("/form/field", "q=123456", limits);
+        Assert.Equal(400, value.StatusCode);
+        Assert.Equal("The value of form field 'q' is longer than 5 characters.", value.BodyText);
+        // Lengths are as sent: %41 is three characters.
+        Assert.Equal(400, PostForm("/form/field", "q=%41%42", limits).StatusCode);
+    }
+
+    [Fact]
+    public void A_multipart_form_is_held_to_the_same_field_count_and_name_and_value_lengths()
+    {
+        var limits = new CgiOptions { MaxFormFields = 2, MaxFormKeyLength = 4, MaxFormValueLength = 4 };
+        Assert.Equal("1234@1", PostMultipart("/form/field", limits, ("q", null, null, "1234"), ("page", null, null, "1")).BodyText);
+        var parts = PostMultipart("/form/field", limits, ("q", null, null, "a"), ("page", null, null, "1"), ("x", null, null, "y"));
+        Assert.Equal(413, parts.StatusCode);
+        Assert.Equal("The form has more than 2 fields.", parts.BodyText);
+        var key = PostMultipart("/form/field", limits, ("q", null, null, "a"), ("pages", null, null, "1"));
+        Assert.Equal(400, key.StatusCode);
+        Assert.Equal("A form field name is longer than 4 characters.", key.BodyText);
+        var value = PostMultipart("/form/field", limits, ("q", null, null, "12345"));
+        Assert.Equal(400, value.StatusCode);
+        Assert.Equal("The value of form field 'q' is longer than 4 bytes.", value.BodyText);
+    }
+
+    [Fact]
+    public void An_upload_that_cannot_be_stored_is_a_plain_500_and_the_reason_goes_to_the_error_log()
+    {
+        string missing = Path.Combine(Path.GetTempPath(), "cgirouting-missing-" + Guid.NewGuid().ToString("N"));
+        string? previous = Environment.GetEnvironmentVariable("TMPDIR");
+        Environment.SetEnvironmentVariable("TMPDIR", missing);
+        try
+        {
+            var log = new StringWriter();
+            var response = PostMultipart("/form/file", new CgiOptions { ErrorLog = log },
+                ("document", "big.bin", null, new string('x', FormData.MemoryThreshold + 1)));
+            Assert.Equal(500, response.StatusCode);
+            Assert.Equal("Internal Server Error", response.BodyText); // no temporary path for the client
+            Assert.StartsWith("CgiRouting: unhandled exception in POST /form/file: ", log.ToString());
+            Assert.Contains(missing, log.ToString()); // the reason, for the administrator
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable("TMPDIR", previous);
+        }
+    }
+
+    [Fact]
+    public void A_multipart_body_that_ends_before_its_final_boundary_is_400_with_a_message_of_our_own()
+    {
+        var response = Post("/form/field", Encoding.UTF8.GetBytes("--b\r\nContent-Disposition: form-data; name=\"q\"\r\n\r\nvalue"), "multipart/form-data; boundary=b");
+        Assert.Equal(400, response.StatusCode);
+        Assert.Equal("The multipart/form-data body is malformed: it ends before its final boundary.", response.BodyText);
+    }
+
+    [Fact]
+    public void A_late_request_closes_its_spilled_uploads_when_its_handler_returns()
+    {
+        int before = OpenUploads();
+        byte[] body = Multipart(("document", "b.bin", null, new string('b', FormData.MemoryThreshold + 1)));
+        var output = new MemoryStream();
+        var options = new CgiOptions { Timeout = TimeSpan.FromMilliseconds(200), ErrorLog = TextWriter.Synchronized(new StringWriter()) };
+        Assert.Equal(0, CgiApp.Run(MultipartEnvironment("/form/slow", body), new MemoryStream(body), output, options));
+        Assert.StartsWith("Status: 503 Service Unavailable\r\n", Encoding.UTF8.GetString(output.ToArray()));
+        Assert.Equal(before, OpenUploads());
+        Assert.Throws<ObjectDisposedException>(() => FormRoutes.SlowFile!.OpenReadStream().ReadByte());
     }
 
     [Fact]
@@ -266,14 +392,14 @@ public class FormTests
     [Theory]
     [InlineData("--" + Boundary + "\r\nContent-Type: text/plain\r\n\r\nno disposition\r\n--" + Boundary + "--\r\n", 400)]
     [InlineData("--" + Boundary + "\r\nContent-Disposition: form-data; name=\"q\"\r\n\r\nno end", 400)]
-    [InlineData("--" + Boundary + "\r\nContent-Disposition: form-data; name=\"q\"\r\n\r\n12345\r\n--" + Boundary + "--\r\n", 413)]
+    [InlineData("--" + Boundary + "\r\nContent-Disposition: form-data; name=\"q\"\r\n\r\n12345\r\n--" + Boundary + "--\r\n", 400)]
     public void A_form_refused_after_a_spilled_file_closes_that_file(string rest, int status)
     {
         int before = OpenUploads();
         byte[] first = Multipart(("f", "big.bin", null, new string('x', FormData.MemoryThreshold * 2)));
         byte[] body = [.. first.AsSpan(0, first.Length - (Boundary.Length + 6)), .. Encoding.UTF8.GetBytes(rest)]; // without "--boundary--\r\n"
         var request = Request(body);
-        request.Options = new CgiOptions { MaxFormFieldSize = 4 };
+        request.Options = new CgiOptions { MaxFormValueLength = 4 };
         Assert.Equal(status, Assert.Throws<CgiRequestException>(() => request.ReadFormData()).StatusCode);
         Assert.Equal(before, OpenUploads());
     }
@@ -326,18 +452,20 @@ public class FormTests
     {
         int before = OpenUploads();
         byte[] body = Multipart(("title", null, null, "big"), ("attachment", "b.bin", null, new string('b', FormData.MemoryThreshold + 1)));
-        var environment = new Dictionary<string, string>
-        {
-            ["REQUEST_METHOD"] = "POST",
-            ["PATH_INFO"] = "/form/upload",
-            ["CONTENT_TYPE"] = "multipart/form-data; boundary=" + Boundary,
-            ["CONTENT_LENGTH"] = body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
-        };
         var output = new MemoryStream();
-        Assert.Equal(0, CgiApp.Run(environment, new MemoryStream(body), output, new CgiOptions { ErrorLog = TextWriter.Null }));
+        Assert.Equal(0, CgiApp.Run(MultipartEnvironment("/form/upload", body), new MemoryStream(body), output, new CgiOptions { ErrorLog = TextWriter.Null }));
         Assert.StartsWith("Status: 200 OK\r\n", Encoding.UTF8.GetString(output.ToArray()));
         Assert.Equal(before, OpenUploads());
     }
+
+    /// <summary>The CGI environment of a multipart POST of <paramref name="body"/> to <paramref name="path"/>.</summary>
+    private static Dictionary<string, string> MultipartEnvironment(string path, byte[] body) => new()
+    {
+        ["REQUEST_METHOD"] = "POST",
+        ["PATH_INFO"] = path,
+        ["CONTENT_TYPE"] = "multipart/form-data; boundary=" + Boundary,
+        ["CONTENT_LENGTH"] = body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
+    };
 
     private static CgiRequest Request(byte[] body) => new(new Dictionary<string, string>
     {

@@ -225,4 +225,86 @@ public class RequestBodyTests
         Assert.Equal((byte)'h', request.Body.ReadByte());
         Assert.Equal("ello", new StreamReader(request.Body).ReadToEnd());
     }
+
+    /// <summary>
+    /// Serves a request whose body is sent chunked, as Apache (mod_cgi, mod_cgid) and busybox pass it: the de-chunked
+    /// body on standard input and no CONTENT_LENGTH; <paramref name="extra"/> adds or overrides variables.
+    /// </summary>
+    private static string ServeChunked(string method, string path, Stream input, CgiOptions? options = null, params (string Name, string Value)[] extra)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["GATEWAY_INTERFACE"] = "CGI/1.1",
+            ["REQUEST_METHOD"] = method,
+            ["PATH_INFO"] = path,
+            ["HTTP_TRANSFER_ENCODING"] = "chunked",
+        };
+        foreach (var (name, value) in extra)
+            environment[name] = value;
+        var output = new MemoryStream();
+        options ??= new CgiOptions();
+        options.ErrorLog = TextWriter.Null;
+        Assert.Equal(0, CgiApp.Run(environment, input, output, options));
+        return Encoding.UTF8.GetString(output.ToArray());
+    }
+
+    private static MemoryStream Input(string text) => new(Encoding.UTF8.GetBytes(text));
+
+    [Theory]
+    [InlineData("chunked")]
+    [InlineData("Chunked")]
+    [InlineData("gzip, chunked")]
+    public void A_chunked_body_without_CONTENT_LENGTH_is_read_to_the_end_of_input(string transferEncoding)
+    {
+        string output = ServeChunked("PUT", "/notes/n", Input("important note"), null, ("HTTP_TRANSFER_ENCODING", transferEncoding));
+        Assert.StartsWith("Status: 200 OK\r\n", output);
+        Assert.EndsWith("\r\n\r\nn=important note", output);
+    }
+
+    [Fact]
+    public void A_chunked_form_is_read_as_a_form()
+    {
+        string urlencoded = ServeChunked("POST", "/form/field", Input("q=cats&page=3"), null, ("CONTENT_TYPE", "application/x-www-form-urlencoded"));
+        Assert.EndsWith("\r\n\r\ncats@3", urlencoded);
+        byte[] multipart = FormTests.Multipart(("q", null, null, "dogs"));
+        string boundary = Encoding.ASCII.GetString(multipart, 2, Encoding.ASCII.GetString(multipart).IndexOf('\r') - 2);
+        string parts = ServeChunked("POST", "/form/field", new MemoryStream(multipart), null, ("CONTENT_TYPE", "multipart/form-data; boundary=" + boundary));
+        Assert.EndsWith("\r\n\r\ndogs@1", parts);
+    }
+
+    [Fact]
+    public void A_chunked_body_of_MaxRequestBodySize_bytes_is_read_and_one_byte_more_is_413()
+    {
+        var limit = new CgiOptions { MaxRequestBodySize = 10 };
+        Assert.EndsWith("\r\n\r\nn=1234567890", ServeChunked("PUT", "/notes/n", Input("1234567890"), limit));
+        var over = Input(new string('1', 5_000_000));
+        string refused = ServeChunked("PUT", "/notes/n", over, limit);
+        Assert.StartsWith("Status: 413 ", refused);
+        Assert.EndsWith("\r\n\r\nThe request body is larger than this app accepts.", refused);
+        // Refused as it arrives; then at most 1 MiB is drained, as after any 413, and the rest is left unread.
+        Assert.InRange(over.Position, 11, CgiApp.MaxBodyDrainedAfterRefusal);
+    }
+
+    [Fact]
+    public void A_chunked_body_the_handler_left_unread_is_drained_after_the_response()
+    {
+        var input = Input("not for this route");
+        Assert.StartsWith("Status: 404 ", ServeChunked("PUT", "/nowhere", input));
+        Assert.Equal(input.Length, input.Position);
+    }
+
+    [Theory]
+    [InlineData(null, null)]       // no body announced at all
+    [InlineData("gzip", null)]     // another coding is not a body of unknown length
+    [InlineData("chunked", "5")]   // lighttpd and nginx de-chunk and set CONTENT_LENGTH: exactly that many bytes
+    public void Without_chunked_and_an_absent_CONTENT_LENGTH_input_is_read_only_as_far_as_CONTENT_LENGTH(string? transferEncoding, string? contentLength)
+    {
+        var environment = new Dictionary<string, string> { ["REQUEST_METHOD"] = "PUT" };
+        if (transferEncoding is not null)
+            environment["HTTP_TRANSFER_ENCODING"] = transferEncoding;
+        if (contentLength is not null)
+            environment["CONTENT_LENGTH"] = contentLength;
+        var request = new CgiRequest(environment, Input("hello, and more"));
+        Assert.Equal(contentLength is null ? "" : "hello", request.ReadBodyText());
+    }
 }

@@ -79,6 +79,7 @@ public static class Routes
     [Get("/nothing")] public static string? Nothing() => null;
     [Get("/split")] public static Response Split() => Response.Text("x").WithHeader("X-Evil", "a\r\nSet-Cookie: stolen=1");
     [Get("/boom")] public static string Boom() => throw new InvalidOperationException("secret detail 1234");
+    [Get("/boom/<text>")] public static string BoomAbout(string text) => throw new InvalidOperationException("failed on " + text);
     [Get("/bad")] public static string Bad() => throw new CgiRequestException(422, "Nope.");
     [Get("/cookies")] public static Response Cookies() =>
         Response.Text("c").WithHeader("Set-Cookie", "a=1").WithHeader("Set-Cookie", "b=2").WithHeader("X-One", "1").WithHeader("X-One", "2");

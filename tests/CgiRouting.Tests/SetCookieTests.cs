@@ -41,7 +41,7 @@ public class SetCookieTests
     {
         var e = Assert.Throws<ArgumentException>(() => Response.Empty().WithCookie("n", $"a{c}b"));
         Assert.Equal("value", e.ParamName);
-        Assert.StartsWith($"The value of cookie 'n' has '{CgiResponseWriter.Printable(c.ToString())}', which a cookie value may not hold "
+        Assert.StartsWith($"The value of cookie 'n' has '{PrintableText.Escape(c.ToString())}', which a cookie value may not hold "
             + "(RFC 6265 §4.1.1: no space, '\"', ',', ';', '\\', control or non-ASCII character; encode the value, e.g. with Uri.EscapeDataString).",
             e.Message);
     }
