@@ -48,6 +48,59 @@ public sealed class ServerConfigurationTests
         Assert.Equal(script, printed);
     }
 
+    [Theory]
+    [InlineData("127.0.0.1:9000,127.0.0.1:9001", false)]
+    [InlineData("127.0.0.1:9000", true)]
+    [InlineData("127.0.0.1:9000,unix:/run/b.sock", true)]
+    public void For_several_workers_or_workers_with_max_requests_the_binary_prints_what_hosting_nginx_fastcgi_prints(string addresses, bool maxRequests)
+    {
+        string[] quota = maxRequests ? ["--max-requests", "1"] : [];
+        string printed = Repository.Run(Hello, ["--config", "nginx", "--fastcgi", addresses, "--prefix", "/app/", "--port", "8123", "--root", "/srv/root", .. quota]);
+        string script = Repository.Run("bash", ["hosting/nginx-fastcgi.sh", "8123", "/srv/root", "/app/=" + addresses, .. maxRequests ? new[] { "--max-requests=1" } : []]);
+        Assert.Equal(script, printed);
+    }
+
+    /// <summary>
+    /// Two workers, one upstream: what <c>--config nginx --fastcgi A --fastcgi B</c> prints passes <c>nginx -t</c>, and
+    /// nginx shares requests between both (before, it printed <c>server A,B;</c>, which nginx refuses).
+    /// </summary>
+    [Fact]
+    public async Task The_printed_upstream_of_two_workers_passes_nginx_t_and_both_serve()
+    {
+        Repository.Install("nginx:nginx-light");
+        string a = NginxFastCgiServer.FreeTcpAddress(), b = NginxFastCgiServer.FreeTcpAddress();
+        using var workerA = new FastCgiWorkerProcess(Hello, a);
+        using var workerB = new FastCgiWorkerProcess(Hello, b);
+        using var nginx = new PrintedNginx(["--fastcgi", a, "--fastcgi", b]);
+        using var client = nginx.Client();
+        for (int i = 0; i < 10; i++)
+            await client.GetStringAsync("/count");
+        foreach (string address in new[] { a, b }) // each worker's own count: more than the one request made here
+        {
+            using var direct = CgiRouting.Tests.FastCgiClient.Connect(address);
+            direct.SendRequest(1, "GET", "/count");
+            Assert.True(int.Parse(direct.ReadText(1).Split("\r\n\r\n")[1], System.Globalization.CultureInfo.InvariantCulture) > 1,
+                $"the worker at {address} served none of the requests through nginx");
+        }
+    }
+
+    /// <summary>nginx on what <c>hello --config nginx ARGUMENTS</c> prints, checked with <c>nginx -t</c> first.</summary>
+    private sealed class PrintedNginx : WebServer
+    {
+        public PrintedNginx(string[] arguments)
+            : base("nginx-printed", [], new Dictionary<string, string>())
+        {
+            string config = Path.Combine(Root, "nginx.conf");
+            File.WriteAllText(config, Repository.Run(Hello, ["--config", "nginx", .. arguments,
+                "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--root", Root]));
+            Repository.Run("nginx", "-t", "-p", Root + "/", "-e", Path.Combine(Root, "error.log"), "-c", config);
+            Start("nginx", "-p", Root + "/", "-e", Path.Combine(Root, "error.log"), "-c", config);
+            WaitUntilListening("error.log");
+        }
+
+        public override string AppErrorLog => ReadLog("error.log");
+    }
+
     /// <summary>
     /// lighttpd starts the worker itself (bin-path): the script names its socket ROOT/app0.sock, and the binary the
     /// socket it is given.

@@ -350,7 +350,7 @@ public class CommandLineTests
         Assert.Contains("# What the apps write to stderr (handler exceptions) goes to its own log.\n", output);
         Assert.Contains($"alias.url              = ( \"/app/\" => \"{System.Environment.ProcessPath}/\" )", output);
         var (_, nginx, _) = Run("--config", "nginx", "--fastcgi", "unix:/run/a.sock", "--port", "8123");
-        Assert.Contains("upstream app0 { server unix:/run/a.sock; keepalive 8; }", nginx);
+        Assert.Contains("    upstream app0 {\n        server unix:/run/a.sock;\n", nginx);
         Assert.DoesNotContain("fcgiwrap", nginx);
     }
 
@@ -433,10 +433,10 @@ public class CommandLineTests
     }
 
     /// <summary>The configuration of <paramref name="server"/> for /bin/app below <paramref name="prefix"/>, on port 8123 with root /srv/r.</summary>
-    private static string Configuration(string server, string prefix, string? fastCgi)
+    private static string Configuration(string server, string prefix, string? fastCgi, long maxRequests = 0)
     {
         var output = new StringWriter();
-        Assert.True(ServerConfiguration.Write(output, server, "/bin/app", prefix, 8123, "/srv/r", fastCgi));
+        Assert.True(ServerConfiguration.Write(output, server, "/bin/app", prefix, 8123, "/srv/r", fastCgi, maxRequests));
         return output.ToString();
     }
 
@@ -467,16 +467,42 @@ public class CommandLineTests
     }
 
     [Fact]
-    public void Nginx_with_a_worker_passes_to_it_and_keeps_connections()
+    public void Nginx_with_a_worker_passes_to_it_and_keeps_connections_that_nginx_closes()
     {
         string text = Configuration("nginx", "/", "127.0.0.1:9000");
         Assert.StartsWith("daemon off;\n", text);
-        Assert.Contains("\n    upstream app0 { server 127.0.0.1:9000; keepalive 8; }\n", text);
+        // nginx closes kept connections (idle, or after 100 requests), never the worker: a request sent on one the worker
+        // was closing would be lost.
+        Assert.Contains("\n    upstream app0 {\n        server 127.0.0.1:9000;\n        keepalive 8;\n        keepalive_timeout 2s;\n"
+            + "        keepalive_requests 100;\n    }\n", text);
         Assert.Contains("\n        location ~ ^(?<app_path>/.*)?$ {\n", text);
         Assert.Contains("\n            fastcgi_param SCRIPT_NAME       \"\";\n", text);
         Assert.Contains("\n            fastcgi_keep_conn on;\n            fastcgi_pass app0;\n", text);
+        Assert.DoesNotContain("fastcgi_next_upstream", text);
         Assert.DoesNotContain("/bin/app", text);
         Assert.EndsWith("        }\n    }\n}\n", text);
+    }
+
+    [Fact]
+    public void Nginx_for_workers_with_max_requests_keeps_no_connection()
+    {
+        string text = Configuration("nginx", "/", "127.0.0.1:9000", maxRequests: 1);
+        Assert.Contains("\n    upstream app0 {\n        server 127.0.0.1:9000;\n    }\n", text);
+        Assert.DoesNotContain("keepalive", text);
+        Assert.DoesNotContain("fastcgi_keep_conn", text);
+    }
+
+    [Fact]
+    public void Nginx_with_several_workers_prints_one_upstream_of_them_all()
+    {
+        var (exit, text, _) = Run("--config", "nginx", "--fastcgi", "127.0.0.1:9001,127.0.0.1:9002", "--fastcgi", "unix:/run/c.sock", "--root", "/srv/r");
+        Assert.Equal(0, exit);
+        Assert.Contains("\n    upstream app0 {\n        server 127.0.0.1:9001 max_fails=1 fail_timeout=10s;\n"
+            + "        server 127.0.0.1:9002 max_fails=1 fail_timeout=10s;\n        server unix:/run/c.sock max_fails=1 fail_timeout=10s;\n", text);
+        Assert.Contains("\n            fastcgi_next_upstream error timeout;\n            fastcgi_keep_conn on;\n", text);
+        var (refused, _, error) = Run("--config", "apache", "--fastcgi", "127.0.0.1:9001", "--fastcgi", "127.0.0.1:9002");
+        Assert.Equal(2, refused);
+        Assert.Contains("takes one address", error);
     }
 
     [Fact]
