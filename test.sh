@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/common.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+mark_test_run
 
 ensure_packages lighttpd:lighttpd apache2:apache2-bin /etc/mime.types:media-types nginx:nginx-light \
     fcgiwrap:fcgiwrap spawn-fcgi:spawn-fcgi afl-fuzz:afl++ chromium:chromium node:nodejs npm:npm \
@@ -56,6 +57,24 @@ else
     tail -30 artifacts/bench-quick.log
     echo "bench/run.sh --quick: FAILED"
     failed=$((failed + 1))
+fi
+
+echo "== Processes left behind (a test that does not stop what it started, or workers that outlive their manager)"
+# dotnet's build servers are the SDK's own, shared with later builds; anything else the run started must be gone.
+dotnet build-server shutdown >/dev/null 2>&1 || true
+left=""
+for _ in 1 2 3 4 5 6 7 8 9 10; do
+    left=$(leftover_processes)
+    [[ -z $left ]] && break
+    sleep 1
+done
+if [[ -n $left ]]; then
+    echo "$left"
+    echo "processes left behind: FAILED"
+    failed=$((failed + 1))
+else
+    echo "none: passed"
+    passed=$((passed + 1))
 fi
 
 echo

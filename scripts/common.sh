@@ -35,3 +35,24 @@ publish_aot() {
     fi
     rm -f "$log"
 }
+
+# mark_test_run: marks this shell's environment, which every process the tests start inherits (web servers, apps,
+# FastCGI workers and their managers), so that leftover_processes can find what outlived the run.
+mark_test_run() {
+    export CGIROUTING_TEST_RUN="$$-$(date +%s%N)"
+}
+
+# leftover_processes: "PID COMMAND" of every process still alive that carries this run's mark, or whose program is a
+# file below this repository, other than this shell. A check, not a cleanup: it stops nothing.
+leftover_processes() {
+    local dir pid exe top
+    top=$(pwd -P)
+    for dir in /proc/[0-9]*; do
+        pid=${dir#/proc/}
+        [[ $pid == "$$" || $pid == "$BASHPID" ]] && continue
+        exe=$(readlink "$dir/exe" 2>/dev/null) || continue
+        if [[ $exe == "$top"/* ]] || { [[ -n ${CGIROUTING_TEST_RUN:-} ]] && tr '\0' '\n' < "$dir/environ" 2>/dev/null | grep -qx "CGIROUTING_TEST_RUN=$CGIROUTING_TEST_RUN"; }; then
+            [[ -d $dir ]] && echo "$pid $(tr '\0' ' ' < "$dir/cmdline" 2>/dev/null)"
+        fi
+    done
+}

@@ -133,6 +133,7 @@ internal static class CommandLine
     private static int RunFastCgi(string? address, int maxConcurrency, long maxRequests, int prefork, CgiOptions? options, TextWriter error)
     {
         int listener = 0;
+        (ulong, ulong)? socketFile = null; // the unix socket file this worker made, removed when it exits if still its own
         if (address is not null && address.Contains(','))
         {
             error.WriteLine($"CgiRouting: a worker listens on one address, not '{address}': start one worker for each (--config nginx takes several, for an upstream of them all).");
@@ -143,6 +144,8 @@ internal static class CommandLine
             try
             {
                 listener = SocketDescriptor.Listen(address, backlog: 1024);
+                if (address.StartsWith("unix:", StringComparison.Ordinal))
+                    socketFile = SocketDescriptor.FileIdentity(address[5..]);
             }
             catch (Exception e) when (e is FormatException or InvalidOperationException or PlatformNotSupportedException)
             {
@@ -155,8 +158,8 @@ internal static class CommandLine
             error.WriteLine($"CgiRouting: FastCGI worker manager (pid {Environment.ProcessId}) listening on {SocketDescriptor.Describe(listener)}: "
                 + $"{prefork} workers started ahead" + (maxRequests > 0 ? $", each exits after {Requests(maxRequests)}." : "."));
             int managed = PreforkManager.Run(listener, prefork, maxRequests, error);
-            if (address is not null && address.StartsWith("unix:", StringComparison.Ordinal))
-                SocketDescriptor.Remove(address[5..]);
+            if (socketFile is not null)
+                SocketDescriptor.Remove(address![5..], socketFile);
             return managed;
         }
         // A worker of --prefork starts for every request or few: its manager said it all once. It ends with its manager.
@@ -177,8 +180,8 @@ internal static class CommandLine
                 + $", {maxConcurrency} requests at once"
                 + (maxRequests > 0 ? $", exits after {Requests(maxRequests)}." : "."));
         int exit = server.Run();
-        if (address is not null && address.StartsWith("unix:", StringComparison.Ordinal))
-            SocketDescriptor.Remove(address[5..]);
+        if (socketFile is not null)
+            SocketDescriptor.Remove(address![5..], socketFile);
         return exit;
     }
 

@@ -45,6 +45,34 @@ public class FastCgiTests
     }
 
     [Fact]
+    public void A_worker_that_finishes_after_its_successor_took_its_socket_leaves_the_successor_s_socket()
+    {
+        // Worker A, stopped with SIGTERM, still finishes a request; worker B starts on the same path meanwhile and
+        // replaces A's socket file (nothing listens on it any more). When A exits it must not remove B's file.
+        string directory = Directory.CreateTempSubdirectory("cgirouting-fcgi-").FullName;
+        string socket = Path.Combine(directory, "app.sock");
+        using var a = new FastCgiWorkerProcess(Hello, "unix:" + socket);
+        using var held = CgiRouting.Tests.FastCgiClient.Connect("unix:" + socket);
+        held.Begin(1);
+        held.SendParams(1, [new("REQUEST_METHOD", "PUT"), new("PATH_INFO", "/notes/n"), new("CONTENT_LENGTH", "4"), new("CONTENT_TYPE", "text/plain")]);
+        held.SendStdin(1, "ab"u8, end: false); // A waits for the rest of the body
+        a.Terminate();
+        System.Threading.Thread.Sleep(300); // A stops listening
+        using var b = new FastCgiWorkerProcess(Hello, "unix:" + socket);
+        held.SendStdin(1, "cd"u8);
+        Assert.EndsWith("n: 4 bytes", held.ReadText(1));
+        held.Dispose();
+        Assert.True(a.WaitForExit(TimeSpan.FromSeconds(15)), "A exits once its request is answered");
+        using var client = CgiRouting.Tests.FastCgiClient.Connect("unix:" + socket); // B's socket is still there
+        client.SendRequest(1, "GET", "/hello/b");
+        Assert.EndsWith("Hello, b!", client.ReadText(1));
+        b.Terminate();
+        Assert.True(b.WaitForExit(TimeSpan.FromSeconds(15)));
+        Assert.False(File.Exists(socket), "B removes its own socket file");
+        Directory.Delete(directory);
+    }
+
+    [Fact]
     public async Task A_listening_socket_as_stdin_makes_it_a_worker_as_spawn_fcgi_starts_it()
     {
         Repository.Install("spawn-fcgi:spawn-fcgi");

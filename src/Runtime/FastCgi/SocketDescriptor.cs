@@ -192,8 +192,31 @@ internal static unsafe partial class SocketDescriptor
 
     public static void Close(int descriptor) => _ = close(descriptor);
 
-    /// <summary>Removes the socket file of a unix socket this worker made, when it exits.</summary>
-    public static void Remove(string path) => _ = unlink(path);
+    /// <summary>
+    /// The file at <paramref name="path"/> as the kernel knows it (device and inode), not following a symbolic link;
+    /// <see langword="null"/> when there is none.
+    /// </summary>
+    public static (ulong Device, ulong Inode)? FileIdentity(string path)
+    {
+        const int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100;
+        const uint STATX_INO = 0x100;
+        byte* buffer = stackalloc byte[256]; // struct statx
+        if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_INO, buffer) != 0)
+            return null;
+        ulong device = (ulong)*(uint*)(buffer + 136) << 32 | *(uint*)(buffer + 140); // stx_dev_major, stx_dev_minor
+        return (device, *(ulong*)(buffer + 32)); // stx_ino
+    }
+
+    /// <summary>
+    /// Removes the socket file this worker made when it exits, if the file at <paramref name="path"/> is still that one
+    /// (<paramref name="identity"/>, taken when it was bound): a successor that replaced it while this worker finished its
+    /// requests keeps its own.
+    /// </summary>
+    public static void Remove(string path, (ulong Device, ulong Inode)? identity)
+    {
+        if (identity is not null && FileIdentity(path) == identity)
+            _ = unlink(path);
+    }
 
     /// <summary>
     /// What the socket is bound to, for the start-up line: <c>unix:/path</c>, <c>127.0.0.1:9000</c>, <c>[::1]:9000</c>.
