@@ -14,6 +14,8 @@ ensure_aot_toolchain
 echo "Publishing samples/Todo and samples/Hello as Native AOT..."
 publish_aot samples/Todo/Todo.csproj "$ROOT/todo"
 publish_aot samples/Hello/Hello.csproj "$ROOT/hello"
+# lighttpd runs as nobody when started as root, and so do the apps: it writes its logs, and Todo its database, in ROOT.
+[[ $(id -u) -eq 0 ]] && chown nobody:nogroup "$ROOT" && { [[ ! -e $ROOT/todo.db ]] || chown nobody:nogroup "$ROOT"/todo.db*; }
 hosting/lighttpd.sh "$PORT" "$ROOT" "/=$ROOT/todo/todo" "/hello/=$ROOT/hello/hello" "TODO_DB=$ROOT/todo.db" > "$ROOT/lighttpd.conf"
 
 cat <<TEXT

@@ -23,6 +23,7 @@ LogLevel          warn
 LoadModule mpm_event_module  $modules/mod_mpm_event.so
 LoadModule authz_core_module $modules/mod_authz_core.so
 LoadModule mime_module       $modules/mod_mime.so
+LoadModule alias_module      $modules/mod_alias.so
 LoadModule proxy_module      $modules/mod_proxy.so
 LoadModule proxy_fcgi_module $modules/mod_proxy_fcgi.so
 User  nobody
@@ -33,6 +34,9 @@ DocumentRoot $root
 AllowEncodedSlashes On
 # Apache answers TRACE itself by echoing the request (headers included) unless told not to.
 TraceEnable Off
+CONF
+apache_not_found_outside "$@"
+cat <<CONF
 # GENERIC: the CGI meta-variables as for any FastCGI application, not PHP-FPM's. mod_proxy_fcgi then sets
 # SCRIPT_NAME to the whole (decoded) path and no PATH_INFO; the ProxyFCGISetEnvIf lines below move it to PATH_INFO.
 ProxyFCGIBackendType GENERIC

@@ -33,6 +33,9 @@ DocumentRoot $root
 AllowEncodedSlashes On
 # Apache answers TRACE itself by echoing the request (headers included) unless told not to.
 TraceEnable Off
+CONF
+apache_not_found_outside "$@"
+cat <<CONF
 <Directory />
     Require all granted
     # Pass the Authorization header on (HTTP_AUTHORIZATION), for apps that check tokens themselves: Apache drops it

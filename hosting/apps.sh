@@ -62,3 +62,15 @@ http {
     scgi_temp_path $1/scgi;
 CONF
 }
+
+# apache_not_found_outside ARG...: a RedirectMatch that answers 404 for every path outside the apps' prefixes (ROOT, the
+# DocumentRoot, holds the logs and the configuration), followed by a blank line; nothing when an app is at "/".
+apache_not_found_outside() {
+    local prefixes
+    prefixes=$(apps_longest_first "$@" | cut -d= -f1 | sed 's|/$||' | paste -sd'|')
+    [[ -z $(apps_longest_first "$@" | cut -d= -f1 | grep -x /) ]] || return 0
+    [[ $prefixes == *'|'* ]] && prefixes="($prefixes)"
+    echo "# No file is served (ROOT holds the logs and the configuration): paths outside the app are 404."
+    echo "RedirectMatch 404 \"^(?!$prefixes(/|\$))\""
+    echo
+}

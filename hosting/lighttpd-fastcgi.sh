@@ -20,7 +20,12 @@ done < <(app_environment "$@")
 join() { local IFS=,; echo "$*"; }
 
 cat <<CONF
-server.document-root   = "$root"
+# No file is served: the document root is a folder nothing creates, so paths outside the apps are 404 (ROOT holds the
+# logs and the sockets).
+server.document-root   = "$root/no-files"
+# Started as root, lighttpd runs as nobody, and so do the apps it starts. It opens its logs after that: ROOT is nobody's.
+server.username        = "nobody"
+server.groupname       = "nogroup"
 server.bind            = "127.0.0.1"
 server.port            = $port
 server.errorlog        = "$root/error.log"

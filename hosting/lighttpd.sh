@@ -10,8 +10,11 @@ source "$(dirname "${BASH_SOURCE[0]}")/apps.sh"
 port=$1 root=$2; shift 2
 aliases=() env=()
 # lighttpd refuses an alias that an earlier one hides, hence the order.
+prefixes=()
 while IFS= read -r arg; do
     aliases+=("\"${arg%%=*}\" => \"${arg#*=}/\"")
+    prefix=${arg%%=*}
+    prefixes+=("${prefix%/}")
 done < <(apps_longest_first "$@")
 while IFS= read -r arg; do
     env+=("\"${arg%%=*}\" => \"${arg#*=}\"")
@@ -22,7 +25,12 @@ auth_modules=""
 [[ -n $auth_path ]] && auth_modules='"mod_auth", "mod_authn_file", '
 
 cat <<CONF
-server.document-root   = "$root"
+# No file is served: the document root is a folder nothing creates, so paths outside the apps are 404 (ROOT holds the
+# logs and the sockets).
+server.document-root   = "$root/no-files"
+# Started as root, lighttpd runs as nobody, and so do the apps it starts. It opens its logs after that: ROOT is nobody's.
+server.username        = "nobody"
+server.groupname       = "nogroup"
 server.bind            = "127.0.0.1"
 server.port            = $port
 server.errorlog        = "$root/error.log"
@@ -38,7 +46,10 @@ server.modules        += ( ${auth_modules}"mod_alias", "mod_cgi", "mod_setenv" )
 # The trailing "/" of each target makes lighttpd find the binary and pass the rest of the path as PATH_INFO
 # ("/" for the prefix itself).
 alias.url              = ( $(join "${aliases[@]}") )
-cgi.assign             = ( "" => "" )
+# Only the apps run, never another file.
+\$HTTP["url"] =~ "^($(join "${prefixes[@]}" | tr , '|'))(/|\$)" {
+    cgi.assign         = ( "" => "" )
+}
 CONF
 if [[ ${#env[@]} -gt 0 ]]; then echo "setenv.add-environment = ( $(join "${env[@]}") )"; fi
 if [[ -n $auth_path ]]; then cat <<CONF

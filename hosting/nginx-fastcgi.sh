@@ -49,7 +49,8 @@ done < <(apps_longest_first "$@")
 cat <<CONF
     server {
         listen 127.0.0.1:$port;
-        root $root;
+        # No file is served (ROOT holds the logs and sockets): paths outside the apps are 404.
+        location / { return 404; }
 CONF
 # Regular-expression locations are tried in order: longest prefixes first.
 keep_conn=""

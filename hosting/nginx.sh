@@ -32,7 +32,8 @@ fi
 cat <<CONF
     server {
         listen 127.0.0.1:$port;
-        root $root;
+        # No file is served (ROOT holds the logs and sockets): paths outside the apps are 404.
+        location / { return 404; }
 CONF
 auth=""
 [[ -n $auth_path ]] && auth="            auth_basic \$cgirouting_realm;

@@ -18,7 +18,9 @@ internal static class CommandLine
         CgiOptions? options = null)
     {
         bool listRoutes = false, json = false, openApi = false, serve = false;
-        string? fastCgi = null, config = null, prefix = null, root = null;
+        string? fastCgi = null, config = null, prefix = null, root = null, socketOwner = null;
+        int socketMode = DefaultSocketMode;
+        var environment = new List<KeyValuePair<string, string>>();
         int maxConcurrency = 0, prefork = 0, port = 0;
         long maxRequests = 0;
         for (int i = 0; i < arguments.Length; i++)
@@ -47,7 +49,7 @@ internal static class CommandLine
                         }
                     }
                     break;
-                case "--fastcgi" or "--config" or "--prefix" or "--root"
+                case "--fastcgi" or "--config" or "--prefix" or "--root" or "--env" or "--socket-mode" or "--socket-owner"
                     or "--max-concurrency" or "--max-requests" or "--prefork" or "--port":
                     if (i + 1 == arguments.Length)
                     {
@@ -62,6 +64,24 @@ internal static class CommandLine
                         case "--config": config = value; continue;
                         case "--prefix": prefix = value; continue;
                         case "--root": root = value; continue;
+                        case "--socket-owner": socketOwner = value; continue;
+                        case "--env":
+                            int equals = value.IndexOf('=');
+                            if (equals <= 0)
+                            {
+                                error.WriteLine($"--env takes NAME=VALUE, not '{value}'.");
+                                return 2;
+                            }
+                            environment.Add(new(value[..equals], value[(equals + 1)..]));
+                            continue;
+                        case "--socket-mode":
+                            if (value.Length is < 3 or > 4 || value.AsSpan().ContainsAnyExceptInRange('0', '7'))
+                            {
+                                error.WriteLine($"--socket-mode takes an octal mode such as 0660, not '{value}'.");
+                                return 2;
+                            }
+                            socketMode = Convert.ToInt32(value, 8);
+                            continue;
                     }
                     long limit = argument == "--port" ? 65535 : int.MaxValue;
                     if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long number)
@@ -96,7 +116,17 @@ internal static class CommandLine
         if (openApi)
             return WriteOpenApi(output, error, routes);
         if (config is not null || serve)
-            return Configure(config, serve, prefix ?? "/", port > 0 ? port : 8080, root, fastCgi, maxRequests, output, error);
+        {
+            if (serve)
+                return Serve(config, fastCgi, prefix ?? "/", port > 0 ? port : 8080, root, error);
+            var setup = new ServerSetup
+            {
+                Server = config ?? "", Binary = Environment.ProcessPath ?? "app", Prefix = prefix ?? "/", Port = port > 0 ? port : 8080,
+                Root = root ?? $"/var/lib/{Path.GetFileName(Environment.ProcessPath ?? "app")}-{config}",
+                FastCgi = fastCgi, MaxRequests = maxRequests, Prefork = prefork, Environment = environment,
+            };
+            return Configure(setup, output, error);
+        }
         // Only here, never on the CGI path, is standard input probed (one getsockopt call).
         bool inherited = fastCgi is null && !listRoutes && SocketDescriptor.IsListening(0);
         if (fastCgi is not null || inherited)
@@ -107,11 +137,11 @@ internal static class CommandLine
                 return 2;
             }
             return RunFastCgi(fastCgi, maxConcurrency > 0 ? maxConcurrency : FastCgiServer.DefaultMaxConcurrency,
-                maxRequests, prefork, options, error);
+                maxRequests, prefork, new SocketFileAccess(socketMode, socketOwner), options, error);
         }
-        if (maxConcurrency > 0 || maxRequests > 0 || prefork > 0)
+        if (maxConcurrency > 0 || maxRequests > 0 || prefork > 0 || socketOwner is not null || socketMode != DefaultSocketMode)
         {
-            error.WriteLine("--max-concurrency, --max-requests and --prefork go with --fastcgi ADDRESS, or with a listening socket as standard input.");
+            error.WriteLine("--max-concurrency, --max-requests, --prefork, --socket-mode and --socket-owner go with --fastcgi ADDRESS, or with a listening socket as standard input.");
             return 2;
         }
         if (!listRoutes)
@@ -126,11 +156,18 @@ internal static class CommandLine
         return 0;
     }
 
+    /// <summary>php-fpm's <c>listen.mode</c> default: the socket's owner and group may connect, no one else.</summary>
+    private const int DefaultSocketMode = 0b110_110_000;
+
+    /// <summary><c>--socket-mode</c> and <c>--socket-owner</c>: who may connect to a unix socket the worker makes.</summary>
+    private readonly record struct SocketFileAccess(int Mode, string? Owner);
+
     /// <summary>
     /// Serves as a FastCGI worker on <paramref name="address"/>, or on the listening socket that is standard input when
     /// it is <see langword="null"/>, until SIGTERM or <paramref name="maxRequests"/> requests.
     /// </summary>
-    private static int RunFastCgi(string? address, int maxConcurrency, long maxRequests, int prefork, CgiOptions? options, TextWriter error)
+    private static int RunFastCgi(string? address, int maxConcurrency, long maxRequests, int prefork, SocketFileAccess access,
+        CgiOptions? options, TextWriter error)
     {
         int listener = 0;
         (ulong, ulong)? socketFile = null; // the unix socket file this worker made, removed when it exits if still its own
@@ -143,9 +180,17 @@ internal static class CommandLine
         {
             try
             {
+                var (user, group) = access.Owner is null ? (-1, -1) : UnixAccount.Parse(access.Owner);
                 listener = SocketDescriptor.Listen(address, backlog: 1024);
                 if (address.StartsWith("unix:", StringComparison.Ordinal))
-                    socketFile = SocketDescriptor.FileIdentity(address[5..]);
+                {
+                    // Before anything may connect: the umask's mode (srwxr-xr-x for root) let no web server's user in.
+                    string path = address[5..];
+                    UnixAccount.Chmod(path, access.Mode);
+                    if (user >= 0 || group >= 0)
+                        UnixAccount.Chown(path, user, group);
+                    socketFile = SocketDescriptor.FileIdentity(path);
+                }
             }
             catch (Exception e) when (e is FormatException or InvalidOperationException or PlatformNotSupportedException)
             {
@@ -239,42 +284,63 @@ internal static class CommandLine
             """.Replace("\r\n", "\n"));
     }
 
-    /// <summary><c>--config SERVER</c> prints a configuration; <c>--serve</c> writes lighttpd's and becomes lighttpd.</summary>
-    private static int Configure(string? server, bool serve, string prefix, int port, string? root, string? fastCgi,
-        long maxRequests, TextWriter output, TextWriter error)
+    /// <summary><c>--serve</c>: writes lighttpd's configuration and runs lighttpd on it.</summary>
+    private static int Serve(string? server, string? fastCgi, string prefix, int port, string? root, TextWriter error)
     {
         string binary = Environment.ProcessPath ?? "app";
         string name = Path.GetFileName(binary);
-        if (prefix is not ['/', ..] || !prefix.EndsWith('/'))
+        if (!IsPrefix(prefix, error))
+            return 2;
+        if (server is not null and not "lighttpd" || fastCgi is not null)
         {
-            error.WriteLine($"--prefix is a path that starts and ends with '/': / or /app/, not '{prefix}'.");
+            error.WriteLine("--serve runs the app under lighttpd, in CGI mode.");
             return 2;
         }
-        if (serve)
+        // A fresh private folder (mkdtemp: never one that exists, nor a link), which lighttpd's user may write its
+        // logs to, removed when lighttpd stops; or the --root given, kept.
+        bool own = root is null;
+        root ??= Directory.CreateTempSubdirectory($"{name}-serve-").FullName;
+        Directory.CreateDirectory(root);
+        try
         {
-            if (server is not null and not "lighttpd" || fastCgi is not null)
-            {
-                error.WriteLine("--serve runs the app under lighttpd, in CGI mode.");
-                return 2;
-            }
-            root ??= Path.Combine(Path.GetTempPath(), $"{name}-serve-{Environment.ProcessId}");
-            Directory.CreateDirectory(root);
             string file = Path.Combine(root, "lighttpd.conf");
             using (var writer = new StreamWriter(file))
                 ServerConfiguration.Write(writer, "lighttpd", binary, prefix, port, root, null);
-            error.WriteLine($"Serving {binary} at http://127.0.0.1:{port}{prefix} through lighttpd, one process per request.");
+            if (UnixAccount.IsRoot && UnixAccount.Parse(ServerConfiguration.ServerUser) is var (user, group))
+                UnixAccount.Chown(root, user, group); // lighttpd opens its logs once it runs as that user
+            error.WriteLine($"Serving {binary} at http://127.0.0.1:{port}{prefix} through lighttpd, one process per request"
+                + (UnixAccount.IsRoot ? $", as {ServerConfiguration.ServerUser}." : "."));
             error.WriteLine($"The app's stderr goes to {root}/app-stderr.log, lighttpd's to {root}/error.log. Ctrl-C stops it.");
-            return ServerConfiguration.ExecLighttpd(file, error);
+            return ServerConfiguration.RunLighttpd(file, error);
         }
-        if (server is not null && fastCgi is not null && ServerConfiguration.FastCgiRefusal(server, fastCgi) is { } refusal)
+        finally
+        {
+            if (own)
+                Directory.Delete(root, recursive: true);
+        }
+    }
+
+    private static bool IsPrefix(string prefix, TextWriter error)
+    {
+        if (prefix is ['/', ..] && prefix.EndsWith('/'))
+            return true;
+        error.WriteLine($"--prefix is a path that starts and ends with '/': / or /app/, not '{prefix}'.");
+        return false;
+    }
+
+    /// <summary><c>--config SERVER</c>: prints a configuration, with the commands to run beside it as comments at its top.</summary>
+    private static int Configure(ServerSetup setup, TextWriter output, TextWriter error)
+    {
+        if (!IsPrefix(setup.Prefix, error))
+            return 2;
+        if (setup.FastCgi is not null && ServerConfiguration.FastCgiRefusal(setup.Server, setup.FastCgi) is { } refusal)
         {
             error.WriteLine(refusal);
             return 2;
         }
-        root ??= Path.Combine("/tmp", $"{name}-{server}");
-        if (server is null || !ServerConfiguration.Write(output, server, binary, prefix, port, root, fastCgi, maxRequests))
+        if (!ServerConfiguration.Write(output, setup, withCommands: true))
         {
-            error.WriteLine($"--config takes one of {ServerConfiguration.Servers}, not '{server}'.");
+            error.WriteLine($"--config takes one of {ServerConfiguration.Servers}, not '{setup.Server}'.");
             return 2;
         }
         return 0;

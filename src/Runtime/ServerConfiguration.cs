@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
+using System.Linq;
 using System.Runtime.InteropServices;
 
 namespace CgiRouting;
@@ -15,6 +17,9 @@ internal static partial class ServerConfiguration
     /// <summary>The servers <c>--config</c> knows.</summary>
     public const string Servers = "lighttpd, apache, nginx";
 
+    /// <summary>The unprivileged user and group every printed configuration runs its server's workers (and the apps) as.</summary>
+    public const string ServerUser = "nobody:nogroup";
+
     /// <summary>
     /// Writes the configuration of <paramref name="server"/> that serves <paramref name="binary"/> at
     /// <paramref name="prefix"/> on 127.0.0.1:<paramref name="port"/>, with logs and sockets in <paramref name="root"/>.
@@ -25,25 +30,110 @@ internal static partial class ServerConfiguration
     /// </summary>
     public static bool Write(TextWriter output, string server, string binary, string prefix, int port, string root, string? fastCgi,
         long maxRequests = 0)
+        => Write(output, new ServerSetup { Server = server, Binary = binary, Prefix = prefix, Port = port, Root = root, FastCgi = fastCgi, MaxRequests = maxRequests });
+
+    /// <summary>Writes the configuration of <paramref name="setup"/>; false for a server it does not know.</summary>
+    public static bool Write(TextWriter output, ServerSetup setup, bool withCommands = false)
     {
+        var (binary, prefix, port, root, fastCgi) = (setup.Binary, setup.Prefix, setup.Port, setup.Root, setup.FastCgi);
+        string environment = setup.Environment.Count == 0 ? "" : Environment(setup.Server, fastCgi is not null, setup.Environment);
         string text;
-        switch (server)
+        switch (setup.Server)
         {
             case "lighttpd":
-                text = fastCgi is null ? Lighttpd(binary, prefix, port, root) : LighttpdFastCgi(binary, fastCgi[UnixPrefix.Length..], prefix, port, root);
+                text = fastCgi is null ? Lighttpd(binary, prefix, port, root) + environment
+                    : LighttpdFastCgi(binary, fastCgi[UnixPrefix.Length..], prefix, port, root, environment);
                 break;
             case "apache":
-                text = fastCgi is null ? Apache(binary, prefix, port, root) : ApacheFastCgi(fastCgi, prefix, port, root);
+                text = fastCgi is null ? Apache(binary, prefix, port, root) + environment : ApacheFastCgi(fastCgi, prefix, port, root);
                 break;
             case "nginx":
-                text = fastCgi is null ? Nginx(binary, prefix, port, root) : NginxFastCgi(fastCgi, prefix, port, root, keepConnections: maxRequests == 0);
+                text = fastCgi is null ? Nginx(binary, prefix, port, root, environment)
+                    : NginxFastCgi(fastCgi, prefix, port, root, keepConnections: setup.MaxRequests == 0, environment);
                 break;
             default:
                 return false;
         }
+        if (withCommands)
+            text = Commands(setup) + text;
         output.Write(text.Replace("\r\n", "\n"));
         return true;
     }
+
+    /// <summary>The app's own environment (<c>--env NAME=VALUE</c>) in the server's syntax, where the server starts the app.</summary>
+    private static string Environment(string server, bool fastCgi, IReadOnlyList<KeyValuePair<string, string>> variables)
+    {
+        var text = new System.Text.StringBuilder();
+        switch (server)
+        {
+            case "lighttpd" when fastCgi:
+                text.Append("        \"bin-environment\" => ( ");
+                for (int i = 0; i < variables.Count; i++)
+                    text.Append(i == 0 ? "" : ",").Append('"').Append(variables[i].Key).Append("\" => \"").Append(variables[i].Value).Append('"');
+                text.Append(" ),\n");
+                break;
+            case "lighttpd":
+                text.Append("setenv.add-environment = ( ");
+                for (int i = 0; i < variables.Count; i++)
+                    text.Append(i == 0 ? "" : ",").Append('"').Append(variables[i].Key).Append("\" => \"").Append(variables[i].Value).Append('"');
+                text.Append(" )\n");
+                break;
+            case "apache" when !fastCgi:
+                foreach (var (name, value) in variables)
+                    text.Append("SetEnv ").Append(name).Append(" \"").Append(value).Append("\"\n");
+                break;
+            case "nginx":
+                foreach (var (name, value) in variables)
+                    text.Append("            fastcgi_param ").Append(name).Append(" \"").Append(value).Append("\";\n");
+                break;
+        }
+        return text.ToString();
+    }
+
+    /// <summary>
+    /// The commands to run beside the configuration, as comments at its top: the folder ROOT, the FastCGI worker or
+    /// fcgiwrap where the server does not start the app itself, and the server, each exactly as it must run for the
+    /// text below to work; then which user the app runs as, for the folders it writes to.
+    /// </summary>
+    private static string Commands(ServerSetup setup)
+    {
+        var (server, binary, root) = (setup.Server, setup.Binary, setup.Root);
+        string name = Path.GetFileName(binary);
+        string file = root + ".conf";
+        var lines = new System.Collections.Generic.List<string>
+        {
+            $"Printed by {name} --config {server}. Save it as {file}, where only root may change it, and run as root:",
+            // lighttpd opens its logs once it runs as nobody; nginx and Apache as root, before they start their workers.
+            server == "lighttpd" ? $"  install -d -m 0750 -o nobody -g nogroup {root}" : $"  install -d -m 0755 {root}",
+        };
+        string env = string.Concat(setup.Environment.Select(v => $"{v.Key}={Quoted(v.Value)} "));
+        if (setup.FastCgi is { } address && server != "lighttpd")
+        {
+            foreach (string one in address.Split(','))
+            {
+                if (one.StartsWith(UnixPrefix, StringComparison.Ordinal) && Path.GetDirectoryName(one[UnixPrefix.Length..]) is { Length: > 0 } folder && folder != root)
+                    lines.Add($"  install -d -m 0750 -o nobody -g nogroup {folder}");
+                lines.Add($"  runuser -u nobody -g nogroup -- env {env}{binary} --fastcgi {one}"
+                    + (setup.Prefork > 0 ? $" --prefork {setup.Prefork}" : "") + (setup.MaxRequests > 0 ? $" --max-requests {setup.MaxRequests}" : "") + " &");
+            }
+        }
+        else if (server == "nginx")
+            lines.Add($"  spawn-fcgi -s {FcgiwrapSocket(root)} -M 0660 -u nobody -g nogroup -U nobody -G nogroup -P {root}/fcgiwrap.pid -- /usr/sbin/fcgiwrap -c 4");
+        lines.Add(server switch
+        {
+            "lighttpd" => $"  lighttpd -D -f {file}",
+            "apache" => $"  apache2 -f {file} -DFOREGROUND",
+            _ => $"  nginx -p {root}/ -e {root}/error.log -c {file}",
+        });
+        lines.Add(setup.FastCgi is not null && server != "lighttpd"
+            ? "The worker runs as nobody (its socket is nobody:nogroup, mode 0660, which the server's workers may use): give it the folders it writes to."
+            : "The app runs as nobody, started by the server: give it the folders it writes to (chown nobody:nogroup DIR).");
+        return string.Concat(lines.Select(l => "# " + l + "\n")) + "\n";
+    }
+
+    private static string Quoted(string value) =>
+        value.Length > 0 && !value.AsSpan().ContainsAnyExcept("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._-:,=@+%") ? value
+            : "'" + value.Replace("'", "'\\''") + "'";
 
     private const string UnixPrefix = "unix:";
 
@@ -67,10 +157,11 @@ internal static partial class ServerConfiguration
     };
 
     /// <summary>
-    /// Replaces this process with lighttpd on <paramref name="file"/> (execvp: no process class, nothing left behind);
-    /// returns only when lighttpd cannot be started, with a line that says what to install.
+    /// Runs lighttpd on <paramref name="file"/> in the foreground until it exits (SIGINT and SIGTERM are passed on to it),
+    /// then returns its exit code; 1 with a line that says what to install when it cannot be started. posix_spawnp
+    /// rather than System.Diagnostics.Process, which would be linked into every app for this development command.
     /// </summary>
-    public static unsafe int ExecLighttpd(string file, TextWriter error)
+    public static unsafe int RunLighttpd(string file, TextWriter error)
     {
         string[] arguments = ["lighttpd", "-D", "-f", file];
         var argv = stackalloc nint[arguments.Length + 1];
@@ -78,16 +169,40 @@ internal static partial class ServerConfiguration
             argv[i] = Marshal.StringToCoTaskMemUTF8(arguments[i]);
         argv[arguments.Length] = 0;
         error.Flush();
-        _ = execvp("lighttpd", argv);
-        int errno = Marshal.GetLastPInvokeError();
-        error.WriteLine(errno == 2 // ENOENT
-            ? "lighttpd is not installed: install it (Debian, Ubuntu: sudo apt-get install lighttpd) and run --serve again."
-            : $"lighttpd could not be started (errno {errno}).");
-        return 1;
+        int spawned;
+        int errno = posix_spawnp(&spawned, "lighttpd", null, null, argv, environ);
+        int pid = spawned;
+        if (errno != 0)
+        {
+            error.WriteLine(errno == 2 // ENOENT
+                ? "lighttpd is not installed: install it (Debian, Ubuntu: sudo apt-get install lighttpd) and run --serve again."
+                : $"lighttpd could not be started (errno {errno}).");
+            return 1;
+        }
+        void PassOn(PosixSignalContext context)
+        {
+            context.Cancel = true;
+            _ = kill(pid, 15); // SIGTERM: lighttpd stops at once
+        }
+        using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, PassOn);
+        using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, PassOn);
+        int status;
+        while (waitpid(pid, &status, 0) < 0 && Marshal.GetLastPInvokeError() == 4) // EINTR
+        {
+        }
+        return (status & 0x7f) == 0 ? status >> 8 & 0xff : 0; // ended by a signal: it was told to stop
     }
 
-    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static unsafe partial int execvp(string file, nint* argv);
+    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
+    private static unsafe partial int posix_spawnp(int* pid, string file, void* actions, void* attributes, nint* argv, nint* environment);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static unsafe partial int waitpid(int pid, int* status, int options);
+
+    [LibraryImport("libc")]
+    private static partial int kill(int pid, int signal);
+
+    private static unsafe nint* environ => *(nint**)NativeLibrary.GetExport(NativeLibrary.GetMainProgramHandle(), "environ");
 
     /// <summary>The path of fcgiwrap's socket in the nginx configuration.</summary>
     public static string FcgiwrapSocket(string root) => root + "/fcgiwrap.sock";
@@ -96,7 +211,12 @@ internal static partial class ServerConfiguration
 
     /// <summary>The start of a lighttpd configuration; <paramref name="apps"/> names what writes to app-stderr.log.</summary>
     private static string LighttpdHead(int port, string root, string apps) => $$"""
-        server.document-root   = "{{root}}"
+        # No file is served: the document root is a folder nothing creates, so paths outside the apps are 404 (ROOT holds the
+        # logs and the sockets).
+        server.document-root   = "{{root}}/no-files"
+        # Started as root, lighttpd runs as nobody, and so do the apps it starts. It opens its logs after that: ROOT is nobody's.
+        server.username        = "nobody"
+        server.groupname       = "nogroup"
         server.bind            = "127.0.0.1"
         server.port            = {{port}}
         server.errorlog        = "{{root}}/error.log"
@@ -116,7 +236,10 @@ internal static partial class ServerConfiguration
         # The trailing "/" of each target makes lighttpd find the binary and pass the rest of the path as PATH_INFO
         # ("/" for the prefix itself).
         alias.url              = ( "{{prefix}}" => "{{binary}}/" )
-        cgi.assign             = ( "" => "" )
+        # Only the apps run, never another file.
+        $HTTP["url"] =~ "^({{Trimmed(prefix)}})(/|$)" {
+            cgi.assign         = ( "" => "" )
+        }
 
         """;
 
@@ -124,7 +247,7 @@ internal static partial class ServerConfiguration
     /// lighttpd's mod_fastcgi starting <paramref name="binary"/> itself on <paramref name="socket"/> (hosting/lighttpd-fastcgi.sh):
     /// in a condition on the prefix, so that a bare "/hello" key does not also take "/hellothere".
     /// </summary>
-    private static string LighttpdFastCgi(string binary, string socket, string prefix, int port, string root)
+    private static string LighttpdFastCgi(string binary, string socket, string prefix, int port, string root, string environment)
     {
         // "/" needs fix-root-scriptname, else lighttpd makes the whole path SCRIPT_NAME and leaves PATH_INFO unset;
         // below a prefix the key is the prefix without its trailing slash, which lighttpd makes SCRIPT_NAME.
@@ -145,7 +268,7 @@ internal static partial class ServerConfiguration
                     # Every path goes to the app: never look for a file of that name first.
                     "check-local"  => "disable",
 
-            """ + fixRoot + """
+            """ + fixRoot + environment + """
                 ) ) )
             }
 
@@ -164,11 +287,22 @@ internal static partial class ServerConfiguration
         LoadModule mpm_event_module  /usr/lib/apache2/modules/mod_mpm_event.so
         LoadModule authz_core_module /usr/lib/apache2/modules/mod_authz_core.so
         LoadModule mime_module       /usr/lib/apache2/modules/mod_mime.so
+        LoadModule alias_module      /usr/lib/apache2/modules/mod_alias.so
+
+        """;
+
+    /// <summary>
+    /// No file is served below the prefix's siblings: ROOT, the DocumentRoot, holds the logs, the configuration and the
+    /// sockets (an audit fetched /error.log, with a handler's stack trace, and /httpd.conf).
+    /// </summary>
+    private static string ApacheNotFoundOutside(string prefix) => prefix == "/" ? "" : $$"""
+        # No file is served (ROOT holds the logs and the configuration): paths outside the app are 404.
+        RedirectMatch 404 "^(?!{{Trimmed(prefix)}}(/|$))"
+
 
         """;
 
     private static string Apache(string binary, string prefix, int port, string root) => ApacheHead(port, root) + $$"""
-        LoadModule alias_module      /usr/lib/apache2/modules/mod_alias.so
         LoadModule cgid_module       /usr/lib/apache2/modules/mod_cgid.so
         LoadModule env_module        /usr/lib/apache2/modules/mod_env.so
         User  nobody
@@ -180,6 +314,8 @@ internal static partial class ServerConfiguration
         AllowEncodedSlashes On
         # Apache answers TRACE itself by echoing the request (headers included) unless told not to.
         TraceEnable Off
+
+        """ + ApacheNotFoundOutside(prefix) + $$"""
         <Directory />
             Require all granted
             # Pass the Authorization header on (HTTP_AUTHORIZATION), for apps that check tokens themselves: Apache drops it
@@ -208,6 +344,8 @@ internal static partial class ServerConfiguration
         AllowEncodedSlashes On
         # Apache answers TRACE itself by echoing the request (headers included) unless told not to.
         TraceEnable Off
+
+        """ + ApacheNotFoundOutside(prefix) + """
         # GENERIC: the CGI meta-variables as for any FastCGI application, not PHP-FPM's. mod_proxy_fcgi then sets
         # SCRIPT_NAME to the whole (decoded) path and no PATH_INFO; the ProxyFCGISetEnvIf lines below move it to PATH_INFO.
         ProxyFCGIBackendType GENERIC
@@ -268,10 +406,11 @@ internal static partial class ServerConfiguration
 
         """;
 
-    private static string Nginx(string binary, string prefix, int port, string root) => NginxHead(port, root) + $$"""
+    private static string Nginx(string binary, string prefix, int port, string root, string environment) => NginxHead(port, root) + $$"""
             server {
                 listen 127.0.0.1:{{port}};
-                root {{root}};
+                # No file is served (ROOT holds the logs and sockets): paths outside the apps are 404.
+                location / { return 404; }
 
         """ + NginxParameters(prefix) + $$"""
                     fastcgi_param SCRIPT_FILENAME   {{binary}};
@@ -280,6 +419,8 @@ internal static partial class ServerConfiguration
                     # Streamed responses: Debian's fcgiwrap passes the app's output on as it reads it, instead of in 8 KiB
                     # blocks (nginx itself does not buffer a response that says X-Accel-Buffering: no, as CgiRouting's do).
                     fastcgi_param NO_BUFFERING      1;
+
+        """ + environment + $$"""
                     fastcgi_pass unix:{{FcgiwrapSocket(root)}};
                 }
             }
@@ -295,7 +436,7 @@ internal static partial class ServerConfiguration
     /// for workers with <c>--max-requests</c> (<paramref name="keepConnections"/> false) none is kept, so that a worker
     /// serves exactly that many requests.
     /// </summary>
-    private static string NginxFastCgi(string addresses, string prefix, int port, string root, bool keepConnections)
+    private static string NginxFastCgi(string addresses, string prefix, int port, string root, bool keepConnections, string environment)
     {
         var upstream = new System.Text.StringBuilder("    upstream app0 {\n");
         string[] servers = addresses.Split(',');
@@ -307,13 +448,14 @@ internal static partial class ServerConfiguration
         return NginxHead(port, root) + upstream + $$"""
                 server {
                     listen 127.0.0.1:{{port}};
-                    root {{root}};
+                    # No file is served (ROOT holds the logs and sockets): paths outside the apps are 404.
+                    location / { return 404; }
 
             """ + NginxParameters(prefix) + $$"""
                         fastcgi_param SCRIPT_NAME       "{{Trimmed(prefix)}}";
                         fastcgi_param PATH_INFO         $app_path;
 
-            """ + (servers.Length > 1 ? "            fastcgi_next_upstream error timeout;\n" : "")
+            """ + environment + (servers.Length > 1 ? "            fastcgi_next_upstream error timeout;\n" : "")
                 + (keepConnections ? "            fastcgi_keep_conn on;\n" : "") + """
                         fastcgi_pass app0;
                     }

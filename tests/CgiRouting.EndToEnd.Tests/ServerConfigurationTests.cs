@@ -29,7 +29,7 @@ public sealed class ServerConfigurationTests
     public void The_binary_prints_what_the_hosting_script_prints(string server, string prefix)
     {
         const string root = "/srv/root";
-        string printed = Repository.Run(Hello, "--config", server, "--prefix", prefix, "--port", "8123", "--root", root);
+        string printed = WithoutCommands(Repository.Run(Hello, "--config", server, "--prefix", prefix, "--port", "8123", "--root", root));
         string script = server == "nginx"
             ? Repository.Run("bash", "hosting/nginx.sh", "8123", root, root + "/fcgiwrap.sock", prefix + "=" + Hello)
             : Repository.Run("bash", $"hosting/{server}.sh", "8123", root, prefix + "=" + Hello);
@@ -43,7 +43,7 @@ public sealed class ServerConfigurationTests
     [InlineData("apache", "/app/")]
     public void For_a_FastCGI_worker_the_binary_prints_what_the_hosting_fastcgi_script_prints(string server, string prefix)
     {
-        string printed = Repository.Run(Hello, "--config", server, "--fastcgi", "127.0.0.1:9000", "--prefix", prefix, "--port", "8123", "--root", "/srv/root");
+        string printed = WithoutCommands(Repository.Run(Hello, "--config", server, "--fastcgi", "127.0.0.1:9000", "--prefix", prefix, "--port", "8123", "--root", "/srv/root"));
         string script = Repository.Run("bash", $"hosting/{server}-fastcgi.sh", "8123", "/srv/root", prefix + "=127.0.0.1:9000");
         Assert.Equal(script, printed);
     }
@@ -55,7 +55,7 @@ public sealed class ServerConfigurationTests
     public void For_several_workers_or_workers_with_max_requests_the_binary_prints_what_hosting_nginx_fastcgi_prints(string addresses, bool maxRequests)
     {
         string[] quota = maxRequests ? ["--max-requests", "1"] : [];
-        string printed = Repository.Run(Hello, ["--config", "nginx", "--fastcgi", addresses, "--prefix", "/app/", "--port", "8123", "--root", "/srv/root", .. quota]);
+        string printed = WithoutCommands(Repository.Run(Hello, ["--config", "nginx", "--fastcgi", addresses, "--prefix", "/app/", "--port", "8123", "--root", "/srv/root", .. quota]));
         string script = Repository.Run("bash", ["hosting/nginx-fastcgi.sh", "8123", "/srv/root", "/app/=" + addresses, .. maxRequests ? new[] { "--max-requests=1" } : []]);
         Assert.Equal(script, printed);
     }
@@ -110,7 +110,7 @@ public sealed class ServerConfigurationTests
     [InlineData("/hello/")]
     public void For_a_worker_lighttpd_starts_the_binary_prints_what_hosting_lighttpd_fastcgi_prints(string prefix)
     {
-        string printed = Repository.Run(Hello, "--config", "lighttpd", "--fastcgi", "unix:/srv/root/app0.sock", "--prefix", prefix, "--port", "8123", "--root", "/srv/root");
+        string printed = WithoutCommands(Repository.Run(Hello, "--config", "lighttpd", "--fastcgi", "unix:/srv/root/app0.sock", "--prefix", prefix, "--port", "8123", "--root", "/srv/root"));
         string script = Repository.Run("bash", "hosting/lighttpd-fastcgi.sh", "8123", "/srv/root", prefix + "=" + Hello);
         Assert.Equal(script, printed);
     }
@@ -203,6 +203,13 @@ public sealed class ServerConfigurationTests
         }
 
         public override string AppErrorLog => ReadLog("error.log");
+    }
+
+    /// <summary>What <c>--config</c> prints after the commands at its top (comment lines and a blank line).</summary>
+    private static string WithoutCommands(string printed)
+    {
+        Assert.StartsWith("# Printed by hello --config ", printed);
+        return printed[(printed.IndexOf("\n\n", StringComparison.Ordinal) + 2)..];
     }
 
     private static (int Exit, string Output, string Error) RunProcess(string file, params string[] arguments)

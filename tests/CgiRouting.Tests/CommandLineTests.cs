@@ -271,7 +271,7 @@ public class CommandLineTests
     {
         var (exit, _, error) = Run("--max-requests", "5");
         Assert.Equal(2, exit);
-        Assert.Contains("--max-concurrency, --max-requests and --prefork go with --fastcgi ADDRESS", error);
+        Assert.Contains("--max-concurrency, --max-requests, --prefork, --socket-mode and --socket-owner go with --fastcgi ADDRESS", error);
         Assert.Equal(2, Run("--prefork", "2").Exit);
         Assert.Equal(2, Run("--fastcgi").Exit);
         Assert.Equal(2, Run("--fastcgi", "127.0.0.1:9000", "--routes").Exit);
@@ -589,7 +589,7 @@ public class CommandLineTests
     {
         var (exit, _, error) = Run(option, value);
         Assert.Equal(2, exit);
-        Assert.Equal("--max-concurrency, --max-requests and --prefork go with --fastcgi ADDRESS, or with a listening socket as standard input."
+        Assert.Equal("--max-concurrency, --max-requests, --prefork, --socket-mode and --socket-owner go with --fastcgi ADDRESS, or with a listening socket as standard input."
             + System.Environment.NewLine, error);
     }
 
@@ -616,11 +616,82 @@ public class CommandLineTests
     {
         var (exit, output, _) = Run("--config", "nginx");
         Assert.Equal(0, exit);
-        string root = $"/tmp/{Path.GetFileName(System.Environment.ProcessPath)}-nginx";
+        // Not under /tmp, where any local user could make the folder first and own the server's files.
+        string root = $"/var/lib/{Path.GetFileName(System.Environment.ProcessPath)}-nginx";
         Assert.Contains($"\npid {root}/nginx.pid;\n", output);
         Assert.Contains("\n        listen 127.0.0.1:8080;\n", output);
         Assert.Contains("\n        location ~ ^(?<app_path>/.*)?$ {\n", output);
         Assert.Contains($"\n            fastcgi_param SCRIPT_FILENAME   {System.Environment.ProcessPath};\n", output);
+    }
+
+    [Fact]
+    public void Config_begins_with_every_command_to_run_beside_it()
+    {
+        string app = System.Environment.ProcessPath!;
+        string name = Path.GetFileName(app);
+        var (_, nginx, _) = Run("--config", "nginx", "--root", "/srv/r");
+        Assert.StartsWith($"# Printed by {name} --config nginx. Save it as /srv/r.conf, where only root may change it, and run as root:\n"
+            + "#   install -d -m 0755 /srv/r\n"
+            + "#   spawn-fcgi -s /srv/r/fcgiwrap.sock -M 0660 -u nobody -g nogroup -U nobody -G nogroup -P /srv/r/fcgiwrap.pid -- /usr/sbin/fcgiwrap -c 4\n"
+            + "#   nginx -p /srv/r/ -e /srv/r/error.log -c /srv/r.conf\n"
+            + "# The app runs as nobody, started by the server: give it the folders it writes to (chown nobody:nogroup DIR).\n\ndaemon off;\n", nginx);
+        var (_, worker, _) = Run("--config", "nginx", "--root", "/srv/r", "--fastcgi", "unix:/run/app/app.sock", "--prefork", "4",
+            "--max-requests", "1", "--env", "TODO_DB=/var/lib/todo/todo.db", "--env", "GREETING=hello world");
+        Assert.Contains("\n#   install -d -m 0750 -o nobody -g nogroup /run/app\n"
+            + $"#   runuser -u nobody -g nogroup -- env TODO_DB=/var/lib/todo/todo.db GREETING='hello world' {app} --fastcgi unix:/run/app/app.sock --prefork 4 --max-requests 1 &\n", worker);
+        var (_, lighttpd, _) = Run("--config", "lighttpd", "--root", "/srv/r");
+        Assert.Contains("\n#   install -d -m 0750 -o nobody -g nogroup /srv/r\n#   lighttpd -D -f /srv/r.conf\n", lighttpd);
+        var (_, apache, _) = Run("--config", "apache", "--root", "/srv/r", "--fastcgi", "127.0.0.1:9000");
+        Assert.Contains($"\n#   runuser -u nobody -g nogroup -- env {app} --fastcgi 127.0.0.1:9000 &\n#   apache2 -f /srv/r.conf -DFOREGROUND\n", apache);
+    }
+
+    [Fact]
+    public void Config_env_is_written_in_each_server_s_own_syntax_where_it_starts_the_app()
+    {
+        string[] env = ["--env", "TODO_DB=/data/todo.db", "--env", "MODE=a b"];
+        Assert.Contains("\nsetenv.add-environment = ( \"TODO_DB\" => \"/data/todo.db\",\"MODE\" => \"a b\" )\n", Run(["--config", "lighttpd", .. env]).Output);
+        Assert.Contains("\n        \"bin-environment\" => ( \"TODO_DB\" => \"/data/todo.db\",\"MODE\" => \"a b\" ),\n",
+            Run(["--config", "lighttpd", "--fastcgi", "unix:/srv/a.sock", .. env]).Output);
+        Assert.Contains("\nSetEnv TODO_DB \"/data/todo.db\"\nSetEnv MODE \"a b\"\n", Run(["--config", "apache", .. env]).Output);
+        Assert.Contains("\n            fastcgi_param TODO_DB \"/data/todo.db\";\n            fastcgi_param MODE \"a b\";\n            fastcgi_pass unix:",
+            Run(["--config", "nginx", .. env]).Output);
+        var (exit, _, error) = Run("--config", "nginx", "--env", "NOVALUE");
+        Assert.Equal(2, exit);
+        Assert.Contains("--env takes NAME=VALUE", error);
+    }
+
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void A_worker_s_unix_socket_gets_mode_0660_or_the_mode_and_owner_asked_for()
+    {
+        string directory = Directory.CreateTempSubdirectory("cgirouting-cli-").FullName;
+        try
+        {
+            foreach (var (options, mode) in new[] { (new string[0], (UnixFileMode)0b110_110_000), (["--socket-mode", "0600"], (UnixFileMode)0b110_000_000) })
+            {
+                string socket = Path.Combine(directory, "app.sock");
+                var error = new StringWriter();
+                var worker = Background.Start(() => CommandLine.Run(["--fastcgi", "unix:" + socket, "--max-requests", "1", "--socket-owner", ":65534", .. options],
+                    CgiApp.Routes, new StringWriter(), TextWriter.Synchronized(error)));
+                Assert.True(System.Threading.SpinWait.SpinUntil(() => File.Exists(socket) && File.GetUnixFileMode(socket) == mode, 10_000),
+                    $"the socket's mode is {File.GetUnixFileMode(socket)}, not {mode}");
+                using (var stat = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("stat", ["-c", "%g", socket]) { RedirectStandardOutput = true })!)
+                    Assert.Equal("65534", stat.StandardOutput.ReadToEnd().Trim()); // nogroup
+                using (var client = FastCgiClient.Connect("unix:" + socket))
+                {
+                    client.SendRequest(1, "GET", "/users/me");
+                    Assert.EndsWith("\r\n\r\nme", client.ReadText(1));
+                }
+                Assert.True(worker.Finished(System.TimeSpan.FromSeconds(10)));
+            }
+            var (exit, _, refused) = Run("--fastcgi", "unix:" + Path.Combine(directory, "b.sock"), "--socket-owner", "no-such-user-here");
+            Assert.Equal(2, exit);
+            Assert.Contains("There is no user 'no-such-user-here'.", refused);
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
     }
 
     [Theory]

@@ -1,0 +1,33 @@
+using System.Collections.Generic;
+
+namespace CgiRouting;
+
+/// <summary>What <c>app --config SERVER</c> was asked to print a configuration for.</summary>
+internal sealed record ServerSetup
+{
+    /// <summary>lighttpd, apache or nginx.</summary>
+    public required string Server { get; init; }
+
+    /// <summary>The app's binary, as the server or the worker command runs it.</summary>
+    public required string Binary { get; init; }
+
+    /// <summary>Where the app is mounted: <c>/</c> or <c>/app/</c>.</summary>
+    public string Prefix { get; init; } = "/";
+
+    public int Port { get; init; } = 8080;
+
+    /// <summary>The folder of the server's logs, pid file and sockets.</summary>
+    public required string Root { get; init; }
+
+    /// <summary>The FastCGI worker's address (or addresses, comma separated), or null for a process per request.</summary>
+    public string? FastCgi { get; init; }
+
+    /// <summary>The workers' <c>--max-requests</c>, 0 for none.</summary>
+    public long MaxRequests { get; init; }
+
+    /// <summary>The workers' <c>--prefork</c>, 0 for none.</summary>
+    public int Prefork { get; init; }
+
+    /// <summary>The app's own environment (<c>--env NAME=VALUE</c>), in order.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Environment { get; init; } = [];
+}
