@@ -152,8 +152,14 @@ public abstract class WebServer : IDisposable
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
+    /// <summary>Stops what the server's own processes do not end with them (daemons started beside it); before they stop.</summary>
+    protected virtual void StopOthers()
+    {
+    }
+
     public void Dispose()
     {
+        StopOthers();
         foreach (var process in Enumerable.Reverse(_processes))
         {
             try
