@@ -18,7 +18,8 @@ internal static class CommandLine
         CgiOptions? options = null)
     {
         bool listRoutes = false, json = false, openApi = false, serve = false;
-        string? fastCgi = null, config = null, prefix = null, root = null, socketOwner = null;
+        string? fastCgi = null, config = null, prefix = null, root = null, socketOwner = null,
+            allowFrom = Environment.GetEnvironmentVariable("FCGI_WEB_SERVER_ADDRS");
         int socketMode = DefaultSocketMode;
         var environment = new List<KeyValuePair<string, string>>();
         int maxConcurrency = 0, prefork = 0, port = 0;
@@ -49,7 +50,7 @@ internal static class CommandLine
                         }
                     }
                     break;
-                case "--fastcgi" or "--config" or "--prefix" or "--root" or "--env" or "--socket-mode" or "--socket-owner"
+                case "--fastcgi" or "--config" or "--prefix" or "--root" or "--env" or "--socket-mode" or "--socket-owner" or "--allow-from"
                     or "--max-concurrency" or "--max-requests" or "--prefork" or "--port":
                     if (i + 1 == arguments.Length)
                     {
@@ -65,6 +66,7 @@ internal static class CommandLine
                         case "--prefix": prefix = value; continue;
                         case "--root": root = value; continue;
                         case "--socket-owner": socketOwner = value; continue;
+                        case "--allow-from": allowFrom = value; continue;
                         case "--env":
                             int equals = value.IndexOf('=');
                             if (equals <= 0)
@@ -137,7 +139,7 @@ internal static class CommandLine
                 return 2;
             }
             return RunFastCgi(fastCgi, maxConcurrency > 0 ? maxConcurrency : FastCgiServer.DefaultMaxConcurrency,
-                maxRequests, prefork, new SocketFileAccess(socketMode, socketOwner), options, error);
+                maxRequests, prefork, new SocketFileAccess(socketMode, socketOwner), allowFrom, options, error);
         }
         if (maxConcurrency > 0 || maxRequests > 0 || prefork > 0 || socketOwner is not null || socketMode != DefaultSocketMode)
         {
@@ -167,8 +169,25 @@ internal static class CommandLine
     /// it is <see langword="null"/>, until SIGTERM or <paramref name="maxRequests"/> requests.
     /// </summary>
     private static int RunFastCgi(string? address, int maxConcurrency, long maxRequests, int prefork, SocketFileAccess access,
-        CgiOptions? options, TextWriter error)
+        string? allowFrom, CgiOptions? options, TextWriter error)
     {
+        string[]? allowed = string.IsNullOrWhiteSpace(allowFrom) ? null
+            : allowFrom.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        try
+        {
+            if (address is not null && allowed is null && !SocketDescriptor.IsLoopback(address.Split(',')[0]))
+            {
+                error.WriteLine($"CgiRouting: --fastcgi {address} listens beyond this machine, and any peer that reaches it may say who the client is "
+                    + "(REMOTE_USER, REMOTE_ADDR): name the web servers that may connect with --allow-from ADDRESS[,ADDRESS] "
+                    + "(or FCGI_WEB_SERVER_ADDRS), or listen on 127.0.0.1 or a unix socket.");
+                return 2;
+            }
+        }
+        catch (FormatException e)
+        {
+            error.WriteLine("CgiRouting: " + e.Message);
+            return 2;
+        }
         int listener = 0;
         (ulong, ulong)? socketFile = null; // the unix socket file this worker made, removed when it exits if still its own
         if (address is not null && address.Contains(','))
@@ -200,6 +219,8 @@ internal static class CommandLine
         }
         if (prefork > 0)
         {
+            if (allowed is not null) // the workers read it at start, as a web server's spawned workers do
+                Environment.SetEnvironmentVariable("FCGI_WEB_SERVER_ADDRS", string.Join(',', allowed));
             error.WriteLine($"CgiRouting: FastCGI worker manager (pid {Environment.ProcessId}) listening on {SocketDescriptor.Describe(listener)}: "
                 + $"{prefork} workers started ahead" + (maxRequests > 0 ? $", each exits after {Requests(maxRequests)}." : "."));
             int managed = PreforkManager.Run(listener, prefork, maxRequests, error);
@@ -218,6 +239,7 @@ internal static class CommandLine
         var server = new FastCgiServer(listener, ownsListener: address is not null, maxConcurrency, maxRequests, options, log)
         {
             Retired = manager is null ? null : PreforkManager.Retire,
+            AllowedPeers = allowed,
         };
         if (manager is null)
             log.WriteLine($"CgiRouting: FastCGI worker (pid {Environment.ProcessId}) listening on {SocketDescriptor.Describe(listener)}"
@@ -266,15 +288,22 @@ internal static class CommandLine
               --fastcgi ADDRESS         serve FastCGI on 127.0.0.1:9000, [::1]:9000 or unix:/path/app.sock
               --max-concurrency N       FastCGI: serve at most N requests at once (default: 2 per core, {FastCgiServer.DefaultMaxConcurrency} here)
               --max-requests N          FastCGI: exit after N requests, for the server to start a fresh worker
+              --socket-mode MODE        FastCGI on unix:/path: the socket's mode (default 0660: its owner and group)
+              --socket-owner USER[:GROUP]  FastCGI on unix:/path: the socket's owner, for the web server's user or group
+              --allow-from ADDRESS[,..] FastCGI: the web servers that may connect (default FCGI_WEB_SERVER_ADDRS);
+                                        needed to listen on an address other than loopback
               --prefork N               FastCGI: a small manager keeps N workers started ahead, each this binary
                                         with the socket as stdin; with --max-requests 1, a process per request
                                         as in CGI, its start-up done before the request arrives
               --config SERVER           print a configuration of SERVER ({ServerConfiguration.Servers}) for this
                                         binary: --prefix /app/ (default /), --port N (8080), --root DIR
-                                        (logs and sockets, default /tmp/{name}-SERVER); a process per request
+                                        (logs and sockets, default /var/lib/{name}-SERVER); a process per request
                                         (nginx through fcgiwrap), or with --fastcgi ADDRESS a FastCGI worker:
                                         lighttpd starts it itself on unix:/path, Apache passes to it at IP:PORT,
-                                        nginx at IP:PORT or unix:/path
+                                        nginx at IP:PORT or unix:/path (several: one upstream of them all); with
+                                        the workers' --prefork and --max-requests. The commands to run beside it
+                                        come first, as comments.
+              --env NAME=VALUE          with --config: the app's environment, in the server's syntax (repeatable)
               --serve [PORT]            serve this binary through lighttpd on 127.0.0.1:PORT (8080), for development
               -h, --help                this text
 

@@ -20,6 +20,12 @@ internal sealed unsafe partial class StandardDescriptorStream(int descriptor, Fi
     private const int EPIPE = 32;
     private static int EAGAIN => OperatingSystem.IsLinux() ? 11 : 35;
 
+    /// <summary>
+    /// The descriptor is a blocking socket with a receive timeout (SO_RCVTIMEO, a FastCGI connection): a read that
+    /// fails with EAGAIN has waited that long, and throws instead of waiting again.
+    /// </summary>
+    public bool ReadTimesOut { get; init; }
+
     public override int Read(Span<byte> buffer)
     {
         if (!CanRead)
@@ -33,6 +39,8 @@ internal sealed unsafe partial class StandardDescriptorStream(int descriptor, Fi
                 nint n = read(descriptor, bytes, buffer.Length);
                 if (n >= 0)
                     return (int)n;
+                if (ReadTimesOut && Marshal.GetLastPInvokeError() == EAGAIN)
+                    throw new IOException($"Nothing came on descriptor {descriptor} within its receive timeout.");
                 WaitOrThrow("read from");
             }
         }

@@ -695,6 +695,48 @@ public class CommandLineTests
     }
 
     [Theory]
+    [InlineData("0.0.0.0:9123")]
+    [InlineData("[::]:9123")]
+    [InlineData("192.0.2.1:9123")]
+    public void A_worker_listens_beyond_loopback_only_with_the_web_servers_that_may_connect_named(string address)
+    {
+        var (exit, _, error) = Run("--fastcgi", address);
+        Assert.Equal(2, exit);
+        Assert.Contains($"--fastcgi {address} listens beyond this machine", error);
+        Assert.Contains("--allow-from", error);
+    }
+
+    [Fact]
+    public void Only_the_peers_allow_from_names_are_served()
+    {
+        int port;
+        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
+        {
+            probe.Start();
+            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
+        }
+        var error = new StringWriter();
+        var worker = Background.Start(() => CommandLine.Run(["--fastcgi", $"127.0.0.1:{port}", "--max-requests", "1", "--allow-from", "127.0.0.2"],
+            CgiApp.Routes, new StringWriter(), TextWriter.Synchronized(error)));
+        Assert.True(System.Threading.SpinWait.SpinUntil(() => error.ToString().Contains("listening on"), 10_000));
+        using (var stranger = FastCgiClient.Connect($"127.0.0.1:{port}")) // from 127.0.0.1, not allowed
+        {
+            stranger.SendRequest(1, "GET", "/users/me");
+            Assert.True(stranger.IsClosedByWorker(), "a peer not allowed is closed unanswered");
+        }
+        var socket = new System.Net.Sockets.Socket(System.Net.Sockets.SocketType.Stream, System.Net.Sockets.ProtocolType.Tcp);
+        socket.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Parse("127.0.0.2"), 0));
+        socket.Connect(System.Net.IPAddress.Loopback, port);
+        using (var allowed = new FastCgiClient(socket))
+        {
+            allowed.SendRequest(1, "GET", "/users/me");
+            Assert.EndsWith("\r\n\r\nme", allowed.ReadText(1));
+        }
+        Assert.True(worker.Finished(System.TimeSpan.FromSeconds(10)));
+        Assert.Contains("a FastCGI connection from 127.0.0.1, which is not one of the web servers allowed (--allow-from), was closed.", error.ToString());
+    }
+
+    [Theory]
     [InlineData("1")]
     [InlineData("65535")]
     public void Serve_takes_a_port_from_1_to_65535_and_goes_with_CGI_mode_only(string port)

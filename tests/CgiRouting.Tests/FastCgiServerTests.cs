@@ -73,6 +73,34 @@ public class FastCgiServerTests
     }
 
     [Fact]
+    public void A_connection_idle_or_stalled_past_the_read_timeout_is_closed_and_frees_its_thread()
+    {
+        string directory = Directory.CreateTempSubdirectory("cgirouting-fcgi-").FullName;
+        int listener = SocketDescriptor.Listen("unix:" + Path.Combine(directory, "w.sock"), 16);
+        var server = new FastCgiServer(listener, ownsListener: true, 4, 0, new CgiOptions(), TextWriter.Null) { ReadTimeout = TimeSpan.FromMilliseconds(300) };
+        server.Start();
+        try
+        {
+            using var idle = FastCgiClient.Connect("unix:" + Path.Combine(directory, "w.sock"));
+            idle.SendRequest(1, "GET", "/users/me", keepConnection: true);
+            Assert.Equal(FastCgiTests.MeResponse, idle.ReadText(1));
+            using var stalled = FastCgiClient.Connect("unix:" + Path.Combine(directory, "w.sock"));
+            stalled.Send([1, 1, 0, 1]); // half a record header, and nothing more
+            var clock = Stopwatch.StartNew();
+            Assert.True(idle.IsClosedByWorker(), "an idle kept connection is closed after the read timeout");
+            Assert.True(stalled.IsClosedByWorker(), "a stalled record is given up after the read timeout");
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5));
+        }
+        finally
+        {
+            server.Stop(TimeSpan.FromSeconds(5));
+            if (server.WaitForThreads(TimeSpan.FromSeconds(5)))
+                SocketDescriptor.Close(listener);
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_second_stop_request_is_not_logged_again()
     {
         var log = new StringWriter();

@@ -1,5 +1,7 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
+using System.Linq;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Threading;
@@ -97,6 +99,25 @@ internal sealed class FastCgiServer
     public static int DefaultMaxConcurrency => Environment.ProcessorCount * 2;
 
     public CgiOptions? Options { get; }
+
+    /// <summary>
+    /// The web servers that may connect (their IP addresses, <c>--allow-from</c> or <c>FCGI_WEB_SERVER_ADDRS</c>), or
+    /// <see langword="null"/> for any peer. A FastCGI peer says who the client is (REMOTE_USER, REMOTE_ADDR, HTTPS), so
+    /// any other that reaches the port could speak for any user (the php-fpm SSRF attack): one not listed is closed
+    /// at once, with a line on the log.
+    /// </summary>
+    public IReadOnlyList<string>? AllowedPeers { get; init; }
+
+    /// <summary>
+    /// How long a read of a connection may wait: for the next request on a kept connection, or for the rest of a
+    /// record. Longer than the web servers' own idle timeouts (nginx's keepalive_timeout is 60 s by default, 2 s as
+    /// printed), so that they close idle connections first; past it the connection is closed, so that idle or stalled
+    /// peers cannot hold the worker's 1,024 connections for ever (an audit's 1,030 idle connections made later requests
+    /// wait without end).
+    /// </summary>
+    public TimeSpan ReadTimeout { get; init; } = DefaultReadTimeout;
+
+    public static readonly TimeSpan DefaultReadTimeout = TimeSpan.FromSeconds(75);
 
     /// <summary>Called once the worker accepts no more connections for its <c>--max-requests</c> (a --prefork worker tells its manager).</summary>
     public Action? Retired { get; init; }
@@ -300,7 +321,10 @@ internal sealed class FastCgiServer
             // to --prefork workers with --max-requests 1, each of which had accepted several). Once the worker stops,
             // its own listener's queue is emptied all the same (StopListening).
             if (_maxRequests != 0 && !_stopping && Interlocked.Increment(ref _acceptsReserved) > _maxRequests)
+            {
+                Interlocked.Decrement(ref _acceptsReserved); // a reservation given back (a peer refused) may be taken again
                 return;
+            }
             Interlocked.Increment(ref _accepting);
             int fd = SocketDescriptor.Accept(_listener);
             if (Interlocked.Decrement(ref _accepting) == 0 && fd >= 0)
@@ -322,6 +346,14 @@ internal sealed class FastCgiServer
                 Thread.Sleep(100); // out of descriptors, say: do not spin
                 continue;
             }
+            if (AllowedPeers is not null && SocketDescriptor.PeerAddress(fd) is { } peer && !AllowedPeers.Contains(peer))
+            {
+                Log.WriteLine($"CgiRouting: a FastCGI connection from {peer}, which is not one of the web servers allowed (--allow-from), was closed.");
+                SocketDescriptor.Close(fd);
+                if (_maxRequests != 0)
+                    Interlocked.Decrement(ref _acceptsReserved);
+                continue;
+            }
             // Served also when the worker is stopping: the web server may have sent its request already.
             Serve(fd, slot);
             if (Volatile.Read(ref _accepting) >= 2)
@@ -331,7 +363,8 @@ internal sealed class FastCgiServer
 
     private void Serve(int fd, int slot)
     {
-        var connection = new FastCgiConnection(new StandardDescriptorStream(fd, FileAccess.ReadWrite), this,
+        SocketDescriptor.SetReadTimeout(fd, ReadTimeout);
+        var connection = new FastCgiConnection(new StandardDescriptorStream(fd, FileAccess.ReadWrite) { ReadTimesOut = true }, this,
             () => SocketDescriptor.Shutdown(fd));
         lock (_open)
             _open[slot] = connection;

@@ -15,7 +15,7 @@ internal static unsafe partial class SocketDescriptor
     private const int AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10;
     private const int SOCK_STREAM = 1, SOCK_CLOEXEC = 0x80000;
     private const int IPPROTO_TCP = 6, TCP_NODELAY = 1;
-    private const int SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_ACCEPTCONN = 30;
+    private const int SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_RCVTIMEO = 20, SO_ACCEPTCONN = 30;
     private const int SHUT_RD = 0, SHUT_RDWR = 2;
     private const int EINTR = 4, EAGAIN = 11, EADDRINUSE = 98, ECONNABORTED = 103, ECONNREFUSED = 111;
     private const short POLLIN = 1;
@@ -184,6 +184,45 @@ internal static unsafe partial class SocketDescriptor
         return Poll(&poll, 1, 0) == 1 && (poll.ReturnedEvents & POLLIN) != 0;
     }
 
+    /// <summary>Makes a read of <paramref name="connection"/> fail once it has waited <paramref name="timeout"/> (SO_RCVTIMEO).</summary>
+    public static void SetReadTimeout(int connection, TimeSpan timeout)
+    {
+        long microseconds = (long)(timeout.TotalMilliseconds * 1000);
+        var value = stackalloc long[2] { microseconds / 1_000_000, microseconds % 1_000_000 }; // struct timeval
+        _ = setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, value, 2 * sizeof(long));
+    }
+
+    /// <summary>
+    /// The IP address of the peer of <paramref name="connection"/> as text (<c>127.0.0.1</c>, <c>::1</c>), or
+    /// <see langword="null"/> for a unix socket.
+    /// </summary>
+    public static string? PeerAddress(int connection)
+    {
+        var address = new byte[128];
+        int length = address.Length;
+        fixed (byte* a = address)
+        {
+            if (getpeername(connection, a, &length) != 0)
+                return null;
+            int family = address[0] | address[1] << 8;
+            if (family is not (AF_INET or AF_INET6))
+                return null;
+            byte* text = stackalloc byte[64];
+            return inet_ntop(family, a + (family == AF_INET ? 4 : 8), text, 64) == null ? null : Marshal.PtrToStringUTF8((nint)text);
+        }
+    }
+
+    /// <summary>Whether <paramref name="address"/> (IP:PORT or [IPV6]:PORT) is on the loopback interface only.</summary>
+    public static bool IsLoopback(string address)
+    {
+        if (address.StartsWith("unix:", StringComparison.Ordinal))
+            return true;
+        byte[] socketAddress = SocketAddress(address);
+        return socketAddress[0] == AF_INET ? socketAddress[4] == 127 : socketAddress.AsSpan(8, 16).SequenceEqual(Ipv6Loopback);
+    }
+
+    private static ReadOnlySpan<byte> Ipv6Loopback => [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1];
+
     /// <summary>Stops a listening socket of our own: new connections are refused and blocked accepts return.</summary>
     public static void StopListening(int listener) => _ = shutdown(listener, SHUT_RD);
 
@@ -299,6 +338,9 @@ internal static unsafe partial class SocketDescriptor
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int getsockname(int fd, byte* address, int* length);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int getpeername(int fd, byte* address, int* length);
 
     [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
     private static partial int inet_pton(int family, string source, byte* destination);
