@@ -74,7 +74,9 @@ internal sealed class TodoStore : IDisposable
         }
         catch (Exception e) when (e is DbException or FormatException or InvalidOperationException)
         {
-            error.WriteLine($"todo --migrate: {FirstLine(e.Message)}");
+            // The causes too: Npgsql's "Failed to connect to HOST" says why only in its inner exception.
+            for (Exception? cause = e; cause is not null; cause = cause.InnerException)
+                error.WriteLine($"todo --migrate: {FirstLine(cause.Message)}");
             if (e is DbException { SqlState: "42501" })
                 error.WriteLine("todo --migrate: run it as a role that may create tables in the database: its owner (docs/scaling.md).");
             return 1;
@@ -190,7 +192,8 @@ internal sealed class TodoStore : IDisposable
     private static void MigratePostgres(string url, TextWriter output)
     {
         var settings = PostgresUrl.Parse(url);
-        output.WriteLine($"todo --migrate: PostgreSQL database {settings.Database ?? settings.Username} on {settings.Host}:{settings.Port} as {settings.Username}");
+        string user = settings.Username ?? Environment.UserName, where = settings.Host!.Contains(',') ? settings.Host : $"{settings.Host}:{settings.Port}";
+        output.WriteLine($"todo --migrate: PostgreSQL database {settings.Database ?? user} on {where} as {user}");
         using var store = OpenPostgres(url);
         using var transaction = store._connection.BeginTransaction();
         // Two operators' --migrate at once would race on CREATE TABLE, which IF NOT EXISTS alone does not make safe:
