@@ -9,14 +9,21 @@ namespace CgiRouting.EndToEnd.Tests;
 /// <summary>
 /// A real PostgreSQL server (Debian's package, 15 on bookworm, installed when missing) of the test's own: a data directory in a
 /// temporary folder, on a free loopback port, started with pg_ctl as the "postgres" user and stopped on dispose.
-/// Trust authentication on loopback; fsync off (the tests kill processes, never the machine).
+/// Trust authentication on loopback, and a database "todo" made for the app; or, <see cref="PostgresDatabase(bool)"/>
+/// with <c>fresh</c>, a cluster as a package makes it: passwords checked on TCP (scram-sha-256), no database but
+/// PostgreSQL's own. fsync off (the tests kill processes, never the machine). The tests' own psql connects as the
+/// superuser through the unix socket, which trusts it.
 /// </summary>
 public sealed class PostgresDatabase : ITodoStorage
 {
     private readonly string _root;
     private readonly int _port;
 
-    public PostgresDatabase()
+    public PostgresDatabase() : this(fresh: false)
+    {
+    }
+
+    public PostgresDatabase(bool fresh)
     {
         Repository.Install("pg_ctlcluster:postgresql", "psql:postgresql-client", "runuser:util-linux");
         // Debian's server programs live in /usr/lib/postgresql/VERSION/bin (15 on bookworm).
@@ -25,11 +32,38 @@ public sealed class PostgresDatabase : ITodoStorage
         _root = Directory.CreateTempSubdirectory("cgirouting-postgres-").FullName;
         _port = FreePort();
         Repository.Run("chown", "postgres:postgres", _root);
-        AsPostgres(Bin + "initdb", "-D", Path.Combine(_root, "data"), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync");
+        AsPostgres(Bin + "initdb", "-D", Path.Combine(_root, "data"), "-U", "postgres", "--auth-local=trust",
+            fresh ? "--auth-host=scram-sha-256" : "--auth-host=trust", "-E", "UTF8", "--no-sync");
         AsPostgres(Bin + "pg_ctl", "-D", Path.Combine(_root, "data"), "-l", Path.Combine(_root, "server.log"), "-w", "-o",
             $"-p {_port} -k {_root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200", "start");
-        Psql("postgres", "CREATE DATABASE todo");
+        if (!fresh)
+            Psql("postgres", "CREATE DATABASE todo");
     }
+
+    /// <summary>
+    /// A database "todo" with the Todo tables, made by <paramref name="binary"/>'s <c>--migrate</c> (a build of
+    /// samples/Todo.Postgres), as the operator makes them before the app serves.
+    /// </summary>
+    public static PostgresDatabase WithTables(string binary)
+    {
+        var database = new PostgresDatabase();
+        try
+        {
+            Migrate(binary, database.Location);
+            return database;
+        }
+        catch
+        {
+            database.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The server's TCP port on 127.0.0.1.</summary>
+    public int Port => _port;
+
+    /// <summary>Runs <c>TODO_DB=<paramref name="location"/> <paramref name="binary"/> --migrate</c>; what it printed (a failure throws).</summary>
+    public static string Migrate(string binary, string location) => Repository.Run("env", $"TODO_DB={location}", binary, "--migrate");
 
     private string Bin { get; }
 
@@ -48,7 +82,15 @@ public sealed class PostgresDatabase : ITodoStorage
     public string ServerLog => File.Exists(Path.Combine(_root, "server.log")) ? File.ReadAllText(Path.Combine(_root, "server.log")) : "";
 
     public string Psql(string database, string sql) =>
-        Repository.Run("psql", "-h", "127.0.0.1", "-p", _port.ToString(), "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-tAc", sql).Trim();
+        Repository.Run("psql", "-h", _root, "-p", _port.ToString(), "-U", "postgres", "-d", database, "-v", "ON_ERROR_STOP=1", "-tAc", sql).Trim();
+
+    /// <summary>Runs a psql script (SQL and psql's meta-commands, such as <c>\connect</c>) as the superuser; what it printed.</summary>
+    public string PsqlScript(string script)
+    {
+        string file = Path.Combine(_root, $"script-{Guid.NewGuid():N}.sql");
+        File.WriteAllText(file, script);
+        return Repository.Run("psql", "-h", _root, "-p", _port.ToString(), "-U", "postgres", "-d", "postgres", "-v", "ON_ERROR_STOP=1", "-f", file);
+    }
 
     private static void AsPostgres(params string[] command) => Repository.Run("runuser", ["-u", "postgres", "--", .. command]);
 

@@ -64,9 +64,10 @@ public sealed class ApacheTodoHost() : TodoHost((apps, env) => new ApacheServer(
 
 public sealed class NginxTodoHost() : TodoHost((apps, env) => new NginxServer(apps, env));
 
-/// <summary>samples/Todo.Postgres behind lighttpd, on a PostgreSQL server of its own.</summary>
+/// <summary>samples/Todo.Postgres behind lighttpd, on a PostgreSQL server of its own whose tables its --migrate made.</summary>
 public sealed class PostgresTodoHost() : TodoHost(
-    (apps, env) => new LighttpdServer(apps, env), Repository.PublishedSample("Todo.Postgres", "todo"), new PostgresDatabase());
+    (apps, env) => new LighttpdServer(apps, env), Repository.PublishedSample("Todo.Postgres", "todo"),
+    PostgresDatabase.WithTables(Repository.PublishedSample("Todo.Postgres", "todo")));
 
 /// <summary>Todo as a long-lived FastCGI worker (TODO_DB in its environment) behind nginx's fastcgi_pass.</summary>
 public sealed class NginxFastCgiTodoHost() : TodoHost((apps, env) => new NginxFastCgiWorkersServer(apps, env));
