@@ -57,7 +57,7 @@ internal static class DiagnosticDescriptors
 
     public static readonly DiagnosticDescriptor MissingJsonContext = new("CGI011",
         "No JsonSerializerContext declares the type",
-        "{0} of {1} is JSON of type '{2}', but no JsonSerializerContext in this project declares [JsonSerializable(typeof({3}))]", Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+        "{0} of {1} is JSON of type '{2}', but no JsonSerializerContext in this project declares [JsonSerializable(typeof({3}))]{4}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 
     public static readonly DiagnosticDescriptor RouteConflict = new("CGI012",
         "Routes conflict",
