@@ -329,6 +329,7 @@ internal static class HandlerParser
             string key = parameter.Name;
             var formMembers = default(EquatableArray<FormMemberSpec>);
             string? jsonTypeName = null;
+            bool bindableAsForm = false;
             if (type.TypeKind == TypeKind.Error)
             {
                 source = BindingSource.Unbindable; // the compiler reports the unknown type; saying more would be noise
@@ -441,7 +442,12 @@ internal static class HandlerParser
                 source = JsonTypeProblem(type) is { } problem ? Unbindable(parameter, problem) : BindingSource.Json;
                 typeName = type.ToDisplayString(TypeFormat);
                 if (source == BindingSource.Json)
+                {
                     jsonTypeName = typeName;
+                    // The binder [Form] would use decides, so that the hint is never one that [Form] then rejects.
+                    bindableAsForm = type.TypeKind == TypeKind.Class
+                        && FormMembers(type, parameter.Name, out string? formProblem) is { Count: > 0 } && formProblem is null;
+                }
             }
             return new ParameterSpec
             {
@@ -456,6 +462,7 @@ internal static class HandlerParser
                 DefaultValue = parameter.HasExplicitDefaultValue ? DefaultLiteral(parameter) : null,
                 DefaultJson = parameter.HasExplicitDefaultValue ? DefaultJson(parameter.ExplicitDefaultValue, parameter.Type) : null,
                 FormMembers = formMembers,
+                BindableAsForm = bindableAsForm,
                 Validation = source == BindingSource.Unbindable ? null
                     : new ValidationParser(known, Report, cancellationToken).ForParameter(parameter, isBody: source is BindingSource.Json or BindingSource.FormObject),
             };

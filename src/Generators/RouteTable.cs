@@ -29,14 +29,17 @@ internal static class RouteTable
         foreach (var handler in handlers.OrderBy(h => h.Key, StringComparer.Ordinal))
         {
             bool ok = true;
+            // HTML forms are sent with POST: there a type [Form] could bind may have been meant as a form.
+            bool posted = handler.Routes.Any(r => r.Method == "POST");
             foreach (var parameter in handler.Parameters.Where(p => p.Source == BindingSource.Json))
-                ok &= ResolveJson(parameter.JsonTypeName!, $"Parameter '{parameter.Name}'", HandlerParser.ParameterSiteKey(handler.Key, parameter.Name));
+                ok &= ResolveJson(parameter.JsonTypeName!, $"Parameter '{parameter.Name}'", HandlerParser.ParameterSiteKey(handler.Key, parameter.Name),
+                    posted && parameter.BindableAsForm ? "; if it comes from an HTML form, mark it [Form]" : "");
             if (handler.Return is { Kind: ReturnKind.Json or ReturnKind.JsonStream, JsonTypeName: { } returnType })
-                ok &= ResolveJson(returnType, "The return value", HandlerParser.ReturnSiteKey(handler.Key));
+                ok &= ResolveJson(returnType, "The return value", HandlerParser.ReturnSiteKey(handler.Key), "");
             if (ok)
                 usable.Add(handler);
 
-            bool ResolveJson(string typeName, string what, string siteKey)
+            bool ResolveJson(string typeName, string what, string siteKey, string hint)
             {
                 var context = contexts.Where(c => c.Types.Contains(typeName)).Select(c => c.TypeName)
                     .OrderBy(n => n, StringComparer.Ordinal).FirstOrDefault();
@@ -46,7 +49,7 @@ internal static class RouteTable
                     return true;
                 }
                 string shown = Shorten(typeName);
-                problems.Add(new TableProblem(DiagnosticDescriptors.MissingJsonContext, siteKey, null, new[] { what, handler.DisplayName, shown, shown }.ToEquatableArray()));
+                problems.Add(new TableProblem(DiagnosticDescriptors.MissingJsonContext, siteKey, null, new[] { what, handler.DisplayName, shown, shown, hint }.ToEquatableArray()));
                 return false;
             }
         }

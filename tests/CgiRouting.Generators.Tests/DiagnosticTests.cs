@@ -200,6 +200,48 @@ public partial class DiagnosticTests
         Assert.DoesNotContain("GetTypeInfo", declared.Dispatcher);
     }
 
+    private const string FormHint = "; if it comes from an HTML form, mark it [Form]";
+
+    [Fact]
+    public Task CGI011_hints_form_for_a_posted_record_of_simple_values() => Verify("""
+        public sealed record Signup(string Name, int Age, Color Favourite, string[] Tags, bool Newsletter = false);
+        public sealed class Profile { public string? Bio { get; set; } public DateOnly Born { get; init; } }
+        public static class H
+        {
+            [Post("/signup")] public static string A(Signup {|#0:signup|}) => "";
+            [Post("/profile")] public static string B(Profile {|#1:profile|}) => "";
+        }
+        """,
+        At(DiagnosticDescriptors.MissingJsonContext, 0).WithMessage(
+            "Parameter 'signup' of H.A is JSON of type 'Signup', but no JsonSerializerContext in this project declares [JsonSerializable(typeof(Signup))]" + FormHint),
+        At(DiagnosticDescriptors.MissingJsonContext, 1).WithMessage(
+            "Parameter 'profile' of H.B is JSON of type 'Profile', but no JsonSerializerContext in this project declares [JsonSerializable(typeof(Profile))]" + FormHint));
+
+    /// <summary>No hint where [Form] could not bind the type, or where no HTML form would send it (not POST, or a return value).</summary>
+    [Fact]
+    public Task CGI011_no_form_hint_when_form_would_not_bind_it() => Verify("""
+        public sealed record Order(string Id, NewItem Item);
+        public sealed record Empty();
+        public static class H
+        {
+            [Post("/list")] public static string A(WithList {|#0:list|}) => "";
+            [Post("/order")] public static string B(Order {|#1:order|}) => "";
+            [Put("/item")] public static string C(NewItem {|#2:item|}) => "";
+            [Post("/empty")] public static string D(Empty {|#3:empty|}) => "";
+            [Post("/back")] public static {|#4:NewItem|} E() => null!;
+        }
+        """,
+        At(DiagnosticDescriptors.MissingJsonContext, 0).WithMessage(
+            "Parameter 'list' of H.A is JSON of type 'WithList', but no JsonSerializerContext in this project declares [JsonSerializable(typeof(WithList))]"),
+        At(DiagnosticDescriptors.MissingJsonContext, 1).WithMessage(
+            "Parameter 'order' of H.B is JSON of type 'Order', but no JsonSerializerContext in this project declares [JsonSerializable(typeof(Order))]"),
+        At(DiagnosticDescriptors.MissingJsonContext, 2).WithMessage(
+            "Parameter 'item' of H.C is JSON of type 'NewItem', but no JsonSerializerContext in this project declares [JsonSerializable(typeof(NewItem))]"),
+        At(DiagnosticDescriptors.MissingJsonContext, 3).WithMessage(
+            "Parameter 'empty' of H.D is JSON of type 'Empty', but no JsonSerializerContext in this project declares [JsonSerializable(typeof(Empty))]"),
+        At(DiagnosticDescriptors.MissingJsonContext, 4).WithMessage(
+            "The return value of H.E is JSON of type 'NewItem', but no JsonSerializerContext in this project declares [JsonSerializable(typeof(NewItem))]"));
+
     [Fact]
     public async Task CGI012_conflict_names_both_routes_and_a_path()
     {

@@ -27,6 +27,22 @@ public class BrowserTests
     [InlineData(null, "")]
     public void Html_Encode_escapes_what_means_something_in_HTML(string? value, string expected) => Assert.Equal(expected, Html.Encode(value));
 
+    /// <summary>
+    /// Beyond those five, what README says Html.Encode writes (WebUtility.HtmlEncode's rules): U+00A0 to U+00FF and
+    /// characters above U+FFFF as numeric references; other text, ASCII or not, as it is.
+    /// </summary>
+    [Theory]
+    [InlineData("caf\u00E9 \u00A0\u00FF", "caf&#233; &#160;&#255;")]
+    [InlineData("\U0001F600!", "&#128512;!")]
+    [InlineData("\u017E \u2013 \u201Cq\u201D \u65E5\u672C", "\u017E \u2013 \u201Cq\u201D \u65E5\u672C")]
+    [InlineData("\t\n\u007F", "\t\n\u007F")]
+    public void Html_Encode_writes_only_latin1_and_astral_characters_as_numeric_references(string value, string expected)
+        => Assert.Equal(expected, Html.Encode(value));
+
+    [Fact]
+    public void Html_Encode_writes_a_lone_surrogate_as_the_replacement_character()
+        => Assert.Equal("a\uFFFDb", Html.Encode("a\uD800b"));
+
     [Fact]
     public void An_html_page_is_text_html_utf8_with_encoded_values()
     {

@@ -23,6 +23,12 @@ internal sealed record ParameterSpec
     /// <summary>The fully qualified type read from the JSON body, for <see cref="BindingSource.Json"/>.</summary>
     public string? JsonTypeName { get; init; }
 
+    /// <summary>
+    /// For <see cref="BindingSource.Json"/>: a class or record that <c>[Form]</c> could bind (members that are all
+    /// simple values or files, at least one), so that CGI011 can suggest <c>[Form]</c> for it.
+    /// </summary>
+    public bool BindableAsForm { get; init; }
+
     /// <summary>A struct, which is never null.</summary>
     public required bool IsValueType { get; init; }
 
