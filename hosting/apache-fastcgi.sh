@@ -62,8 +62,11 @@ while IFS= read -r arg; do
 CONF
 done < <(apps_longest_first "$@" | tac)
 # The first ProxyPassMatch that matches wins: longest prefixes first. enablereuse keeps connections to the worker
-# open between requests.
+# open between requests; not with --max-requests=N (the workers' own), so that a worker serves exactly N requests and
+# never closes a connection Apache may send a request on.
+reuse=" enablereuse=on"
+for arg in "$@"; do [[ $arg == --max-requests=* ]] && reuse=""; done
 while IFS= read -r arg; do
     prefix=${arg%%=*} address=${arg#*=}
-    echo "ProxyPassMatch \"^${prefix%/}(/.*)?\$\" \"fcgi://$address\" enablereuse=on"
+    echo "ProxyPassMatch \"^${prefix%/}(/.*)?\$\" \"fcgi://$address\"$reuse"
 done < <(apps_longest_first "$@")

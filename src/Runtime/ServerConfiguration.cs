@@ -45,7 +45,8 @@ internal static partial class ServerConfiguration
                     : LighttpdFastCgi(binary, fastCgi[UnixPrefix.Length..], prefix, port, root, environment);
                 break;
             case "apache":
-                text = fastCgi is null ? Apache(binary, prefix, port, root) + environment : ApacheFastCgi(fastCgi, prefix, port, root);
+                text = fastCgi is null ? Apache(binary, prefix, port, root) + environment
+                    : ApacheFastCgi(fastCgi, prefix, port, root, keepConnections: setup.MaxRequests == 0);
                 break;
             case "nginx":
                 text = fastCgi is null ? Nginx(binary, prefix, port, root, environment)
@@ -331,7 +332,7 @@ internal static partial class ServerConfiguration
     /// <paramref name="address"/> (hosting/apache-fastcgi.sh): GENERIC makes SCRIPT_NAME the whole path, which the
     /// ProxyFCGISetEnvIf lines move to PATH_INFO and then take the prefix off.
     /// </summary>
-    private static string ApacheFastCgi(string address, string prefix, int port, string root) => ApacheHead(port, root) + """
+    private static string ApacheFastCgi(string address, string prefix, int port, string root, bool keepConnections) => ApacheHead(port, root) + """
         LoadModule proxy_module      /usr/lib/apache2/modules/mod_proxy.so
         LoadModule proxy_fcgi_module /usr/lib/apache2/modules/mod_proxy_fcgi.so
         User  nobody
@@ -365,7 +366,7 @@ internal static partial class ServerConfiguration
         </LocationMatch>
 
         """) + $$"""
-        ProxyPassMatch "^{{Trimmed(prefix)}}(/.*)?$" "fcgi://{{address}}" enablereuse=on
+        ProxyPassMatch "^{{Trimmed(prefix)}}(/.*)?$" "fcgi://{{address}}"{{(keepConnections ? " enablereuse=on" : "")}}
 
         """;
 

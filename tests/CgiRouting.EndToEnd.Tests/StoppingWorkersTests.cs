@@ -13,7 +13,7 @@ namespace CgiRouting.EndToEnd.Tests;
 /// <c>--max-requests</c>, or one of two managers stopped with SIGTERM mid-load, behind nginx configured by exactly what
 /// <c>todo --config nginx --fastcgi ...</c> prints. Before, a worker at its quota closed connections on which nginx
 /// had already sent a request (nginx never sends a POST again: 502), and a one-request worker's kept connection was
-/// closed under nginx's next request. Every POST must be answered 2xx and stored once. The load is
+/// closed under nginx's next request. Every POST must be answered 2xx and stored once; Apache's printed configuration too. The load is
 /// <c>CGIROUTING_LOAD_POSTS</c> POSTs (2,000 in ./test.sh; the issue's 10,000 with scripts/reliability.sh) from 16 clients.
 /// </summary>
 public sealed class StoppingWorkersTests
@@ -23,17 +23,19 @@ public sealed class StoppingWorkersTests
     private static int Posts => int.TryParse(Environment.GetEnvironmentVariable("CGIROUTING_LOAD_POSTS"), out int posts) ? posts : ConcurrentPosts.Posts;
 
     [Theory]
-    [InlineData("1", true)] // the configuration printed for the workers: a connection per request
-    [InlineData("1", false)] // printed without --max-requests: nginx keeps connections, which the workers serve until nginx closes them
-    [InlineData("100", false)]
-    public async Task Prefork_workers_at_their_quota_lose_no_POST_behind_the_printed_nginx_configuration(string maxRequests, bool printedWithIt)
+    [InlineData("nginx", "1", true)] // the configuration printed for the workers: a connection per request
+    [InlineData("nginx", "1", false)] // printed without --max-requests: nginx keeps connections, which the workers serve until nginx closes them
+    [InlineData("nginx", "100", false)]
+    [InlineData("apache", "1", true)]
+    [InlineData("apache", "100", true)]
+    public async Task Prefork_workers_at_their_quota_lose_no_POST_behind_the_printed_configuration(string server, string maxRequests, bool printedWithIt)
     {
         using var database = new TodoDatabase();
         string address = NginxFastCgiServer.FreeTcpAddress();
         using var manager = new FastCgiWorkerProcess(Todo, ["--fastcgi", address, "--prefork", "4", "--max-requests", maxRequests],
             new Dictionary<string, string> { ["TODO_DB"] = database.Location });
-        using var nginx = new PrintedNginxServer(Todo, printedWithIt ? ["--fastcgi", address, "--max-requests", maxRequests] : ["--fastcgi", address]);
-        await AllAreStored(nginx, database, $"prefork 4, --max-requests {maxRequests}, nginx printed {(printedWithIt ? "with" : "without")} it");
+        using var site = new PrintedServer(server, Todo, printedWithIt ? ["--fastcgi", address, "--max-requests", maxRequests] : ["--fastcgi", address]);
+        await AllAreStored(site, database, $"prefork 4, --max-requests {maxRequests}, {server} printed {(printedWithIt ? "with" : "without")} it");
         Assert.DoesNotContain("exited with", manager.Stderr);
     }
 
@@ -45,7 +47,7 @@ public sealed class StoppingWorkersTests
         var environment = new Dictionary<string, string> { ["TODO_DB"] = database.Location };
         using var managerA = new FastCgiWorkerProcess(Todo, ["--fastcgi", a, "--prefork", "2", "--max-requests", "100"], environment);
         using var managerB = new FastCgiWorkerProcess(Todo, ["--fastcgi", b, "--prefork", "2", "--max-requests", "100"], environment);
-        using var nginx = new PrintedNginxServer(Todo, ["--fastcgi", a, "--fastcgi", b]);
+        using var nginx = new PrintedServer("nginx", Todo, ["--fastcgi", a, "--fastcgi", b]);
         int posts = Posts;
         await AllAreStored(nginx, database, "two managers (prefork 2, --max-requests 100) in one upstream, one stopped mid-load", answered =>
         {
@@ -57,7 +59,7 @@ public sealed class StoppingWorkersTests
         Assert.DoesNotContain("no live upstreams", nginx.AppErrorLog);
     }
 
-    private static async Task AllAreStored(PrintedNginxServer nginx, TodoDatabase database, string what, Action<int>? answered = null)
+    private static async Task AllAreStored(PrintedServer nginx, TodoDatabase database, string what, Action<int>? answered = null)
     {
         string run = Guid.NewGuid().ToString("N")[..8];
         int posts = Posts;
@@ -76,17 +78,20 @@ public sealed class StoppingWorkersTests
             + $"in {stopwatch.Elapsed.TotalSeconds:F0} s, every one answered 2xx and stored once");
     }
 
-    /// <summary>nginx on exactly what <c>todo --config nginx ARGUMENTS</c> prints, started as its comments say.</summary>
-    private sealed class PrintedNginxServer : WebServer
+    /// <summary>nginx or Apache on exactly what <c>todo --config SERVER ARGUMENTS</c> prints, started as its comments say.</summary>
+    private sealed class PrintedServer : WebServer
     {
-        public PrintedNginxServer(string binary, string[] arguments)
-            : base("nginx-printed", [], new Dictionary<string, string>())
+        public PrintedServer(string server, string binary, string[] arguments)
+            : base(server + "-printed", [], new Dictionary<string, string>())
         {
-            Repository.Install("nginx:nginx-light");
-            string config = Path.Combine(Root, "nginx.conf");
-            File.WriteAllText(config, Repository.Run(binary, ["--config", "nginx", .. arguments,
+            Repository.Install("nginx:nginx-light", "apache2:apache2-bin", "/etc/mime.types:media-types");
+            string config = Path.Combine(Root, server + ".conf");
+            File.WriteAllText(config, Repository.Run(binary, ["--config", server, .. arguments,
                 "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--root", Root]));
-            Start("nginx", "-p", Root + "/", "-e", Path.Combine(Root, "error.log"), "-c", config);
+            if (server == "nginx")
+                Start("nginx", "-p", Root + "/", "-e", Path.Combine(Root, "error.log"), "-c", config);
+            else
+                Start("apache2", "-f", config, "-DFOREGROUND");
             WaitUntilListening("error.log");
         }
 
