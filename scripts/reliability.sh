@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Measures what docs/reliability.md reports and writes it, as bench/run.sh writes docs/benchmarks.md.
-#   scripts/reliability.sh [PART...]   PART: fuzz model mutation soak (all four when none is named)
+#   scripts/reliability.sh [PART...]   PART: fuzz model mutation soak stopping (all five when none is named)
 # Each part rewrites its own section, docs/reliability/PART.md, with the command that reproduces it; then
 # docs/reliability.md is put together from the sections, so one part can be measured again alone.
 #   fuzz      every fuzz target (or those in RELIABILITY_FUZZ_TARGETS) for RELIABILITY_FUZZ_SECONDS (600) under afl++
@@ -9,6 +9,9 @@
 #   mutation  Stryker.NET over src/Runtime (scripts/mutation.sh writes its own section)
 #   soak      RELIABILITY_SOAK_REQUESTS (100,000) mixed requests through lighttpd, the load tests through the three
 #             servers, and the fault tests
+#   stopping  RELIABILITY_STOPPING_POSTS (10,000) POSTs from 16 clients through the printed nginx and Apache FastCGI
+#             configurations to --prefork workers with --max-requests 1 and 100, and to two managers in one upstream
+#             with one stopped by SIGTERM mid-load (StoppingWorkersTests); about 2 minutes
 # Takes about two hours for all four on a two-core machine (the mutation part alone about 75 minutes). A part whose property fails still writes its section,
 # with the failure, and the script exits non-zero.
 set -euo pipefail
@@ -16,7 +19,7 @@ cd "$(dirname "$0")/.."
 source scripts/common.sh
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 parts=("$@")
-[[ ${#parts[@]} -gt 0 ]] || parts=(fuzz model mutation soak)
+[[ ${#parts[@]} -gt 0 ]] || parts=(fuzz model mutation soak stopping)
 mkdir -p docs/reliability artifacts/reliability
 machine="$(nproc) cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo | awk '{print $1, $2}')), $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), Linux $(uname -r)"
 stamp() { date -u '+%Y-%m-%d %H:%M UTC'; }
@@ -129,7 +132,22 @@ for part in "${parts[@]}"; do
             echo "$lines"
         } > docs/reliability/soak.md
         ;;
-    *) echo "unknown part '$part' (fuzz, model, mutation, soak)" >&2; exit 2 ;;
+    stopping)
+        build
+        posts=${RELIABILITY_STOPPING_POSTS:-10000}
+        lines=$(CGIROUTING_LOAD_POSTS=$posts figures tests/CgiRouting.EndToEnd.Tests stopping "FullyQualifiedName~StoppingWorkersTests") || status=1
+        echo "$lines"
+        {
+            echo "## Workers that stop, under load"
+            echo
+            echo "Measured on $(stamp) ($machine) with \`CGIROUTING_LOAD_POSTS=$posts dotnet test tests/CgiRouting.EndToEnd.Tests"
+            echo "--filter FullyQualifiedName~StoppingWorkersTests\` against samples/Todo published as Native AOT (\`./test.sh\` runs"
+            echo "the same tests with 2,000 POSTs each): every POST must be answered 2xx and stored once."
+            echo
+            echo "$lines"
+        } > docs/reliability/stopping.md
+        ;;
+    *) echo "unknown part '$part' (fuzz, model, mutation, soak, stopping)" >&2; exit 2 ;;
     esac
 done
 
@@ -140,7 +158,7 @@ done
     echo "and the command that measures it again). What \`./test.sh\` checks on every run is a shorter version of each:"
     echo "every committed seed and crash input and each fuzz target for 10 to 30 seconds, the model checks at scale 1, a"
     echo "3,000-request soak, the load and the fault tests."
-    for section in fuzz model mutation soak; do
+    for section in fuzz model mutation soak stopping; do
         [[ -f docs/reliability/$section.md ]] || continue
         echo
         cat "docs/reliability/$section.md"

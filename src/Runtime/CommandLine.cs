@@ -362,6 +362,11 @@ internal static class CommandLine
     {
         if (!IsPrefix(setup.Prefix, error))
             return 2;
+        if (setup.Server == "systemd" && setup.FastCgi is null)
+        {
+            error.WriteLine("--config systemd prints the units of a FastCGI worker: give it --fastcgi ADDRESS (a unix:/path or IP:PORT systemd listens on).");
+            return 2;
+        }
         if (setup.FastCgi is not null && ServerConfiguration.FastCgiRefusal(setup.Server, setup.FastCgi) is { } refusal)
         {
             error.WriteLine(refusal);

@@ -14,8 +14,8 @@ namespace CgiRouting;
 /// </summary>
 internal static partial class ServerConfiguration
 {
-    /// <summary>The servers <c>--config</c> knows.</summary>
-    public const string Servers = "lighttpd, apache, nginx";
+    /// <summary>The servers <c>--config</c> knows (and systemd, for a FastCGI worker's units).</summary>
+    public const string Servers = "lighttpd, apache, nginx, systemd";
 
     /// <summary>The unprivileged user and group every printed configuration runs its server's workers (and the apps) as.</summary>
     public const string ServerUser = "nobody:nogroup";
@@ -48,6 +48,9 @@ internal static partial class ServerConfiguration
                 text = fastCgi is null ? Apache(binary, prefix, port, root) + environment
                     : ApacheFastCgi(fastCgi, prefix, port, root, keepConnections: setup.MaxRequests == 0);
                 break;
+            case "systemd" when fastCgi is not null:
+                text = SystemdUnits(setup);
+                break;
             case "nginx":
                 text = fastCgi is null ? Nginx(binary, prefix, port, root, environment)
                     : NginxFastCgi(fastCgi, prefix, port, root, keepConnections: setup.MaxRequests == 0, environment);
@@ -55,10 +58,40 @@ internal static partial class ServerConfiguration
             default:
                 return false;
         }
-        if (withCommands)
+        if (withCommands && setup.Server != "systemd")
             text = Commands(setup) + text;
         output.Write(text.Replace("\r\n", "\n"));
         return true;
+    }
+
+    /// <summary>
+    /// A socket unit and a service unit that run the FastCGI worker under systemd: systemd binds the socket (so a
+    /// restart drops no connection) and hands it to the worker as standard input (<c>StandardInput=socket</c>), which makes
+    /// it a worker by the usual rule; the worker runs as nobody, restarted when it exits (<c>--max-requests</c>) or fails.
+    /// </summary>
+    private static string SystemdUnits(ServerSetup setup)
+    {
+        string name = Path.GetFileName(setup.Binary);
+        string address = setup.FastCgi!;
+        string listen = address.StartsWith(UnixPrefix, StringComparison.Ordinal) ? address[UnixPrefix.Length..] : address.Trim('[').Replace("]:", ":");
+        var text = new System.Text.StringBuilder();
+        text.Append($"# Printed by {name} --config systemd. Save the two units below as /etc/systemd/system/{name}.socket and\n")
+            .Append($"# /etc/systemd/system/{name}.service, then run as root: systemctl daemon-reload && systemctl enable --now {name}.socket\n")
+            .Append("# systemd binds the socket and starts the worker with it as standard input at the first connection.\n\n")
+            .Append($"# /etc/systemd/system/{name}.socket\n[Unit]\nDescription={name} FastCGI socket\n\n[Socket]\nListenStream={listen}\n");
+        if (address.StartsWith(UnixPrefix, StringComparison.Ordinal))
+            text.Append("SocketUser=nobody\nSocketGroup=nogroup\nSocketMode=0660\n");
+        text.Append("\n[Install]\nWantedBy=sockets.target\n\n")
+            .Append($"# /etc/systemd/system/{name}.service\n[Unit]\nDescription={name} FastCGI worker\nRequires={name}.socket\nAfter={name}.socket\n\n[Service]\n")
+            .Append("ExecStart=").Append(setup.Binary)
+            .Append(setup.Prefork > 0 ? $" --prefork {setup.Prefork}" : "").Append(setup.MaxRequests > 0 ? $" --max-requests {setup.MaxRequests}" : "")
+            .Append("\nStandardInput=socket\nStandardOutput=journal\nStandardError=journal\nUser=nobody\nGroup=nogroup\n");
+        foreach (var (variable, value) in setup.Environment)
+            text.Append("Environment=\"").Append(variable).Append('=').Append(value.Replace("\\", "\\\\").Replace("\"", "\\\"")).Append("\"\n");
+        text.Append("# A worker exits after --max-requests, or with 1 when handlers hang: systemd starts a fresh one.\nRestart=always\n")
+            .Append("# SIGTERM: the worker serves what is queued and finishes its requests, within the request timeout and a second.\n")
+            .Append("TimeoutStopSec=35\n\n[Install]\nWantedBy=multi-user.target\n");
+        return text.ToString();
     }
 
     /// <summary>The app's own environment (<c>--env NAME=VALUE</c>) in the server's syntax, where the server starts the app.</summary>
@@ -149,7 +182,7 @@ internal static partial class ServerConfiguration
         "lighttpd" when !address.StartsWith(UnixPrefix + "/", StringComparison.Ordinal) =>
             $"--config lighttpd --fastcgi takes unix:/path/app.sock, not '{address}': lighttpd starts this binary itself, "
             + "on a unix socket of that name (lighttpd adds \"-0\": app.sock-0).",
-        "lighttpd" or "apache" when address.Contains(',') =>
+        "lighttpd" or "apache" or "systemd" when address.Contains(',') =>
             $"--config {server} --fastcgi takes one address, not '{address}': an upstream of several workers is nginx's (--config nginx).",
         "apache" when address.StartsWith(UnixPrefix, StringComparison.Ordinal) =>
             $"--config apache --fastcgi takes IP:PORT, not '{address}': where this binary listens, started with --fastcgi IP:PORT "

@@ -80,6 +80,32 @@ public sealed class PreforkTests
     }
 
     [Fact]
+    public async Task A_worker_that_cannot_be_started_is_tried_again_and_the_manager_stays()
+    {
+        // Before, the slot stayed empty for good; with every slot empty, waitpid gave ECHILD and the manager exited 0.
+        string directory = System.IO.Directory.CreateTempSubdirectory("cgirouting-prefork-").FullName;
+        string binary = System.IO.Path.Combine(directory, "hello");
+        System.IO.File.Copy(Hello, binary);
+        string address = NginxFastCgiServer.FreeTcpAddress();
+        using var manager = new FastCgiWorkerProcess(binary, address, "--prefork", "1");
+        await WaitUntil(() => ProcessTable.ChildrenOf([manager.Id]).Count(c => c.State != 'Z') == 1, TimeSpan.FromSeconds(10));
+        int worker = ProcessTable.ChildrenOf([manager.Id]).Single().Pid;
+        System.IO.File.Move(binary, binary + ".away"); // the next start fails
+        Repository.Run("kill", "-KILL", worker.ToString());
+        await WaitUntil(() => manager.Stderr.Contains("could not be started"), TimeSpan.FromSeconds(10));
+        await Task.Delay(1500);
+        Assert.False(manager.HasExited, "the manager exited with no worker left");
+        System.IO.File.Move(binary + ".away", binary);
+        await WaitUntil(() => ProcessTable.ChildrenOf([manager.Id]).Count(c => c.State != 'Z') == 1, TimeSpan.FromSeconds(40));
+        using var client = CgiRouting.Tests.FastCgiClient.Connect(address);
+        client.SendRequest(1, "GET", "/hello/again");
+        Assert.EndsWith("Hello, again!", client.ReadText(1));
+        manager.Terminate();
+        Assert.True(manager.WaitForExit(TimeSpan.FromSeconds(15)));
+        System.IO.Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
     public async Task Workers_end_with_a_manager_killed_by_SIGKILL()
     {
         string address = NginxFastCgiServer.FreeTcpAddress();

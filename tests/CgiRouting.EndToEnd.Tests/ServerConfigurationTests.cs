@@ -161,10 +161,18 @@ public sealed class ServerConfigurationTests
                 catch (HttpRequestException) { await Task.Delay(100); }
             }
             Assert.Equal("Hello, world!", body);
+            // Ctrl-C: lighttpd stops, and the fresh folder --serve made for it (named on stderr) is removed.
+            Repository.Run("kill", "-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+            Assert.True(process.WaitForExit(10_000), "--serve ends on SIGINT");
+            string error = await process.StandardError.ReadToEndAsync();
+            string folder = System.Text.RegularExpressions.Regex.Match(error, @"goes to (\S+)/app-stderr\.log").Groups[1].Value;
+            Assert.StartsWith(Path.GetTempPath(), folder + "/");
+            Assert.False(Directory.Exists(folder), $"--serve left {folder}");
         }
         finally
         {
-            process.Kill(entireProcessTree: true);
+            if (!process.HasExited)
+                process.Kill(entireProcessTree: true);
             process.WaitForExit();
         }
     }

@@ -314,8 +314,8 @@ public class CommandLineTests
     }
 
     [Theory]
-    [InlineData("iis", null, "--config takes one of lighttpd, apache, nginx, not 'iis'.\n")]
-    [InlineData("iis", "127.0.0.1:9000", "--config takes one of lighttpd, apache, nginx, not 'iis'.\n")]
+    [InlineData("iis", null, "--config takes one of lighttpd, apache, nginx, systemd, not 'iis'.\n")]
+    [InlineData("iis", "127.0.0.1:9000", "--config takes one of lighttpd, apache, nginx, systemd, not 'iis'.\n")]
     [InlineData("lighttpd", "127.0.0.1:9000", "--config lighttpd --fastcgi takes unix:/path/app.sock, not '127.0.0.1:9000': "
         + "lighttpd starts this binary itself, on a unix socket of that name (lighttpd adds \"-0\": app.sock-0).\n")]
     [InlineData("lighttpd", "unix:app.sock", "--config lighttpd --fastcgi takes unix:/path/app.sock, not 'unix:app.sock'")]
@@ -643,6 +643,25 @@ public class CommandLineTests
         Assert.Contains("\n#   install -d -m 0750 -o nobody -g nogroup /srv/r\n#   lighttpd -D -f /srv/r.conf\n", lighttpd);
         var (_, apache, _) = Run("--config", "apache", "--root", "/srv/r", "--fastcgi", "127.0.0.1:9000");
         Assert.Contains($"\n#   runuser -u nobody -g nogroup -- env {app} --fastcgi 127.0.0.1:9000 &\n#   apache2 -f /srv/r.conf -DFOREGROUND\n", apache);
+    }
+
+    [Fact]
+    public void Config_systemd_prints_a_socket_unit_and_a_service_that_takes_the_socket_as_standard_input()
+    {
+        string app = System.Environment.ProcessPath!;
+        string name = Path.GetFileName(app);
+        var (exit, units, _) = Run("--config", "systemd", "--fastcgi", "unix:/run/app/app.sock", "--prefork", "2", "--max-requests", "100",
+            "--env", "TODO_DB=/var/lib/todo/todo.db");
+        Assert.Equal(0, exit);
+        Assert.Contains($"\n# /etc/systemd/system/{name}.socket\n[Unit]\nDescription={name} FastCGI socket\n\n[Socket]\nListenStream=/run/app/app.sock\n"
+            + "SocketUser=nobody\nSocketGroup=nogroup\nSocketMode=0660\n\n[Install]\nWantedBy=sockets.target\n", units);
+        Assert.Contains($"\n[Service]\nExecStart={app} --prefork 2 --max-requests 100\nStandardInput=socket\n", units);
+        Assert.Contains("\nUser=nobody\nGroup=nogroup\nEnvironment=\"TODO_DB=/var/lib/todo/todo.db\"\n", units);
+        Assert.Contains("\nRestart=always\n", units);
+        Assert.Contains("\nListenStream=127.0.0.1:9000\n", Run("--config", "systemd", "--fastcgi", "127.0.0.1:9000").Output);
+        var (refused, _, error) = Run("--config", "systemd");
+        Assert.Equal(2, refused);
+        Assert.Contains("--config systemd prints the units of a FastCGI worker", error);
     }
 
     [Fact]
