@@ -198,3 +198,32 @@ public sealed class ApacheFastCgiServer : WebServer
         }
     }
 }
+
+/// <summary>
+/// nginx or Apache on exactly what <c>BINARY --config SERVER ARGUMENTS</c> prints for a FastCGI worker the test starts
+/// itself, checked with the server's own test first (<c>nginx -t</c>, <c>apache2 -t</c>).
+/// </summary>
+public sealed class PrintedServer : WebServer
+{
+    public PrintedServer(string server, string binary, string[] arguments)
+        : base(server + "-printed", [], new Dictionary<string, string>())
+    {
+        Repository.Install("nginx:nginx-light", "apache2:apache2-bin", "/etc/mime.types:media-types");
+        string config = Path.Combine(Root, server + ".conf");
+        File.WriteAllText(config, Repository.Run(binary, ["--config", server, .. arguments,
+            "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--root", Root]));
+        if (server == "nginx")
+        {
+            Repository.Run("nginx", "-t", "-p", Root + "/", "-e", Path.Combine(Root, "error.log"), "-c", config);
+            Start("nginx", "-p", Root + "/", "-e", Path.Combine(Root, "error.log"), "-c", config);
+        }
+        else
+        {
+            Repository.Run("apache2", "-t", "-f", config);
+            Start("apache2", "-f", config, "-DFOREGROUND");
+        }
+        WaitUntilListening("error.log");
+    }
+
+    public override string AppErrorLog => ReadLog("error.log");
+}

@@ -116,7 +116,7 @@ public class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
     }
 
     [Fact]
-    public void An_app_from_the_template_builds_tests_and_publishes()
+    public async System.Threading.Tasks.Task An_app_from_the_template_builds_tests_publishes_and_serves_as_one_file()
     {
         string hive = Path.Combine(_work, "template-hive");
         Dotnet(_work, "new", "install", Path.Combine(_feed, $"CgiRouting.Templates.{_version}.nupkg"), "--debug:custom-hive", hive);
@@ -144,6 +144,13 @@ public class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
         // The README's form, into a folder of one's choice.
         Dotnet(app, "publish", "MyService", "-c", "Release", "-r", "linux-x64", "-o", "out");
         Assert.Equal(response, RunCgi(Path.Combine(app, "out", "MyService"), "GET", "/hello/world"));
+
+        // The README's last step: the one file copied to the server and served through the configuration it prints,
+        // its commands run as written (lighttpd, which then runs as nobody, and so does the app).
+        using var site = new PrintedDeployment("lighttpd", fastCgi: false,
+            [new HostedApp("/", Repository.CopyAlone(Path.Combine(app, "out", "MyService")))], new System.Collections.Generic.Dictionary<string, string>());
+        using var client = site.Client();
+        Assert.Equal("{\"text\":\"Hello, world!\",\"length\":5}", await client.GetStringAsync("/hello/world"));
     }
 
     private void WriteNuGetConfig(string directory) => File.WriteAllText(Path.Combine(directory, "nuget.config"), $"""

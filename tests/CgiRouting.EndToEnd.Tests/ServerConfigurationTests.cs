@@ -71,7 +71,7 @@ public sealed class ServerConfigurationTests
         string a = NginxFastCgiServer.FreeTcpAddress(), b = NginxFastCgiServer.FreeTcpAddress();
         using var workerA = new FastCgiWorkerProcess(Hello, a);
         using var workerB = new FastCgiWorkerProcess(Hello, b);
-        using var nginx = new PrintedNginx(["--fastcgi", a, "--fastcgi", b]);
+        using var nginx = new PrintedServer("nginx", Hello, ["--fastcgi", a, "--fastcgi", b]);
         using var client = nginx.Client();
         for (int i = 0; i < 10; i++)
             await client.GetStringAsync("/count");
@@ -82,23 +82,6 @@ public sealed class ServerConfigurationTests
             Assert.True(int.Parse(direct.ReadText(1).Split("\r\n\r\n")[1], System.Globalization.CultureInfo.InvariantCulture) > 1,
                 $"the worker at {address} served none of the requests through nginx");
         }
-    }
-
-    /// <summary>nginx on what <c>hello --config nginx ARGUMENTS</c> prints, checked with <c>nginx -t</c> first.</summary>
-    private sealed class PrintedNginx : WebServer
-    {
-        public PrintedNginx(string[] arguments)
-            : base("nginx-printed", [], new Dictionary<string, string>())
-        {
-            string config = Path.Combine(Root, "nginx.conf");
-            File.WriteAllText(config, Repository.Run(Hello, ["--config", "nginx", .. arguments,
-                "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--root", Root]));
-            Repository.Run("nginx", "-t", "-p", Root + "/", "-e", Path.Combine(Root, "error.log"), "-c", config);
-            Start("nginx", "-p", Root + "/", "-e", Path.Combine(Root, "error.log"), "-c", config);
-            WaitUntilListening("error.log");
-        }
-
-        public override string AppErrorLog => ReadLog("error.log");
     }
 
     /// <summary>

@@ -59,42 +59,22 @@ public sealed class StoppingWorkersTests
         Assert.DoesNotContain("no live upstreams", nginx.AppErrorLog);
     }
 
-    private static async Task AllAreStored(PrintedServer nginx, TodoDatabase database, string what, Action<int>? answered = null)
+    private static async Task AllAreStored(PrintedServer site, TodoDatabase database, string what, Action<int>? answered = null)
     {
         string run = Guid.NewGuid().ToString("N")[..8];
         int posts = Posts;
         var stopwatch = System.Diagnostics.Stopwatch.StartNew();
-        var outcomes = await ConcurrentPosts.Send(nginx.BaseAddress, run, posts, answered);
+        var outcomes = await ConcurrentPosts.Send(site.BaseAddress, run, posts, answered);
         var failed = outcomes.Where(o => !o.Succeeded).Select(o => $"{o.Index}: {o.Status}").ToList();
-        Assert.True(failed.Count == 0, $"{failed.Count} failed ({string.Join(", ", failed.Take(10))}); nginx's error log:\n"
-            + string.Join('\n', nginx.AppErrorLog.Split('\n').Where(l => l.Contains("[error]")).Take(10)));
-        using var client = nginx.Client();
+        Assert.True(failed.Count == 0, $"{failed.Count} failed ({string.Join(", ", failed.Take(10))}); the server's error log:\n"
+            + string.Join('\n', site.AppErrorLog.Split('\n').Where(l => l.Contains("error]")).Take(10)));
+        using var client = site.Client();
         using var list = JsonDocument.Parse(await client.GetStringAsync("/todos"));
         var titles = list.RootElement.EnumerateArray().Select(t => t.GetProperty("title").GetString()!)
             .Where(t => t.StartsWith($"load {run} ", StringComparison.Ordinal)).ToList();
         Assert.Equal(Enumerable.Range(0, posts).Select(i => ConcurrentPosts.Title(run, i)).Order(), titles.Order()); // each once
         Assert.Equal("ok", database.IntegrityCheck());
-        CgiRouting.Testing.ReliabilityReport.Write($"stopping workers, {what}: {posts} POSTs from {ConcurrentPosts.Clients} clients through nginx "
+        CgiRouting.Testing.ReliabilityReport.Write($"stopping workers, {what}: {posts} POSTs from {ConcurrentPosts.Clients} clients "
             + $"in {stopwatch.Elapsed.TotalSeconds:F0} s, every one answered 2xx and stored once");
-    }
-
-    /// <summary>nginx or Apache on exactly what <c>todo --config SERVER ARGUMENTS</c> prints, started as its comments say.</summary>
-    private sealed class PrintedServer : WebServer
-    {
-        public PrintedServer(string server, string binary, string[] arguments)
-            : base(server + "-printed", [], new Dictionary<string, string>())
-        {
-            Repository.Install("nginx:nginx-light", "apache2:apache2-bin", "/etc/mime.types:media-types");
-            string config = Path.Combine(Root, server + ".conf");
-            File.WriteAllText(config, Repository.Run(binary, ["--config", server, .. arguments,
-                "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--root", Root]));
-            if (server == "nginx")
-                Start("nginx", "-p", Root + "/", "-e", Path.Combine(Root, "error.log"), "-c", config);
-            else
-                Start("apache2", "-f", config, "-DFOREGROUND");
-            WaitUntilListening("error.log");
-        }
-
-        public override string AppErrorLog => ReadLog("error.log");
     }
 }
