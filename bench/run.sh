@@ -206,6 +206,8 @@ free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1
 port=$(free_port)
 root=$OUT/lighttpd
 rm -rf "$root"; mkdir -p "$root"
+# Started as root, lighttpd runs as nobody and writes its logs as nobody (hosting/lighttpd.sh's server.username).
+[[ $(id -u) -eq 0 ]] && chown nobody:nogroup "$root"
 # Go's net/http/cgi builds the URL from SCRIPT_NAME + PATH_INFO, so it gets the root prefix.
 hosting/lighttpd.sh "$port" "$root" "/aot/=$OUT/hello/hello" "/floor/=$OUT/floor/floor" "/c/=$OUT/c-floor" "/=$OUT/go-app" > "$root/lighttpd.conf"
 lighttpd -D -f "$root/lighttpd.conf" &
