@@ -21,7 +21,9 @@ internal static class CommandLine
         string? fastCgi = null, config = null, prefix = null, root = null, socketOwner = null,
             allowFrom = Environment.GetEnvironmentVariable("FCGI_WEB_SERVER_ADDRS");
         int socketMode = DefaultSocketMode;
-        var environment = new List<KeyValuePair<string, string>>();
+        // NAME=VALUE strings in a List<string>, a type every app has already: a new generic instantiation would have its
+        // static fields allocated at every start, each CGI request included.
+        var environment = new List<string>();
         int maxConcurrency = 0, prefork = 0, port = 0;
         long maxRequests = 0;
         for (int i = 0; i < arguments.Length; i++)
@@ -69,12 +71,19 @@ internal static class CommandLine
                         case "--allow-from": allowFrom = value; continue;
                         case "--env":
                             int equals = value.IndexOf('=');
-                            if (equals <= 0)
+                            if (equals <= 0 || value.AsSpan(0, equals).ContainsAnyExcept("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+                                || char.IsAsciiDigit(value[0]))
                             {
-                                error.WriteLine($"--env takes NAME=VALUE, not '{value}'.");
+                                error.WriteLine($"--env takes NAME=VALUE, a NAME of letters, digits and '_', not '{value}'.");
                                 return 2;
                             }
-                            environment.Add(new(value[..equals], value[(equals + 1)..]));
+                            if (value.AsSpan(equals + 1).ContainsAny("\"\\$\n\r"))
+                            {
+                                // Each server quotes and expands differently (nginx expands $ in fastcgi_param and cannot escape it).
+                                error.WriteLine($"--env {value[..equals]}: a value with \", \\, $ or a line break is not written into a server's configuration; set it where the app reads its own.");
+                                return 2;
+                            }
+                            environment.Add(value);
                             continue;
                         case "--socket-mode":
                             if (value.Length is < 3 or > 4 || value.AsSpan().ContainsAnyExceptInRange('0', '7'))
@@ -126,6 +135,7 @@ internal static class CommandLine
                 Server = config ?? "", Binary = Environment.ProcessPath ?? "app", Prefix = prefix ?? "/", Port = port > 0 ? port : 8080,
                 Root = root ?? $"/var/lib/{Path.GetFileName(Environment.ProcessPath ?? "app")}-{config}",
                 FastCgi = fastCgi, MaxRequests = maxRequests, Prefork = prefork, Environment = environment,
+                AllowFrom = Environment.GetEnvironmentVariable("FCGI_WEB_SERVER_ADDRS") == allowFrom ? null : allowFrom,
             };
             return Configure(setup, output, error);
         }
@@ -162,7 +172,11 @@ internal static class CommandLine
     private const int DefaultSocketMode = 0b110_110_000;
 
     /// <summary><c>--socket-mode</c> and <c>--socket-owner</c>: who may connect to a unix socket the worker makes.</summary>
-    private readonly record struct SocketFileAccess(int Mode, string? Owner);
+    private readonly struct SocketFileAccess(int mode, string? owner)
+    {
+        public int Mode => mode;
+        public string? Owner => owner;
+    }
 
     /// <summary>
     /// Serves as a FastCGI worker on <paramref name="address"/>, or on the listening socket that is standard input when
@@ -171,13 +185,27 @@ internal static class CommandLine
     private static int RunFastCgi(string? address, int maxConcurrency, long maxRequests, int prefork, SocketFileAccess access,
         string? allowFrom, CgiOptions? options, TextWriter error)
     {
-        string[]? allowed = string.IsNullOrWhiteSpace(allowFrom) ? null
-            : allowFrom.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        string[]? allowed = null;
+        if (!string.IsNullOrWhiteSpace(allowFrom))
+        {
+            allowed = allowFrom.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+            for (int i = 0; i < allowed.Length; i++)
+            {
+                if (SocketDescriptor.CanonicalAddress(allowed[i]) is not { } canonical)
+                {
+                    error.WriteLine($"CgiRouting: '{allowed[i]}' in --allow-from (or FCGI_WEB_SERVER_ADDRS) is not an IP address.");
+                    return 2;
+                }
+                allowed[i] = canonical;
+            }
+        }
         try
         {
-            if (address is not null && allowed is null && !SocketDescriptor.IsLoopback(address.Split(',')[0]))
+            // A listener handed over (a systemd socket unit, spawn-fcgi) is held to the same rule as one bound here.
+            string where = address ?? SocketDescriptor.Describe(0);
+            if (allowed is null && !where.StartsWith("descriptor", StringComparison.Ordinal) && !SocketDescriptor.IsLoopback(where.Split(',')[0]))
             {
-                error.WriteLine($"CgiRouting: --fastcgi {address} listens beyond this machine, and any peer that reaches it may say who the client is "
+                error.WriteLine($"CgiRouting: --fastcgi {where} listens beyond this machine, and any peer that reaches it may say who the client is "
                     + "(REMOTE_USER, REMOTE_ADDR): name the web servers that may connect with --allow-from ADDRESS[,ADDRESS] "
                     + "(or FCGI_WEB_SERVER_ADDRS), or listen on 127.0.0.1 or a unix socket.");
                 return 2;
@@ -223,7 +251,7 @@ internal static class CommandLine
                 Environment.SetEnvironmentVariable("FCGI_WEB_SERVER_ADDRS", string.Join(',', allowed));
             error.WriteLine($"CgiRouting: FastCGI worker manager (pid {Environment.ProcessId}) listening on {SocketDescriptor.Describe(listener)}: "
                 + $"{prefork} workers started ahead" + (maxRequests > 0 ? $", each exits after {Requests(maxRequests)}." : "."));
-            int managed = PreforkManager.Run(listener, prefork, maxRequests, error);
+            int managed = PreforkManager.Run(listener, ownsListener: address is not null, prefork, maxRequests, error);
             if (socketFile is not null)
                 SocketDescriptor.Remove(address![5..], socketFile);
             return managed;
@@ -335,7 +363,7 @@ internal static class CommandLine
             string file = Path.Combine(root, "lighttpd.conf");
             using (var writer = new StreamWriter(file))
                 ServerConfiguration.Write(writer, "lighttpd", binary, prefix, port, root, null);
-            if (UnixAccount.IsRoot && UnixAccount.Parse(ServerConfiguration.ServerUser) is var (user, group))
+            if (own && UnixAccount.IsRoot && UnixAccount.Parse(ServerConfiguration.ServerUser) is var (user, group))
                 UnixAccount.Chown(root, user, group); // lighttpd opens its logs once it runs as that user
             error.WriteLine($"Serving {binary} at http://127.0.0.1:{port}{prefix} through lighttpd, one process per request"
                 + (UnixAccount.IsRoot ? $", as {ServerConfiguration.ServerUser}." : "."));

@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.IO;
-using System.Linq;
 using System.Runtime.InteropServices;
 
 namespace CgiRouting;
@@ -73,7 +72,7 @@ internal static partial class ServerConfiguration
     {
         string name = Path.GetFileName(setup.Binary);
         string address = setup.FastCgi!;
-        string listen = address.StartsWith(UnixPrefix, StringComparison.Ordinal) ? address[UnixPrefix.Length..] : address.Trim('[').Replace("]:", ":");
+        string listen = address.StartsWith(UnixPrefix, StringComparison.Ordinal) ? address[UnixPrefix.Length..] : address; // [::1]:9000 as systemd writes it
         var text = new System.Text.StringBuilder();
         text.Append($"# Printed by {name} --config systemd. Save the two units below as /etc/systemd/system/{name}.socket and\n")
             .Append($"# /etc/systemd/system/{name}.service, then run as root: systemctl daemon-reload && systemctl enable --now {name}.socket\n")
@@ -83,43 +82,39 @@ internal static partial class ServerConfiguration
             text.Append("SocketUser=nobody\nSocketGroup=nogroup\nSocketMode=0660\n");
         text.Append("\n[Install]\nWantedBy=sockets.target\n\n")
             .Append($"# /etc/systemd/system/{name}.service\n[Unit]\nDescription={name} FastCGI worker\nRequires={name}.socket\nAfter={name}.socket\n\n[Service]\n")
-            .Append("ExecStart=").Append(setup.Binary)
-            .Append(setup.Prefork > 0 ? $" --prefork {setup.Prefork}" : "").Append(setup.MaxRequests > 0 ? $" --max-requests {setup.MaxRequests}" : "")
+            .Append("ExecStart=").Append(setup.Binary).Append(WorkerOptions(setup))
             .Append("\nStandardInput=socket\nStandardOutput=journal\nStandardError=journal\nUser=nobody\nGroup=nogroup\n");
-        foreach (var (variable, value) in setup.Environment)
-            text.Append("Environment=\"").Append(variable).Append('=').Append(value.Replace("\\", "\\\\").Replace("\"", "\\\"")).Append("\"\n");
+        foreach (string variable in setup.Environment)
+            text.Append("Environment=\"").Append(variable.Replace("%", "%%")).Append("\"\n"); // % starts a specifier
         text.Append("# A worker exits after --max-requests, or with 1 when handlers hang: systemd starts a fresh one.\nRestart=always\n")
             .Append("# SIGTERM: the worker serves what is queued and finishes its requests, within the request timeout and a second.\n")
-            .Append("TimeoutStopSec=35\n\n[Install]\nWantedBy=multi-user.target\n");
+            .Append("TimeoutStopSec=70\n\n[Install]\nWantedBy=multi-user.target\n");
         return text.ToString();
     }
 
     /// <summary>The app's own environment (<c>--env NAME=VALUE</c>) in the server's syntax, where the server starts the app.</summary>
-    private static string Environment(string server, bool fastCgi, IReadOnlyList<KeyValuePair<string, string>> variables)
+    private static string Environment(string server, bool fastCgi, IReadOnlyList<string> variables)
     {
         var text = new System.Text.StringBuilder();
-        switch (server)
+        for (int i = 0; i < variables.Count; i++)
         {
-            case "lighttpd" when fastCgi:
-                text.Append("        \"bin-environment\" => ( ");
-                for (int i = 0; i < variables.Count; i++)
-                    text.Append(i == 0 ? "" : ",").Append('"').Append(variables[i].Key).Append("\" => \"").Append(variables[i].Value).Append('"');
-                text.Append(" ),\n");
-                break;
-            case "lighttpd":
-                text.Append("setenv.add-environment = ( ");
-                for (int i = 0; i < variables.Count; i++)
-                    text.Append(i == 0 ? "" : ",").Append('"').Append(variables[i].Key).Append("\" => \"").Append(variables[i].Value).Append('"');
-                text.Append(" )\n");
-                break;
-            case "apache" when !fastCgi:
-                foreach (var (name, value) in variables)
+            string variable = variables[i];
+            int equals = variable.IndexOf('=');
+            string name = variable[..equals], value = variable[(equals + 1)..];
+            switch (server)
+            {
+                case "lighttpd":
+                    text.Append(i == 0 ? fastCgi ? "        \"bin-environment\" => ( " : "setenv.add-environment = ( " : ",")
+                        .Append('"').Append(name).Append("\" => \"").Append(value).Append('"')
+                        .Append(i < variables.Count - 1 ? "" : fastCgi ? " ),\n" : " )\n");
+                    break;
+                case "apache" when !fastCgi:
                     text.Append("SetEnv ").Append(name).Append(" \"").Append(value).Append("\"\n");
-                break;
-            case "nginx":
-                foreach (var (name, value) in variables)
+                    break;
+                case "nginx":
                     text.Append("            fastcgi_param ").Append(name).Append(" \"").Append(value).Append("\";\n");
-                break;
+                    break;
+            }
         }
         return text.ToString();
     }
@@ -140,15 +135,16 @@ internal static partial class ServerConfiguration
             // lighttpd opens its logs once it runs as nobody; nginx and Apache as root, before they start their workers.
             server == "lighttpd" ? $"  install -d -m 0750 -o nobody -g nogroup {root}" : $"  install -d -m 0755 {root}",
         };
-        string env = string.Concat(setup.Environment.Select(v => $"{v.Key}={Quoted(v.Value)} "));
+        var env = new System.Text.StringBuilder();
+        foreach (string variable in setup.Environment)
+            env.Append(variable[..(variable.IndexOf('=') + 1)]).Append(Quoted(variable[(variable.IndexOf('=') + 1)..])).Append(' ');
         if (setup.FastCgi is { } address && server != "lighttpd")
         {
             foreach (string one in address.Split(','))
             {
                 if (one.StartsWith(UnixPrefix, StringComparison.Ordinal) && Path.GetDirectoryName(one[UnixPrefix.Length..]) is { Length: > 0 } folder && folder != root)
                     lines.Add($"  install -d -m 0750 -o nobody -g nogroup {folder}");
-                lines.Add($"  runuser -u nobody -g nogroup -- env {env}{binary} --fastcgi {one}"
-                    + (setup.Prefork > 0 ? $" --prefork {setup.Prefork}" : "") + (setup.MaxRequests > 0 ? $" --max-requests {setup.MaxRequests}" : "") + " &");
+                lines.Add($"  runuser -u nobody -g nogroup -- env {env}{binary} --fastcgi {one}{WorkerOptions(setup)} &");
             }
         }
         else if (server == "nginx")
@@ -162,8 +158,16 @@ internal static partial class ServerConfiguration
         lines.Add(setup.FastCgi is not null && server != "lighttpd"
             ? "The worker runs as nobody (its socket is nobody:nogroup, mode 0660, which the server's workers may use): give it the folders it writes to."
             : "The app runs as nobody, started by the server: give it the folders it writes to (chown nobody:nogroup DIR).");
-        return string.Concat(lines.Select(l => "# " + l + "\n")) + "\n";
+        var text = new System.Text.StringBuilder();
+        foreach (string line in lines)
+            text.Append("# ").Append(line).Append('\n');
+        return text.Append('\n').ToString();
     }
+
+    /// <summary>The worker's own options, as the printed command or unit starts it.</summary>
+    private static string WorkerOptions(ServerSetup setup) =>
+        (setup.Prefork > 0 ? $" --prefork {setup.Prefork}" : "") + (setup.MaxRequests > 0 ? $" --max-requests {setup.MaxRequests}" : "")
+        + (setup.AllowFrom is { } allowed ? $" --allow-from {allowed}" : "");
 
     private static string Quoted(string value) =>
         value.Length > 0 && !value.AsSpan().ContainsAnyExcept("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._-:,=@+%") ? value
@@ -203,8 +207,16 @@ internal static partial class ServerConfiguration
             argv[i] = Marshal.StringToCoTaskMemUTF8(arguments[i]);
         argv[arguments.Length] = 0;
         error.Flush();
+        // This process's environment for lighttpd's (and so the apps'): built here rather than read from libc's environ,
+        // which would import dlopen and dlsym into every app, a symbol lookup each at every start.
+        var variables = System.Environment.GetEnvironmentVariables();
+        var envp = stackalloc nint[variables.Count + 1];
+        int count = 0;
+        foreach (System.Collections.DictionaryEntry variable in variables)
+            envp[count++] = Marshal.StringToCoTaskMemUTF8(variable.Key + "=" + variable.Value);
+        envp[count] = 0;
         int spawned;
-        int errno = posix_spawnp(&spawned, "lighttpd", null, null, argv, environ);
+        int errno = posix_spawnp(&spawned, "lighttpd", null, null, argv, envp);
         int pid = spawned;
         if (errno != 0)
         {
@@ -236,7 +248,6 @@ internal static partial class ServerConfiguration
     [LibraryImport("libc")]
     private static partial int kill(int pid, int signal);
 
-    private static unsafe nint* environ => *(nint**)NativeLibrary.GetExport(NativeLibrary.GetMainProgramHandle(), "environ");
 
     /// <summary>The path of fcgiwrap's socket in the nginx configuration.</summary>
     public static string FcgiwrapSocket(string root) => root + "/fcgiwrap.sock";

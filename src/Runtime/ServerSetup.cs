@@ -2,8 +2,12 @@ using System.Collections.Generic;
 
 namespace CgiRouting;
 
-/// <summary>What <c>app --config SERVER</c> was asked to print a configuration for.</summary>
-internal sealed record ServerSetup
+/// <summary>
+/// What <c>app --config SERVER</c> was asked to print a configuration for. A class, not a record: a record's equality
+/// members would instantiate <c>EqualityComparer&lt;T&gt;</c> for each property type, whose static fields every app
+/// allocates at start-up, each CGI request included.
+/// </summary>
+internal sealed class ServerSetup
 {
     /// <summary>lighttpd, apache or nginx.</summary>
     public required string Server { get; init; }
@@ -28,6 +32,9 @@ internal sealed record ServerSetup
     /// <summary>The workers' <c>--prefork</c>, 0 for none.</summary>
     public int Prefork { get; init; }
 
-    /// <summary>The app's own environment (<c>--env NAME=VALUE</c>), in order.</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> Environment { get; init; } = [];
+    /// <summary>The workers' <c>--allow-from</c>, or null.</summary>
+    public string? AllowFrom { get; init; }
+
+    /// <summary>The app's own environment (<c>--env NAME=VALUE</c>, each as given), in order.</summary>
+    public IReadOnlyList<string> Environment { get; init; } = [];
 }

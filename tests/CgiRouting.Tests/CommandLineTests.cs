@@ -659,6 +659,10 @@ public class CommandLineTests
         Assert.Contains("\nUser=nobody\nGroup=nogroup\nEnvironment=\"TODO_DB=/var/lib/todo/todo.db\"\n", units);
         Assert.Contains("\nRestart=always\n", units);
         Assert.Contains("\nListenStream=127.0.0.1:9000\n", Run("--config", "systemd", "--fastcgi", "127.0.0.1:9000").Output);
+        Assert.Contains("\nListenStream=[::1]:9000\n", Run("--config", "systemd", "--fastcgi", "[::1]:9000").Output); // systemd's IPv6 form
+        var (_, escaped, _) = Run("--config", "systemd", "--fastcgi", "10.0.0.2:9000", "--allow-from", "10.0.0.5", "--env", "TODO_DB=postgres://a:p%40ss@db/todo");
+        Assert.Contains("\nEnvironment=\"TODO_DB=postgres://a:p%%40ss@db/todo\"\n", escaped); // % starts a systemd specifier
+        Assert.Contains($"\nExecStart={app} --allow-from 10.0.0.5\n", escaped);
         var (refused, _, error) = Run("--config", "systemd");
         Assert.Equal(2, refused);
         Assert.Contains("--config systemd prints the units of a FastCGI worker", error);
@@ -674,9 +678,18 @@ public class CommandLineTests
         Assert.Contains("\nSetEnv TODO_DB \"/data/todo.db\"\nSetEnv MODE \"a b\"\n", Run(["--config", "apache", .. env]).Output);
         Assert.Contains("\n            fastcgi_param TODO_DB \"/data/todo.db\";\n            fastcgi_param MODE \"a b\";\n            fastcgi_pass unix:",
             Run(["--config", "nginx", .. env]).Output);
-        var (exit, _, error) = Run("--config", "nginx", "--env", "NOVALUE");
-        Assert.Equal(2, exit);
-        Assert.Contains("--env takes NAME=VALUE", error);
+        foreach (string bad in new[] { "NOVALUE", "1X=a", "A-B=c", "=x" })
+        {
+            var (exit, _, error) = Run("--config", "nginx", "--env", bad);
+            Assert.Equal(2, exit);
+            Assert.Contains("--env takes NAME=VALUE", error);
+        }
+        foreach (string value in new[] { "a$b", "a\"b", "a\\b", "a\nb" }) // nginx expands $ and cannot escape it; quotes end a string
+        {
+            var (exit, _, error) = Run("--config", "nginx", "--env", "X=" + value);
+            Assert.Equal(2, exit);
+            Assert.Contains("is not written into a server's configuration", error);
+        }
     }
 
     [Fact]
@@ -710,6 +723,25 @@ public class CommandLineTests
         finally
         {
             Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Theory]
+    [InlineData("127.0.0.1", "127.0.0.1")]
+    [InlineData("::1", "::1")]
+    [InlineData("[::1]", "::1")]
+    [InlineData("0:0:0:0:0:0:0:1", "::1")]
+    [InlineData("::ffff:10.0.0.1", "10.0.0.1")] // an IPv4 peer of an IPv6 listener
+    [InlineData("localhost", null)]
+    [InlineData("10.0.0.1:9000", null)]
+    public void Allow_from_addresses_are_compared_as_addresses(string address, string? canonical)
+    {
+        Assert.Equal(canonical, CgiRouting.FastCgi.SocketDescriptor.CanonicalAddress(address));
+        if (canonical is null)
+        {
+            var (exit, _, error) = Run("--fastcgi", "127.0.0.1:9124", "--allow-from", address);
+            Assert.Equal(2, exit);
+            Assert.Contains("is not an IP address", error);
         }
     }
 

@@ -455,6 +455,45 @@ public class FastCgiTests
     }
 
     [Fact]
+    public void A_connection_that_carries_no_request_leaves_the_worker_s_only_request_to_the_next()
+    {
+        // A health check, a GET_VALUES probe or a client gone before nginx sent anything: with --max-requests 1 such a
+        // connection used up the one accept the worker had, and it neither served nor exited.
+        using var worker = new FastCgiWorker(maxRequests: 1, start: false);
+        var run = Background.Start(worker.Server.Run);
+        using (var probe = worker.Connect())
+        {
+            probe.Send(FastCgiClient.Record(FastCgiClient.GetValues, 0, []));
+            probe.Read(); // GET_VALUES_RESULT
+        }
+        using (var client = worker.Connect())
+        {
+            client.SendRequest(1, "GET", "/users/me");
+            Assert.Equal(MeResponse, client.ReadText(1));
+        }
+        Assert.True(run.Finished(TimeSpan.FromSeconds(10)), "Run returns after its one request");
+    }
+
+    [Fact]
+    public void A_worker_that_reaches_max_requests_serves_the_connections_queued_on_its_own_listener()
+    {
+        using var worker = new FastCgiWorker(maxRequests: 1, start: false);
+        var run = Background.Start(worker.Server.Run);
+        using var first = worker.Connect(); // the one request, waiting for the rest of its body
+        first.Begin(1);
+        first.SendParams(1, [new("REQUEST_METHOD", "POST"), new("PATH_INFO", "/bytes"), new("CONTENT_LENGTH", "4")]);
+        first.SendStdin(1, "ab"u8, end: false);
+        Assert.True(SpinWait.SpinUntil(() => worker.Server.InFlight == 1, 5000));
+        using var queued = worker.Connect(); // queued by the kernel: no thread accepts past the quota
+        queued.SendRequest(1, "GET", "/users/me");
+        first.SendStdin(1, "cd"u8);
+        Assert.EndsWith("\r\n\r\nabcd", first.ReadText(1));
+        // The quota is reached and the worker stops: its listener's queue is emptied before the listener goes.
+        Assert.Equal(MeResponse, queued.ReadText(1));
+        Assert.True(run.Finished(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
     public void A_connection_the_web_server_keeps_is_served_past_max_requests_until_it_closes_it()
     {
         // Closing it at the quota raced with the web server's next request on it: nginx answered 502 to the POSTs it

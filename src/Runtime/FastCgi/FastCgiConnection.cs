@@ -81,6 +81,9 @@ internal sealed class FastCgiConnection
 
     internal bool TryReadRecord(out FastCgiRecord record) => _reader.TryRead(out record);
 
+    /// <summary>How many requests began on this connection (their BEGIN_REQUEST arrived).</summary>
+    public int RequestsBegun { get; private set; }
+
     /// <summary>Reads and handles one record between requests; <see langword="false"/> when the connection is to close.</summary>
     private bool ServeNext()
     {
@@ -110,6 +113,7 @@ internal sealed class FastCgiConnection
             _busy = true;
         }
         _server.BeginRequest();
+        RequestsBegun++;
         var slot = RequestSlot.None;
         try
         {
@@ -211,9 +215,19 @@ internal sealed class FastCgiConnection
             // The deadline answered 503 from its own thread; the handler still holds this connection's thread, but no
             // longer its request slot.
             late = true;
-            output.Complete();
-            _shutdown?.Invoke();
-            _server.ReleaseLateSlot();
+            try
+            {
+                output.Complete();
+            }
+            catch (IOException)
+            {
+                // The web server has gone (EPIPE): there is no one to answer, and the connection ends below all the same.
+            }
+            finally
+            {
+                _shutdown?.Invoke();
+                _server.ReleaseLateSlot();
+            }
         });
         if (late)
             slot = RequestSlot.ReleasedLate;

@@ -1,7 +1,5 @@
 using System;
-using System.Collections.Generic;
 using System.Diagnostics;
-using System.Linq;
 using System.IO;
 using System.Runtime.InteropServices;
 using System.Threading;
@@ -106,7 +104,7 @@ internal sealed class FastCgiServer
     /// any other that reaches the port could speak for any user (the php-fpm SSRF attack): one not listed is closed
     /// at once, with a line on the log.
     /// </summary>
-    public IReadOnlyList<string>? AllowedPeers { get; init; }
+    public string[]? AllowedPeers { get; init; }
 
     /// <summary>
     /// How long a read of a connection may wait: for the next request on a kept connection, or for the rest of a
@@ -115,9 +113,7 @@ internal sealed class FastCgiServer
     /// peers cannot hold the worker's 1,024 connections for ever (an audit's 1,030 idle connections made later requests
     /// wait without end).
     /// </summary>
-    public TimeSpan ReadTimeout { get; init; } = DefaultReadTimeout;
-
-    public static readonly TimeSpan DefaultReadTimeout = TimeSpan.FromSeconds(75);
+    public TimeSpan ReadTimeout { get; init; } = TimeSpan.FromSeconds(75); // no static field: every app would allocate it at start
 
     /// <summary>Called once the worker accepts no more connections for its <c>--max-requests</c> (a --prefork worker tells its manager).</summary>
     public Action? Retired { get; init; }
@@ -156,7 +152,7 @@ internal sealed class FastCgiServer
 
     private void StartThread()
     {
-        if (!_stopping)
+        if (!_acceptsEnded) // a stopping worker still empties its own listener's queue (StopListening)
             _ = TryStartThread(Work); // at the limit, a thread that finishes its connection goes back to accepting
     }
 
@@ -233,6 +229,7 @@ internal sealed class FastCgiServer
             for (int i = 0; i < _open.Length; i++)
                 _open[i]?.CloseIfIdle();
         }
+        clock.Restart(); // the requests in flight get their own deadline, whatever the kept connections took
         while (Volatile.Read(ref _inFlight) - Volatile.Read(ref _stuck) > 0)
         {
             if (clock.Elapsed > deadline)
@@ -320,9 +317,10 @@ internal sealed class FastCgiServer
             // beyond them would be closed unserved when the worker exits (nginx answered 502 to most requests
             // to --prefork workers with --max-requests 1, each of which had accepted several). Once the worker stops,
             // its own listener's queue is emptied all the same (StopListening).
-            if (_maxRequests != 0 && !_stopping && Interlocked.Increment(ref _acceptsReserved) > _maxRequests)
+            bool reserved = _maxRequests != 0 && !_stopping;
+            if (reserved && Interlocked.Increment(ref _acceptsReserved) > _maxRequests)
             {
-                Interlocked.Decrement(ref _acceptsReserved); // a reservation given back (a peer refused) may be taken again
+                Interlocked.Decrement(ref _acceptsReserved); // a reservation given back (see below) may be taken again
                 return;
             }
             Interlocked.Increment(ref _accepting);
@@ -332,7 +330,7 @@ internal sealed class FastCgiServer
             if (fd < 0)
             {
                 int error = Marshal.GetLastPInvokeError();
-                if (_maxRequests != 0)
+                if (reserved)
                     Interlocked.Decrement(ref _acceptsReserved); // nothing was accepted
                 if (_acceptsEnded)
                     return;
@@ -346,22 +344,26 @@ internal sealed class FastCgiServer
                 Thread.Sleep(100); // out of descriptors, say: do not spin
                 continue;
             }
-            if (AllowedPeers is not null && SocketDescriptor.PeerAddress(fd) is { } peer && !AllowedPeers.Contains(peer))
+            if (AllowedPeers is not null && SocketDescriptor.PeerAddress(fd) is { } peer && Array.IndexOf(AllowedPeers, peer) < 0)
             {
                 Log.WriteLine($"CgiRouting: a FastCGI connection from {peer}, which is not one of the web servers allowed (--allow-from), was closed.");
                 SocketDescriptor.Close(fd);
-                if (_maxRequests != 0)
+                if (reserved)
                     Interlocked.Decrement(ref _acceptsReserved);
                 continue;
             }
-            // Served also when the worker is stopping: the web server may have sent its request already.
-            Serve(fd, slot);
+            // Served also when the worker is stopping: the web server may have sent its request already. A connection
+            // that carried no request (closed before one, a GET_VALUES probe, a health check, a read timeout) gives its
+            // reservation back: else a worker with --max-requests would neither serve nor exit.
+            if (Serve(fd, slot) == 0 && reserved)
+                Interlocked.Decrement(ref _acceptsReserved);
             if (Volatile.Read(ref _accepting) >= 2)
                 return; // enough threads wait for connections
         }
     }
 
-    private void Serve(int fd, int slot)
+    /// <summary>Serves the connection <paramref name="fd"/> until it closes; returns how many requests began on it.</summary>
+    private int Serve(int fd, int slot)
     {
         SocketDescriptor.SetReadTimeout(fd, ReadTimeout);
         var connection = new FastCgiConnection(new StandardDescriptorStream(fd, FileAccess.ReadWrite) { ReadTimesOut = true }, this,
@@ -378,6 +380,7 @@ internal sealed class FastCgiServer
                 _open[slot] = null;
             SocketDescriptor.Close(fd);
         }
+        return connection.RequestsBegun;
     }
 
     /// <summary>

@@ -47,7 +47,15 @@ internal static unsafe partial class PreforkManager
         return false;
     }
 
-    public static int Run(int listener, int workers, long maxRequests, TextWriter log)
+    /// <param name="listener">The listening socket the workers get as their standard input.</param>
+    /// <param name="ownsListener">
+    /// Whether the manager bound the listener itself (<c>--fastcgi ADDRESS</c>); one it was handed (systemd's socket unit,
+    /// spawn-fcgi) outlives it, and is never shut down: the connections queued on it wait for the next manager.
+    /// </param>
+    /// <param name="workers">How many workers are kept started.</param>
+    /// <param name="maxRequests">Each worker's <c>--max-requests</c>, 0 for none.</param>
+    /// <param name="log">The manager's log.</param>
+    public static int Run(int listener, bool ownsListener, int workers, long maxRequests, TextWriter log)
     {
         string binary = Environment.ProcessPath ?? throw new InvalidOperationException("The binary's own path is unknown.");
         string[] arguments = maxRequests > 0 ? [binary, "--max-requests", maxRequests.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [binary];
@@ -84,14 +92,17 @@ internal static unsafe partial class PreforkManager
         var drainStarted = 0L;
         void StopWhenDrained()
         {
+            if (!ownsListener)
+                drainStarted = -1; // nothing to drain: what is queued stays for the next manager on the same socket
             if (drainStarted == 0)
             {
                 SocketDescriptor.CapBacklog(listener);
                 drainStarted = Environment.TickCount64;
             }
-            if (SocketDescriptor.HasPending(listener) && Environment.TickCount64 - drainStarted < 10_000)
+            if (ownsListener && SocketDescriptor.HasPending(listener) && Environment.TickCount64 - drainStarted < 10_000)
                 return;
-            SocketDescriptor.StopListening(listener);
+            if (ownsListener)
+                SocketDescriptor.StopListening(listener);
             lock (pids)
             {
                 Volatile.Write(ref stopping, 1);
@@ -126,11 +137,20 @@ internal static unsafe partial class PreforkManager
 
         // A worker that stops accepting (its --max-requests served) but still serves connections the web server keeps
         // writes its pid to the pipe: its slot gets a fresh worker at once, and the old one is left to finish.
+        // Workers it starts get SIGTERM when it ends (PR_SET_PDEATHSIG follows the spawning thread): it never ends while
+        // the manager runs, since the manager holds the pipe's write end (no end of file) and an interrupted read is
+        // tried again.
+        int readEnd = retirement[0];
         new Thread(() =>
         {
             int pid;
-            while (read(retirement[0], &pid, sizeof(int)) == sizeof(int))
+            while (true)
             {
+                nint read = PreforkManager.read(readEnd, &pid, sizeof(int));
+                if (read < 0 && Marshal.GetLastPInvokeError() == EINTR)
+                    continue;
+                if (read != sizeof(int))
+                    break;
                 lock (pids)
                 {
                     int slot = Array.IndexOf(pids, pid);
@@ -281,7 +301,7 @@ internal static unsafe partial class PreforkManager
     [LibraryImport("libc", SetLastError = true)]
     private static partial int pipe2(int* descriptors, int flags);
 
-    [LibraryImport("libc")]
+    [LibraryImport("libc", SetLastError = true)]
     private static partial nint read(int descriptor, void* buffer, nint count);
 
     [LibraryImport("libc")]

@@ -208,8 +208,27 @@ internal static unsafe partial class SocketDescriptor
             if (family is not (AF_INET or AF_INET6))
                 return null;
             byte* text = stackalloc byte[64];
-            return inet_ntop(family, a + (family == AF_INET ? 4 : 8), text, 64) == null ? null : Marshal.PtrToStringUTF8((nint)text);
+            return inet_ntop(family, a + (family == AF_INET ? 4 : 8), text, 64) == null ? null
+                : CanonicalAddress(Marshal.PtrToStringUTF8((nint)text)!);
         }
+    }
+
+    /// <summary>
+    /// <paramref name="address"/> (an IPv4 or IPv6 address, brackets allowed) written as inet_ntop(3) writes it, an
+    /// IPv4-mapped IPv6 address as its IPv4 one (how an IPv4 peer of an IPv6 listener appears); <see langword="null"/>
+    /// for anything else.
+    /// </summary>
+    public static string? CanonicalAddress(string address)
+    {
+        string host = address.Length > 2 && address[0] == '[' && address[^1] == ']' ? address[1..^1] : address;
+        byte* bytes = stackalloc byte[16];
+        byte* text = stackalloc byte[64];
+        if (inet_pton(AF_INET, host, bytes) == 1)
+            return inet_ntop(AF_INET, bytes, text, 64) == null ? null : Marshal.PtrToStringUTF8((nint)text);
+        if (inet_pton(AF_INET6, host, bytes) != 1)
+            return null;
+        bool mapped = new ReadOnlySpan<byte>(bytes, 12).SequenceEqual((ReadOnlySpan<byte>)[0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff]);
+        return inet_ntop(mapped ? AF_INET : AF_INET6, mapped ? bytes + 12 : bytes, text, 64) == null ? null : Marshal.PtrToStringUTF8((nint)text);
     }
 
     /// <summary>Whether <paramref name="address"/> (IP:PORT or [IPV6]:PORT) is on the loopback interface only.</summary>
