@@ -7,7 +7,7 @@ using Xunit;
 namespace CgiRouting.EndToEnd.Tests;
 
 /// <summary>
-/// The install path of the README, for real: pack CgiRouting and its templates into a local feed with
+/// The install path of the README and docs/guide/installing.md, for real: pack CgiRouting and its templates into a local feed with
 /// scripts/pack-local.sh, twice, then
 /// (1) a fresh app with one PackageReference to the second pack, published as Native AOT by the package's defaults,
 /// serves a request;
@@ -141,7 +141,7 @@ public class PackageTests(PackageFeed feed) : IClassFixture<PackageFeed>
         string response = RunCgi(Path.Combine(published, "MyService"), "GET", "/hello/world");
         Assert.EndsWith("{\"text\":\"Hello, world!\",\"length\":5}", response);
 
-        // The README's form, into a folder of one's choice.
+        // The form of docs/guide/installing.md, into a folder of one's choice.
         Dotnet(app, "publish", "MyService", "-c", "Release", "-r", "linux-x64", "-o", "out");
         Assert.Equal(response, RunCgi(Path.Combine(app, "out", "MyService"), "GET", "/hello/world"));
 

@@ -13,7 +13,7 @@ namespace CgiRouting.Generators.Tests;
 
 /// <summary>
 /// The generated dispatcher against a reference model: a plain, slow matcher of the documented precedence, written
-/// from the README and nothing else. Random route tables (with no two routes of one method in the same precedence
+/// from the documentation (docs/guide/routing.md) and nothing else. Random route tables (with no two routes of one method in the same precedence
 /// class, so no conflict) are compiled with the real generator, and random requests drawn to hit their routes (and
 /// to miss them) must get the answer the model gives: the same route with the same bound values, or the same 404,
 /// 405 or 204 with the same <c>Allow</c>. CsCheck shrinks a failing table and request to a small one.

@@ -28,7 +28,7 @@ public class BrowserTests
     public void Html_Encode_escapes_what_means_something_in_HTML(string? value, string expected) => Assert.Equal(expected, Html.Encode(value));
 
     /// <summary>
-    /// Beyond those five, what README says Html.Encode writes (WebUtility.HtmlEncode's rules): U+00A0 to U+00FF and
+    /// Beyond those five, what docs/guide/results.md says Html.Encode writes (WebUtility.HtmlEncode's rules): U+00A0 to U+00FF and
     /// characters above U+FFFF as numeric references; other text, ASCII or not, as it is.
     /// </summary>
     [Theory]

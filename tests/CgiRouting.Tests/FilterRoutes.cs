@@ -3,7 +3,7 @@ using System.Threading.Tasks;
 
 namespace CgiRouting.Tests;
 
-/// <summary>The README's Bearer-token filter, and filters that leave a trace of their order.</summary>
+/// <summary>The Bearer-token filter of docs/guide/filters.md, and filters that leave a trace of their order.</summary>
 public static class Filters
 {
     public const string Token = "s3cret";

@@ -3,7 +3,7 @@ using System.Threading.Tasks;
 
 namespace CgiRouting.Tests;
 
-/// <summary>Shorthands for dispatching in-process, as the README shows users.</summary>
+/// <summary>Shorthands for dispatching in-process, as docs/guide/testing.md shows users.</summary>
 internal static class Http
 {
     public static Response Send(string method, string target, string? body = null, params (string Name, string Value)[] headers)

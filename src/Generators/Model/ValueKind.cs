@@ -2,7 +2,7 @@ namespace CgiRouting.Generators.Model;
 
 /// <summary>
 /// The simple types a path segment, query value or header binds to. The order is the documented precedence of
-/// typed route parameters at the same position (README.md, "Routing"): a segment is tried as each in this order,
+/// typed route parameters at the same position (docs/guide/routing.md): a segment is tried as each in this order,
 /// string last.
 /// </summary>
 internal enum ValueKind
