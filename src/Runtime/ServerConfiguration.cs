@@ -98,9 +98,7 @@ internal static partial class ServerConfiguration
         var text = new System.Text.StringBuilder();
         for (int i = 0; i < variables.Count; i++)
         {
-            string variable = variables[i];
-            int equals = variable.IndexOf('=');
-            string name = variable[..equals], value = variable[(equals + 1)..];
+            var (name, value) = Variable(variables[i]);
             switch (server)
             {
                 case "lighttpd":
@@ -137,7 +135,7 @@ internal static partial class ServerConfiguration
         };
         var env = new System.Text.StringBuilder();
         foreach (string variable in setup.Environment)
-            env.Append(variable[..(variable.IndexOf('=') + 1)]).Append(Quoted(variable[(variable.IndexOf('=') + 1)..])).Append(' ');
+            env.Append(Variable(variable).Name).Append('=').Append(Quoted(Variable(variable).Value)).Append(' ');
         if (setup.FastCgi is { } address && server != "lighttpd")
         {
             foreach (string one in address.Split(','))
@@ -168,6 +166,10 @@ internal static partial class ServerConfiguration
     private static string WorkerOptions(ServerSetup setup) =>
         (setup.Prefork > 0 ? $" --prefork {setup.Prefork}" : "") + (setup.MaxRequests > 0 ? $" --max-requests {setup.MaxRequests}" : "")
         + (setup.AllowFrom is { } allowed ? $" --allow-from {allowed}" : "");
+
+    /// <summary>An <c>--env</c> argument, <c>NAME=VALUE</c> (checked when it was read), split at its first '='.</summary>
+    private static (string Name, string Value) Variable(string variable) =>
+        (variable[..variable.IndexOf('=')], variable[(variable.IndexOf('=') + 1)..]);
 
     private static string Quoted(string value) =>
         value.Length > 0 && !value.AsSpan().ContainsAnyExcept("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._-:,=@+%") ? value

@@ -190,24 +190,23 @@ internal sealed class FastCgiConnection
         input = new FastCgiInputStream(this, requestId, output);
         // The app's own log, if it has one; else the web server's error log through STDERR, and the worker's log.
         var errorLog = _server.Options?.ErrorLog ?? new FastCgiErrorLog(output, _server.Log);
-        if (tooLarge)
+        // A request refused before any handler runs: one line on its log, the answer, and the connection stays usable
+        // (the request's body, if any, is read and dropped as any unread body is).
+        bool Refuse(string logLine, Response answer, bool head)
         {
-            errorLog.WriteLine($"CgiRouting: FastCGI request {requestId} has more than {MaxParamsSize} bytes of PARAMS: answered 431.");
-            CgiResponseWriter.Write(Response.Text("The request's headers are too large.", 431), omitBody: false, https: false, output, errorLog);
+            errorLog.WriteLine($"CgiRouting: FastCGI request {requestId} {logLine}");
+            CgiResponseWriter.Write(answer, omitBody: head, https: false, output, errorLog);
             output.Complete();
             return true;
         }
+        if (tooLarge)
+            return Refuse($"has more than {MaxParamsSize} bytes of PARAMS: answered 431.", Response.Text("The request's headers are too large.", 431), head: false);
         // The wait for a --max-concurrency slot is bounded by the request's deadline: a handler that hangs gives its slot
         // back when its own deadline answers (below), so a request never waits for ever behind it.
         TimeSpan timeout = CgiApp.RequestTimeout(environment, _server.Options, errorLog: null);
         if (!_server.TryTakeSlot(timeout))
-        {
-            errorLog.WriteLine($"CgiRouting: FastCGI request {requestId} found none of the {_server.MaxConcurrency} request slots (--max-concurrency) "
-                + $"free within its timeout of {CgiApp.Seconds(timeout)} s: answered 503.");
-            CgiResponseWriter.Write(RequestDeadline.Answer(), omitBody: environment.GetValueOrDefault("REQUEST_METHOD") == "HEAD", https: false, output, errorLog);
-            output.Complete();
-            return true; // its body, if any, is read and dropped as any unread body is
-        }
+            return Refuse($"found none of the {_server.MaxConcurrency} request slots (--max-concurrency) free within its timeout of "
+                + $"{CgiApp.Seconds(timeout)} s: answered 503.", RequestDeadline.Answer(), head: environment.GetValueOrDefault("REQUEST_METHOD") == "HEAD");
         slot = RequestSlot.Held;
         bool late = false;
         CgiApp.ServeFastCgi(environment, input, output, _server.Options, errorLog, () =>

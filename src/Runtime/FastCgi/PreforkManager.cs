@@ -220,10 +220,7 @@ internal static unsafe partial class PreforkManager
     /// </summary>
     public static void Retire()
     {
-        const int AT_EMPTY_PATH = 0x1000, S_IFMT = 0xF000, S_IFIFO = 0x1000;
-        const uint STATX_TYPE = 1;
-        byte* buffer = stackalloc byte[256]; // struct statx
-        if (statx(RetirementDescriptor, "", AT_EMPTY_PATH, STATX_TYPE, buffer) != 0 || (*(ushort*)(buffer + 28) & S_IFMT) != S_IFIFO)
+        if (FileStatus.Of(RetirementDescriptor)?.Type != FileStatus.Fifo)
             return; // not the manager's pipe: a worker started some other way
         int pid = Environment.ProcessId;
         _ = write(RetirementDescriptor, &pid, sizeof(int));
@@ -306,7 +303,4 @@ internal static unsafe partial class PreforkManager
 
     [LibraryImport("libc")]
     private static partial nint write(int descriptor, void* buffer, nint count);
-
-    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int statx(int directory, string path, int flags, uint mask, byte* buffer);
 }

@@ -85,14 +85,7 @@ internal static unsafe partial class SocketDescriptor
     /// Whether <paramref name="path"/> is a socket file (a symbolic link is not followed): only such a file may be
     /// replaced. A regular file there refuses a connection as a dead socket does, and must not be removed.
     /// </summary>
-    private static bool IsSocketFile(string path)
-    {
-        const int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100, S_IFMT = 0xF000, S_IFSOCK = 0xC000;
-        const uint STATX_TYPE = 1;
-        byte* buffer = stackalloc byte[256]; // struct statx: the same layout on every architecture
-        return statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_TYPE, buffer) == 0
-            && (*(ushort*)(buffer + 28) & S_IFMT) == S_IFSOCK; // stx_mode
-    }
+    private static bool IsSocketFile(string path) => FileStatus.Of(path)?.Type == FileStatus.Socket;
 
     /// <summary>Whether nothing listens on the unix socket file at <paramref name="address"/> (connect(2) is refused).</summary>
     private static bool IsStale(byte* address, int length)
@@ -254,16 +247,8 @@ internal static unsafe partial class SocketDescriptor
     /// The file at <paramref name="path"/> as the kernel knows it (device and inode), not following a symbolic link;
     /// <see langword="null"/> when there is none.
     /// </summary>
-    public static (ulong Device, ulong Inode)? FileIdentity(string path)
-    {
-        const int AT_FDCWD = -100, AT_SYMLINK_NOFOLLOW = 0x100;
-        const uint STATX_INO = 0x100;
-        byte* buffer = stackalloc byte[256]; // struct statx
-        if (statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW, STATX_INO, buffer) != 0)
-            return null;
-        ulong device = (ulong)*(uint*)(buffer + 136) << 32 | *(uint*)(buffer + 140); // stx_dev_major, stx_dev_minor
-        return (device, *(ulong*)(buffer + 32)); // stx_ino
-    }
+    public static (ulong Device, ulong Inode)? FileIdentity(string path) =>
+        FileStatus.Of(path) is { } status ? (status.Device, status.Inode) : null;
 
     /// <summary>
     /// Removes the socket file this worker made when it exits, if the file at <paramref name="path"/> is still that one
@@ -352,8 +337,6 @@ internal static unsafe partial class SocketDescriptor
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int unlink(string path);
 
-    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]
-    private static partial int statx(int directory, string path, int flags, uint mask, byte* buffer);
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int getsockname(int fd, byte* address, int* length);
