@@ -101,6 +101,41 @@ public class FastCgiServerTests
     }
 
     [Fact]
+    public void A_stopped_worker_on_a_shared_listener_leaves_the_next_connection_for_the_other_workers()
+    {
+        // A --prefork worker shares its manager's listener with the other workers. Before, a thread of a stopping worker
+        // could stay blocked in accept(2) after Stop returned and take a connection just as the process exited (nginx:
+        // "upstream prematurely closed connection", a 502 for a POST it never sends again). Now Stop returns only
+        // once no thread can accept: a connection that comes after it stays queued for another worker.
+        string directory = Directory.CreateTempSubdirectory("cgirouting-fcgi-").FullName;
+        string address = "unix:" + Path.Combine(directory, "shared.sock");
+        int listener = SocketDescriptor.Listen(address, 16);
+        var server = new FastCgiServer(listener, ownsListener: false, maxConcurrency: 2, maxRequests: 0, new CgiOptions(), TextWriter.Null);
+        server.Start();
+        try
+        {
+            using (var first = FastCgiClient.Connect(address)) // the worker serves until it stops
+            {
+                first.SendRequest(1, "GET", "/users/me");
+                Assert.Equal(FastCgiTests.MeResponse, first.ReadText(1));
+            }
+            Thread.Sleep(100); // a thread waits in accept again
+            Assert.Equal(0, server.Stop(TimeSpan.FromSeconds(5)));
+            using var late = FastCgiClient.Connect(address);
+            late.SendRequest(1, "GET", "/users/me");
+            Thread.Sleep(SocketDescriptor.AcceptWait * 3);
+            Assert.True(SocketDescriptor.HasPending(listener), "the connection made after the stop is still queued on the shared listener");
+        }
+        finally
+        {
+            server.Stop(TimeSpan.FromSeconds(5));
+            if (server.WaitForThreads(TimeSpan.FromSeconds(5)))
+                SocketDescriptor.Close(listener);
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public void A_second_stop_request_is_not_logged_again()
     {
         var log = new StringWriter();

@@ -42,6 +42,9 @@ internal sealed class FastCgiServer
     private int _pooledReadBuffers;
     private long _begun, _served, _acceptsReserved;
     private int _inFlight, _accepting, _threadCount, _stuck, _exitCode, _keptPastQuota;
+    // Threads past their look at _acceptsEnded and not done with what they accept (it is served, or closed): a stop waits
+    // for them, so that no connection is accepted by a worker that then exits without serving it.
+    private int _inAccept;
     private volatile bool _stopping, _acceptsEnded;
     private const int EINVAL = 22;
 
@@ -148,7 +151,12 @@ internal sealed class FastCgiServer
     }
 
     /// <summary>Starts accepting connections.</summary>
-    public void Start() => StartThread();
+    public void Start()
+    {
+        if (_listener >= 0)
+            SocketDescriptor.SetReadTimeout(_listener, SocketDescriptor.AcceptWait); // accept(2) returns, to see a stop
+        StartThread();
+    }
 
     private void StartThread()
     {
@@ -217,6 +225,7 @@ internal sealed class FastCgiServer
             StopListening(deadline);
         else
             _acceptsEnded = true; // the listener is the --prefork manager's: the other workers serve what it queues
+        WaitForAccepts(deadline);
         // Connections the web server keeps are its to close (see FastCgiConnection.ServeNext): what it sends on them is
         // served until it does, as nginx does after keepalive_timeout idle or keepalive_requests requests (the printed
         // configurations bound both), or until the deadline; then they are closed if idle. A connection whose handler
@@ -241,6 +250,19 @@ internal sealed class FastCgiServer
             Thread.Sleep(10);
         }
         return Volatile.Read(ref _exitCode);
+    }
+
+    /// <summary>
+    /// Waits until no thread can still accept a connection: each either saw <c>_acceptsEnded</c> or has registered what
+    /// it accepted (its accept(2) returns within <see cref="SocketDescriptor.AcceptWait"/>). A thread left in accept on
+    /// the --prefork manager's listener took a connection from it just as the worker exited, which nginx answered 502.
+    /// </summary>
+    private void WaitForAccepts(TimeSpan deadline)
+    {
+        Interlocked.MemoryBarrier(); // _acceptsEnded is written before _inAccept is read (Work does the converse)
+        var clock = Stopwatch.StartNew();
+        while (Volatile.Read(ref _inAccept) > 0 && clock.Elapsed <= deadline)
+            Thread.Sleep(5);
     }
 
     private int OpenConnections()
@@ -311,8 +333,14 @@ internal sealed class FastCgiServer
 
     private void Work(int slot)
     {
-        while (!_acceptsEnded)
+        while (true)
         {
+            Interlocked.Increment(ref _inAccept); // before the look at _acceptsEnded (see WaitForAccepts)
+            if (_acceptsEnded)
+            {
+                Interlocked.Decrement(ref _inAccept);
+                return;
+            }
             // With --max-requests, accept no more connections than requests are left: a connection accepted
             // beyond them would be closed unserved when the worker exits (nginx answered 502 to most requests
             // to --prefork workers with --max-requests 1, each of which had accepted several). Once the worker stops,
@@ -321,6 +349,7 @@ internal sealed class FastCgiServer
             if (reserved && Interlocked.Increment(ref _acceptsReserved) > _maxRequests)
             {
                 Interlocked.Decrement(ref _acceptsReserved); // a reservation given back (see below) may be taken again
+                Interlocked.Decrement(ref _inAccept);
                 return;
             }
             Interlocked.Increment(ref _accepting);
@@ -332,8 +361,9 @@ internal sealed class FastCgiServer
                 int error = Marshal.GetLastPInvokeError();
                 if (reserved)
                     Interlocked.Decrement(ref _acceptsReserved); // nothing was accepted
-                if (_acceptsEnded)
-                    return;
+                Interlocked.Decrement(ref _inAccept);
+                if (_acceptsEnded || SocketDescriptor.NothingToAccept(error))
+                    continue; // look again whether the worker stops
                 if (error == EINVAL && !_ownsListener)
                 {
                     // The --prefork manager shut the listener down: it stops, once nothing is queued on it any more.
@@ -350,6 +380,7 @@ internal sealed class FastCgiServer
                 SocketDescriptor.Close(fd);
                 if (reserved)
                     Interlocked.Decrement(ref _acceptsReserved);
+                Interlocked.Decrement(ref _inAccept);
                 continue;
             }
             // Served also when the worker is stopping: the web server may have sent its request already. A connection
@@ -362,7 +393,10 @@ internal sealed class FastCgiServer
         }
     }
 
-    /// <summary>Serves the connection <paramref name="fd"/> until it closes; returns how many requests began on it.</summary>
+    /// <summary>
+    /// Serves the connection <paramref name="fd"/> until it closes; returns how many requests began on it. Once the
+    /// connection is registered (a stop sees it), the thread no longer counts as accepting.
+    /// </summary>
     private int Serve(int fd, int slot)
     {
         SocketDescriptor.SetReadTimeout(fd, ReadTimeout);
@@ -370,6 +404,7 @@ internal sealed class FastCgiServer
             () => SocketDescriptor.Shutdown(fd));
         lock (_open)
             _open[slot] = connection;
+        Interlocked.Decrement(ref _inAccept);
         try
         {
             connection.Serve();

@@ -136,8 +136,9 @@ internal static unsafe partial class SocketDescriptor
     }
 
     /// <summary>
-    /// Waits for a connection and returns its descriptor, or -1 once the listener is shut down (<see cref="StopListening"/>)
-    /// or fails. A listener inherited non-blocking is waited on with poll(2).
+    /// Waits for a connection and returns its descriptor, or -1: none came within about <see cref="AcceptWait"/>
+    /// (<see cref="NothingToAccept"/>), the listener is shut down (<see cref="StopListening"/>) or it failed. A listener
+    /// inherited non-blocking is waited on with poll(2).
     /// </summary>
     public static int Accept(int listener)
     {
@@ -158,10 +159,26 @@ internal static unsafe partial class SocketDescriptor
                 continue;
             if (errno != EAGAIN)
                 return -1;
+            // Nothing came within the listener's SO_RCVTIMEO (AcceptWait), or the listener is non-blocking: wait as long
+            // in poll(2), then give the caller its turn to look whether it stops (-1, errno EAGAIN).
             var poll = new PollDescriptor { Descriptor = listener, Events = POLLIN };
-            _ = Poll(&poll, 1, -1);
+            if (Poll(&poll, 1, (int)AcceptWait.TotalMilliseconds) == 0)
+            {
+                Marshal.SetLastPInvokeError(EAGAIN);
+                return -1;
+            }
         }
     }
+
+    /// <summary>
+    /// How long <see cref="Accept"/> waits for a connection before it returns (-1, errno EAGAIN), so that a worker's
+    /// accepting threads see its stop: a thread left blocked in accept(2) on a listener other workers share could take
+    /// a connection just as its process exits, and close it unanswered (nginx's 502 for a POST it never sends again).
+    /// </summary>
+    public static TimeSpan AcceptWait => TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Whether <paramref name="errno"/>, after <see cref="Accept"/> returned -1, says only that no connection came in time.</summary>
+    public static bool NothingToAccept(int errno) => errno == EAGAIN;
 
     /// <summary>
     /// Lets no further connection queue on <paramref name="listener"/> beyond the one the kernel still admits (listen(2)
