@@ -73,6 +73,20 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
                 output.ReportDiagnostic(diagnostic.ToDiagnostic());
         });
 
+        // [assembly: Sandbox]: its policy, emitted as data that CgiRouting.props compiles into the binary's C constructor.
+        var sandbox = context.SyntaxProvider
+            .ForAttributeWithMetadataName(SandboxParser.MetadataName,
+                static (node, _) => node is CompilationUnitSyntax,
+                static (syntax, cancellationToken) => SandboxParser.Parse(syntax, cancellationToken))
+            .WithTrackingName(TrackingNames.Sandbox);
+        context.RegisterSourceOutput(sandbox, static (output, result) =>
+        {
+            foreach (var diagnostic in result.Diagnostics)
+                output.ReportDiagnostic(diagnostic.ToDiagnostic());
+            if (result.Spec is { } spec)
+                output.AddSource(SandboxEmitter.HintName, SandboxEmitter.Source(spec));
+        });
+
         var specs = Concat(results.Select(r => r
             .Where(static r => r.Spec is not null)
             .Select(static (r, _) => r.Spec!)

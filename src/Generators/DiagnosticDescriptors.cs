@@ -110,4 +110,8 @@ internal static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor InvalidFilter = new("CGI027",
         "Filter method is not valid",
         "Filter '{0}' of {1} cannot be called by the dispatcher: {2}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
+
+    public static readonly DiagnosticDescriptor InvalidSandbox = new("CGI028",
+        "Sandbox policy is malformed",
+        "[assembly: Sandbox]'s {0} has {1}, which the sandbox cannot apply: {2}", Category, DiagnosticSeverity.Error, isEnabledByDefault: true);
 }

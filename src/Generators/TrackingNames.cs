@@ -26,4 +26,7 @@ public static class TrackingNames
 
     /// <summary>The app's name and version, for the OpenAPI document.</summary>
     public const string App = nameof(App);
+
+    /// <summary>The app's [assembly: Sandbox] policy and its diagnostics.</summary>
+    public const string Sandbox = nameof(Sandbox);
 }

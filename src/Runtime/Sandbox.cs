@@ -1,0 +1,102 @@
+using System;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace CgiRouting;
+
+/// <summary>
+/// What this process enforces of the app's <see cref="SandboxAttribute"/>: the native side
+/// (buildTransitive/native/cgirouting_sandbox.c) applies the policy in an ELF constructor, before the runtime starts,
+/// and keeps what it did for these calls. Nothing here runs on a request's path unless the policy is
+/// <see cref="SandboxAttribute.Required"/> and incomplete.
+/// </summary>
+internal static partial class Sandbox
+{
+    [Flags]
+    public enum States
+    {
+        None = 0, Declared = 1 << 0, Applied = 1 << 1, Files = 1 << 2, Ports = 1 << 3, Scopes = 1 << 4, SystemCalls = 1 << 5,
+        Required = 1 << 6, Incomplete = 1 << 7, Exec = 1 << 8,
+    }
+
+    /// <summary>The native side's state, or <see cref="States.None"/> where it is not linked (the JIT, Windows).</summary>
+    public static States State
+    {
+        get
+        {
+            try
+            {
+                return (States)cgirouting_sandbox_state();
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+                return States.None;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Whether this process must refuse its requests: the policy is <see cref="SandboxAttribute.Required"/> and the
+    /// kernel could not enforce all of it.
+    /// </summary>
+    public static bool Refuses(States state) => (state & (States.Required | States.Incomplete)) == (States.Required | States.Incomplete);
+
+    /// <summary>The 503's body and the error log's line for a request refused by <see cref="Refuses"/>.</summary>
+    public const string RefusalMessage = "The app requires its sandbox ([assembly: Sandbox(Required = true)]), which this kernel cannot fully enforce: "
+        + "the request was refused. Run the app with --sandbox-check to see what is missing.";
+
+    /// <summary>The policy as declared, one directive per line (<c>read PATH</c>, <c>write PATH</c>, ...); empty without one.</summary>
+    public static unsafe string Policy
+    {
+        get
+        {
+            try
+            {
+                return Marshal.PtrToStringUTF8((nint)cgirouting_sandbox_policy()) ?? "";
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+                return "";
+            }
+        }
+    }
+
+    /// <summary>What this process enforces, as lines for --sandbox-check.</summary>
+    public static unsafe string Report
+    {
+        get
+        {
+            try
+            {
+                return Marshal.PtrToStringUTF8((nint)cgirouting_sandbox_report()) ?? "";
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+            {
+                return "";
+            }
+        }
+    }
+
+    /// <summary>The policy for --routes and --help: "none declared", or its directives on one line each, indented.</summary>
+    public static string Describe()
+    {
+        if (State == States.None)
+            return "Sandbox: enforced by Native AOT builds on Linux only; this build cannot say what is declared.";
+        string policy = Policy;
+        if (policy.Length == 0)
+            return "Sandbox: none declared ([assembly: CgiRouting.Sandbox(...)] confines each request with Landlock and seccomp).";
+        var text = new StringBuilder("Sandbox ([assembly: CgiRouting.Sandbox]; run with --sandbox-check to see what this kernel enforces):");
+        foreach (string line in policy.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+            text.Append("\n  ").Append(line);
+        return text.ToString();
+    }
+
+    [LibraryImport("cgirouting")]
+    private static partial int cgirouting_sandbox_state();
+
+    [LibraryImport("cgirouting")]
+    private static unsafe partial byte* cgirouting_sandbox_policy();
+
+    [LibraryImport("cgirouting")]
+    private static unsafe partial byte* cgirouting_sandbox_report();
+}
