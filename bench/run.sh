@@ -48,6 +48,10 @@ gcc -O2 -o "$OUT/feed" bench/c/feed.c
 # the packages of samples/Hello's Native AOT build and ASP.NET Core's runtime pack.
 publish_aot bench/kestrel/Kestrel.csproj "$OUT/kestrel"
 dotnet build samples/Hello/Hello.csproj -c Release -nologo -v quiet -p:PublishAot=false -o "$OUT/hello-jit" >/dev/null
+# The kernel sandbox's cost: the same test app with [assembly: Sandbox] and without (tests/Apps/Sandboxed).
+publish_aot tests/Apps/Sandboxed/Sandboxed.csproj "$OUT/sandboxed" -p:IntermediateOutputPath="$OUT/obj-sandboxed/" -p:OutputPath="$OUT/bin-sandboxed/"
+publish_aot tests/Apps/Sandboxed/Sandboxed.csproj "$OUT/sandboxed-off" -p:CgiRoutingTestSandbox=off -p:IntermediateOutputPath="$OUT/obj-sandboxed-off/" -p:OutputPath="$OUT/bin-sandboxed-off/"
+gcc -O2 -shared -fPIC -o "$OUT/sandbox-shim.so" bench/c/sandbox-shim.c -ldl
 cp bench/python/app.py "$OUT/python-app.py"
 printf '{"name":"Ann","times":2}' > "$OUT/post-body.json"
 
@@ -166,6 +170,20 @@ count_instructions cgirouting-aot-no-relr "$OUT/hello-no-relr/hello"
 count_instructions cgirouting-aot-no-pie "$OUT/hello-no-pie/hello"
 unset CONTENT_LENGTH CONTENT_TYPE
 export REQUEST_METHOD=GET
+
+echo "== The kernel sandbox: GET /hello of tests/Apps/Sandboxed with its sandbox and without"
+mkdir -p "$OUT/sandbox-data/out"
+export SANDBOX_DATA=$OUT/sandbox-data SANDBOX_PORT=5433 PATH_INFO=/hello
+request=sandbox
+# valgrind fails Landlock's and seccomp's calls (ENOSYS): the shim answers them as the kernel does, so that callgrind
+# counts the user-space path a sandboxed process runs (bench/c/sandbox-shim.c); the unsandboxed build gets it too.
+LD_PRELOAD=$OUT/sandbox-shim.so count_instructions sandboxed "$OUT/sandboxed/sandboxed"
+LD_PRELOAD=$OUT/sandbox-shim.so count_instructions sandboxed-off "$OUT/sandboxed-off/sandboxed"
+for round in $(seq "$ROUNDS"); do
+    hyperfine -N --style none --warmup 3 --runs "$RUNS" --export-json "$RESULTS/startup-sandbox-$round.json" \
+        -n sandboxed "$OUT/sandboxed/sandboxed" -n sandboxed-off "$OUT/sandboxed-off/sandboxed" >/dev/null
+done
+unset SANDBOX_DATA SANDBOX_PORT
 
 echo "== Route count: $ROUTE_COUNTS routes"
 for count in $ROUTE_COUNTS; do

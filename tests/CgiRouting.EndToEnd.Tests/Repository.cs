@@ -41,6 +41,31 @@ internal static class Repository
         return lazy.Value;
     }
 
+    /// <summary>
+    /// The Native AOT binary of the test app tests/Apps/APP, published once per test run into artifacts/aot/APP (or
+    /// APP-VARIANT, built with <paramref name="properties"/> and an intermediate folder of its own, so that variants
+    /// never share a build).
+    /// </summary>
+    public static string PublishedTestApp(string app, string binary, string variant = "", params string[] properties)
+    {
+        string name = variant.Length == 0 ? app : app + "-" + variant;
+        Lazy<string> lazy;
+        lock (Published)
+        {
+            if (!Published.TryGetValue("tests/" + name, out lazy!))
+                Published["tests/" + name] = lazy = new Lazy<string>(() =>
+                {
+                    string dir = Path.Combine(Root, "artifacts", "aot", name);
+                    // Both folders of its own: variants that share bin/ share the linked binary (the link is not redone).
+                    string obj = Path.Combine(Root, "artifacts", "obj", name) + "/", bin = Path.Combine(Root, "artifacts", "bin", name) + "/";
+                    Run("bash", "-c", $"source scripts/common.sh && ensure_aot_toolchain && publish_aot tests/Apps/{app}/{app}.csproj '{dir}' "
+                        + $"-p:IntermediateOutputPath='{obj}' -p:OutputPath='{bin}' {string.Join(' ', properties)}");
+                    return Path.Combine(dir, binary);
+                });
+        }
+        return lazy.Value;
+    }
+
     private static string Publish(string sample, string binary)
     {
         string? prebuilt = Environment.GetEnvironmentVariable("CGIROUTING_AOT_DIR");

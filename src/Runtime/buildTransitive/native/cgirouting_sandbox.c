@@ -81,19 +81,46 @@ enum
 };
 static int state;
 static int abi;
-static char report[4096]; /* one line per rule and per limit of the kernel, for --sandbox-check */
-static size_t report_length;
 
-__attribute__((format(printf, 1, 2))) static void say(const char *format, ...)
+/*
+ * What happened, kept for --sandbox-check and formatted only when it asks (cgirouting_sandbox_report): formatting
+ * each line as it happens cost a sandboxed request about 20,000 instructions. Every format takes a string, then a
+ * number (a line that needs neither starts with %s and gets ""; a number it does not print is ignored by printf).
+ */
+enum { MAX_EVENTS = 64 };
+static struct { const char *format; unsigned short text; long number; } events[MAX_EVENTS];
+static int event_count;
+static char texts[8192]; /* the strings of the events, each ending with a NUL */
+static size_t texts_used = 1; /* offset 0 is the empty string */
+
+static void say(const char *format, const char *text, long number);
+/* A policy line (not NUL-terminated) as the event's text. */
+static void say_directive(const char *format, const char *line, size_t length)
 {
-    if (report_length >= sizeof report - 1)
+    char copy[512];
+    if (length >= sizeof copy)
+        length = sizeof copy - 1;
+    memcpy(copy, line, length);
+    copy[length] = 0;
+    say(format, copy, 0);
+}
+
+static void say(const char *format, const char *text, long number)
+{
+    if (event_count == MAX_EVENTS)
         return;
-    va_list arguments;
-    va_start(arguments, format);
-    int n = vsnprintf(report + report_length, sizeof report - report_length, format, arguments);
-    va_end(arguments);
-    if (n > 0)
-        report_length += (size_t)n < sizeof report - report_length ? (size_t)n : sizeof report - report_length - 1;
+    size_t length = text == NULL ? 0 : strlen(text);
+    size_t offset = 0;
+    if (length > 0 && texts_used + length + 1 <= sizeof texts)
+    {
+        offset = texts_used;
+        memcpy(texts + offset, text, length + 1);
+        texts_used += length + 1;
+    }
+    events[event_count].format = format;
+    events[event_count].text = (unsigned short)offset;
+    events[event_count].number = number;
+    event_count++;
 }
 
 static char binary_dir[4096]; /* ${BINARY_DIR}: the folder of this binary */
@@ -219,7 +246,7 @@ static void allow_path(const char *path, uint64_t rights, const char *why)
     if (fd < 0)
     {
         if (why != NULL)
-            say("  %s: not found, nothing allowed there\n", path);
+            say("  %s: not found, nothing allowed there\n", path, 0);
         return;
     }
     struct stat status;
@@ -227,9 +254,9 @@ static void allow_path(const char *path, uint64_t rights, const char *why)
         rights &= FILE_RIGHTS;
     struct path_beneath_attr rule = { .allowed_access = rights & handled_fs, .parent_fd = fd };
     if (rule.allowed_access != 0 && syscall(SYS_landlock_add_rule, ruleset, RULE_PATH_BENEATH, &rule, 0) != 0)
-        say("  %s: the kernel refused the rule (errno %d)\n", path, errno);
+        say("  %s: the kernel refused the rule (errno %ld)\n", path, errno);
     else if (why != NULL)
-        say(why, path);
+        say(why, path, 0);
     close(fd);
 }
 
@@ -283,11 +310,11 @@ static void allow_port(long port, const char *variable)
         return;
     struct net_port_attr rule = { .allowed_access = NET_CONNECT_TCP, .port = (uint64_t)port };
     if (syscall(SYS_landlock_add_rule, ruleset, RULE_NET_PORT, &rule, 0) != 0)
-        say("  TCP port %ld: the kernel refused the rule (errno %d)\n", port, errno);
+        say("%s  a TCP port: the kernel refused the rule (errno %ld)\n", "", errno);
     else if (variable != NULL)
-        say("  connect to TCP port %ld (from %s)\n", port, variable);
+        say("  connect to the port of %s: %ld\n", variable, port);
     else
-        say("  connect to TCP port %ld\n", port);
+        say("%s  connect to TCP port %ld\n", "", port);
 }
 
 static const char *const runtime_reads[] = {
@@ -339,12 +366,12 @@ static int landlock(int argc, char **argv)
     if (cap != NULL && *cap >= '0' && *cap <= '9' && atoi(cap) < abi)
     {
         abi = atoi(cap);
-        say("Landlock: ABI %d at most (CGIROUTING_SANDBOX_MAX_ABI)\n", abi);
+        say("%sLandlock: ABI %ld at most (CGIROUTING_SANDBOX_MAX_ABI)\n", "", abi);
         error = ENOSYS;
     }
     if (abi < 1)
     {
-        say("Landlock: not available in this kernel (errno %d): files and ports are not confined\n", error);
+        say("%sLandlock: not available in this kernel (errno %ld): files and ports are not confined\n", "", error);
         state |= INCOMPLETE;
         return 0;
     }
@@ -363,11 +390,11 @@ static int landlock(int argc, char **argv)
     ruleset = (int)syscall(SYS_landlock_create_ruleset, &attr, sizeof attr, 0);
     if (ruleset < 0)
     {
-        say("Landlock: the kernel refused the ruleset (errno %d): files and ports are not confined\n", errno);
+        say("%sLandlock: the kernel refused the ruleset (errno %ld): files and ports are not confined\n", "", errno);
         state |= INCOMPLETE;
         return 0;
     }
-    say("Landlock ABI %d: files confined; declared:\n", abi);
+    say("%sLandlock ABI %ld: files confined; declared:\n", "", abi);
     ssize_t binary_length = readlink("/proc/self/exe", binary_dir, sizeof binary_dir - 1);
     binary_dir[binary_length > 0 ? binary_length : 0] = 0;
     char *last_slash = strrchr(binary_dir, '/');
@@ -384,14 +411,14 @@ static int landlock(int argc, char **argv)
             if (expand(line + 5, length - 5, path, sizeof path) == 0)
                 allow_path(path, READ_RIGHTS, "  read %s\n");
             else
-                say("  read %.*s: a variable it names is not set, nothing allowed\n", (int)(length - 5), line + 5);
+                say_directive("  %s: a variable it names is not set, nothing allowed\n", line, length);
         }
         else if (length > 6 && strncmp(line, "write ", 6) == 0)
         {
             if (expand(line + 6, length - 6, path, sizeof path) == 0)
                 allow_path(path, WRITE_RIGHTS, "  write %s\n");
             else
-                say("  write %.*s: a variable it names is not set, nothing allowed\n", (int)(length - 6), line + 6);
+                say_directive("  %s: a variable it names is not set, nothing allowed\n", line, length);
         }
         else if (length > 8 && strncmp(line, "connect ", 8) == 0)
             allow_port(strtol(line + 8, NULL, 10), NULL);
@@ -404,16 +431,16 @@ static int landlock(int argc, char **argv)
             if (port > 0)
                 allow_port(port, name);
             else
-                say("  connect to the port of %s: it is not set, or names no port; nothing allowed\n", name);
+                say("  connect to the port of %s: it is not set, or names no port; nothing allowed\n", name, 0);
         }
         line += length + (end ? 1 : 0);
     }
 
-    say("allowed to the runtime without being declared:\n");
+    say("%sallowed to the runtime without being declared:\n", "", 0);
     for (size_t i = 0; i < sizeof runtime_reads / sizeof *runtime_reads; i++)
         allow_path(runtime_reads[i], READ_RIGHTS, NULL);
-    say("  read: /proc/self, /proc/meminfo, /proc/stat, /sys/devices/system/{cpu,node}, /sys/fs/cgroup, /dev/{u,}random, "
-        "time zones, name resolution (/etc/hosts, resolv.conf, nsswitch.conf, ...), TLS certificates, shared libraries\n");
+    say("%s  read: /proc/self, /proc/meminfo, /proc/stat, /sys/devices/system/{cpu,node}, /sys/fs/cgroup, /dev/{u,}random, "
+        "time zones, name resolution (/etc/hosts, resolv.conf, nsswitch.conf, ...), TLS certificates, shared libraries\n", "", 0);
     allow_path("/dev/null", READ_RIGHTS | FS_WRITE_FILE | FS_TRUNCATE | FS_IOCTL_DEV, "  read and write %s\n");
     const char *temporary = getenv("TMPDIR");
     allow_path(temporary != NULL && temporary[0] == '/' ? temporary : "/tmp", WRITE_RIGHTS, "  write %s (uploads spilled to disk)\n");
@@ -429,14 +456,14 @@ static int landlock(int argc, char **argv)
     {
         for (size_t i = 0; i < sizeof exec_reads / sizeof *exec_reads; i++)
             allow_path(exec_reads[i], READ_RIGHTS | FS_EXECUTE, NULL);
-        say("  read and execute /bin, /sbin, /usr, /etc (Exec = true)\n");
+        say("%s  read and execute /bin, /sbin, /usr, /etc (Exec = true)\n", "", 0);
     }
     else
-        say("  programs: none may be started (Exec = false)\n");
+        say("%s  programs: none may be started (Exec = false)\n", "", 0);
 
     if (syscall(SYS_landlock_restrict_self, ruleset, 0) != 0)
     {
-        say("Landlock: restrict_self failed (errno %d): files and ports are not confined\n", errno);
+        say("%sLandlock: restrict_self failed (errno %ld): files and ports are not confined\n", "", errno);
         state |= INCOMPLETE;
         close(ruleset);
         return 0;
@@ -447,7 +474,7 @@ static int landlock(int argc, char **argv)
         state |= PORTS;
     else
     {
-        say("Landlock ABI %d has no TCP rules (4 and later): outbound connections are not confined\n", abi);
+        say("%sLandlock ABI %ld has no TCP rules (4 and later): outbound connections are not confined\n", "", abi);
         state |= INCOMPLETE;
     }
     if (abi >= 6)
@@ -538,24 +565,26 @@ static int seccomp_filter(void)
     struct sock_fprog filter = { .len = (unsigned short)n, .filter = program };
     if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &filter) != 0)
     {
-        say("seccomp: the kernel refused the filter (errno %d): system calls are not confined\n", errno);
+        say("%sseccomp: the kernel refused the filter (errno %ld): system calls are not confined\n", "", errno);
         state |= INCOMPLETE;
         return 0;
     }
-    say("seccomp: %zu system calls refused (ptrace, process_vm_*, mount, bpf, kexec, modules, namespaces, keyrings, io_uring, ...)\n", count);
+    say("%sseccomp: %ld system calls refused (ptrace, process_vm_*, mount, bpf, kexec, modules, namespaces, keyrings, io_uring, ...)\n", "", (long)count);
     state |= SYSCALLS;
     return 1;
 #else
-    say("seccomp: no filter for this processor\n");
+    say("%sseccomp: no filter for this processor\n", "", 0);
     state |= INCOMPLETE;
     return 0;
 #endif
 }
 
+static const char *request_method; /* REQUEST_METHOD: set in a CGI request */
+
 /* Whether this process serves requests (the sandbox applies) or is a tooling verb (it does not). */
 static int serves_requests(int argc, char **argv)
 {
-    if (getenv("REQUEST_METHOD") != NULL)
+    if (request_method != NULL)
         return 1; /* a CGI request: argv may hold a query's words (RFC 3875 §4.4) and is ignored */
     int fastcgi = 0;
     for (int i = 1; i < argc; i++)
@@ -615,6 +644,7 @@ __attribute__((constructor)) static void cgirouting_sandbox(int argc, char **arg
 #endif
     if (policy[0] == 0)
         return; /* no [assembly: Sandbox]: nothing is confined */
+    request_method = getenv("REQUEST_METHOD");
     state |= DECLARED;
     if (has_line("required"))
         state |= REQUIRED;
@@ -624,7 +654,7 @@ __attribute__((constructor)) static void cgirouting_sandbox(int argc, char **arg
         return;
     if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
     {
-        say("no_new_privs refused (errno %d): nothing is confined\n", errno);
+        say("%sno_new_privs refused (errno %ld): nothing is confined\n", "", errno);
         state |= INCOMPLETE;
     }
     else
@@ -633,7 +663,7 @@ __attribute__((constructor)) static void cgirouting_sandbox(int argc, char **arg
         landlock(argc, argv);
         seccomp_filter();
     }
-    if ((state & INCOMPLETE) && (state & REQUIRED) && getenv("REQUEST_METHOD") != NULL)
+    if ((state & INCOMPLETE) && (state & REQUIRED) && request_method != NULL)
     {
         /* A CGI request is refused here, before the runtime starts; a FastCGI worker refuses each request it is sent
            (FastCgiConnection), since its standard output is not a response. The text is Sandbox.RefusalMessage's. */
@@ -643,8 +673,7 @@ __attribute__((constructor)) static void cgirouting_sandbox(int argc, char **arg
         (void)!write(2, "CgiRouting: ", 12);
         (void)!write(2, message, sizeof message - 1);
         (void)!write(1, headers, sizeof headers - 1);
-        const char *method = getenv("REQUEST_METHOD");
-        if (strcmp(method, "HEAD") != 0)
+        if (strcmp(request_method, "HEAD") != 0)
             (void)!write(1, message, sizeof message - 1);
         _exit(0);
     }
@@ -660,4 +689,16 @@ int cgirouting_sandbox_state(void) { return state; }
 
 /* The policy as declared (one directive per line), and what this process enforces of it, as text. */
 const char *cgirouting_sandbox_policy(void) { return policy; }
-const char *cgirouting_sandbox_report(void) { return report; }
+const char *cgirouting_sandbox_report(void)
+{
+    static char report[8192];
+    size_t used = 0;
+    for (int i = 0; i < event_count && used < sizeof report - 1; i++)
+    {
+        int n = snprintf(report + used, sizeof report - used, events[i].format, texts + events[i].text, events[i].number);
+        if (n > 0)
+            used += (size_t)n < sizeof report - used ? (size_t)n : sizeof report - used - 1;
+    }
+    report[used] = 0;
+    return report;
+}
