@@ -203,10 +203,10 @@ internal sealed class FastCgiConnection
             return Refuse($"has more than {MaxParamsSize} bytes of PARAMS: answered 431.", Response.Text("The request's headers are too large.", 431), head: false);
         // The wait for a --max-concurrency slot is bounded by the request's deadline: a handler that hangs gives its slot
         // back when its own deadline answers (below), so a request never waits for ever behind it.
-        TimeSpan timeout = CgiApp.RequestTimeout(environment, _server.Options, errorLog: null);
+        TimeSpan timeout = RequestDeadline.RequestTimeout(environment, _server.Options, errorLog: null);
         if (!_server.TryTakeSlot(timeout))
             return Refuse($"found none of the {_server.MaxConcurrency} request slots (--max-concurrency) free within its timeout of "
-                + $"{CgiApp.Seconds(timeout)} s: answered 503.", RequestDeadline.Answer(), head: environment.GetValueOrDefault("REQUEST_METHOD") == "HEAD");
+                + $"{RequestDeadline.Seconds(timeout)} s: answered 503.", RequestDeadline.Answer(), head: environment.GetValueOrDefault("REQUEST_METHOD") == "HEAD");
         slot = RequestSlot.Held;
         bool late = false;
         CgiApp.ServeFastCgi(environment, input, output, _server.Options, errorLog, () =>
