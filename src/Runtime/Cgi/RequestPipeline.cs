@@ -22,11 +22,6 @@ internal static class RequestPipeline
     /// </summary>
     internal const long MaxBodyDrainedAfterRefusal = 1024 * 1024;
 
-    private static CgiApp.Dispatcher? s_dispatcher;
-
-    /// <summary>Registers the generated dispatcher (<see cref="CgiApp.SetDispatcher"/>).</summary>
-    public static void Register(CgiApp.Dispatcher dispatcher) => s_dispatcher = dispatcher;
-
     /// <summary>
     /// Serves one request from <paramref name="environment"/> (the CGI meta-variables) and <paramref name="input"/> (its
     /// body), writing the CGI response to <paramref name="output"/>; returns the exit code of a CGI process, 0. Its
@@ -102,7 +97,7 @@ internal static class RequestPipeline
                 return ProblemDetails.Shape(request, Response.Error(400, "CONTENT_LENGTH is not a valid length."));
             if (length > maxRequestBodySize)
                 return ProblemDetails.Shape(request, Response.Error(413, RequestBodyStream.TooLargeMessage));
-            var dispatcher = s_dispatcher ?? throw new InvalidOperationException(
+            var dispatcher = CgiApp.RegisteredDispatcher ?? throw new InvalidOperationException(
                 "No dispatcher is registered: reference CgiRouting.Generators as an analyzer so that it generates one.");
             // Only a framework error (binding, 401, 403, 404, 405) is looked at again: problem details or plain text.
             return ProblemDetails.Shape(request, await dispatcher(request).ConfigureAwait(false));
