@@ -65,21 +65,9 @@ public static class CgiApp
             string[] arguments = Environment.GetCommandLineArgs();
             return CommandLine.Run(arguments.AsSpan(1).ToArray(), Routes, Console.Out, Console.Error, options);
         }
-        using var input = StandardStream(0, FileAccess.Read);
-        using var output = StandardStream(1, FileAccess.Write);
+        using var input = StandardDescriptorStream.Open(0, FileAccess.Read);
+        using var output = StandardDescriptorStream.Open(1, FileAccess.Write);
         return RequestPipeline.Serve(environment, input, output, options, errorLog: null, new ProcessLateAnswer());
-    }
-
-    /// <summary>
-    /// Standard input or output as an unbuffered stream that reads and writes the descriptor itself, at the offset
-    /// it shares with the server or shell (see <see cref="StandardDescriptorStream"/>); on Windows, which has no
-    /// such descriptors, the console's streams.
-    /// </summary>
-    internal static Stream StandardStream(int descriptor, FileAccess access)
-    {
-        if (OperatingSystem.IsWindows())
-            return descriptor == 0 ? Console.OpenStandardInput() : Console.OpenStandardOutput();
-        return new StandardDescriptorStream(descriptor, access);
     }
 
     /// <summary>
