@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.ComponentModel;
-using System.Globalization;
 using System.IO;
 using System.Reflection;
 using System.Runtime.CompilerServices;
@@ -15,16 +14,12 @@ namespace CgiRouting;
 /// </summary>
 public static class CgiApp
 {
-    /// <summary>
-    /// After a 413, a body of at most this many bytes is read and dropped once the response is written (see
-    /// <see cref="CgiRequest.DiscardUnreadBody"/>); a larger one is left unread.
-    /// </summary>
-    internal const long MaxBodyDrainedAfterRefusal = 1024 * 1024;
-
     /// <summary>The generated dispatcher's entry point, as <see cref="SetDispatcher"/> takes it.</summary>
     [EditorBrowsable(EditorBrowsableState.Never)]
     public delegate ValueTask<Response> Dispatcher(CgiRequest request);
 
+    // Here rather than in RequestPipeline, which reads it: each class with static fields of references costs one more
+    // allocation at every start (about 1,900 instructions per CGI request, measured with callgrind).
     private static Dispatcher? s_dispatcher;
     private static Func<IReadOnlyList<RouteInfo>>? s_routes;
 
@@ -38,6 +33,9 @@ public static class CgiApp
         s_dispatcher = dispatcher;
         s_routes = routes;
     }
+
+    /// <summary>The registered dispatcher, which <see cref="RequestPipeline"/> calls; null before registration.</summary>
+    internal static Dispatcher? RegisteredDispatcher => s_dispatcher;
 
     /// <summary>
     /// Makes <see cref="DispatchAsync"/> use the dispatcher of the app <paramref name="app"/>, for a test project
@@ -67,21 +65,9 @@ public static class CgiApp
             string[] arguments = Environment.GetCommandLineArgs();
             return CommandLine.Run(arguments.AsSpan(1).ToArray(), Routes, Console.Out, Console.Error, options);
         }
-        using var input = StandardStream(0, FileAccess.Read);
-        using var output = StandardStream(1, FileAccess.Write);
-        return Serve(environment, input, output, options, errorLog: null, exitWhenLate: true, afterLateAnswer: null);
-    }
-
-    /// <summary>
-    /// Standard input or output as an unbuffered stream that reads and writes the descriptor itself, at the offset
-    /// it shares with the server or shell (see <see cref="StandardDescriptorStream"/>); on Windows, which has no
-    /// such descriptors, the console's streams.
-    /// </summary>
-    internal static Stream StandardStream(int descriptor, FileAccess access)
-    {
-        if (OperatingSystem.IsWindows())
-            return descriptor == 0 ? Console.OpenStandardInput() : Console.OpenStandardOutput();
-        return new StandardDescriptorStream(descriptor, access);
+        using var input = StandardDescriptorStream.Open(0, FileAccess.Read);
+        using var output = StandardDescriptorStream.Open(1, FileAccess.Write);
+        return RequestPipeline.Serve(environment, input, output, options, errorLog: null, new ProcessLateAnswer());
     }
 
     /// <summary>
@@ -93,137 +79,7 @@ public static class CgiApp
     /// </summary>
     public static int Run(IReadOnlyDictionary<string, string> environment, Stream input, Stream output,
         CgiOptions? options = null)
-        => Serve(environment, input, output, options, errorLog: null, exitWhenLate: false, afterLateAnswer: null);
-
-    /// <summary>
-    /// Serves one request of a FastCGI connection, exactly as a CGI request: its environment is the request's PARAMS,
-    /// its input the STDIN records, its output the STDOUT records, its errors go to <paramref name="errorLog"/> (the
-    /// app's <see cref="CgiOptions.ErrorLog"/>, or the request's STDERR records). When the request is late, the 503 is
-    /// written from the deadline's thread and <paramref name="afterLateAnswer"/> ends the request there. The deadline
-    /// is a managed <see cref="System.Threading.Timer"/>: the kernel timer's handle lives as long as the process, one
-    /// per request.
-    /// </summary>
-    internal static void ServeFastCgi(IReadOnlyDictionary<string, string> environment, Stream input, Stream output,
-        CgiOptions? options, TextWriter errorLog, Action afterLateAnswer)
-        => Serve(environment, input, output, options, errorLog, exitWhenLate: false, afterLateAnswer);
-
-    // exitWhenLate (CGI): once the 503 of a late request is out, end the process. afterLateAnswer (FastCGI): what ends
-    // a late request once its 503 is out; with it, the deadline is a managed timer rather than the kernel's. No lambda
-    // or cached delegate is passed on the CGI path: Native AOT allocates the static fields of every closure class at
-    // start-up, which each CGI request pays for (about 2,400 instructions apiece, measured with callgrind).
-    // errorLog: where this request's errors go, when not options.ErrorLog or standard error (FastCGI).
-    private static int Serve(IReadOnlyDictionary<string, string> environment, Stream input, Stream output,
-        CgiOptions? options, TextWriter? errorLog, bool exitWhenLate, Action? afterLateAnswer)
-    {
-        errorLog ??= options?.ErrorLog ?? new StandardErrorLog();
-        var request = new CgiRequest(environment, input);
-        long maxRequestBodySize = options?.MaxRequestBodySize ?? CgiOptions.DefaultMaxRequestBodySize;
-        TimeSpan timeout = RequestTimeout(environment, options, errorLog);
-        RequestDeadline? deadline = null;
-        if (timeout != System.Threading.Timeout.InfiniteTimeSpan)
-        {
-            string late = string.Concat("CgiRouting: ", PrintableText.Escape(request.Method), " ", PrintableText.Escape(request.Path), " was not answered within ",
-                Seconds(timeout), " s (CgiOptions.Timeout): answered 503.");
-            // The process's one request: the native deadline answers and ends the process, with no thread.
-            if (exitWhenLate && options?.ErrorLog is null)
-                deadline = RequestDeadline.StartForProcess(timeout, request.Method == "HEAD", late + "\n");
-            deadline ??= RequestDeadline.Start(timeout, () =>
-            {
-                errorLog.WriteLine(late);
-                Write(request, RequestDeadline.Answer(), output, errorLog);
-                afterLateAnswer?.Invoke();
-                if (exitWhenLate)
-                    Environment.Exit(0); // the handler may be blocked for good: end the process, as the server would
-            });
-        }
-        request.Options = options;
-        var pending = DispatchCoreAsync(request, maxRequestBodySize, errorLog);
-        var response = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
-        if (deadline is not null && !deadline.TryFinish())
-        {
-            // The 503 is out already. The request ends here all the same: its uploads are closed now, not by a garbage
-            // collection some time later (a FastCGI worker lives on), and so is a streamed body nobody will read.
-            response.BodyStream?.Dispose();
-            request.Release();
-            return 0;
-        }
-        Write(request, response, output, errorLog);
-        request.Release();
-        // A body over the limit was refused unread (413); a modest one is still drained, so that the server
-        // delivers the 413 instead of failing the response, while a huge one is never read at all.
-        request.DiscardUnreadBody(Math.Max(maxRequestBodySize, MaxBodyDrainedAfterRefusal));
-        return 0;
-    }
-
-    private static void Write(CgiRequest request, Response response, Stream output, TextWriter errorLog)
-    {
-        try
-        {
-            CgiResponseWriter.Write(response, request.Method == "HEAD", request.IsHttps, output, errorLog);
-        }
-        catch (IOException e)
-        {
-            // The client or the server went away (EPIPE): nobody is left to answer.
-            errorLog.WriteLine("CgiRouting: the response could not be written: " + PrintableText.Escape(e.Message));
-        }
-    }
-
-    /// <summary>
-    /// <see cref="CgiOptions.Timeout"/>, unless the server sets <c>CGIROUTING_TIMEOUT</c> (seconds, with up to three
-    /// decimals) for this app. Parsed by hand: double parsing and formatting would add 100 KB to every app.
-    /// </summary>
-    /// <remarks>An unreadable <c>CGIROUTING_TIMEOUT</c> is logged only with <paramref name="errorLog"/>.</remarks>
-    internal static TimeSpan RequestTimeout(IReadOnlyDictionary<string, string> environment, CgiOptions? options, TextWriter? errorLog)
-    {
-        TimeSpan timeout = options?.Timeout ?? CgiOptions.DefaultTimeout;
-        if (environment.TryGetValue("CGIROUTING_TIMEOUT", out string? text))
-        {
-            if (Milliseconds(text) is > 0 and <= int.MaxValue and long milliseconds)
-                return TimeSpan.FromMilliseconds(milliseconds);
-            errorLog?.WriteLine($"CgiRouting: CGIROUTING_TIMEOUT='{PrintableText.Escape(text)}' is not a number of seconds; the timeout stays {Seconds(timeout)} s.");
-        }
-        return timeout;
-    }
-
-    /// <summary><c>12</c>, <c>0.5</c> or <c>2.250</c> seconds in milliseconds; -1 for anything else.</summary>
-    private static long Milliseconds(string text)
-    {
-        int dot = text.IndexOf('.');
-        string whole = dot < 0 ? text : text[..dot];
-        string fraction = dot < 0 ? "" : text[(dot + 1)..];
-        if (whole.Length is 0 or > 7 || fraction.Length > 3 || (dot >= 0 && fraction.Length == 0)
-            || whole.AsSpan().ContainsAnyExceptInRange('0', '9') || fraction.AsSpan().ContainsAnyExceptInRange('0', '9'))
-            return -1;
-        return long.Parse(whole, CultureInfo.InvariantCulture) * 1000
-            + (fraction.Length == 0 ? 0 : long.Parse(fraction.PadRight(3, '0'), CultureInfo.InvariantCulture));
-    }
-
-    /// <summary>
-    /// <paramref name="time"/> in seconds, to the millisecond, without trailing zeros: <c>2</c>, <c>0.25</c>. By hand:
-    /// every request formats it for the deadline's log line, and number formatting sets up culture data first
-    /// (11,000 instructions).
-    /// </summary>
-    internal static string Seconds(TimeSpan time)
-    {
-        long milliseconds = (long)time.TotalMilliseconds;
-        Span<char> text = stackalloc char[24];
-        int start = text.Length;
-        long fraction = milliseconds % 1000;
-        if (fraction != 0)
-        {
-            int digits = 3;
-            for (; fraction % 10 == 0; digits--)
-                fraction /= 10;
-            for (; digits > 0; digits--, fraction /= 10)
-                text[--start] = (char)('0' + fraction % 10);
-            text[--start] = '.';
-        }
-        long whole = milliseconds / 1000;
-        do
-            text[--start] = (char)('0' + whole % 10);
-        while ((whole /= 10) != 0);
-        return new string(text[start..]);
-    }
+        => RequestPipeline.Serve(environment, input, output, options, errorLog: null, new InProcessLateAnswer());
 
     /// <summary>
     /// Dispatches <paramref name="request"/> in-process and returns the response the client would get, with the
@@ -233,35 +89,7 @@ public static class CgiApp
     public static ValueTask<Response> DispatchAsync(CgiRequest request, CgiOptions? options = null)
     {
         request.Options = options;
-        return DispatchCoreAsync(request, options?.MaxRequestBodySize ?? CgiOptions.DefaultMaxRequestBodySize,
+        return RequestPipeline.DispatchAsync(request, options?.MaxRequestBodySize ?? CgiOptions.DefaultMaxRequestBodySize,
             options?.ErrorLog ?? new StandardErrorLog());
-    }
-
-    private static async ValueTask<Response> DispatchCoreAsync(CgiRequest request, long maxRequestBodySize, TextWriter errorLog)
-    {
-        try
-        {
-            long length = request.ContentLength;
-            if (length < 0)
-                return ProblemDetails.Shape(request, Response.Error(400, "CONTENT_LENGTH is not a valid length."));
-            if (length > maxRequestBodySize)
-                return ProblemDetails.Shape(request, Response.Error(413, RequestBodyStream.TooLargeMessage));
-            var dispatcher = s_dispatcher ?? throw new InvalidOperationException(
-                "No dispatcher is registered: reference CgiRouting.Generators as an analyzer so that it generates one.");
-            // Only a framework error (binding, 401, 403, 404, 405) is looked at again: problem details or plain text.
-            return ProblemDetails.Shape(request, await dispatcher(request).ConfigureAwait(false));
-        }
-        catch (CgiRequestException e)
-        {
-            return ProblemDetails.Shape(request, Response.Error(e.StatusCode, e.Message));
-        }
-        catch (Exception e)
-        {
-            // One entry: the method and path escaped on its first line, the exception's own lines (its message may
-            // quote the request too, its stack trace is many lines) indented under it.
-            errorLog.WriteLine(
-                $"CgiRouting: unhandled exception in {PrintableText.Escape(request.Method)} {PrintableText.Escape(request.Path)}: {PrintableText.EscapeLines(e.ToString())}");
-            return ProblemDetails.Shape(request, Response.Error(500, "Internal Server Error"));
-        }
     }
 }

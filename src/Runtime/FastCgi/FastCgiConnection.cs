@@ -7,7 +7,7 @@ namespace CgiRouting.FastCgi;
 /// <summary>
 /// One connection from the web server, served on one thread, modelled on Go's <c>net/http/fcgi/child.go</c> without
 /// multiplexing (FCGI_MPXS_CONNS is 0, as nginx, Apache and lighttpd expect): BEGIN_REQUEST, the PARAMS until an empty
-/// one, then the request is served by <see cref="CgiApp"/> exactly as in CGI mode, with its body read from STDIN
+/// one, then the request is served by <see cref="RequestPipeline"/> exactly as in CGI mode, with its body read from STDIN
 /// records, the CGI response written as STDOUT records and the request's error log (unless the app set
 /// <see cref="CgiOptions.ErrorLog"/>) sent as STDERR records (<see cref="FastCgiErrorLog"/>), and END_REQUEST. Without
 /// FCGI_KEEP_CONN the connection is closed after the request. A malformed record closes the connection with one line
@@ -130,7 +130,7 @@ internal sealed class FastCgiConnection
             // Closing: first read what is left of STDIN, so that the web server is not still writing when the connection
             // closes (that would reset it, and could lose the response), within the limit of CGI mode.
             if (usable)
-                input?.DrainToEnd(Math.Max(_server.Options?.MaxRequestBodySize ?? CgiOptions.DefaultMaxRequestBodySize, CgiApp.MaxBodyDrainedAfterRefusal));
+                input?.DrainToEnd(Math.Max(_server.Options?.MaxRequestBodySize ?? CgiOptions.DefaultMaxRequestBodySize, RequestPipeline.MaxBodyDrainedAfterRefusal));
             return false;
         }
         finally
@@ -203,36 +203,20 @@ internal sealed class FastCgiConnection
             return Refuse($"has more than {MaxParamsSize} bytes of PARAMS: answered 431.", Response.Text("The request's headers are too large.", 431), head: false);
         // The wait for a --max-concurrency slot is bounded by the request's deadline: a handler that hangs gives its slot
         // back when its own deadline answers (below), so a request never waits for ever behind it.
-        TimeSpan timeout = CgiApp.RequestTimeout(environment, _server.Options, errorLog: null);
+        TimeSpan timeout = RequestDeadline.RequestTimeout(environment, _server.Options, errorLog: null);
         if (!_server.TryTakeSlot(timeout))
             return Refuse($"found none of the {_server.MaxConcurrency} request slots (--max-concurrency) free within its timeout of "
-                + $"{CgiApp.Seconds(timeout)} s: answered 503.", RequestDeadline.Answer(), head: environment.GetValueOrDefault("REQUEST_METHOD") == "HEAD");
+                + $"{RequestDeadline.Seconds(timeout)} s: answered 503.", RequestDeadline.Answer(), head: environment.GetValueOrDefault("REQUEST_METHOD") == "HEAD");
         slot = RequestSlot.Held;
-        bool late = false;
-        CgiApp.ServeFastCgi(environment, input, output, _server.Options, errorLog, () =>
-        {
-            // The deadline answered 503 from its own thread; the handler still holds this connection's thread, but no
-            // longer its request slot.
-            late = true;
-            try
-            {
-                output.Complete();
-            }
-            catch (IOException)
-            {
-                // The web server has gone (EPIPE): there is no one to answer, and the connection ends below all the same.
-            }
-            finally
-            {
-                _shutdown?.Invoke();
-                _server.ReleaseLateSlot();
-            }
-        });
-        if (late)
+        // A late answer comes from the deadline's thread; the handler still holds this connection's thread, but no
+        // longer its request slot.
+        var late = new FastCgiLateAnswer(output, _shutdown, _server);
+        RequestPipeline.Serve(environment, input, output, _server.Options, errorLog, late);
+        if (late.Answered)
             slot = RequestSlot.ReleasedLate;
         if (input.Broken is { } broken)
             throw broken; // closes the connection, with its one line on the log
-        if (late || input.ConnectionEnded)
+        if (late.Answered || input.ConnectionEnded)
             return false;
         if (input.Aborted)
         {

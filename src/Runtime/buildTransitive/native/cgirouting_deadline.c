@@ -7,7 +7,7 @@
  * bytes prepared when the deadline is armed; the handler only makes async-signal-safe calls (write, _exit).
  *
  * Compiled by CgiRouting.props with the C compiler that links the app, and bound at link time (DirectPInvoke).
- * src/Runtime/RequestDeadline.cs is the managed side.
+ * src/Runtime/Cgi/RequestDeadline.cs is the managed side.
  */
 #include <errno.h>
 #include <signal.h>

@@ -138,7 +138,7 @@ public class ProtocolTests
     public void A_body_over_the_limit_is_413_without_reading_it()
     {
         var options = new CgiOptions { MaxRequestBodySize = 10 };
-        string huge = (CgiApp.MaxBodyDrainedAfterRefusal + 1).ToString();
+        string huge = (RequestPipeline.MaxBodyDrainedAfterRefusal + 1).ToString();
         var (output, _) = Run(Env("PUT", "/notes/n", "", ("CONTENT_LENGTH", huge)), new ThrowingStream(), options);
         Assert.StartsWith("Status: 413 Content Too Large\r\n", output);
         Assert.EndsWith("\r\n\r\nThe request body is larger than this app accepts.", output);

@@ -197,7 +197,7 @@ public class DeadlineTests
     [InlineData(120_300, "120.3")]
     [InlineData(2_147_483_647, "2147483.647")]
     public void Seconds_are_written_to_the_millisecond_without_trailing_zeros(int milliseconds, string expected)
-        => Assert.Equal(expected, CgiApp.Seconds(TimeSpan.FromMilliseconds(milliseconds)));
+        => Assert.Equal(expected, RequestDeadline.Seconds(TimeSpan.FromMilliseconds(milliseconds)));
 
     [Fact]
     public void In_process_there_is_no_native_deadline_and_the_timer_answers()

@@ -282,7 +282,7 @@ public class RequestBodyTests
         Assert.StartsWith("Status: 413 ", refused);
         Assert.EndsWith("\r\n\r\nThe request body is larger than this app accepts.", refused);
         // Refused as it arrives; then at most 1 MiB is drained, as after any 413, and the rest is left unread.
-        Assert.InRange(over.Position, 11, CgiApp.MaxBodyDrainedAfterRefusal);
+        Assert.InRange(over.Position, 11, RequestPipeline.MaxBodyDrainedAfterRefusal);
     }
 
     [Fact]

@@ -21,6 +21,17 @@ internal sealed unsafe partial class StandardDescriptorStream(int descriptor, Fi
     private static int EAGAIN => OperatingSystem.IsLinux() ? 11 : 35;
 
     /// <summary>
+    /// Standard input (0) or output (1) of a CGI process: a stream of this class; on Windows, which has no such
+    /// descriptors, the console's streams.
+    /// </summary>
+    public static Stream Open(int descriptor, FileAccess access)
+    {
+        if (OperatingSystem.IsWindows())
+            return descriptor == 0 ? Console.OpenStandardInput() : Console.OpenStandardOutput();
+        return new StandardDescriptorStream(descriptor, access);
+    }
+
+    /// <summary>
     /// The descriptor is a blocking socket with a receive timeout (SO_RCVTIMEO, a FastCGI connection): a read that
     /// fails with EAGAIN has waited that long, and throws instead of waiting again.
     /// </summary>

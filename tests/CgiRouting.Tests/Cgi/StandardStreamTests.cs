@@ -31,13 +31,13 @@ public class StandardStreamTests : IDisposable
     {
         using var handle = File.OpenHandle(_path, FileMode.Create, FileAccess.ReadWrite);
         int descriptor = (int)handle.DangerousGetHandle();
-        using (var output = CgiApp.StandardStream(descriptor, FileAccess.Write))
+        using (var output = StandardDescriptorStream.Open(descriptor, FileAccess.Write))
         {
             output.Write("Status: 200 OK\r\n"u8);
             output.Write("\r\nbody"u8);
         }
         Assert.Equal(22, SharedOffset(handle));
-        using (var next = CgiApp.StandardStream(descriptor, FileAccess.Write))
+        using (var next = StandardDescriptorStream.Open(descriptor, FileAccess.Write))
             next.Write("\nZZZZ\n"u8); // what the shell writes after the app
         Assert.Equal("Status: 200 OK\r\n\r\nbody\nZZZZ\n", File.ReadAllText(_path));
     }
@@ -49,10 +49,10 @@ public class StandardStreamTests : IDisposable
         using var handle = File.OpenHandle(_path, FileMode.Open, FileAccess.Read);
         int descriptor = (int)handle.DangerousGetHandle();
         var two = new byte[2];
-        using (var first = CgiApp.StandardStream(descriptor, FileAccess.Read))
+        using (var first = StandardDescriptorStream.Open(descriptor, FileAccess.Read))
             first.ReadExactly(two);
         Assert.Equal("ab", Encoding.ASCII.GetString(two));
-        using var second = CgiApp.StandardStream(descriptor, FileAccess.Read);
+        using var second = StandardDescriptorStream.Open(descriptor, FileAccess.Read);
         var rest = new MemoryStream();
         second.CopyTo(rest);
         Assert.Equal("cdef", Encoding.ASCII.GetString(rest.ToArray()));
@@ -75,7 +75,7 @@ public class StandardStreamTests : IDisposable
             pipe.CopyTo(received);
             return received.ToArray();
         });
-        using (var output = CgiApp.StandardStream((int)writeEnd.DangerousGetHandle(), FileAccess.Write))
+        using (var output = StandardDescriptorStream.Open((int)writeEnd.DangerousGetHandle(), FileAccess.Write))
             output.Write(data);
         writeEnd.Dispose();
         pipe.DisposeLocalCopyOfClientHandle();
@@ -95,7 +95,7 @@ public class StandardStreamTests : IDisposable
     {
         using var pipe = new AnonymousPipeServerStream(PipeDirection.Out);
         pipe.DisposeLocalCopyOfClientHandle(); // the reading end is gone
-        using var output = CgiApp.StandardStream((int)pipe.SafePipeHandle.DangerousGetHandle(), FileAccess.Write);
+        using var output = StandardDescriptorStream.Open((int)pipe.SafePipeHandle.DangerousGetHandle(), FileAccess.Write);
         var e = Assert.Throws<IOException>(() => output.Write("Status: 200 OK\r\n"u8));
         Assert.Equal($"Could not write to descriptor {(int)pipe.SafePipeHandle.DangerousGetHandle()}: the reader has gone (EPIPE).", e.Message);
         Assert.Equal(32, e.HResult);
@@ -125,12 +125,12 @@ public class StandardStreamTests : IDisposable
     [Fact]
     public void A_stream_only_goes_the_way_it_was_opened()
     {
-        using var input = CgiApp.StandardStream(0, FileAccess.Read);
+        using var input = StandardDescriptorStream.Open(0, FileAccess.Read);
         Assert.True(input.CanRead);
         Assert.False(input.CanWrite);
         Assert.False(input.CanSeek);
         Assert.Equal("This stream is for reading.", Assert.Throws<NotSupportedException>(() => input.Write("x"u8)).Message);
-        using var output = CgiApp.StandardStream(1, FileAccess.Write);
+        using var output = StandardDescriptorStream.Open(1, FileAccess.Write);
         Assert.False(output.CanRead);
         Assert.True(output.CanWrite);
         Assert.Equal("This stream is for writing.", Assert.Throws<NotSupportedException>(() => output.Read(new byte[1])).Message);
@@ -162,7 +162,7 @@ public class StandardStreamTests : IDisposable
             writer.Write("late"u8);
             writer.Flush();
         });
-        using var input = CgiApp.StandardStream((int)pipe.SafePipeHandle.DangerousGetHandle(), FileAccess.Read);
+        using var input = StandardDescriptorStream.Open((int)pipe.SafePipeHandle.DangerousGetHandle(), FileAccess.Read);
         var buffer = new byte[16];
         int n = input.Read(buffer); // EAGAIN until the writer writes
         await late;

@@ -1,4 +1,7 @@
 using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading;
@@ -110,6 +113,63 @@ internal sealed partial class RequestDeadline
         {
             _answered!.Set();
         }
+    }
+
+    /// <summary>
+    /// <see cref="CgiOptions.Timeout"/>, unless the server sets <c>CGIROUTING_TIMEOUT</c> (seconds, with up to three
+    /// decimals) for this app. Parsed by hand: double parsing and formatting would add 100 KB to every app.
+    /// </summary>
+    /// <remarks>An unreadable <c>CGIROUTING_TIMEOUT</c> is logged only with <paramref name="errorLog"/>.</remarks>
+    internal static TimeSpan RequestTimeout(IReadOnlyDictionary<string, string> environment, CgiOptions? options, TextWriter? errorLog)
+    {
+        TimeSpan timeout = options?.Timeout ?? CgiOptions.DefaultTimeout;
+        if (environment.TryGetValue("CGIROUTING_TIMEOUT", out string? text))
+        {
+            if (Milliseconds(text) is > 0 and <= int.MaxValue and long milliseconds)
+                return TimeSpan.FromMilliseconds(milliseconds);
+            errorLog?.WriteLine($"CgiRouting: CGIROUTING_TIMEOUT='{PrintableText.Escape(text)}' is not a number of seconds; the timeout stays {Seconds(timeout)} s.");
+        }
+        return timeout;
+    }
+
+    /// <summary><c>12</c>, <c>0.5</c> or <c>2.250</c> seconds in milliseconds; -1 for anything else.</summary>
+    private static long Milliseconds(string text)
+    {
+        int dot = text.IndexOf('.');
+        string whole = dot < 0 ? text : text[..dot];
+        string fraction = dot < 0 ? "" : text[(dot + 1)..];
+        if (whole.Length is 0 or > 7 || fraction.Length > 3 || (dot >= 0 && fraction.Length == 0)
+            || whole.AsSpan().ContainsAnyExceptInRange('0', '9') || fraction.AsSpan().ContainsAnyExceptInRange('0', '9'))
+            return -1;
+        return long.Parse(whole, CultureInfo.InvariantCulture) * 1000
+            + (fraction.Length == 0 ? 0 : long.Parse(fraction.PadRight(3, '0'), CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>
+    /// <paramref name="time"/> in seconds, to the millisecond, without trailing zeros: <c>2</c>, <c>0.25</c>. By hand:
+    /// every request formats it for the deadline's log line, and number formatting sets up culture data first
+    /// (11,000 instructions).
+    /// </summary>
+    internal static string Seconds(TimeSpan time)
+    {
+        long milliseconds = (long)time.TotalMilliseconds;
+        Span<char> text = stackalloc char[24];
+        int start = text.Length;
+        long fraction = milliseconds % 1000;
+        if (fraction != 0)
+        {
+            int digits = 3;
+            for (; fraction % 10 == 0; digits--)
+                fraction /= 10;
+            for (; digits > 0; digits--, fraction /= 10)
+                text[--start] = (char)('0' + fraction % 10);
+            text[--start] = '.';
+        }
+        long whole = milliseconds / 1000;
+        do
+            text[--start] = (char)('0' + whole % 10);
+        while ((whole /= 10) != 0);
+        return new string(text[start..]);
     }
 
     [LibraryImport("cgirouting")]

@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Runtime.InteropServices;
+using System.Text;
 
 namespace CgiRouting;
 
@@ -256,8 +258,39 @@ internal static partial class ServerConfiguration
 
     private static string Trimmed(string prefix) => prefix.TrimEnd('/');
 
+    // The templates are UTF-8 literals, which the binary keeps as read-only bytes. As interpolated strings, as they were,
+    // they were string objects in the binary's writable data, which the dynamic loader relocates at every start: 5,669
+    // instructions of every CGI request of samples/Hello (callgrind), for text that only --config and --serve use.
+
+    /// <summary><paramref name="template"/> with each <c>{{name}}</c> replaced by its value in <paramref name="holes"/> (name, value, name, value...), in one pass.</summary>
+    private static string Fill(ReadOnlySpan<byte> template, string[] holes)
+    {
+        string text = Text(template);
+        var filled = new StringBuilder(text.Length + 256);
+        int start = 0;
+        while (text.IndexOf("{{", start, StringComparison.Ordinal) is var open and >= 0)
+        {
+            int close = text.IndexOf("}}", open, StringComparison.Ordinal);
+            filled.Append(text, start, open - start).Append(Hole(holes, text[(open + 2)..close]));
+            start = close + 2;
+        }
+        return filled.Append(text, start, text.Length - start).ToString();
+    }
+
+    private static string Hole(string[] holes, string name)
+    {
+        for (int i = 0; i < holes.Length; i += 2)
+        {
+            if (holes[i] == name)
+                return holes[i + 1];
+        }
+        throw new InvalidOperationException("A server configuration template has a hole without a value: " + name);
+    }
+
+    private static string Text(ReadOnlySpan<byte> template) => Encoding.UTF8.GetString(template);
+
     /// <summary>The start of a lighttpd configuration; <paramref name="apps"/> names what writes to app-stderr.log.</summary>
-    private static string LighttpdHead(int port, string root, string apps) => $$"""
+    private static string LighttpdHead(int port, string root, string apps) => Fill("""
         # No file is served: the document root is a folder nothing creates, so paths outside the apps are 404 (ROOT holds the
         # logs and the sockets).
         server.document-root   = "{{root}}/no-files"
@@ -272,9 +305,9 @@ internal static partial class ServerConfiguration
         server.pid-file        = "{{root}}/lighttpd.pid"
         server.max-connections = 256
 
-        """;
+        """u8, ["root", root, "port", port.ToString(CultureInfo.InvariantCulture), "apps", apps]);
 
-    private static string Lighttpd(string binary, string prefix, int port, string root) => LighttpdHead(port, root, "apps") + $$"""
+    private static string Lighttpd(string binary, string prefix, int port, string root) => LighttpdHead(port, root, "apps") + Fill("""
         # Pass the app's output on as it comes (streamed responses: Response.Stream, IAsyncEnumerable<T> results) instead of
         # holding it until the app exits.
         server.stream-response-body = 2
@@ -284,11 +317,11 @@ internal static partial class ServerConfiguration
         # ("/" for the prefix itself).
         alias.url              = ( "{{prefix}}" => "{{binary}}/" )
         # Only the apps run, never another file.
-        $HTTP["url"] =~ "^({{Trimmed(prefix)}})(/|$)" {
+        $HTTP["url"] =~ "^({{trimmed}})(/|$)" {
             cgi.assign         = ( "" => "" )
         }
 
-        """;
+        """u8, ["prefix", prefix, "binary", binary, "trimmed", Trimmed(prefix)]);
 
     /// <summary>
     /// lighttpd's mod_fastcgi starting <paramref name="binary"/> itself on <paramref name="socket"/> (hosting/lighttpd-fastcgi.sh):
@@ -302,7 +335,7 @@ internal static partial class ServerConfiguration
         string condition = atRoot ? "^/" : $"^{Trimmed(prefix)}(/|$)";
         string key = atRoot ? "/" : Trimmed(prefix);
         string fixRoot = atRoot ? "        \"fix-root-scriptname\" => \"enable\",\n" : "";
-        return LighttpdHead(port, root, "workers") + $$"""
+        return LighttpdHead(port, root, "workers") + Fill("""
             # Pass the app's output on as it comes (streamed responses) instead of holding it until the response is complete.
             server.stream-response-body = 2
             server.modules        += ( "mod_fastcgi" )
@@ -315,15 +348,15 @@ internal static partial class ServerConfiguration
                     # Every path goes to the app: never look for a file of that name first.
                     "check-local"  => "disable",
 
-            """ + fixRoot + environment + """
+            """u8, ["condition", condition, "key", key, "binary", binary, "socket", socket]) + fixRoot + environment + Text("""
                 ) ) )
             }
 
-            """;
+            """u8);
     }
 
     /// <summary>The start of an Apache configuration, up to the modules every one loads.</summary>
-    private static string ApacheHead(int port, string root) => $$"""
+    private static string ApacheHead(int port, string root) => Fill("""
         ServerRoot        "{{root}}"
         ServerName        127.0.0.1
         Listen            127.0.0.1:{{port}}
@@ -336,20 +369,20 @@ internal static partial class ServerConfiguration
         LoadModule mime_module       /usr/lib/apache2/modules/mod_mime.so
         LoadModule alias_module      /usr/lib/apache2/modules/mod_alias.so
 
-        """;
+        """u8, ["root", root, "port", port.ToString(CultureInfo.InvariantCulture)]);
 
     /// <summary>
     /// No file is served below the prefix's siblings: ROOT, the DocumentRoot, holds the logs, the configuration and the
     /// sockets (an audit fetched /error.log, with a handler's stack trace, and /httpd.conf).
     /// </summary>
-    private static string ApacheNotFoundOutside(string prefix) => prefix == "/" ? "" : $$"""
+    private static string ApacheNotFoundOutside(string prefix) => prefix == "/" ? "" : Fill("""
         # No file is served (ROOT holds the logs and the configuration): paths outside the app are 404.
-        RedirectMatch 404 "^(?!{{Trimmed(prefix)}}(/|$))"
+        RedirectMatch 404 "^(?!{{trimmed}}(/|$))"
 
 
-        """;
+        """u8, ["trimmed", Trimmed(prefix)]);
 
-    private static string Apache(string binary, string prefix, int port, string root) => ApacheHead(port, root) + $$"""
+    private static string Apache(string binary, string prefix, int port, string root) => ApacheHead(port, root) + Fill("""
         LoadModule cgid_module       /usr/lib/apache2/modules/mod_cgid.so
         LoadModule env_module        /usr/lib/apache2/modules/mod_env.so
         User  nobody
@@ -362,37 +395,37 @@ internal static partial class ServerConfiguration
         # Apache answers TRACE itself by echoing the request (headers included) unless told not to.
         TraceEnable Off
 
-        """ + ApacheNotFoundOutside(prefix) + $$"""
+        """u8, ["root", root]) + ApacheNotFoundOutside(prefix) + Fill("""
         <Directory />
             Require all granted
             # Pass the Authorization header on (HTTP_AUTHORIZATION), for apps that check tokens themselves: Apache drops it
             # by default.
             CGIPassAuth On
         </Directory>
-        ScriptAliasMatch "^{{Trimmed(prefix)}}(/.*)?$" "{{binary}}$1"
+        ScriptAliasMatch "^{{trimmed}}(/.*)?$" "{{binary}}$1"
 
-        """;
+        """u8, ["trimmed", Trimmed(prefix), "binary", binary]);
 
     /// <summary>
     /// Apache's mod_proxy_fcgi passing every path below <paramref name="prefix"/> to the worker at
     /// <paramref name="address"/> (hosting/apache-fastcgi.sh): GENERIC makes SCRIPT_NAME the whole path, which the
     /// ProxyFCGISetEnvIf lines move to PATH_INFO and then take the prefix off.
     /// </summary>
-    private static string ApacheFastCgi(string address, string prefix, int port, string root, bool keepConnections) => ApacheHead(port, root) + """
+    private static string ApacheFastCgi(string address, string prefix, int port, string root, bool keepConnections) => ApacheHead(port, root) + Text("""
         LoadModule proxy_module      /usr/lib/apache2/modules/mod_proxy.so
         LoadModule proxy_fcgi_module /usr/lib/apache2/modules/mod_proxy_fcgi.so
         User  nobody
         Group nogroup
         TypesConfig  /etc/mime.types
 
-        """ + $$"""
+        """u8) + Fill("""
         DocumentRoot {{root}}
         # Allow encoded slashes (%2F) in the path, decoded as every other server does, instead of answering 404 itself.
         AllowEncodedSlashes On
         # Apache answers TRACE itself by echoing the request (headers included) unless told not to.
         TraceEnable Off
 
-        """ + ApacheNotFoundOutside(prefix) + """
+        """u8, ["root", root]) + ApacheNotFoundOutside(prefix) + Text("""
         # GENERIC: the CGI meta-variables as for any FastCGI application, not PHP-FPM's. mod_proxy_fcgi then sets
         # SCRIPT_NAME to the whole (decoded) path and no PATH_INFO; the ProxyFCGISetEnvIf lines below move it to PATH_INFO.
         ProxyFCGIBackendType GENERIC
@@ -405,18 +438,18 @@ internal static partial class ServerConfiguration
             ProxyFCGISetEnvIf true SCRIPT_NAME ""
         </Location>
 
-        """ + (prefix == "/" ? "" : $$"""
-        <LocationMatch "^{{Trimmed(prefix)}}(/|$)">
-            ProxyFCGISetEnvIf "reqenv('PATH_INFO') =~ m#^{{Trimmed(prefix)}}(/.*)?$#" PATH_INFO "$1"
-            ProxyFCGISetEnvIf true SCRIPT_NAME "{{Trimmed(prefix)}}"
+        """u8) + (prefix == "/" ? "" : Fill("""
+        <LocationMatch "^{{trimmed}}(/|$)">
+            ProxyFCGISetEnvIf "reqenv('PATH_INFO') =~ m#^{{trimmed}}(/.*)?$#" PATH_INFO "$1"
+            ProxyFCGISetEnvIf true SCRIPT_NAME "{{trimmed}}"
         </LocationMatch>
 
-        """) + $$"""
-        ProxyPassMatch "^{{Trimmed(prefix)}}(/.*)?$" "fcgi://{{address}}"{{(keepConnections ? " enablereuse=on" : "")}}
+        """u8, ["trimmed", Trimmed(prefix)])) + Fill("""
+        ProxyPassMatch "^{{trimmed}}(/.*)?$" "fcgi://{{address}}"{{reuse}}
 
-        """;
+        """u8, ["trimmed", Trimmed(prefix), "address", address, "reuse", keepConnections ? " enablereuse=on" : ""]);
 
-    private static string NginxHead(int port, string root) => $$"""
+    private static string NginxHead(int port, string root) => Fill("""
         daemon off;
         worker_processes 1;
         user nobody nogroup;
@@ -431,10 +464,10 @@ internal static partial class ServerConfiguration
             uwsgi_temp_path {{root}}/uwsgi;
             scgi_temp_path {{root}}/scgi;
 
-        """;
+        """u8, ["root", root]);
 
-    private static string NginxParameters(string prefix) => $$"""
-                location ~ ^{{Trimmed(prefix)}}(?<app_path>/.*)?$ {
+    private static string NginxParameters(string prefix) => Fill("""
+                location ~ ^{{trimmed}}(?<app_path>/.*)?$ {
                     # The CGI meta-variables, written out: Debian's fastcgi_params would also set SCRIPT_NAME to the whole path.
                     fastcgi_param GATEWAY_INTERFACE CGI/1.1;
                     fastcgi_param SERVER_SOFTWARE   nginx/$nginx_version;
@@ -451,29 +484,29 @@ internal static partial class ServerConfiguration
                     fastcgi_param CONTENT_LENGTH    $content_length;
                     fastcgi_param HTTPS             $https if_not_empty;
 
-        """;
+        """u8, ["trimmed", Trimmed(prefix)]);
 
-    private static string Nginx(string binary, string prefix, int port, string root, string environment) => NginxHead(port, root) + $$"""
+    private static string Nginx(string binary, string prefix, int port, string root, string environment) => NginxHead(port, root) + Fill("""
             server {
                 listen 127.0.0.1:{{port}};
                 # No file is served (ROOT holds the logs and sockets): paths outside the apps are 404.
                 location / { return 404; }
 
-        """ + NginxParameters(prefix) + $$"""
+        """u8, ["port", port.ToString(CultureInfo.InvariantCulture)]) + NginxParameters(prefix) + Fill("""
                     fastcgi_param SCRIPT_FILENAME   {{binary}};
-                    fastcgi_param SCRIPT_NAME       "{{Trimmed(prefix)}}";
+                    fastcgi_param SCRIPT_NAME       "{{trimmed}}";
                     fastcgi_param PATH_INFO         $app_path;
                     # Streamed responses: Debian's fcgiwrap passes the app's output on as it reads it, instead of in 8 KiB
                     # blocks (nginx itself does not buffer a response that says X-Accel-Buffering: no, as CgiRouting's do).
                     fastcgi_param NO_BUFFERING      1;
 
-        """ + environment + $$"""
-                    fastcgi_pass unix:{{FcgiwrapSocket(root)}};
+        """u8, ["binary", binary, "trimmed", Trimmed(prefix)]) + environment + Fill("""
+                    fastcgi_pass unix:{{fcgiwrap}};
                 }
             }
         }
 
-        """;
+        """u8, ["fcgiwrap", FcgiwrapSocket(root)]);
 
     /// <summary>
     /// nginx passing every path below <paramref name="prefix"/> to the workers at <paramref name="addresses"/> (comma
@@ -492,23 +525,23 @@ internal static partial class ServerConfiguration
         if (keepConnections)
             upstream.Append("        keepalive 8;\n        keepalive_timeout 2s;\n        keepalive_requests 100;\n");
         upstream.Append("    }\n");
-        return NginxHead(port, root) + upstream + $$"""
+        return NginxHead(port, root) + upstream + Fill("""
                 server {
                     listen 127.0.0.1:{{port}};
                     # No file is served (ROOT holds the logs and sockets): paths outside the apps are 404.
                     location / { return 404; }
 
-            """ + NginxParameters(prefix) + $$"""
-                        fastcgi_param SCRIPT_NAME       "{{Trimmed(prefix)}}";
+            """u8, ["port", port.ToString(CultureInfo.InvariantCulture)]) + NginxParameters(prefix) + Fill("""
+                        fastcgi_param SCRIPT_NAME       "{{trimmed}}";
                         fastcgi_param PATH_INFO         $app_path;
 
-            """ + environment + (servers.Length > 1 ? "            fastcgi_next_upstream error timeout;\n" : "")
-                + (keepConnections ? "            fastcgi_keep_conn on;\n" : "") + """
+            """u8, ["trimmed", Trimmed(prefix)]) + environment + (servers.Length > 1 ? "            fastcgi_next_upstream error timeout;\n" : "")
+                + (keepConnections ? "            fastcgi_keep_conn on;\n" : "") + Text("""
                         fastcgi_pass app0;
                     }
                 }
             }
 
-            """;
+            """u8);
     }
 }

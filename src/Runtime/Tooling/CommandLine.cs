@@ -14,191 +14,106 @@ namespace CgiRouting;
 /// </summary>
 internal static class CommandLine
 {
+    /// <summary>
+    /// Runs the verb that <paramref name="arguments"/> name, in this order: <c>-h</c> (usage), <c>--openapi</c>,
+    /// <c>--serve</c>, <c>--config</c>, a FastCGI worker (<c>--fastcgi</c>, or a listening socket as standard input),
+    /// <c>--routes</c>, and otherwise the usage. Returns the exit code: 2 for arguments that do not fit.
+    /// </summary>
     public static int Run(string[] arguments, IReadOnlyList<RouteInfo> routes, TextWriter output, TextWriter error,
         CgiOptions? options = null)
     {
-        bool listRoutes = false, json = false, openApi = false, serve = false;
-        string? fastCgi = null, config = null, prefix = null, root = null, socketOwner = null,
-            allowFrom = Environment.GetEnvironmentVariable("FCGI_WEB_SERVER_ADDRS");
-        int socketMode = DefaultSocketMode;
-        // NAME=VALUE strings in a List<string>, a type every app has already: a new generic instantiation would have its
-        // static fields allocated at every start, each CGI request included.
-        var environment = new List<string>();
-        int maxConcurrency = 0, prefork = 0, port = 0;
-        long maxRequests = 0;
-        for (int i = 0; i < arguments.Length; i++)
-        {
-            string argument = arguments[i];
-            switch (argument)
-            {
-                case "--routes":
-                    listRoutes = true;
-                    break;
-                case "--json":
-                    json = true;
-                    break;
-                case "--openapi":
-                    openApi = true;
-                    break;
-                case "--serve":
-                    serve = true;
-                    // The port is optional: a number right after --serve.
-                    if (i + 1 < arguments.Length && arguments[i + 1].Length > 0 && !arguments[i + 1].AsSpan().ContainsAnyExceptInRange('0', '9'))
-                    {
-                        if (!int.TryParse(arguments[++i], NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535)
-                        {
-                            error.WriteLine($"--serve's port is a number from 1 to 65535, not '{arguments[i]}'.");
-                            return 2;
-                        }
-                    }
-                    break;
-                case "--fastcgi" or "--config" or "--prefix" or "--root" or "--env" or "--socket-mode" or "--socket-owner" or "--allow-from"
-                    or "--max-concurrency" or "--max-requests" or "--prefork" or "--port":
-                    if (i + 1 == arguments.Length)
-                    {
-                        error.WriteLine($"{argument} needs a value.");
-                        return 2;
-                    }
-                    string value = arguments[++i];
-                    switch (argument)
-                    {
-                        // Repeated, or A,B: several workers, for --config nginx's upstream; a worker listens on one.
-                        case "--fastcgi": fastCgi = fastCgi is null ? value : fastCgi + "," + value; continue;
-                        case "--config": config = value; continue;
-                        case "--prefix": prefix = value; continue;
-                        case "--root": root = value; continue;
-                        case "--socket-owner": socketOwner = value; continue;
-                        case "--allow-from": allowFrom = value; continue;
-                        case "--env":
-                            int equals = value.IndexOf('=');
-                            if (equals <= 0 || value.AsSpan(0, equals).ContainsAnyExcept("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
-                                || char.IsAsciiDigit(value[0]))
-                            {
-                                error.WriteLine($"--env takes NAME=VALUE, a NAME of letters, digits and '_', not '{value}'.");
-                                return 2;
-                            }
-                            if (value.AsSpan(equals + 1).ContainsAny("\"\\$\n\r"))
-                            {
-                                // Each server quotes and expands differently (nginx expands $ in fastcgi_param and cannot escape it).
-                                error.WriteLine($"--env {value[..equals]}: a value with \", \\, $ or a line break is not written into a server's configuration; set it where the app reads its own.");
-                                return 2;
-                            }
-                            environment.Add(value);
-                            continue;
-                        case "--socket-mode":
-                            if (value.Length is < 3 or > 4 || value.AsSpan().ContainsAnyExceptInRange('0', '7'))
-                            {
-                                error.WriteLine($"--socket-mode takes an octal mode such as 0660, not '{value}'.");
-                                return 2;
-                            }
-                            socketMode = Convert.ToInt32(value, 8);
-                            continue;
-                    }
-                    long limit = argument == "--port" ? 65535 : int.MaxValue;
-                    if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long number)
-                        || number < 1 || number > limit)
-                    {
-                        error.WriteLine($"{argument} takes a whole number from 1 to {limit}, not '{value}'.");
-                        return 2;
-                    }
-                    if (argument == "--max-concurrency")
-                        maxConcurrency = (int)number;
-                    else if (argument == "--prefork")
-                        prefork = (int)number;
-                    else if (argument == "--port")
-                        port = (int)number;
-                    else
-                        maxRequests = number;
-                    break;
-                case "-h" or "--help" or "-?":
-                    WriteUsage(output, routes.Count);
-                    return 0;
-                default:
-                    error.WriteLine($"Unknown option '{argument}'.");
-                    WriteUsage(error, routes.Count);
-                    return 2;
-            }
-        }
-        if (json && !listRoutes)
-        {
-            error.WriteLine("--json goes with --routes.");
+        if (CommandLineArguments.Parse(arguments, error) is not { } parsed)
             return 2;
-        }
-        if (openApi)
-            return WriteOpenApi(output, error, routes);
-        if (config is not null || serve)
-        {
-            if (serve)
-                return Serve(config, fastCgi, prefix ?? "/", port > 0 ? port : 8080, root, error);
-            var setup = new ServerSetup
-            {
-                Server = config ?? "", Binary = Environment.ProcessPath ?? "app", Prefix = prefix ?? "/", Port = port > 0 ? port : 8080,
-                Root = root ?? $"/var/lib/{Path.GetFileName(Environment.ProcessPath ?? "app")}-{config}",
-                FastCgi = fastCgi, MaxRequests = maxRequests, Prefork = prefork, Environment = environment,
-                AllowFrom = Environment.GetEnvironmentVariable("FCGI_WEB_SERVER_ADDRS") == allowFrom ? null : allowFrom,
-            };
-            return Configure(setup, output, error);
-        }
-        // Only here, never on the CGI path, is standard input probed (one getsockopt call).
-        bool inherited = fastCgi is null && !listRoutes && SocketDescriptor.IsListening(0);
-        if (fastCgi is not null || inherited)
-        {
-            if (listRoutes)
-            {
-                error.WriteLine("--routes does not go with --fastcgi.");
-                return 2;
-            }
-            return RunFastCgi(fastCgi, maxConcurrency > 0 ? maxConcurrency : FastCgiServer.DefaultMaxConcurrency,
-                maxRequests, prefork, new SocketFileAccess(socketMode, socketOwner), allowFrom, options, error);
-        }
-        if (maxConcurrency > 0 || maxRequests > 0 || prefork > 0 || socketOwner is not null || socketMode != DefaultSocketMode)
-        {
-            error.WriteLine("--max-concurrency, --max-requests, --prefork, --socket-mode and --socket-owner go with --fastcgi ADDRESS, or with a listening socket as standard input.");
-            return 2;
-        }
-        if (!listRoutes)
+        if (parsed.Help)
         {
             WriteUsage(output, routes.Count);
             return 0;
         }
-        if (json)
+        if (parsed.UnknownOption is { } unknown)
+        {
+            error.WriteLine($"Unknown option '{unknown}'.");
+            WriteUsage(error, routes.Count);
+            return 2;
+        }
+        if (parsed.OpenApi)
+            return WriteOpenApi(output, error, routes);
+        if (parsed.Serve)
+            return Serve(parsed, error);
+        if (parsed.Config is not null)
+            return Configure(parsed, output, error);
+        // Only here, never on the CGI path, is standard input probed (one getsockopt call).
+        if (parsed.FastCgi is not null || (!parsed.ListRoutes && SocketDescriptor.IsListening(0)))
+            return RunFastCgi(parsed, options, error);
+        if (parsed.HasWorkerOptions)
+        {
+            error.WriteLine("--max-concurrency, --max-requests, --prefork, --socket-mode and --socket-owner go with --fastcgi ADDRESS, or with a listening socket as standard input.");
+            return 2;
+        }
+        if (!parsed.ListRoutes)
+        {
+            WriteUsage(output, routes.Count);
+            return 0;
+        }
+        if (parsed.Json)
             WriteJson(output, routes);
         else
             WriteTable(output, routes);
         return 0;
     }
 
-    /// <summary>php-fpm's <c>listen.mode</c> default: the socket's owner and group may connect, no one else.</summary>
-    private const int DefaultSocketMode = 0b110_110_000;
-
-    /// <summary><c>--socket-mode</c> and <c>--socket-owner</c>: who may connect to a unix socket the worker makes.</summary>
-    private readonly struct SocketFileAccess(int mode, string? owner)
+    /// <summary>
+    /// <c>--fastcgi ADDRESS</c>, or a listening socket as standard input: serves as a FastCGI worker, or with
+    /// <c>--prefork</c> as the manager of such workers, until SIGTERM or <c>--max-requests</c> requests.
+    /// </summary>
+    private static int RunFastCgi(CommandLineArguments arguments, CgiOptions? options, TextWriter error)
     {
-        public int Mode => mode;
-        public string? Owner => owner;
+        if (arguments.ListRoutes)
+        {
+            error.WriteLine("--routes does not go with --fastcgi.");
+            return 2;
+        }
+        string? address = arguments.FastCgi;
+        if (!TryAllowedPeers(arguments.AllowFrom, error, out string[]? allowed) || !IsReachableOnlyByAllowed(address, allowed, error))
+            return 2;
+        if (address is not null && address.Contains(','))
+        {
+            error.WriteLine($"CgiRouting: a worker listens on one address, not '{address}': start one worker for each (--config nginx takes several, for an upstream of them all).");
+            return 2;
+        }
+        int listener = 0;
+        (ulong, ulong)? socketFile = null; // the unix socket file this worker made, removed when it exits if still its own
+        if (address is not null && Listen(address, arguments, error, out listener, out socketFile) is int failed)
+            return failed;
+        return arguments.Prefork > 0
+            ? RunPrefork(listener, address, socketFile, allowed, arguments, error)
+            : RunWorker(listener, address, socketFile, allowed, arguments, options, error);
+    }
+
+    /// <summary><c>--allow-from</c> (or FCGI_WEB_SERVER_ADDRS) as canonical addresses; null when not given.</summary>
+    private static bool TryAllowedPeers(string? allowFrom, TextWriter error, out string[]? allowed)
+    {
+        allowed = null;
+        if (string.IsNullOrWhiteSpace(allowFrom))
+            return true;
+        allowed = allowFrom.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        for (int i = 0; i < allowed.Length; i++)
+        {
+            if (SocketDescriptor.CanonicalAddress(allowed[i]) is not { } canonical)
+            {
+                error.WriteLine($"CgiRouting: '{allowed[i]}' in --allow-from (or FCGI_WEB_SERVER_ADDRS) is not an IP address.");
+                return false;
+            }
+            allowed[i] = canonical;
+        }
+        return true;
     }
 
     /// <summary>
-    /// Serves as a FastCGI worker on <paramref name="address"/>, or on the listening socket that is standard input when
-    /// it is <see langword="null"/>, until SIGTERM or <paramref name="maxRequests"/> requests.
+    /// Whether the worker may listen at <paramref name="address"/> (standard input's socket when null): beyond this
+    /// machine only with the web servers that may connect named.
     /// </summary>
-    private static int RunFastCgi(string? address, int maxConcurrency, long maxRequests, int prefork, SocketFileAccess access,
-        string? allowFrom, CgiOptions? options, TextWriter error)
+    private static bool IsReachableOnlyByAllowed(string? address, string[]? allowed, TextWriter error)
     {
-        string[]? allowed = null;
-        if (!string.IsNullOrWhiteSpace(allowFrom))
-        {
-            allowed = allowFrom.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-            for (int i = 0; i < allowed.Length; i++)
-            {
-                if (SocketDescriptor.CanonicalAddress(allowed[i]) is not { } canonical)
-                {
-                    error.WriteLine($"CgiRouting: '{allowed[i]}' in --allow-from (or FCGI_WEB_SERVER_ADDRS) is not an IP address.");
-                    return 2;
-                }
-                allowed[i] = canonical;
-            }
-        }
         try
         {
             // A listener handed over (a systemd socket unit, spawn-fcgi) is held to the same rule as one bound here.
@@ -208,54 +123,66 @@ internal static class CommandLine
                 error.WriteLine($"CgiRouting: --fastcgi {where} listens beyond this machine, and any peer that reaches it may say who the client is "
                     + "(REMOTE_USER, REMOTE_ADDR): name the web servers that may connect with --allow-from ADDRESS[,ADDRESS] "
                     + "(or FCGI_WEB_SERVER_ADDRS), or listen on 127.0.0.1 or a unix socket.");
-                return 2;
+                return false;
             }
+            return true;
         }
         catch (FormatException e)
         {
             error.WriteLine("CgiRouting: " + e.Message);
-            return 2;
+            return false;
         }
-        int listener = 0;
-        (ulong, ulong)? socketFile = null; // the unix socket file this worker made, removed when it exits if still its own
-        if (address is not null && address.Contains(','))
+    }
+
+    /// <summary>
+    /// Listens on <paramref name="address"/>; a unix socket gets <c>--socket-mode</c> and <c>--socket-owner</c> before
+    /// anything may connect. Returns null, or the exit code when it cannot listen there.
+    /// </summary>
+    private static int? Listen(string address, CommandLineArguments arguments, TextWriter error, out int listener, out (ulong, ulong)? socketFile)
+    {
+        listener = 0;
+        socketFile = null;
+        try
         {
-            error.WriteLine($"CgiRouting: a worker listens on one address, not '{address}': start one worker for each (--config nginx takes several, for an upstream of them all).");
-            return 2;
-        }
-        if (address is not null)
-        {
-            try
+            var (user, group) = arguments.SocketOwner is null ? (-1, -1) : UnixAccount.Parse(arguments.SocketOwner);
+            listener = SocketDescriptor.Listen(address, backlog: 1024);
+            if (address.StartsWith("unix:", StringComparison.Ordinal))
             {
-                var (user, group) = access.Owner is null ? (-1, -1) : UnixAccount.Parse(access.Owner);
-                listener = SocketDescriptor.Listen(address, backlog: 1024);
-                if (address.StartsWith("unix:", StringComparison.Ordinal))
-                {
-                    // Before anything may connect: the umask's mode (srwxr-xr-x for root) let no web server's user in.
-                    string path = address[5..];
-                    UnixAccount.Chmod(path, access.Mode);
-                    if (user >= 0 || group >= 0)
-                        UnixAccount.Chown(path, user, group);
-                    socketFile = SocketDescriptor.FileIdentity(path);
-                }
+                // Before anything may connect: the umask's mode (srwxr-xr-x for root) let no web server's user in.
+                string path = address[5..];
+                UnixAccount.Chmod(path, arguments.SocketMode);
+                if (user >= 0 || group >= 0)
+                    UnixAccount.Chown(path, user, group);
+                socketFile = SocketDescriptor.FileIdentity(path);
             }
-            catch (Exception e) when (e is FormatException or InvalidOperationException or PlatformNotSupportedException)
-            {
-                error.WriteLine("CgiRouting: " + e.Message);
-                return e is FormatException ? 2 : 1;
-            }
+            return null;
         }
-        if (prefork > 0)
+        catch (Exception e) when (e is FormatException or InvalidOperationException or PlatformNotSupportedException)
         {
-            if (allowed is not null) // the workers read it at start, as a web server's spawned workers do
-                Environment.SetEnvironmentVariable("FCGI_WEB_SERVER_ADDRS", string.Join(',', allowed));
-            error.WriteLine($"CgiRouting: FastCGI worker manager (pid {Environment.ProcessId}) listening on {SocketDescriptor.Describe(listener)}: "
-                + $"{prefork} workers started ahead" + (maxRequests > 0 ? $", each exits after {Requests(maxRequests)}." : "."));
-            int managed = PreforkManager.Run(listener, ownsListener: address is not null, prefork, maxRequests, error);
-            if (socketFile is not null)
-                SocketDescriptor.Remove(address![5..], socketFile);
-            return managed;
+            error.WriteLine("CgiRouting: " + e.Message);
+            return e is FormatException ? 2 : 1;
         }
+    }
+
+    /// <summary><c>--prefork N</c>: a manager that keeps N workers started ahead on <paramref name="listener"/>.</summary>
+    private static int RunPrefork(int listener, string? address, (ulong, ulong)? socketFile, string[]? allowed, CommandLineArguments arguments,
+        TextWriter error)
+    {
+        if (allowed is not null) // the workers read it at start, as a web server's spawned workers do
+            Environment.SetEnvironmentVariable("FCGI_WEB_SERVER_ADDRS", string.Join(',', allowed));
+        long maxRequests = arguments.MaxRequests;
+        error.WriteLine($"CgiRouting: FastCGI worker manager (pid {Environment.ProcessId}) listening on {SocketDescriptor.Describe(listener)}: "
+            + $"{arguments.Prefork} workers started ahead" + (maxRequests > 0 ? $", each exits after {Requests(maxRequests)}." : "."));
+        int managed = PreforkManager.Run(listener, ownsListener: address is not null, arguments.Prefork, maxRequests, error);
+        if (socketFile is not null)
+            SocketDescriptor.Remove(address![5..], socketFile);
+        return managed;
+    }
+
+    /// <summary>A FastCGI worker on <paramref name="listener"/>, alone or one of a <c>--prefork</c> manager's.</summary>
+    private static int RunWorker(int listener, string? address, (ulong, ulong)? socketFile, string[]? allowed, CommandLineArguments arguments,
+        CgiOptions? options, TextWriter error)
+    {
         // A worker of --prefork starts for every request or few: its manager said it all once. It ends with its manager.
         string? manager = Environment.GetEnvironmentVariable(PreforkManager.WorkerVariable);
         if (manager is not null && !PreforkManager.FollowManager(manager, error))
@@ -264,6 +191,8 @@ internal static class CommandLine
         if (options?.ErrorLog is { } own)
             options.ErrorLog = TextWriter.Synchronized(own);
         var log = options?.ErrorLog ?? error;
+        int maxConcurrency = arguments.MaxConcurrency > 0 ? arguments.MaxConcurrency : FastCgiServer.DefaultMaxConcurrency;
+        long maxRequests = arguments.MaxRequests;
         var server = new FastCgiServer(listener, ownsListener: address is not null, maxConcurrency, maxRequests, options, log)
         {
             Retired = manager is null ? null : PreforkManager.Retire,
@@ -342,13 +271,14 @@ internal static class CommandLine
     }
 
     /// <summary><c>--serve</c>: writes lighttpd's configuration and runs lighttpd on it.</summary>
-    private static int Serve(string? server, string? fastCgi, string prefix, int port, string? root, TextWriter error)
+    private static int Serve(CommandLineArguments arguments, TextWriter error)
     {
         string binary = Environment.ProcessPath ?? "app";
         string name = Path.GetFileName(binary);
+        var (prefix, port, root) = (arguments.Prefix, arguments.Port, arguments.Root);
         if (!IsPrefix(prefix, error))
             return 2;
-        if (server is not null and not "lighttpd" || fastCgi is not null)
+        if (arguments.Config is not null and not "lighttpd" || arguments.FastCgi is not null)
         {
             error.WriteLine("--serve runs the app under lighttpd, in CGI mode.");
             return 2;
@@ -386,8 +316,16 @@ internal static class CommandLine
     }
 
     /// <summary><c>--config SERVER</c>: prints a configuration, with the commands to run beside it as comments at its top.</summary>
-    private static int Configure(ServerSetup setup, TextWriter output, TextWriter error)
+    private static int Configure(CommandLineArguments arguments, TextWriter output, TextWriter error)
     {
+        string server = arguments.Config!;
+        var setup = new ServerSetup
+        {
+            Server = server, Binary = Environment.ProcessPath ?? "app", Prefix = arguments.Prefix, Port = arguments.Port,
+            Root = arguments.Root ?? $"/var/lib/{Path.GetFileName(Environment.ProcessPath ?? "app")}-{server}",
+            FastCgi = arguments.FastCgi, MaxRequests = arguments.MaxRequests, Prefork = arguments.Prefork, Environment = arguments.Environment,
+            AllowFrom = Environment.GetEnvironmentVariable("FCGI_WEB_SERVER_ADDRS") == arguments.AllowFrom ? null : arguments.AllowFrom,
+        };
         if (!IsPrefix(setup.Prefix, error))
             return 2;
         if (setup.Server == "systemd" && setup.FastCgi is null)

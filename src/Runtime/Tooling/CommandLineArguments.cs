@@ -1,0 +1,193 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+
+namespace CgiRouting;
+
+/// <summary>
+/// The arguments of the binary run by hand (without <c>REQUEST_METHOD</c>), read and checked one by one; nothing is run
+/// here. <see cref="CommandLine.Run"/> picks the verb from them (usage, <c>--routes</c>, <c>--openapi</c>,
+/// <c>--config</c>, <c>--serve</c>, a FastCGI worker). A class, not a record: a record's equality members would
+/// instantiate <c>EqualityComparer&lt;T&gt;</c> for each property type, whose static fields every app allocates at
+/// start-up, each CGI request included.
+/// </summary>
+internal sealed class CommandLineArguments
+{
+    /// <summary>php-fpm's <c>listen.mode</c> default: the socket's owner and group may connect, no one else.</summary>
+    public const int DefaultSocketMode = 0b110_110_000;
+
+    /// <summary><c>-h</c>, <c>--help</c> or <c>-?</c>: the arguments after it were not read.</summary>
+    public bool Help { get; private set; }
+
+    /// <summary>An argument that is no option: the arguments after it were not read.</summary>
+    public string? UnknownOption { get; private set; }
+
+    public bool ListRoutes { get; private set; }
+
+    /// <summary><c>--json</c>, which goes with <c>--routes</c>.</summary>
+    public bool Json { get; private set; }
+
+    public bool OpenApi { get; private set; }
+
+    public bool Serve { get; private set; }
+
+    /// <summary><c>--fastcgi</c>: an address, or several (repeated, or A,B) for <c>--config nginx</c>'s upstream.</summary>
+    public string? FastCgi { get; private set; }
+
+    /// <summary><c>--config SERVER</c>.</summary>
+    public string? Config { get; private set; }
+
+    /// <summary><c>--prefix</c>: where the app is mounted, <c>/</c> unless given.</summary>
+    public string Prefix { get; private set; } = "/";
+
+    public string? Root { get; private set; }
+
+    public string? SocketOwner { get; private set; }
+
+    public int SocketMode { get; private set; } = DefaultSocketMode;
+
+    /// <summary><c>--allow-from</c>, else the environment's <c>FCGI_WEB_SERVER_ADDRS</c>.</summary>
+    public string? AllowFrom { get; private set; } = System.Environment.GetEnvironmentVariable("FCGI_WEB_SERVER_ADDRS");
+
+    /// <summary>
+    /// <c>--env NAME=VALUE</c>, each as given, in order: a <see cref="List{T}"/> of strings, a type every app has already:
+    /// a new generic instantiation would have its static fields allocated at every start, each CGI request included.
+    /// </summary>
+    public List<string> Environment { get; } = [];
+
+    /// <summary><c>--max-concurrency</c>, 0 when not given.</summary>
+    public int MaxConcurrency { get; private set; }
+
+    /// <summary><c>--prefork</c>, 0 when not given.</summary>
+    public int Prefork { get; private set; }
+
+    /// <summary><c>--port</c>, or the number after <c>--serve</c>; 8080 unless given.</summary>
+    public int Port { get; private set; } = 8080;
+
+    /// <summary><c>--max-requests</c>, 0 when not given.</summary>
+    public long MaxRequests { get; private set; }
+
+    /// <summary>Whether an option of a FastCGI worker alone was given.</summary>
+    public bool HasWorkerOptions => MaxConcurrency > 0 || MaxRequests > 0 || Prefork > 0 || SocketOwner is not null || SocketMode != DefaultSocketMode;
+
+    private CommandLineArguments()
+    {
+    }
+
+    /// <summary>
+    /// Reads <paramref name="arguments"/>; <see langword="null"/> when one is malformed, after one line on
+    /// <paramref name="error"/> that says why (the exit code is then 2). Reading stops at <see cref="Help"/> and at an
+    /// <see cref="UnknownOption"/>.
+    /// </summary>
+    public static CommandLineArguments? Parse(string[] arguments, TextWriter error)
+    {
+        var parsed = new CommandLineArguments();
+        for (int i = 0; i < arguments.Length; i++)
+        {
+            string argument = arguments[i];
+            switch (argument)
+            {
+                case "--routes":
+                    parsed.ListRoutes = true;
+                    break;
+                case "--json":
+                    parsed.Json = true;
+                    break;
+                case "--openapi":
+                    parsed.OpenApi = true;
+                    break;
+                case "--serve":
+                    parsed.Serve = true;
+                    // The port is optional: a number right after --serve.
+                    if (i + 1 < arguments.Length && arguments[i + 1].Length > 0 && !arguments[i + 1].AsSpan().ContainsAnyExceptInRange('0', '9'))
+                    {
+                        if (!int.TryParse(arguments[++i], NumberStyles.None, CultureInfo.InvariantCulture, out int port) || port is < 1 or > 65535)
+                        {
+                            error.WriteLine($"--serve's port is a number from 1 to 65535, not '{arguments[i]}'.");
+                            return null;
+                        }
+                        parsed.Port = port;
+                    }
+                    break;
+                case "--fastcgi" or "--config" or "--prefix" or "--root" or "--env" or "--socket-mode" or "--socket-owner" or "--allow-from"
+                    or "--max-concurrency" or "--max-requests" or "--prefork" or "--port":
+                    if (i + 1 == arguments.Length)
+                    {
+                        error.WriteLine($"{argument} needs a value.");
+                        return null;
+                    }
+                    if (!parsed.TrySet(argument, arguments[++i], error))
+                        return null;
+                    break;
+                case "-h" or "--help" or "-?":
+                    parsed.Help = true;
+                    return parsed;
+                default:
+                    parsed.UnknownOption = argument;
+                    return parsed;
+            }
+        }
+        if (parsed.Json && !parsed.ListRoutes)
+        {
+            error.WriteLine("--json goes with --routes.");
+            return null;
+        }
+        return parsed;
+    }
+
+    /// <summary>Sets the option <paramref name="option"/> that takes <paramref name="value"/>; false after a line on <paramref name="error"/>.</summary>
+    private bool TrySet(string option, string value, TextWriter error)
+    {
+        switch (option)
+        {
+            // Repeated, or A,B: several workers, for --config nginx's upstream; a worker listens on one.
+            case "--fastcgi": FastCgi = FastCgi is null ? value : FastCgi + "," + value; return true;
+            case "--config": Config = value; return true;
+            case "--prefix": Prefix = value; return true;
+            case "--root": Root = value; return true;
+            case "--socket-owner": SocketOwner = value; return true;
+            case "--allow-from": AllowFrom = value; return true;
+            case "--env":
+                int equals = value.IndexOf('=');
+                if (equals <= 0 || value.AsSpan(0, equals).ContainsAnyExcept("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_")
+                    || char.IsAsciiDigit(value[0]))
+                {
+                    error.WriteLine($"--env takes NAME=VALUE, a NAME of letters, digits and '_', not '{value}'.");
+                    return false;
+                }
+                if (value.AsSpan(equals + 1).ContainsAny("\"\\$\n\r"))
+                {
+                    // Each server quotes and expands differently (nginx expands $ in fastcgi_param and cannot escape it).
+                    error.WriteLine($"--env {value[..equals]}: a value with \", \\, $ or a line break is not written into a server's configuration; set it where the app reads its own.");
+                    return false;
+                }
+                Environment.Add(value);
+                return true;
+            case "--socket-mode":
+                if (value.Length is < 3 or > 4 || value.AsSpan().ContainsAnyExceptInRange('0', '7'))
+                {
+                    error.WriteLine($"--socket-mode takes an octal mode such as 0660, not '{value}'.");
+                    return false;
+                }
+                SocketMode = Convert.ToInt32(value, 8);
+                return true;
+        }
+        long limit = option == "--port" ? 65535 : int.MaxValue;
+        if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long number)
+            || number < 1 || number > limit)
+        {
+            error.WriteLine($"{option} takes a whole number from 1 to {limit}, not '{value}'.");
+            return false;
+        }
+        if (option == "--max-concurrency")
+            MaxConcurrency = (int)number;
+        else if (option == "--prefork")
+            Prefork = (int)number;
+        else if (option == "--port")
+            Port = (int)number;
+        else
+            MaxRequests = number;
+        return true;
+    }
+}
