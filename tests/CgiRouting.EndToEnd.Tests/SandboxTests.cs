@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Net;
+using System.Net.Http;
 using System.Net.Sockets;
 using System.Threading.Tasks;
 using Xunit;
@@ -180,8 +181,9 @@ public sealed class SandboxTests(SandboxFixture sandbox) : IClassFixture<Sandbox
         var run = Run(sandbox.Binary, environment);
         Assert.StartsWith("Status: 200 OK", run.Output); // not confined there, as the line says
         Assert.Equal("CgiRouting: the sandbox is not fully enforced by this kernel (run the app with --sandbox-check to see what is): serving with what it enforces.\n", run.Error);
-        var check = Run(sandbox.Binary, environment, "--sandbox-check");
+        var check = Run(sandbox.Binary, new Dictionary<string, string>(sandbox.Environment) { ["CGIROUTING_SANDBOX_MAX_ABI"] = "3" }, "--sandbox-check");
         Assert.Contains("Landlock ABI 3 has no TCP rules", check.Output);
+        Assert.Equal(1, check.Exit); // declared but not all enforced
     }
 
     [Fact]
@@ -203,6 +205,14 @@ public sealed class SandboxTests(SandboxFixture sandbox) : IClassFixture<Sandbox
             Assert.Contains("The app requires its sandbox", await response.Content.ReadAsStringAsync());
             Assert.Contains("CgiRouting: The app requires its sandbox", server.AppErrorLog);
         }
+        // A FastCGI worker, whose standard output is no response, answers each request 503 itself.
+        string address = NginxFastCgiServer.FreeTcpAddress();
+        using var worker = new FastCgiWorkerProcess(binary, ["--fastcgi", address], older);
+        using var site = new PrintedServer("nginx", binary, ["--fastcgi", address]);
+        using var fastCgi = site.Client();
+        using var refused = await fastCgi.GetAsync("/hello");
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
+        Assert.Contains("The app requires its sandbox", await refused.Content.ReadAsStringAsync());
     }
 
     [Theory]

@@ -201,6 +201,9 @@ internal sealed class FastCgiConnection
         }
         if (tooLarge)
             return Refuse($"has more than {MaxParamsSize} bytes of PARAMS: answered 431.", Response.Text("The request's headers are too large.", 431), head: false);
+        if (_server.SandboxRefuses)
+            return Refuse("was refused: " + Sandbox.RefusalMessage, Response.Text(Sandbox.RefusalMessage, 503),
+                head: environment.GetValueOrDefault("REQUEST_METHOD") == "HEAD");
         // The wait for a --max-concurrency slot is bounded by the request's deadline: a handler that hangs gives its slot
         // back when its own deadline answers (below), so a request never waits for ever behind it.
         TimeSpan timeout = RequestDeadline.RequestTimeout(environment, _server.Options, errorLog: null);

@@ -66,7 +66,14 @@ internal sealed class FastCgiServer
         _requestSlots = new SemaphoreSlim(maxConcurrency, maxConcurrency);
         Options = options;
         Log = log;
+        SandboxRefuses = Sandbox.Refuses(Sandbox.State);
     }
+
+    /// <summary>
+    /// Whether every request is answered 503: the app's sandbox is <c>Required</c> and this kernel cannot enforce all of
+    /// it (a CGI process refuses in the binary's constructor; a worker, whose standard output is no response, here).
+    /// </summary>
+    public bool SandboxRefuses { get; }
 
     /// <summary>The most read buffers kept for connections to come (<see cref="FastCgiRecordReader.BufferSize"/> each).</summary>
     internal const int MaxPooledReadBuffers = 8;

@@ -37,6 +37,8 @@ internal static class CommandLine
         }
         if (parsed.OpenApi)
             return WriteOpenApi(output, error, routes);
+        if (parsed.SandboxCheck)
+            return CheckSandbox(output);
         if (parsed.Serve)
             return Serve(parsed, error);
         if (parsed.Config is not null)
@@ -55,10 +57,33 @@ internal static class CommandLine
             return 0;
         }
         if (parsed.Json)
+        {
             WriteJson(output, routes);
-        else
-            WriteTable(output, routes);
+            return 0;
+        }
+        WriteTable(output, routes);
+        if ((Sandbox.State & Sandbox.States.Declared) != 0)
+        {
+            output.WriteLine();
+            output.WriteLine(Sandbox.Describe());
+        }
         return 0;
+    }
+
+    /// <summary>
+    /// <c>--sandbox-check</c>: the policy, and what this process (confined as a request's would be, by the binary's
+    /// constructor) enforces of it on the running kernel. Exit code 1 when the kernel cannot enforce all of it.
+    /// </summary>
+    private static int CheckSandbox(TextWriter output)
+    {
+        var state = Sandbox.State;
+        output.WriteLine(Sandbox.Describe());
+        if ((state & Sandbox.States.Applied) == 0)
+            return 0;
+        output.WriteLine();
+        output.WriteLine("What this kernel enforces of it (each request's process and FastCGI worker is confined the same way):");
+        output.Write(Sandbox.Report);
+        return (state & Sandbox.States.Incomplete) != 0 ? 1 : 0;
     }
 
     /// <summary>
@@ -262,10 +287,13 @@ internal static class CommandLine
                                         come first, as comments.
               --env NAME=VALUE          with --config: the app's environment, in the server's syntax (repeatable)
               --serve [PORT]            serve this binary through lighttpd on 127.0.0.1:PORT (8080), for development
+              --sandbox-check           what this kernel enforces of the app's [assembly: Sandbox] (below)
               -h, --help                this text
 
             A FastCGI worker writes one line on stderr when it starts; SIGTERM makes it stop accepting,
             finish the requests in flight and exit.
+
+            {Sandbox.Describe()}
 
             """.Replace("\r\n", "\n"));
     }

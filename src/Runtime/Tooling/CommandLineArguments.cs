@@ -32,6 +32,9 @@ internal sealed class CommandLineArguments
 
     public bool Serve { get; private set; }
 
+    /// <summary><c>--sandbox-check</c>: what the running kernel enforces of the app's <c>[assembly: Sandbox]</c>.</summary>
+    public bool SandboxCheck { get; private set; }
+
     /// <summary><c>--fastcgi</c>: an address, or several (repeated, or A,B) for <c>--config nginx</c>'s upstream.</summary>
     public string? FastCgi { get; private set; }
 
@@ -96,6 +99,9 @@ internal sealed class CommandLineArguments
                     break;
                 case "--openapi":
                     parsed.OpenApi = true;
+                    break;
+                case "--sandbox-check":
+                    parsed.SandboxCheck = true;
                     break;
                 case "--serve":
                     parsed.Serve = true;

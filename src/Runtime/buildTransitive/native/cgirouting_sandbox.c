@@ -6,8 +6,8 @@
  * applied here, in an ELF constructor that runs while the process still has one thread: before the runtime's own
  * initialisation, before any managed code, before a byte of the request is read. Every thread the runtime starts later
  * (the finalizer, the thread pool, a `new Thread`, the FastCGI worker's threads) and every program the app starts
- * inherits it, and none can leave it. The same instruction confines CGI requests, FastCGI workers and the --prefork
- * manager (whose workers apply it again as they start, nested in the manager's).
+ * inherits it, and none can leave it. The same instruction confines CGI requests, FastCGI workers and the workers a
+ * --prefork manager starts (the manager itself runs no handler and is not confined: see serves_requests).
  *
  * What is confined, in order:
  *   1. no_new_privs (PR_SET_NO_NEW_PRIVS): nothing the app starts gains privileges (set-user-ID programs).
@@ -449,7 +449,7 @@ static int landlock(int argc, char **argv)
     if (self_length > 0)
     {
         self[self_length] = 0;
-        allow_path(self, FS_READ_FILE | FS_EXECUTE, "  read and execute %s (this binary: --prefork starts its workers)\n");
+        allow_path(self, FS_READ_FILE, "  read %s (this binary)\n");
     }
     allow_fastcgi_sockets(argc, argv);
     if (state & EXEC)
@@ -592,6 +592,10 @@ static int serves_requests(int argc, char **argv)
         const char *a = argv[i];
         if (!strcmp(a, "--config") || !strcmp(a, "--serve") || !strcmp(a, "--routes") || !strcmp(a, "--openapi")
             || !strcmp(a, "--help") || !strcmp(a, "-h") || !strcmp(a, "-?"))
+            return 0;
+        /* A --prefork manager runs no handler; the workers it starts confine themselves as they start. Were the manager
+           confined, its rule for /proc/self (its own /proc/PID) would deny each worker its own /proc entries. */
+        if (!strcmp(a, "--prefork"))
             return 0;
         if (!strcmp(a, "--fastcgi") || !strcmp(a, "--sandbox-check"))
             fastcgi = 1;

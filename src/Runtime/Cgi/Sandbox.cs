@@ -45,7 +45,10 @@ internal static partial class Sandbox
     public const string RefusalMessage = "The app requires its sandbox ([assembly: Sandbox(Required = true)]), which this kernel cannot fully enforce: "
         + "the request was refused. Run the app with --sandbox-check to see what is missing.";
 
-    /// <summary>The policy as declared, one directive per line (<c>read PATH</c>, <c>write PATH</c>, ...); empty without one.</summary>
+    /// <summary>
+    /// The policy as declared, one directive per line (<c>sandbox</c> first, then <c>read PATH</c>, <c>write PATH</c>,
+    /// <c>connect PORT</c>, <c>connect-from VARIABLE</c>, <c>exec</c>, <c>required</c>); empty without one.
+    /// </summary>
     public static unsafe string Policy
     {
         get
@@ -86,8 +89,16 @@ internal static partial class Sandbox
         if (policy.Length == 0)
             return "Sandbox: none declared ([assembly: CgiRouting.Sandbox(...)] confines each request with Landlock and seccomp).";
         var text = new StringBuilder("Sandbox ([assembly: CgiRouting.Sandbox]; run with --sandbox-check to see what this kernel enforces):");
+        int directives = 0;
         foreach (string line in policy.Split('\n', StringSplitOptions.RemoveEmptyEntries))
+        {
+            if (line == "sandbox")
+                continue; // the first line of every policy: declared, even when it allows nothing
             text.Append("\n  ").Append(line);
+            directives++;
+        }
+        if (directives == 0)
+            text.Append("\n  nothing of the app's own: no file, no TCP port, no program");
         return text.ToString();
     }
 
