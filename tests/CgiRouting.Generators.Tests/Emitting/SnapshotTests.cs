@@ -18,8 +18,8 @@ public class SnapshotTests
 {
     private static async Task Verify(string name, string source, [CallerFilePath] string testFile = "")
     {
-        string path = Path.Combine(Path.GetDirectoryName(testFile)!, "Snapshots", name + ".g.cs");
-        string openApiPath = Path.Combine(Path.GetDirectoryName(testFile)!, "Snapshots", name + ".openapi.g.cs");
+        string path = Path.Combine(Path.GetDirectoryName(testFile)!, "..", "Snapshots", name + ".g.cs");
+        string openApiPath = Path.Combine(Path.GetDirectoryName(testFile)!, "..", "Snapshots", name + ".openapi.g.cs");
         if (Environment.GetEnvironmentVariable("UPDATE_SNAPSHOTS") == "1")
         {
             var update = new CgiRoutingTest(source);

@@ -192,5 +192,5 @@ public class OpenApiTests
     private static string Shape(string path) => System.Text.RegularExpressions.Regex.Replace(path, "\\{[^}]*\\}", "{}");
 
     private static string SnapshotPath(string name, [CallerFilePath] string here = "") =>
-        Path.Combine(Path.GetDirectoryName(here)!, "Snapshots", name);
+        Path.Combine(Path.GetDirectoryName(here)!, "..", "Snapshots", name);
 }

@@ -10,7 +10,7 @@ namespace CgiRouting.Generators.Tests;
 public class DocumentationTests
 {
     private static string RepositoryFile(string relative, [CallerFilePath] string here = "") =>
-        File.ReadAllText(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", relative));
+        File.ReadAllText(Path.Combine(Path.GetDirectoryName(here)!, "..", "..", "..", relative));
 
     [Fact]
     public void Every_descriptor_has_its_section_and_every_section_a_descriptor()
