@@ -32,7 +32,7 @@ internal sealed partial class DispatcherEmitter
         foreach (var filter in handler.Filters.Where(f => f.Kind == FilterKind.Before))
         {
             string answer = "filtered" + (++number).ToString(System.Globalization.CultureInfo.InvariantCulture);
-            w.Line($"if ({filter.ContainingType}.{Escape(filter.MethodName)}(request) is {{ }} {answer}) return new({answer});");
+            w.Line($"if ({filter.ContainingType}.{CSharp.Escape(filter.MethodName)}(request) is {{ }} {answer}) return new({answer});");
         }
         string call = $"{handlerInvoker}({string.Join(", ", new[] { "request" }.Concat(invoker.PathParameters.Select(Local)))})";
         if (after.Count == 0)
@@ -51,7 +51,7 @@ internal sealed partial class DispatcherEmitter
         foreach (var filter in after)
         {
             string elapsed = filter.Kind == FilterKind.AfterTimed ? $", {Stopwatch}.GetElapsedTime(start)" : "";
-            w.Line($"response = {Dispatching}.HandlerResults.From({filter.ContainingType}.{Escape(filter.MethodName)}(request, response{elapsed}));");
+            w.Line($"response = {Dispatching}.HandlerResults.From({filter.ContainingType}.{CSharp.Escape(filter.MethodName)}(request, response{elapsed}));");
         }
         w.Line("return response;");
         w.Close();

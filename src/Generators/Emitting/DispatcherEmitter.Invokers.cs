@@ -103,7 +103,7 @@ internal sealed partial class DispatcherEmitter
                 EmitBinding(parameter);
         }
         EmitValidation(handler);
-        EmitReturn(handler.Return, $"{handler.ContainingType}.{Escape(handler.MethodName)}({string.Join(", ", arguments)})");
+        EmitReturn(handler.Return, $"{handler.ContainingType}.{CSharp.Escape(handler.MethodName)}({string.Join(", ", arguments)})");
         w.Close();
     }
 
@@ -137,12 +137,12 @@ internal sealed partial class DispatcherEmitter
                 w.Line($"global::System.IO.Stream {local} = request.Body;");
                 return;
             case BindingSource.FormFile:
-                w.Line($"{Runtime}.FormFile? {local} = request.ReadFormData().GetFile({Literal(parameter.Key)});");
+                w.Line($"{Runtime}.FormFile? {local} = request.ReadFormData().GetFile({CSharp.Literal(parameter.Key)});");
                 if (!parameter.IsOptional)
-                    w.Line($"if ({local} is null) return new({Dispatching}.BindingErrors.Missing(\"form file\", {Literal(parameter.Key)}));");
+                    w.Line($"if ({local} is null) return new({Dispatching}.BindingErrors.Missing(\"form file\", {CSharp.Literal(parameter.Key)}));");
                 return;
             case BindingSource.FormFiles:
-                w.Line($"{Runtime}.FormFile[] {local} = request.ReadFormData().GetFiles({Literal(parameter.Key)});");
+                w.Line($"{Runtime}.FormFile[] {local} = request.ReadFormData().GetFiles({CSharp.Literal(parameter.Key)});");
                 return;
             case BindingSource.FormObject:
                 EmitFormObject(parameter);
@@ -154,12 +154,12 @@ internal sealed partial class DispatcherEmitter
                 else
                     w.Line($"var {local} = request.ReadJson({JsonTypeInfo(parameter.JsonTypeName!)});");
                 if (!parameter.IsOptional && !parameter.IsValueType)
-                    w.Line($"if ({local} is null) return new({Dispatching}.BindingErrors.MissingJsonBody(request, {Literal(parameter.Name)}));");
+                    w.Line($"if ({local} is null) return new({Dispatching}.BindingErrors.MissingJsonBody(request, {CSharp.Literal(parameter.Name)}));");
                 return;
         }
 
         var value = parameter.Value;
-        string key = Literal(parameter.Key);
+        string key = CSharp.Literal(parameter.Key);
         var (what, read, readAll) = parameter.Source switch
         {
             BindingSource.Header => ("header", $"request.GetHeader({key})", ""),
@@ -170,9 +170,9 @@ internal sealed partial class DispatcherEmitter
             BindingSource.Form => ("form field", $"request.ReadFormData().GetField({key})", $"request.ReadFormData().GetFields({key})"),
             _ => ("query parameter", $"request.Query.GetFirst({key})", $"request.Query.GetAll({key})"),
         };
-        string source = Literal(what);
+        string source = CSharp.Literal(what);
         string missing = $"return new({Dispatching}.BindingErrors.Missing({source}, {key}));";
-        string invalid = $"return new({Dispatching}.BindingErrors.Invalid({source}, {key}, {Literal(SimpleType.Expectation(value.Kind, value.EnumMembers))}));";
+        string invalid = $"return new({Dispatching}.BindingErrors.Invalid({source}, {key}, {CSharp.Literal(SimpleType.Expectation(value.Kind, value.EnumMembers))}));";
         string text = "t_" + parameter.Name;
 
         if (value.IsArray)
@@ -277,7 +277,7 @@ internal sealed partial class DispatcherEmitter
             EmitBinding(member.Binding);
         var constructorArguments = parameter.FormMembers.Where(m => m.ViaConstructor).Select(m => Local(m.Binding));
         var initializers = parameter.FormMembers.Where(m => !m.ViaConstructor && (m.InitOnly || !m.Binding.IsOptional))
-            .Select(m => $"{Escape(m.MemberName)} = {Local(m.Binding)}").ToList();
+            .Select(m => $"{CSharp.Escape(m.MemberName)} = {Local(m.Binding)}").ToList();
         string construct = $"new {parameter.TypeName}({string.Join(", ", constructorArguments)})";
         w.Line($"var {Local(parameter)} = {construct}{(initializers.Count == 0 ? "" : " { " + string.Join(", ", initializers) + " }")};");
         foreach (var member in parameter.FormMembers.Where(m => !m.ViaConstructor && !m.InitOnly && m.Binding.IsOptional))
@@ -285,8 +285,8 @@ internal sealed partial class DispatcherEmitter
             var binding = member.Binding;
             string present = binding.Source == BindingSource.FormFiles || binding.Value.IsArray ? $"{Local(binding)}.Length > 0"
                 : binding.Source == BindingSource.FormFile ? $"{Local(binding)} is not null"
-                : $"request.ReadFormData().GetField({Literal(binding.Key)}) is not null";
-            w.Line($"if ({present}) {Local(parameter)}.{Escape(member.MemberName)} = {Local(binding)};");
+                : $"request.ReadFormData().GetField({CSharp.Literal(binding.Key)}) is not null";
+            w.Line($"if ({present}) {Local(parameter)}.{CSharp.Escape(member.MemberName)} = {Local(binding)};");
         }
     }
 }

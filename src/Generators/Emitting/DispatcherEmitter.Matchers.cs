@@ -47,7 +47,7 @@ internal sealed partial class DispatcherEmitter
         {
             var key = (depth, value.ElementTypeName);
             if (!_fields.TryGetValue(key, out string? name))
-                _fields[key] = name = _names.Make("Segment" + depth.ToString(System.Globalization.CultureInfo.InvariantCulture) + "_" + RouteTable.Shorten(value.ElementTypeName));
+                _fields[key] = name = _names.Make("Segment" + depth.ToString(System.Globalization.CultureInfo.InvariantCulture) + "_" + CSharp.Shorten(value.ElementTypeName));
             return name;
         }
     }
@@ -147,7 +147,7 @@ internal sealed partial class DispatcherEmitter
         w.Open($"switch (segment{depth})");
         foreach (var literal in literals)
         {
-            w.Line($"case {Literal(literal.Key)}:");
+            w.Line($"case {CSharp.Literal(literal.Key)}:");
             w.Open();
             EmitNode(literal.Value, depth + 1, method);
             w.Line("break;");
@@ -166,7 +166,7 @@ internal sealed partial class DispatcherEmitter
         string keyword = "if";
         foreach (var literal in literals)
         {
-            w.Open($"{keyword} ({Dispatching}.LiteralSegment.Equals(segment{depth}, {Literal(literal.Key)}u8))");
+            w.Open($"{keyword} ({Dispatching}.LiteralSegment.Equals(segment{depth}, {CSharp.Literal(literal.Key)}u8))");
             EmitNode(literal.Value, depth + 1, method);
             w.Close();
             keyword = "else if";
@@ -242,8 +242,8 @@ internal sealed partial class DispatcherEmitter
             w.Open($"public static bool TryParse(global::System.ReadOnlySpan<char> text, out {type.ElementTypeName} value)");
             foreach (string member in type.EnumMembers)
             {
-                w.Open($"if (global::System.MemoryExtensions.Equals(text, {Literal(member)}, global::System.StringComparison.OrdinalIgnoreCase))");
-                w.Line($"value = {type.ElementTypeName}.{Escape(member)};");
+                w.Open($"if (global::System.MemoryExtensions.Equals(text, {CSharp.Literal(member)}, global::System.StringComparison.OrdinalIgnoreCase))");
+                w.Line($"value = {type.ElementTypeName}.{CSharp.Escape(member)};");
                 w.Line("return true;");
                 w.Close();
             }

@@ -32,7 +32,7 @@ internal sealed partial class DispatcherEmitter
         var w = _w;
         foreach (var rule in target.Rules)
         {
-            string fail = $"invalid = {Dispatching}.ValidationErrors.Add(invalid, {Literal(target.Key)}, {Literal(rule.Message)});";
+            string fail = $"invalid = {Dispatching}.ValidationErrors.Add(invalid, {CSharp.Literal(target.Key)}, {CSharp.Literal(rule.Message)});";
             if (rule.Kind == ValidationRuleKind.Required)
             {
                 // As DataAnnotations: a value type that cannot be null is always present.
@@ -64,7 +64,7 @@ internal sealed partial class DispatcherEmitter
             w.Open($"if ({value} is {{ }} {container})");
         }
         foreach (var member in target.Members)
-            EmitChecks(member, container + "." + Escape(member.MemberName), ref counter);
+            EmitChecks(member, container + "." + CSharp.Escape(member.MemberName), ref counter);
         if (target.CanBeNull)
             w.Close();
     }
@@ -130,7 +130,7 @@ internal sealed partial class DispatcherEmitter
             _w.Line();
             _w.Line($"/// <summary>Whether the whole of <paramref name=\"value\"/> matches <c>{Xml(pair.Key.Pattern)}</c>.</summary>");
             _w.Open($"private static bool {pair.Value}(string value)");
-            _w.Line($"var match = ({field} ??= new {Regex}({Literal(pair.Key.Pattern)}, global::System.Text.RegularExpressions.RegexOptions.None, "
+            _w.Line($"var match = ({field} ??= new {Regex}({CSharp.Literal(pair.Key.Pattern)}, global::System.Text.RegularExpressions.RegexOptions.None, "
                 + $"global::System.TimeSpan.FromMilliseconds({pair.Key.Timeout.ToString(CultureInfo.InvariantCulture)}))).Match(value);");
             _w.Line("return match.Success && match.Index == 0 && match.Length == value.Length;");
             _w.Close();

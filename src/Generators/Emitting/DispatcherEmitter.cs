@@ -2,8 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using CgiRouting.Generators.Model;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 
 namespace CgiRouting.Generators;
 
@@ -61,7 +59,7 @@ internal sealed partial class DispatcherEmitter
         NameInvokers();
         foreach (var binding in table.JsonTypes)
         {
-            _json[binding.TypeName] = _names.Make("Json_" + RouteTable.Shorten(binding.TypeName));
+            _json[binding.TypeName] = _names.Make("Json_" + CSharp.Shorten(binding.TypeName));
             _jsonContexts[binding.TypeName] = binding.ContextTypeName;
         }
         _slots = new RouteValueSlots(_routes);
@@ -193,7 +191,7 @@ internal sealed partial class DispatcherEmitter
             bool hasHead = _matchers.ContainsKey("HEAD");
             foreach (string method in _methods)
             {
-                w.Line($"case {Literal(method)}:");
+                w.Line($"case {CSharp.Literal(method)}:");
                 if (method == "GET" && !hasHead)
                     w.Line("case \"HEAD\":");
                 w.Line($"    route = {_matchers[method]}(path, segments, count, ref values);");
@@ -264,7 +262,7 @@ internal sealed partial class DispatcherEmitter
             }
             else if (method != "HEAD" || !_matchers.ContainsKey("GET"))
             {
-                w.Line($"if ({call}) allowed.Add({Literal(method)});");
+                w.Line($"if ({call}) allowed.Add({CSharp.Literal(method)});");
             }
         }
         w.Line("return allowed;");
@@ -297,12 +295,6 @@ internal sealed partial class DispatcherEmitter
     private static string TableField(string text) => text.Replace("\\", "\\\\").Replace("\t", "\\t").Replace("\n", "\\n");
 
     private static string Describe(RouteEntry route) => $"{route.Route.Method} {route.Route.Template} -> {route.Handler.DisplayName}";
-
-    /// <summary>A C# identifier as it must be written where it could be a keyword (<c>@class</c>).</summary>
-    public static string Escape(string identifier) =>
-        SyntaxFacts.GetKeywordKind(identifier) != SyntaxKind.None ? "@" + identifier : identifier;
-
-    private static string Literal(string text) => SymbolDisplay.FormatLiteral(text, quote: true);
 
     private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
 }

@@ -1,13 +1,11 @@
 using System;
 using System.Collections.Generic;
-using System.Text;
-using Microsoft.CodeAnalysis.CSharp;
 
 namespace CgiRouting.Generators;
 
 /// <summary>
 /// Makes the names of one scope of generated code (the members of a type) unique: every emitted name goes through
-/// <see cref="Make"/>, which turns any text into an identifier and, when that identifier is taken, appends the
+/// <see cref="Make"/>, which turns any text into an identifier (<see cref="CSharp.Identifier"/>) and, when that identifier is taken, appends the
 /// first free <c>_2</c>, <c>_3</c>, .... Lossy replacement alone would let <c>A.B_C</c> and <c>A_B.C</c> collide.
 /// </summary>
 internal sealed class UniqueNames
@@ -24,7 +22,7 @@ internal sealed class UniqueNames
     /// <summary>A new, unused identifier made from <paramref name="text"/>.</summary>
     public string Make(string text)
     {
-        string name = Identifier(text);
+        string name = CSharp.Identifier(text);
         if (_used.Add(name))
             return name;
         for (int i = 2; ; i++)
@@ -33,17 +31,5 @@ internal sealed class UniqueNames
             if (_used.Add(candidate))
                 return candidate;
         }
-    }
-
-    /// <summary><paramref name="text"/> with every character that cannot be in an identifier replaced by <c>_</c>.</summary>
-    public static string Identifier(string text)
-    {
-        var b = new StringBuilder(text.Length + 1);
-        foreach (char c in text)
-            b.Append(char.IsLetterOrDigit(c) || c == '_' ? c : '_');
-        if (b.Length == 0 || char.IsDigit(b[0]))
-            b.Insert(0, '_');
-        string name = b.ToString();
-        return SyntaxFacts.GetKeywordKind(name) != SyntaxKind.None ? "_" + name : name;
     }
 }

@@ -48,7 +48,7 @@ internal static class RouteTable
                     json[typeName] = context;
                     return true;
                 }
-                string shown = Shorten(typeName);
+                string shown = CSharp.Shorten(typeName);
                 problems.Add(new TableProblem(DiagnosticDescriptors.MissingJsonContext, siteKey, null, new[] { what, handler.DisplayName, shown, shown, hint }.ToEquatableArray()));
                 return false;
             }
@@ -141,7 +141,4 @@ internal static class RouteTable
         }
         return "/" + string.Join("/", parts);
     }
-
-    /// <summary><c>global::App.Models.User</c> as <c>App.Models.User</c>, for messages.</summary>
-    public static string Shorten(string typeName) => typeName.Replace("global::", "");
 }

@@ -5,7 +5,6 @@ using System.Linq;
 using System.Threading;
 using CgiRouting.Generators.Model;
 using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 
 namespace CgiRouting.Generators;
@@ -206,7 +205,7 @@ internal static class HandlerParser
             // type sees, CS0050 and CS0051; a parameter name twice, CS0100; a static type as a type argument, CS0718),
             // a syntax error lost its name, its type's or a parameter's (CS1001), or the method is declared twice
             // (CS0111, which the compiler reports on one of the two; a call to either is ambiguous).
-            if (!method.CanBeReferencedByName || !Naming.HasName(method.ContainingType) || method.Parameters.Any(p => !p.CanBeReferencedByName)
+            if (!method.CanBeReferencedByName || !CSharp.HasName(method.ContainingType) || method.Parameters.Any(p => !p.CanBeReferencedByName)
                 || HasTwin() || semanticModel.GetDeclarationDiagnostics(syntax.Span, cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error))
                 _failed = true;
         }
@@ -795,13 +794,13 @@ internal static class HandlerParser
             {
                 string typeName = type.ToDisplayString(TypeFormat);
                 var member = type.GetMembers().OfType<IFieldSymbol>().FirstOrDefault(f => f.HasConstantValue && Equals(f.ConstantValue, value));
-                return member is not null ? typeName + "." + DispatcherEmitter.Escape(member.Name)
-                    : $"({typeName})({SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false)})";
+                return member is not null ? typeName + "." + CSharp.Escape(member.Name)
+                    : $"({typeName})({CSharp.Primitive(value)})";
             }
             return value switch
             {
-                string s => SymbolDisplay.FormatLiteral(s, quote: true),
-                char c => SymbolDisplay.FormatLiteral(c, quote: true),
+                string s => CSharp.Literal(s),
+                char c => CSharp.Literal(c),
                 bool b => b ? "true" : "false",
                 float f when float.IsNaN(f) || float.IsInfinity(f) => "float." + (float.IsNaN(f) ? "NaN" : f > 0 ? "PositiveInfinity" : "NegativeInfinity"),
                 double d when double.IsNaN(d) || double.IsInfinity(d) => "double." + (double.IsNaN(d) ? "NaN" : d > 0 ? "PositiveInfinity" : "NegativeInfinity"),
@@ -809,7 +808,7 @@ internal static class HandlerParser
                 double d => d.ToString("R", CultureInfo.InvariantCulture) + "D",
                 decimal m => m.ToString(CultureInfo.InvariantCulture) + "M",
                 // An integer literal converts implicitly to the local's integer type (a constant in range).
-                _ => SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false),
+                _ => CSharp.Primitive(value),
             };
         }
     }

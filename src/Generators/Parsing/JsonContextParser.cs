@@ -33,7 +33,7 @@ internal static class JsonContextParser
             return null;
         // System.Text.Json writes the context's Default, which the dispatcher uses, only into a partial class that only
         // partial types contain (otherwise it reports SYSLIB1032, and the context lacks its abstract members).
-        if (!Naming.HasName(type))
+        if (!CSharp.HasName(type))
             return null;
         for (var t = type; t is not null; t = t.ContainingType)
         {

@@ -368,7 +368,7 @@ internal sealed class JsonShapeParser
             {
                 null => "default",
                 bool or int or long or short or byte or sbyte or ushort or uint or string =>
-                    Microsoft.CodeAnalysis.CSharp.SymbolDisplay.FormatPrimitive(parameter.ExplicitDefaultValue, quoteStrings: true, useHexadecimalNumbers: false),
+                    CSharp.Primitive(parameter.ExplicitDefaultValue),
                 _ => null,
             };
             if (parameter.RefKind != RefKind.None || parameter.IsParams || matches.Count != 1 || matches[0].TypeName != NameOf(parameter.Type) || defaultValue is null)

@@ -49,7 +49,7 @@ internal abstract class JsonCodeEmitter
         foreach (var s in context.Shapes)
             _shapes[Key(contextName, s.TypeName)] = s;
         _rootContexts[type] = contextName;
-        _roots[type] = className + "." + _names.Make(prefix + RouteTable.Shorten(type));
+        _roots[type] = className + "." + _names.Make(prefix + CSharp.Shorten(type));
     }
 
     /// <summary>

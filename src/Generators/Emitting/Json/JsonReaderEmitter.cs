@@ -2,7 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using CgiRouting.Generators.Model;
-using Microsoft.CodeAnalysis.CSharp;
 
 namespace CgiRouting.Generators.Json;
 
@@ -132,7 +131,7 @@ internal sealed class JsonReaderEmitter : JsonCodeEmitter
         string key = Key(context, shape.TypeName);
         if (!_readers.TryGetValue(key, out var name))
         {
-            _readers[key] = name = _names.Make("Read_" + RouteTable.Shorten(shape.TypeName) + "_Value");
+            _readers[key] = name = _names.Make("Read_" + CSharp.Shorten(shape.TypeName) + "_Value");
             pending.Enqueue((context, shape.TypeName));
         }
         return name;
@@ -212,7 +211,7 @@ internal sealed class JsonReaderEmitter : JsonCodeEmitter
         {
             w.Line($"var o = new {shape.TypeName}();");
             foreach (var property in shape.Properties.Where(p => p.IsSettable))
-                targets[property.MemberName] = "o." + DispatcherEmitter.Escape(property.MemberName);
+                targets[property.MemberName] = "o." + CSharp.Escape(property.MemberName);
         }
         w.Line("string at = null;");
         w.Open("try");
@@ -222,10 +221,10 @@ internal sealed class JsonReaderEmitter : JsonCodeEmitter
         bool first = true;
         foreach (var property in shape.Properties.Where(p => targets.ContainsKey(p.MemberName)))
         {
-            w.Line($"{(first ? "" : "else ")}if (r.ValueTextEquals({Utf8(property.JsonName)}))");
+            w.Line($"{(first ? "" : "else ")}if (r.ValueTextEquals({CSharp.Utf8Literal(property.JsonName)}))");
             first = false;
             w.Open();
-            w.Line($"at = {Literal(Segment(property.JsonName))};");
+            w.Line($"at = {CSharp.Literal(Segment(property.JsonName))};");
             w.Line($"{Reading}.Next(ref r);");
             w.Line($"{targets[property.MemberName]} = {Value(context, _shapes[Key(context, property.TypeName)], pending)};");
             if (seen.TryGetValue(property.MemberName, out var flag))
@@ -249,7 +248,7 @@ internal sealed class JsonReaderEmitter : JsonCodeEmitter
         {
             w.Line($"var o = new {shape.TypeName}({string.Join(", ", parameters.Select(p => targets[p.MemberName]))});");
             foreach (var pair in seen)
-                w.Line($"if ({pair.Value}) o.{DispatcherEmitter.Escape(pair.Key)} = {targets[pair.Key]};");
+                w.Line($"if ({pair.Value}) o.{CSharp.Escape(pair.Key)} = {targets[pair.Key]};");
         }
         w.Line("return o;");
     }
@@ -259,7 +258,5 @@ internal sealed class JsonReaderEmitter : JsonCodeEmitter
         name.Length > 0 && name.All(c => c < 128 && (char.IsLetterOrDigit(c) || c == '_')) ? "." + name : "['" + name + "']";
 
 
-    private static string Utf8(string text) => SymbolDisplay.FormatLiteral(text, quote: true) + "u8";
 
-    private static string Literal(string text) => SymbolDisplay.FormatLiteral(text, quote: true);
 }

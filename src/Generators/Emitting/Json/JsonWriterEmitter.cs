@@ -3,8 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using System.Text;
 using CgiRouting.Generators.Model;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
 
 namespace CgiRouting.Generators.Json;
 
@@ -54,7 +52,7 @@ internal sealed class JsonWriterEmitter : JsonCodeEmitter
                     continue;
                 foreach (var s in context.Shapes)
                     _shapes[Key(context.TypeName, s.TypeName)] = s;
-                _registered[type] = (context.TypeName, _names.Make("WriteValue_" + RouteTable.Shorten(type)));
+                _registered[type] = (context.TypeName, _names.Make("WriteValue_" + CSharp.Shorten(type)));
             }
         }
     }
@@ -176,7 +174,7 @@ internal sealed class JsonWriterEmitter : JsonCodeEmitter
             case JsonShapeKind.EnumString:
                 w.Open("switch (value)");
                 foreach (var member in shape.EnumMembers)
-                    w.Line($"case {shape.TypeName}.{DispatcherEmitter.Escape(member.MemberName)}: json.Raw({Utf8("\"" + member.EncodedName + "\"")}); return;");
+                    w.Line($"case {shape.TypeName}.{CSharp.Escape(member.MemberName)}: json.Raw({CSharp.Utf8Literal("\"" + member.EncodedName + "\"")}); return;");
                 w.Close();
                 w.Line($"json.Number(({shape.ElementTypeName})value);");
                 break;
@@ -189,8 +187,8 @@ internal sealed class JsonWriterEmitter : JsonCodeEmitter
     private void EmitProperty(SourceWriter w, string context, JsonPropertySpec property, Queue<(string, string)> pending)
     {
         var shape = _shapes[Key(context, property.TypeName)];
-        string name = $"json.Property({Utf8("\"" + property.EncodedName + "\":")});";
-        string access = "value." + DispatcherEmitter.Escape(property.MemberName);
+        string name = $"json.Property({CSharp.Utf8Literal("\"" + property.EncodedName + "\":")});";
+        string access = "value." + CSharp.Escape(property.MemberName);
         if (property.Omission == JsonOmission.Never)
         {
             w.Line(name);
@@ -252,10 +250,9 @@ internal sealed class JsonWriterEmitter : JsonCodeEmitter
     {
         string key = Key(context, shape.TypeName);
         if (!_writers.TryGetValue(key, out var name))
-            _writers[key] = name = _names.Make("Write_" + RouteTable.Shorten(shape.TypeName));
+            _writers[key] = name = _names.Make("Write_" + CSharp.Shorten(shape.TypeName));
         return name;
     }
 
 
-    private static string Utf8(string text) => SymbolDisplay.FormatLiteral(text, quote: true) + "u8";
 }

@@ -3,7 +3,6 @@ using System.Collections.Generic;
 using System.Linq;
 using CgiRouting.Generators.Json;
 using CgiRouting.Generators.Model;
-using Microsoft.CodeAnalysis.CSharp;
 
 namespace CgiRouting.Generators.OpenApi;
 
@@ -71,7 +70,7 @@ internal sealed class OpenApiEmitter
         w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"CgiRouting.Generators\", \"{DispatcherEmitter.Version}\")]");
         w.Open("internal static class CgiOpenApi");
         w.Line("/// <summary>The document as UTF-8 JSON: data in the binary, read only by <c>--openapi</c>.</summary>");
-        w.Line($"public static global::System.ReadOnlySpan<byte> Document => {SymbolDisplay.FormatLiteral(document, quote: true)}u8;");
+        w.Line($"public static global::System.ReadOnlySpan<byte> Document => {CSharp.Utf8Literal(document)};");
         w.Close();
         w.Close();
         return w.ToString();
@@ -261,7 +260,7 @@ internal sealed class OpenApiEmitter
     private string OperationId(HandlerSpec handler)
     {
         string name = _clashingMethodNames.Contains(handler.MethodName)
-            ? RouteTable.Shorten(handler.ContainingType).Split('.').Last() + "_" + handler.MethodName
+            ? CSharp.Shorten(handler.ContainingType).Split('.').Last() + "_" + handler.MethodName
             : handler.MethodName;
         string id = name;
         for (int i = 2; !_operationIds.Add(id); i++)
@@ -495,7 +494,7 @@ internal sealed class OpenApiEmitter
         string key = contextName + " " + shape.TypeName;
         if (_schemaNames.TryGetValue(key, out var name))
             return name;
-        string full = RouteTable.Shorten(shape.TypeName);
+        string full = CSharp.Shorten(shape.TypeName);
         string candidate = full.Split('.').Last();
         if (_schemaNames.ContainsValue(candidate))
             candidate = full;
