@@ -23,7 +23,7 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
         // One ForAttributeWithMetadataName per route attribute; a method is parsed by the first one it carries.
-        var results = HandlerParser.RouteAttributes
+        var results = KnownTypes.RouteAttributes
             .Select(attribute => context.SyntaxProvider
                 .ForAttributeWithMetadataName(attribute.MetadataName,
                     static (node, _) => node is MethodDeclarationSyntax,
@@ -51,7 +51,7 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
 
         // A malformed [RoutePrefix] is reported once per class, on its argument.
         var prefixes = context.SyntaxProvider
-            .ForAttributeWithMetadataName(RoutePrefixParser.MetadataName,
+            .ForAttributeWithMetadataName(KnownTypes.RoutePrefixAttributeName,
                 static (node, _) => node is TypeDeclarationSyntax, // classes and record classes
                 static (syntax, cancellationToken) => RoutePrefixParser.Check(syntax, cancellationToken))
             .WithTrackingName(TrackingNames.RoutePrefixes);
@@ -63,7 +63,7 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
 
         // A class's [Filter] with a bad method is reported once per class, on the attribute.
         var classFilters = context.SyntaxProvider
-            .ForAttributeWithMetadataName(FilterParser.MetadataName,
+            .ForAttributeWithMetadataName(KnownTypes.FilterAttributeName,
                 static (node, _) => node is TypeDeclarationSyntax,
                 static (syntax, cancellationToken) => FilterParser.Check(syntax, cancellationToken))
             .WithTrackingName(TrackingNames.ClassFilters);
@@ -84,7 +84,7 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
             .WithTrackingName(TrackingNames.HandlerDescriptions)));
 
         var contexts = context.SyntaxProvider
-            .ForAttributeWithMetadataName(JsonContextParser.JsonSerializableAttribute,
+            .ForAttributeWithMetadataName(KnownTypes.JsonSerializableAttributeName,
                 static (node, _) => node is ClassDeclarationSyntax,
                 static (syntax, _) => JsonContextParser.Parse(syntax))
             .Where(static c => c is not null)

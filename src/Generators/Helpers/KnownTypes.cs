@@ -28,8 +28,8 @@ internal sealed class KnownTypes
         AllowAnonymousAttribute = compilation.GetTypeByMetadataName("CgiRouting.AllowAnonymousAttribute");
         AllowCrossOriginAttribute = compilation.GetTypeByMetadataName("CgiRouting.AllowCrossOriginAttribute");
         ProducesAttribute = compilation.GetTypeByMetadataName("CgiRouting.ProducesAttribute");
-        RoutePrefixAttribute = compilation.GetTypeByMetadataName(RoutePrefixParser.MetadataName);
-        FilterAttribute = compilation.GetTypeByMetadataName(FilterParser.MetadataName);
+        RoutePrefixAttribute = compilation.GetTypeByMetadataName(RoutePrefixAttributeName);
+        FilterAttribute = compilation.GetTypeByMetadataName(FilterAttributeName);
         Stream = compilation.GetTypeByMetadataName("System.IO.Stream");
         CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
         Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
@@ -53,12 +53,61 @@ internal sealed class KnownTypes
         RegularExpressionAttribute = compilation.GetTypeByMetadataName(DataAnnotations + "RegularExpressionAttribute");
         EmailAddressAttribute = compilation.GetTypeByMetadataName(DataAnnotations + "EmailAddressAttribute");
         UrlAttribute = compilation.GetTypeByMetadataName(DataAnnotations + "UrlAttribute");
-        _routeAttributes = new INamedTypeSymbol?[HandlerParser.RouteAttributes.Length];
+        JsonSourceGenerationOptionsAttribute = compilation.GetTypeByMetadataName(JsonSerialization + "JsonSourceGenerationOptionsAttribute");
+        JsonPropertyNameAttribute = compilation.GetTypeByMetadataName(JsonSerialization + "JsonPropertyNameAttribute");
+        JsonPropertyOrderAttribute = compilation.GetTypeByMetadataName(JsonSerialization + "JsonPropertyOrderAttribute");
+        JsonIgnoreAttribute = compilation.GetTypeByMetadataName(JsonSerialization + "JsonIgnoreAttribute");
+        JsonIncludeAttribute = compilation.GetTypeByMetadataName(JsonSerialization + "JsonIncludeAttribute");
+        JsonConverterAttribute = compilation.GetTypeByMetadataName(JsonSerialization + "JsonConverterAttribute");
+        JsonStringEnumConverterOfT = compilation.GetTypeByMetadataName(JsonSerialization + "JsonStringEnumConverter`1");
+        JsonAttribute = compilation.GetTypeByMetadataName(JsonSerialization + "JsonAttribute");
+        JsonConstructorAttribute = compilation.GetTypeByMetadataName(JsonSerialization + "JsonConstructorAttribute");
+        JsonRequiredAttribute = compilation.GetTypeByMetadataName(JsonSerialization + "JsonRequiredAttribute");
+        DictionaryOfT = compilation.GetTypeByMetadataName("System.Collections.Generic.Dictionary`2");
+        FlagsAttribute = compilation.GetTypeByMetadataName("System.FlagsAttribute");
+        JsonSequences =
+        [
+            compilation.GetTypeByMetadataName("System.Collections.Generic.List`1"),
+            compilation.GetTypeByMetadataName("System.Collections.Generic.IEnumerable`1"),
+            compilation.GetTypeByMetadataName("System.Collections.Generic.IReadOnlyList`1"),
+            compilation.GetTypeByMetadataName("System.Collections.Generic.IReadOnlyCollection`1"),
+            compilation.GetTypeByMetadataName("System.Collections.Generic.IList`1"),
+            compilation.GetTypeByMetadataName("System.Collections.Generic.ICollection`1"),
+        ];
+        JsonReadingAttributes =
+        [
+            JsonRequiredAttribute,
+            JsonConstructorAttribute,
+            compilation.GetTypeByMetadataName(JsonSerialization + "JsonObjectCreationHandlingAttribute"),
+            compilation.GetTypeByMetadataName(JsonSerialization + "JsonUnmappedMemberHandlingAttribute"),
+        ];
+        _routeAttributes = new INamedTypeSymbol?[RouteAttributes.Length];
         for (int i = 0; i < _routeAttributes.Length; i++)
-            _routeAttributes[i] = compilation.GetTypeByMetadataName(HandlerParser.RouteAttributes[i].MetadataName);
+            _routeAttributes[i] = compilation.GetTypeByMetadataName(RouteAttributes[i].MetadataName);
     }
 
+    /// <summary>The route attributes, by metadata name, and the HTTP method each stands for.</summary>
+    public static readonly (string MetadataName, string? Method)[] RouteAttributes =
+    [
+        ("CgiRouting.GetAttribute", "GET"),
+        ("CgiRouting.PostAttribute", "POST"),
+        ("CgiRouting.PutAttribute", "PUT"),
+        ("CgiRouting.PatchAttribute", "PATCH"),
+        ("CgiRouting.DeleteAttribute", "DELETE"),
+        ("CgiRouting.HeadAttribute", "HEAD"),
+        ("CgiRouting.OptionsAttribute", "OPTIONS"),
+        ("CgiRouting.RouteAttribute", null),
+    ];
+
+    public const string RoutePrefixAttributeName = "CgiRouting.RoutePrefixAttribute";
+
+    public const string FilterAttributeName = "CgiRouting.FilterAttribute";
+
+    public const string JsonSerializableAttributeName = JsonSerialization + "JsonSerializableAttribute";
+
     private const string DataAnnotations = "System.ComponentModel.DataAnnotations.";
+
+    private const string JsonSerialization = "System.Text.Json.Serialization.";
 
     private readonly INamedTypeSymbol?[] _routeAttributes;
 
@@ -71,14 +120,14 @@ internal sealed class KnownTypes
         for (int i = 0; i < _routeAttributes.Length; i++)
         {
             if (Is(attributeClass, _routeAttributes[i]))
-                return HandlerParser.RouteAttributes[i].Method ?? "";
+                return RouteAttributes[i].Method ?? "";
         }
         return null;
     }
 
     /// <summary>The route attribute type of <paramref name="metadataName"/>.</summary>
     public INamedTypeSymbol? RouteAttribute(string metadataName) =>
-        _routeAttributes[Array.FindIndex(HandlerParser.RouteAttributes, r => r.MetadataName == metadataName)];
+        _routeAttributes[Array.FindIndex(RouteAttributes, r => r.MetadataName == metadataName)];
 
     /// <summary>The known types of <paramref name="compilation"/>, resolved on its first use.</summary>
     public static KnownTypes For(Compilation compilation) => Cache.GetValue(compilation, static c => new KnownTypes(c));
@@ -122,7 +171,32 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? EmailAddressAttribute { get; }
     public INamedTypeSymbol? UrlAttribute { get; }
 
-    /// <summary>Whether <paramref name="type"/> is <paramref name="known"/> (ignoring nullable annotations).</summary>
+    // System.Text.Json's attributes and the collections its writers and readers are proven against (Parsing/JsonShapeParser.cs).
+    public INamedTypeSymbol? JsonSourceGenerationOptionsAttribute { get; }
+    public INamedTypeSymbol? JsonPropertyNameAttribute { get; }
+    public INamedTypeSymbol? JsonPropertyOrderAttribute { get; }
+    public INamedTypeSymbol? JsonIgnoreAttribute { get; }
+    public INamedTypeSymbol? JsonIncludeAttribute { get; }
+    public INamedTypeSymbol? JsonConverterAttribute { get; }
+    public INamedTypeSymbol? JsonStringEnumConverterOfT { get; }
+
+    /// <summary>The base of every System.Text.Json attribute, custom converters' included.</summary>
+    public INamedTypeSymbol? JsonAttribute { get; }
+    public INamedTypeSymbol? JsonConstructorAttribute { get; }
+    public INamedTypeSymbol? JsonRequiredAttribute { get; }
+    public INamedTypeSymbol? DictionaryOfT { get; }
+    public INamedTypeSymbol? FlagsAttribute { get; }
+
+    /// <summary>The generic collections written as JSON arrays: List&lt;T&gt; and the sequence interfaces.</summary>
+    public INamedTypeSymbol?[] JsonSequences { get; }
+
+    /// <summary>The System.Text.Json attributes that change only how JSON is read.</summary>
+    public INamedTypeSymbol?[] JsonReadingAttributes { get; }
+
+    /// <summary>
+    /// Whether <paramref name="type"/> is <paramref name="known"/> (ignoring nullable annotations); a constructed generic
+    /// type is its definition (<c>Task&lt;int&gt;</c> is <see cref="TaskOfT"/>).
+    /// </summary>
     public static bool Is(ITypeSymbol? type, INamedTypeSymbol? known) =>
         known is not null && SymbolEqualityComparer.Default.Equals(type?.OriginalDefinition, known);
 }

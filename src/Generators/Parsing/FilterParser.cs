@@ -15,8 +15,6 @@ namespace CgiRouting.Generators;
 /// </summary>
 internal static class FilterParser
 {
-    public const string MetadataName = "CgiRouting.FilterAttribute";
-
     private const string Signatures = "a filter is 'static Response? M(CgiRequest request)' (before the handler; a response answers instead of it), "
         + "'static Response M(CgiRequest request, Response response)' or 'static Response M(CgiRequest request, Response response, TimeSpan elapsed)' (after it)";
 

@@ -15,19 +15,6 @@ namespace CgiRouting.Generators;
 /// </summary>
 internal static class HandlerParser
 {
-    /// <summary>The route attributes, by metadata name, and the HTTP method each stands for.</summary>
-    public static readonly (string MetadataName, string? Method)[] RouteAttributes =
-    [
-        ("CgiRouting.GetAttribute", "GET"),
-        ("CgiRouting.PostAttribute", "POST"),
-        ("CgiRouting.PutAttribute", "PUT"),
-        ("CgiRouting.PatchAttribute", "PATCH"),
-        ("CgiRouting.DeleteAttribute", "DELETE"),
-        ("CgiRouting.HeadAttribute", "HEAD"),
-        ("CgiRouting.OptionsAttribute", "OPTIONS"),
-        ("CgiRouting.RouteAttribute", null),
-    ];
-
     private static readonly SymbolDisplayFormat TypeFormat = SymbolDisplayFormat.FullyQualifiedFormat;
 
     private static readonly SymbolDisplayFormat LocalTypeFormat = SymbolDisplayFormat.FullyQualifiedFormat

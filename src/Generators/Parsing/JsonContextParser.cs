@@ -11,8 +11,6 @@ namespace CgiRouting.Generators;
 /// <summary>Reads which types a JsonSerializerContext of the app declares with [JsonSerializable].</summary>
 internal static class JsonContextParser
 {
-    public const string JsonSerializableAttribute = "System.Text.Json.Serialization.JsonSerializableAttribute";
-
     /// <summary>The context's declared types, or null when the class is not a usable JsonSerializerContext.</summary>
     public static JsonContextSpec? Parse(GeneratorAttributeSyntaxContext context)
     {

@@ -12,8 +12,6 @@ namespace CgiRouting.Generators.Json;
 /// </summary>
 internal sealed class JsonShapeParser
 {
-    private const string Serialization = "System.Text.Json.Serialization.";
-
     /// <summary>Deeper than this, a type is left to System.Text.Json (whose MaxDepth is 64).</summary>
     private const int MaxNesting = 32;
 
@@ -36,7 +34,7 @@ internal sealed class JsonShapeParser
     {
         try
         {
-            var known = new KnownTypes(compilation);
+            var known = KnownTypes.For(compilation);
             var options = ParseOptions(context, known);
             var parser = new JsonShapeParser(known, options, compilation);
             foreach (var type in declared)
@@ -58,7 +56,7 @@ internal sealed class JsonShapeParser
     private static JsonContextOptionsSpec ParseOptions(INamedTypeSymbol context, KnownTypes known)
     {
         var options = new JsonContextOptionsSpec();
-        var attribute = context.GetAttributes().FirstOrDefault(a => Is(a.AttributeClass, known.SourceGenerationOptions));
+        var attribute = context.GetAttributes().FirstOrDefault(a => KnownTypes.Is(a.AttributeClass, known.JsonSourceGenerationOptionsAttribute));
         if (attribute is null)
             return options;
         // JsonSerializerDefaults.Web (1): camelCase names; its other settings only change reading.
@@ -145,7 +143,7 @@ internal sealed class JsonShapeParser
         }
         if (type.GetAttributes().FirstOrDefault(IsJsonAttribute) is { } typeAttribute)
         {
-            return type.TypeKind == TypeKind.Enum && Is(typeAttribute.AttributeClass, _known.Converter)
+            return type.TypeKind == TypeKind.Enum && KnownTypes.Is(typeAttribute.AttributeClass, _known.JsonConverterAttribute)
                 && typeAttribute.ConstructorArguments.FirstOrDefault().Value is INamedTypeSymbol converter && IsStringEnumConverter(converter, type)
                 ? EnumAsStrings((INamedTypeSymbol)type)
                 : Unsupported($"{type.Name} has [{typeAttribute.AttributeClass!.Name}]");
@@ -163,9 +161,9 @@ internal sealed class JsonShapeParser
             case SpecialType.System_Decimal: return Simple(JsonShapeKind.Decimal);
             case SpecialType.System_DateTime: return Simple(JsonShapeKind.DateTime);
         }
-        if (Is(type, _known.DateTimeOffset))
+        if (KnownTypes.Is(type, _known.DateTimeOffset))
             return Simple(JsonShapeKind.DateTimeOffset);
-        if (Is(type, _known.Guid))
+        if (KnownTypes.Is(type, _known.Guid))
             return Simple(JsonShapeKind.Guid);
         if (type is INamedTypeSymbol { TypeKind: TypeKind.Enum } enumType)
         {
@@ -184,9 +182,9 @@ internal sealed class JsonShapeParser
         if (type is INamedTypeSymbol named && named.IsGenericType)
         {
             var definition = named.OriginalDefinition;
-            if (_known.Sequences.Any(s => Is(definition, s)))
+            if (_known.JsonSequences.Any(s => KnownTypes.Is(definition, s)))
                 return Sequence(named.TypeArguments[0], depth);
-            if (Is(definition, _known.Dictionary))
+            if (KnownTypes.Is(definition, _known.DictionaryOfT))
             {
                 if (named.TypeArguments[0].SpecialType != SpecialType.System_String)
                     return Unsupported("only dictionaries with string keys are covered");
@@ -208,7 +206,7 @@ internal sealed class JsonShapeParser
 
     private JsonShapeSpec EnumAsStrings(INamedTypeSymbol type)
     {
-        if (type.GetAttributes().Any(a => Is(a.AttributeClass, _known.Flags)))
+        if (type.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, _known.FlagsAttribute)))
             return Unsupported($"{type.Name} is a [Flags] enum written as strings");
         var members = type.GetMembers().OfType<IFieldSymbol>().Where(f => f.HasConstantValue).ToList();
         if (members.Select(m => Bits(m.ConstantValue!)).Distinct().Count() != members.Count)
@@ -255,7 +253,7 @@ internal sealed class JsonShapeParser
             if (member.IsStatic || member is not (IPropertySymbol or IFieldSymbol))
                 continue;
             var attributes = member.GetAttributes();
-            bool included = attributes.Any(a => Is(a.AttributeClass, _known.Include));
+            bool included = attributes.Any(a => KnownTypes.Is(a.AttributeClass, _known.JsonIncludeAttribute));
             if (member is IFieldSymbol)
             {
                 if (included)
@@ -283,7 +281,7 @@ internal sealed class JsonShapeParser
                 return Unsupported($"{type.Name} declares {member.Name} twice");
 
             var omission = _options.DefaultOmission;
-            var ignore = attributes.FirstOrDefault(a => Is(a.AttributeClass, _known.Ignore));
+            var ignore = attributes.FirstOrDefault(a => KnownTypes.Is(a.AttributeClass, _known.JsonIgnoreAttribute));
             if (ignore is not null)
             {
                 object? condition = ignore.NamedArguments.FirstOrDefault(a => a.Key == "Condition").Value.Value ?? 1;
@@ -298,19 +296,19 @@ internal sealed class JsonShapeParser
             }
             if (omission == JsonOmission.WhenNull && !property.Type.IsReferenceType && !IsNullable(property.Type))
                 omission = JsonOmission.Never;
-            if (attributes.FirstOrDefault(a => IsJsonAttribute(a) && !Is(a.AttributeClass, _known.Include)
-                    && !Is(a.AttributeClass, _known.Ignore) && !Is(a.AttributeClass, _known.PropertyName) && !Is(a.AttributeClass, _known.PropertyOrder)) is { } other)
+            if (attributes.FirstOrDefault(a => IsJsonAttribute(a) && !KnownTypes.Is(a.AttributeClass, _known.JsonIncludeAttribute)
+                    && !KnownTypes.Is(a.AttributeClass, _known.JsonIgnoreAttribute) && !KnownTypes.Is(a.AttributeClass, _known.JsonPropertyNameAttribute) && !KnownTypes.Is(a.AttributeClass, _known.JsonPropertyOrderAttribute)) is { } other)
                 return Unsupported($"{type.Name}.{member.Name} has [{other.AttributeClass!.Name}]");
 
-            string jsonName = attributes.FirstOrDefault(a => Is(a.AttributeClass, _known.PropertyName))?.ConstructorArguments.FirstOrDefault().Value as string
+            string jsonName = attributes.FirstOrDefault(a => KnownTypes.Is(a.AttributeClass, _known.JsonPropertyNameAttribute))?.ConstructorArguments.FirstOrDefault().Value as string
                 ?? JsonNaming.Apply(_options.PropertyNamingPolicy, property.Name);
-            int order = attributes.FirstOrDefault(a => Is(a.AttributeClass, _known.PropertyOrder))?.ConstructorArguments.FirstOrDefault().Value as int? ?? 0;
+            int order = attributes.FirstOrDefault(a => KnownTypes.Is(a.AttributeClass, _known.JsonPropertyOrderAttribute))?.ConstructorArguments.FirstOrDefault().Value as int? ?? 0;
             if (Shape(property.Type, depth + 1) is { } reason)
                 return Unsupported($"{type.Name}.{member.Name}: {reason}");
             bool settable = property.SetMethod is { DeclaredAccessibility: Accessibility.Public, IsInitOnly: false };
             if (property.SetMethod is { DeclaredAccessibility: Accessibility.Public, IsInitOnly: true })
                 initOnly.Add(property.Name); // read only if a constructor parameter reads it
-            if (attributes.FirstOrDefault(a => _known.ReadOnlyAttributes.Any(r => Is(a.AttributeClass, r))) is { } reading)
+            if (attributes.FirstOrDefault(a => _known.JsonReadingAttributes.Any(r => KnownTypes.Is(a.AttributeClass, r))) is { } reading)
                 readFallback ??= $"{type.Name}.{member.Name} has [{reading.AttributeClass!.Name}]";
             if (IsRequired(property))
                 readFallback ??= $"{type.Name}.{member.Name} is required";
@@ -319,8 +317,8 @@ internal sealed class JsonShapeParser
                 JsonName = jsonName,
                 IsSettable = settable,
                 IsNullable = IsNullable(property.Type) || (property.Type.IsReferenceType && property.NullableAnnotation != NullableAnnotation.NotAnnotated),
-                IsRequired = IsRequired(property) || attributes.Any(a => Is(a.AttributeClass, _known.JsonRequired)),
-                Validation = ValidationParser.ForSchemaProperty(property, type, Generators.KnownTypes.For(_compilation)),
+                IsRequired = IsRequired(property) || attributes.Any(a => KnownTypes.Is(a.AttributeClass, _known.JsonRequiredAttribute)),
+                Validation = ValidationParser.ForSchemaProperty(property, type, _known),
             }, order));
         }
         if (properties.GroupBy(p => p.Spec.EncodedName).FirstOrDefault(g => g.Count() > 1) is { } clash)
@@ -345,9 +343,9 @@ internal sealed class JsonShapeParser
     /// </summary>
     private EquatableArray<JsonParameterSpec> Constructor(INamedTypeSymbol type, List<JsonPropertySpec> properties, ref string? readFallback)
     {
-        if (type.GetAttributes().FirstOrDefault(a => _known.ReadOnlyAttributes.Any(r => Is(a.AttributeClass, r))) is { } typeAttribute)
+        if (type.GetAttributes().FirstOrDefault(a => _known.JsonReadingAttributes.Any(r => KnownTypes.Is(a.AttributeClass, r))) is { } typeAttribute)
             readFallback ??= $"{type.Name} has [{typeAttribute.AttributeClass!.Name}]";
-        if (type.InstanceConstructors.Any(c => c.GetAttributes().Any(a => Is(a.AttributeClass, _known.JsonConstructor))))
+        if (type.InstanceConstructors.Any(c => c.GetAttributes().Any(a => KnownTypes.Is(a.AttributeClass, _known.JsonConstructorAttribute))))
         {
             readFallback ??= $"{type.Name} has a [JsonConstructor]";
             return default;
@@ -391,7 +389,7 @@ internal sealed class JsonShapeParser
     /// JsonStringEnumConverter is not covered: under Native AOT System.Text.Json may fail where a writer would not.)
     /// </summary>
     private bool IsStringEnumConverter(INamedTypeSymbol converter, ITypeSymbol enumType) =>
-        Is(converter.OriginalDefinition, _known.GenericStringEnumConverter) && Is(converter.TypeArguments[0], enumType);
+        KnownTypes.Is(converter.OriginalDefinition, _known.JsonStringEnumConverterOfT) && SymbolEqualityComparer.Default.Equals(converter.TypeArguments[0], enumType);
 
     /// <summary>
     /// An attribute System.Text.Json reads (all derive from JsonAttribute, including custom JsonConverterAttributes),
@@ -399,61 +397,15 @@ internal sealed class JsonShapeParser
     /// </summary>
     private bool IsJsonAttribute(AttributeData attribute)
     {
-        if (_known.ReadOnlyAttributes.Any(a => Is(attribute.AttributeClass, a)))
+        if (_known.JsonReadingAttributes.Any(a => KnownTypes.Is(attribute.AttributeClass, a)))
             return false;
         for (var c = attribute.AttributeClass; c is not null; c = c.BaseType)
         {
-            if (Is(c, _known.JsonAttribute))
+            if (KnownTypes.Is(c, _known.JsonAttribute))
                 return true;
         }
         return false;
     }
 
     private static bool IsNullable(ITypeSymbol type) => type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
-
-    private static bool Is(ITypeSymbol? type, ITypeSymbol? known) =>
-        type is not null && known is not null && SymbolEqualityComparer.Default.Equals(type, known);
-
-    /// <summary>The framework types the parser knows, resolved once per parse (after System.Text.Json's KnownTypeSymbols).</summary>
-    private sealed class KnownTypes
-    {
-        public readonly INamedTypeSymbol? SourceGenerationOptions, PropertyName, PropertyOrder, Ignore, Include, Converter,
-            GenericStringEnumConverter, JsonAttribute, DateTimeOffset, Guid, Dictionary, Flags, JsonConstructor, JsonRequired;
-        public readonly INamedTypeSymbol?[] Sequences, ReadOnlyAttributes;
-
-        public KnownTypes(Compilation compilation)
-        {
-            INamedTypeSymbol? Get(string name) => compilation.GetTypeByMetadataName(name);
-            SourceGenerationOptions = Get(Serialization + "JsonSourceGenerationOptionsAttribute");
-            PropertyName = Get(Serialization + "JsonPropertyNameAttribute");
-            PropertyOrder = Get(Serialization + "JsonPropertyOrderAttribute");
-            Ignore = Get(Serialization + "JsonIgnoreAttribute");
-            Include = Get(Serialization + "JsonIncludeAttribute");
-            Converter = Get(Serialization + "JsonConverterAttribute");
-            GenericStringEnumConverter = Get(Serialization + "JsonStringEnumConverter`1");
-            JsonAttribute = Get(Serialization + "JsonAttribute");
-            DateTimeOffset = Get("System.DateTimeOffset");
-            Guid = Get("System.Guid");
-            Dictionary = Get("System.Collections.Generic.Dictionary`2");
-            Flags = Get("System.FlagsAttribute");
-            JsonConstructor = Get(Serialization + "JsonConstructorAttribute");
-            JsonRequired = Get(Serialization + "JsonRequiredAttribute");
-            Sequences =
-            [
-                Get("System.Collections.Generic.List`1"),
-                Get("System.Collections.Generic.IEnumerable`1"),
-                Get("System.Collections.Generic.IReadOnlyList`1"),
-                Get("System.Collections.Generic.IReadOnlyCollection`1"),
-                Get("System.Collections.Generic.IList`1"),
-                Get("System.Collections.Generic.ICollection`1"),
-            ];
-            ReadOnlyAttributes =
-            [
-                Get(Serialization + "JsonRequiredAttribute"),
-                Get(Serialization + "JsonConstructorAttribute"),
-                Get(Serialization + "JsonObjectCreationHandlingAttribute"),
-                Get(Serialization + "JsonUnmappedMemberHandlingAttribute"),
-            ];
-        }
-    }
 }

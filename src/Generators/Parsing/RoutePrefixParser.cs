@@ -15,8 +15,6 @@ namespace CgiRouting.Generators;
 /// </summary>
 internal static class RoutePrefixParser
 {
-    public const string MetadataName = "CgiRouting.RoutePrefixAttribute";
-
     /// <summary>A class's prefix, parsed: <see cref="Segments"/> is null when it is malformed (see <see cref="Error"/>).</summary>
     public sealed record Prefix(string? Text, List<RouteSegment>? Segments, string? Error, AttributeData Attribute);
 
