@@ -235,7 +235,7 @@ internal sealed partial class DispatcherEmitter
         var w = _w;
         w.Line();
         w.Line("/// <summary>Parses enum members by name, ignoring case; numbers are not members.</summary>");
-        w.Line(string.Format(GeneratedCode, Version));
+        w.Line(GeneratedCode.Attribute);
         w.Open("file static class EnumParsers");
         foreach (var type in enums)
         {

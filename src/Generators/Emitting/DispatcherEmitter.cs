@@ -18,9 +18,6 @@ internal sealed partial class DispatcherEmitter
     private const string Dispatching = "global::CgiRouting.Dispatching";
     private const string ValueTaskOfResponse = "global::System.Threading.Tasks.ValueTask<global::CgiRouting.Response>";
     private const string Segments = "global::System.ReadOnlySpan<char> path, global::System.ReadOnlySpan<global::System.Range> segments";
-    private const string GeneratedCode = "[global::System.CodeDom.Compiler.GeneratedCode(\"CgiRouting.Generators\", \"{0}\")]";
-
-    public static readonly string Version = typeof(DispatcherEmitter).Assembly.GetName().Version?.ToString(3) ?? "0.0.0";
 
     /// <summary>
     /// Above this many routes the route switch is split into methods of this many routes each: a method with
@@ -81,7 +78,7 @@ internal sealed partial class DispatcherEmitter
         foreach (var route in _routes)
             w.Line($"/// <c>{Xml(route.Route.Method + " " + route.Route.Template)}</c>: {Xml(route.Handler.DisplayName)}.");
         w.Line("/// </summary>");
-        w.Line(string.Format(GeneratedCode, Version));
+        w.Line(GeneratedCode.Attribute);
         w.Open("internal static class CgiDispatcher");
         w.Line($"private const int MaxSegments = {(_routes.Count == 0 ? 0 : _routes.Max(r => r.Route.Segments.Count))};");
         w.Line();
@@ -132,7 +129,7 @@ internal sealed partial class DispatcherEmitter
         string quotes = new('"', Math.Max(3, LongestRun(string.Concat(table), '"') + 1));
         // With the OpenAPI document (OpenApi/OpenApiEmitter.cs), which --openapi prints: data too.
         string getRoutes = $"private static global::System.Collections.Generic.IReadOnlyList<{Runtime}.RouteInfo> GetRoutes() => {Runtime}.RouteInfo.ParseTable(";
-        string document = $", {OpenApi.OpenApiEmitter.ClassName}.Document);";
+        string document = $", {GeneratedCode.OpenApiClass}.Document);";
         if (table.Count == 0)
         {
             w.Line(getRoutes + "\"\"u8" + document);
@@ -169,8 +166,8 @@ internal sealed partial class DispatcherEmitter
         }
         w.Close();
         EmitEnumParsers();
-        _writers.Emit(w, Version);
-        _readers.Emit(w, Version);
+        _writers.Emit(w);
+        _readers.Emit(w);
         w.Close();
         return w.ToString();
     }

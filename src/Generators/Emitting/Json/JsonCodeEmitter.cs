@@ -56,7 +56,7 @@ internal abstract class JsonCodeEmitter
     /// Emits <c>file static class <paramref name="className"/></c>: the root methods (<paramref name="emitRoot"/>
     /// for each, in type order), then <paramref name="emitMore"/>, then every method the others queued, once each.
     /// </summary>
-    protected void EmitClass(SourceWriter w, string version, string className, string summary,
+    protected void EmitClass(SourceWriter w, string className, string summary,
         Action<string, JsonShapeSpec, string, Queue<(string Context, string Type)>> emitRoot,
         Action<bool, Queue<(string Context, string Type)>>? emitMore,
         Action<string, JsonShapeSpec, Queue<(string Context, string Type)>> emitMethod)
@@ -66,7 +66,7 @@ internal abstract class JsonCodeEmitter
         // the emitted code checks for null wherever System.Text.Json writes or reads null.
         w.Line("#nullable disable warnings");
         w.Line($"/// <summary>{summary}</summary>");
-        w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"CgiRouting.Generators\", \"{version}\")]");
+        w.Line(GeneratedCode.Attribute);
         w.Open($"file static class {className}");
         var pending = new Queue<(string Context, string Type)>();
         bool first = true;

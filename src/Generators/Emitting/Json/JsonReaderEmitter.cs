@@ -99,11 +99,11 @@ internal sealed class JsonReaderEmitter : JsonCodeEmitter
     }
 
     /// <summary>Emits the readers, if any type has one.</summary>
-    public void Emit(SourceWriter w, string version)
+    public void Emit(SourceWriter w)
     {
         if (_roots.Count == 0)
             return;
-        EmitClass(w, version, ClassName, "Reads JSON request bodies as System.Text.Json would, without its start-up.",
+        EmitClass(w, ClassName, "Reads JSON request bodies as System.Text.Json would, without its start-up.",
             (context, shape, name, pending) =>
             {
                 w.Line("/// <summary>The body as System.Text.Json reads it; null when there is none, or it is <c>null</c>.</summary>");

@@ -78,11 +78,11 @@ internal sealed class JsonWriterEmitter : JsonCodeEmitter
         : "System.Text.Json" + (_reasons.TryGetValue(type, out var reason) ? ": " + reason : "");
 
     /// <summary>Emits the writers, if any type has one.</summary>
-    public void Emit(SourceWriter w, string version)
+    public void Emit(SourceWriter w)
     {
         if (_roots.Count == 0 && !HasRegistrations)
             return;
-        EmitClass(w, version, ClassName, "Writes JSON responses as System.Text.Json would, without its start-up.",
+        EmitClass(w, ClassName, "Writes JSON responses as System.Text.Json would, without its start-up.",
             (_, shape, name, _) => EmitRoot(w, shape, name),
             (first, pending) =>
             {

@@ -19,9 +19,6 @@ internal sealed class OpenApiEmitter
     /// <summary>The name of the generated source file.</summary>
     public const string HintName = "CgiOpenApi.g.cs";
 
-    /// <summary>The generated class whose <c>Document</c> the dispatcher's route table carries.</summary>
-    public const string ClassName = "global::CgiRouting.Generated.CgiOpenApi";
-
     /// <summary>The methods OpenAPI 3.1 has operations for; routes of other methods are left out.</summary>
     private static readonly string[] Methods = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"];
 
@@ -67,7 +64,7 @@ internal sealed class OpenApiEmitter
         w.Line();
         w.Open("namespace CgiRouting.Generated");
         w.Line("/// <summary>The app's OpenAPI 3.1 document, written by the CgiRouting generator at build time.</summary>");
-        w.Line($"[global::System.CodeDom.Compiler.GeneratedCode(\"CgiRouting.Generators\", \"{DispatcherEmitter.Version}\")]");
+        w.Line(GeneratedCode.Attribute);
         w.Open("internal static class CgiOpenApi");
         w.Line("/// <summary>The document as UTF-8 JSON: data in the binary, read only by <c>--openapi</c>.</summary>");
         w.Line($"public static global::System.ReadOnlySpan<byte> Document => {CSharp.Utf8Literal(document)};");
