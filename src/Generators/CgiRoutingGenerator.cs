@@ -134,7 +134,7 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
 
         context.RegisterSourceOutput(table.Select(static (t, _) => t.Problems).Combine(sites), static (output, pair) =>
         {
-            var locations = new Dictionary<string, LocationInfo>();
+            var locations = new Dictionary<SiteKey, LocationInfo>();
             foreach (var site in pair.Right)
                 locations[site.Key] = site.Location;
             foreach (var problem in pair.Left)
@@ -175,7 +175,7 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
         }
         catch (Exception e)
         {
-            var problem = new TableProblem(DiagnosticDescriptors.InternalError, "", null, new[] { "the route table", e.GetType().Name + ": " + e.Message }.ToEquatableArray());
+            var problem = new TableProblem(DiagnosticDescriptors.InternalError, default, null, new[] { "the route table", e.GetType().Name + ": " + e.Message }.ToEquatableArray());
             return new RouteTableSpec(default, default, new[] { problem }.ToEquatableArray());
         }
     }

@@ -32,14 +32,14 @@ internal static class RouteTable
             // HTML forms are sent with POST: there a type [Form] could bind may have been meant as a form.
             bool posted = handler.Routes.Any(r => r.Method == "POST");
             foreach (var parameter in handler.Parameters.Where(p => p.Source == BindingSource.Json))
-                ok &= ResolveJson(parameter.JsonTypeName!, $"Parameter '{parameter.Name}'", HandlerParser.ParameterSiteKey(handler.Key, parameter.Name),
+                ok &= ResolveJson(parameter.JsonTypeName!, $"Parameter '{parameter.Name}'", SiteKey.Parameter(handler.Key, parameter.Name),
                     posted && parameter.BindableAsForm ? "; if it comes from an HTML form, mark it [Form]" : "");
             if (handler.Return is { Kind: ReturnKind.Json or ReturnKind.JsonStream, JsonTypeName: { } returnType })
-                ok &= ResolveJson(returnType, "The return value", HandlerParser.ReturnSiteKey(handler.Key), "");
+                ok &= ResolveJson(returnType, "The return value", SiteKey.Return(handler.Key), "");
             if (ok)
                 usable.Add(handler);
 
-            bool ResolveJson(string typeName, string what, string siteKey, string hint)
+            bool ResolveJson(string typeName, string what, SiteKey siteKey, string hint)
             {
                 var context = contexts.Where(c => c.Types.Contains(typeName)).Select(c => c.TypeName)
                     .OrderBy(n => n, StringComparer.Ordinal).FirstOrDefault();
@@ -56,7 +56,7 @@ internal static class RouteTable
 
         var routes = usable.SelectMany(h => h.Routes.Select(r => (Handler: h, Route: r)))
             .OrderBy(r => MethodOrder(r.Route.Method)).ThenBy(r => r.Route.Method, StringComparer.Ordinal)
-            .ThenBy(r => r.Route.Template, StringComparer.Ordinal).ThenBy(r => r.Route.SiteKey, StringComparer.Ordinal)
+            .ThenBy(r => r.Route.Template, StringComparer.Ordinal).ThenBy(r => r.Route.SiteKey.ToString(), StringComparer.Ordinal)
             .Select((r, i) => new RouteEntry(i, r.Handler, r.Route))
             .ToList();
         FindConflicts(routes, problems);

@@ -12,7 +12,7 @@ internal sealed record JsonBinding(string TypeName, string ContextTypeName);
 /// A problem of the whole table (a conflict, a type no JsonSerializerContext declares), named by site keys;
 /// the output step turns the keys into locations.
 /// </summary>
-internal sealed record TableProblem(DiagnosticDescriptor Descriptor, string SiteKey, string? AdditionalSiteKey, EquatableArray<string> Arguments);
+internal sealed record TableProblem(DiagnosticDescriptor Descriptor, SiteKey SiteKey, SiteKey? AdditionalSiteKey, EquatableArray<string> Arguments);
 
 /// <summary>The checked route table: what the dispatcher is emitted from, and the problems to report.</summary>
 internal sealed record RouteTableSpec(

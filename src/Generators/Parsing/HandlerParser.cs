@@ -165,8 +165,6 @@ internal static class HandlerParser
             return filters.ToEquatableArray();
         }
 
-        public static string RouteSiteKey(string handlerKey, int index) => handlerKey + "#" + index.ToString(CultureInfo.InvariantCulture);
-
         /// <summary>Reports an error (the handler is left out of the route table) or a warning.</summary>
         private void Report(DiagnosticDescriptor descriptor, Location? location, params string[] arguments)
         {
@@ -269,7 +267,7 @@ internal static class HandlerParser
                     return null;
                 }
             }
-            string siteKey = RouteSiteKey(_key, index);
+            var siteKey = SiteKey.Route(_key, index);
             if (LocationInfo.From(templateLocation) is { } site)
                 _sites.Add(new Site(siteKey, site));
             return new RouteSpec(httpMethod, template!, segments.ToEquatableArray(), siteKey);
@@ -279,7 +277,7 @@ internal static class HandlerParser
         {
             var location = parameter.Locations.FirstOrDefault();
             if (LocationInfo.From(location) is { } site)
-                _sites.Add(new Site(ParameterSiteKey(_key, parameter.Name), site));
+                _sites.Add(new Site(SiteKey.Parameter(_key, parameter.Name), site));
 
             var type = parameter.Type;
             var value = SimpleType.Classify(type, known);
@@ -714,7 +712,7 @@ internal static class HandlerParser
         {
             var location = syntax.ReturnType.GetLocation();
             if (LocationInfo.From(location) is { } site)
-                _sites.Add(new Site(ReturnSiteKey(_key), site));
+                _sites.Add(new Site(SiteKey.Return(_key), site));
             var type = method.ReturnType;
             if (type.TypeKind == TypeKind.Error || (type is INamedTypeSymbol { TypeArguments: var arguments } && arguments.Any(a => a.TypeKind == TypeKind.Error)))
             {
@@ -825,8 +823,4 @@ internal static class HandlerParser
             _ => null,
         };
     }
-
-    public static string ParameterSiteKey(string handlerKey, string name) => handlerKey + "(" + name + ")";
-
-    public static string ReturnSiteKey(string handlerKey) => handlerKey + ":return";
 }
