@@ -172,7 +172,7 @@ internal sealed partial class DispatcherEmitter
         };
         string source = CSharp.Literal(what);
         string missing = $"return new({Dispatching}.BindingErrors.Missing({source}, {key}));";
-        string invalid = $"return new({Dispatching}.BindingErrors.Invalid({source}, {key}, {CSharp.Literal(SimpleType.Expectation(value.Kind, value.EnumMembers))}));";
+        string invalid = $"return new({Dispatching}.BindingErrors.Invalid({source}, {key}, {CSharp.Literal(value.Expectation)}));";
         string text = "t_" + parameter.Name;
 
         if (value.IsArray)

@@ -127,7 +127,7 @@ internal sealed partial class DispatcherEmitter
         }
         // One raw UTF-8 literal, a route a line: thousands of concatenated literals would overflow the compiler.
         string quotes = new('"', Math.Max(3, LongestRun(string.Concat(table), '"') + 1));
-        // With the OpenAPI document (OpenApi/OpenApiEmitter.cs), which --openapi prints: data too.
+        // With the OpenAPI document (Emitting/OpenApi/OpenApiEmitter.cs), which --openapi prints: data too.
         string getRoutes = $"private static global::System.Collections.Generic.IReadOnlyList<{Runtime}.RouteInfo> GetRoutes() => {Runtime}.RouteInfo.ParseTable(";
         string document = $", {GeneratedCode.OpenApiClass}.Document);";
         if (table.Count == 0)

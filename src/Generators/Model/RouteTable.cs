@@ -134,7 +134,7 @@ internal static class RouteTable
                     }
                     else
                     {
-                        parts.Add(SimpleType.Sample(p.Kind, p.Value.EnumMembers));
+                        parts.Add(p.Value.Sample);
                     }
                     break;
             }

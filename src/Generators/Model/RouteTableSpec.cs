@@ -20,6 +20,6 @@ internal sealed record RouteTableSpec(
     EquatableArray<JsonBinding> JsonTypes,
     EquatableArray<TableProblem> Problems)
 {
-    /// <summary>The app's JSON contexts, for the generated JSON writers (Json/JsonWriterEmitter.cs).</summary>
+    /// <summary>The app's JSON contexts, for the generated JSON writers (Emitting/Json/JsonWriterEmitter.cs).</summary>
     public EquatableArray<JsonContextSpec> JsonContexts { get; init; }
 }

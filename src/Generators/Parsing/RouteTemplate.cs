@@ -3,17 +3,6 @@ using System.Linq;
 
 namespace CgiRouting.Generators;
 
-/// <summary>What one segment of a route template is.</summary>
-internal enum SegmentKind
-{
-    Literal,
-    Parameter,
-    CatchAll,
-}
-
-/// <summary>One segment of a route template: literal text, or a parameter name.</summary>
-internal sealed record RouteSegment(SegmentKind Kind, string Text);
-
 /// <summary>
 /// Parses route templates: <c>/</c>, then segments separated by <c>/</c>. A segment is literal text, <c>&lt;name&gt;</c>
 /// (one segment bound to the handler parameter <c>name</c>) or, only last, <c>&lt;name...&gt;</c> (the rest of the path).

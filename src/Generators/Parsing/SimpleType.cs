@@ -68,41 +68,4 @@ internal static class SimpleType
             return SimpleTypeInfo.None;
         return new SimpleTypeInfo { Kind = kind, ElementTypeName = elementName, IsNullableValue = isNullableValue };
     }
-
-    /// <summary>How a 400 message names what a value of <paramref name="kind"/> must be.</summary>
-    public static string Expectation(ValueKind kind, EquatableArray<string> enumMembers) => kind switch
-    {
-        ValueKind.Boolean => "true or false",
-        ValueKind.Enum => "one of " + string.Join(", ", enumMembers),
-        ValueKind.Guid => "a GUID",
-        ValueKind.Byte => "an integer from 0 to 255",
-        ValueKind.SByte => "an integer from -128 to 127",
-        ValueKind.Int16 => "an integer from -32768 to 32767",
-        ValueKind.UInt16 => "an integer from 0 to 65535",
-        ValueKind.Int32 => "an integer from -2147483648 to 2147483647",
-        ValueKind.UInt32 => "an integer from 0 to 4294967295",
-        ValueKind.Int64 => "a 64-bit integer",
-        ValueKind.UInt64 => "a non-negative 64-bit integer",
-        ValueKind.Single or ValueKind.Double or ValueKind.Decimal => "a number",
-        ValueKind.DateOnly => "a date (yyyy-MM-dd)",
-        ValueKind.TimeOnly => "a time of day (HH:mm:ss)",
-        ValueKind.DateTime or ValueKind.DateTimeOffset => "an ISO 8601 date and time",
-        ValueKind.TimeSpan => "a time span (d.hh:mm:ss)",
-        _ => "text",
-    };
-
-    /// <summary>A value of <paramref name="kind"/> for example paths in messages.</summary>
-    public static string Sample(ValueKind kind, EquatableArray<string> enumMembers) => kind switch
-    {
-        ValueKind.Boolean => "true",
-        ValueKind.Enum => enumMembers.Count > 0 ? enumMembers[0] : "x",
-        ValueKind.Guid => "00000000-0000-0000-0000-000000000001",
-        ValueKind.Single or ValueKind.Double or ValueKind.Decimal => "1.5",
-        ValueKind.DateOnly => "2024-01-31",
-        ValueKind.TimeOnly => "12:30",
-        ValueKind.DateTime or ValueKind.DateTimeOffset => "2024-01-31T12:30:00Z",
-        ValueKind.TimeSpan => "01:00:00",
-        ValueKind.String => "x",
-        _ => "1",
-    };
 }
