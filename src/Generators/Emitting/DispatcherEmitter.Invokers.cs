@@ -92,13 +92,8 @@ internal sealed partial class DispatcherEmitter
         var arguments = new List<string>();
         foreach (var parameter in handler.Parameters)
         {
-            arguments.Add(parameter.Source switch
-            {
-                _ when invoker.PathParameters.Contains(parameter) => Local(parameter),
-                BindingSource.Request => "request",
-                BindingSource.CancellationToken => "global::System.Threading.CancellationToken.None",
-                _ => Local(parameter),
-            });
+            arguments.Add(invoker.PathParameters.Contains(parameter) ? Local(parameter)
+                : BindingSources.Of(parameter.Source)?.Argument ?? Local(parameter));
             if (!invoker.PathParameters.Contains(parameter))
                 EmitBinding(parameter);
         }
@@ -114,19 +109,11 @@ internal sealed partial class DispatcherEmitter
     {
         var w = _w;
         string local = Local(parameter);
+        var source = BindingSources.Of(parameter.Source)!;
+        if (source.Argument is not null)
+            return; // passed as it is
         switch (parameter.Source)
         {
-            case BindingSource.Request:
-            case BindingSource.CancellationToken:
-                return;
-            case BindingSource.User when parameter.IsOptional:
-                string fallback = parameter.DefaultValue is { } userDefault && userDefault != "default" ? " ?? " + userDefault : "";
-                w.Line($"string{(fallback.Length > 0 ? "" : "?")} {local} = {Dispatching}.Authentication.User(request){fallback};");
-                return;
-            case BindingSource.User:
-                // A required [User] makes the handler's authorization Required: the invoker has checked REMOTE_USER.
-                w.Line($"string {local} = {Dispatching}.Authentication.User(request)!;");
-                return;
             case BindingSource.BodyText:
                 w.Line($"string {local} = request.ReadBodyText();");
                 return;
@@ -158,21 +145,21 @@ internal sealed partial class DispatcherEmitter
                 return;
         }
 
+        EmitValue(parameter, source);
+    }
+
+    /// <summary>A value that <paramref name="source"/> reads as text under the parameter's key, parsed into its type.</summary>
+    private void EmitValue(ParameterSpec parameter, BindingSourceEntry source)
+    {
+        var w = _w;
+        string local = Local(parameter);
         var value = parameter.Value;
         string key = CSharp.Literal(parameter.Key);
-        var (what, read, readAll) = parameter.Source switch
-        {
-            BindingSource.Header => ("header", $"request.GetHeader({key})", ""),
-            BindingSource.Cookie => ("cookie", $"global::System.Collections.Generic.CollectionExtensions.GetValueOrDefault(request.Cookies, {key})", ""),
-            // A ticked checkbox without a value attribute sends "on".
-            BindingSource.Form when value.Kind == ValueKind.Boolean && !value.IsArray
-                => ("form field", $"{Dispatching}.ValueParser.Checkbox(request.ReadFormData().GetField({key}))", ""),
-            BindingSource.Form => ("form field", $"request.ReadFormData().GetField({key})", $"request.ReadFormData().GetFields({key})"),
-            _ => ("query parameter", $"request.Query.GetFirst({key})", $"request.Query.GetAll({key})"),
-        };
-        string source = CSharp.Literal(what);
-        string missing = $"return new({Dispatching}.BindingErrors.Missing({source}, {key}));";
-        string invalid = $"return new({Dispatching}.BindingErrors.Invalid({source}, {key}, {CSharp.Literal(value.Expectation)}));";
+        string read = Format(value.Kind == ValueKind.Boolean && !value.IsArray && source.ReadBoolean is { } readBoolean ? readBoolean : source.Read!, key);
+        string readAll = source.ReadAll is { } all ? Format(all, key) : "";
+        string what = CSharp.Literal(source.What!);
+        string missing = $"return new({Dispatching}.BindingErrors.Missing({what}, {key}));";
+        string invalid = $"return new({Dispatching}.BindingErrors.Invalid({what}, {key}, {CSharp.Literal(value.Expectation)}));";
         string text = "t_" + parameter.Name;
 
         if (value.IsArray)
@@ -192,9 +179,19 @@ internal sealed partial class DispatcherEmitter
         if (value.Kind == ValueKind.String)
         {
             if (parameter.DefaultValue is { } fallback && fallback != "default")
+            {
                 w.Line($"string {local} = {read} ?? {fallback};");
+            }
+            else if (!parameter.IsOptional && source.PresentWhenRequired)
+            {
+                // Checked before binding: a required [User] makes the handler's authorization Required.
+                w.Line($"string {local} = {read}!;");
+                return;
+            }
             else
+            {
                 w.Line($"string? {local} = {read};");
+            }
             if (!parameter.IsOptional)
                 w.Line($"if ({local} is null) {missing}");
             return;
@@ -213,6 +210,9 @@ internal sealed partial class DispatcherEmitter
             w.Line($"if ({text} is null) {missing}");
         w.Line($"if ({text} is not null && !{TryParse(value, text, "out " + local)}) {invalid}");
     }
+
+    /// <summary>A read expression of <see cref="BindingSourceEntry"/> with its key.</summary>
+    private static string Format(string read, string key) => string.Format(System.Globalization.CultureInfo.InvariantCulture, read, key);
 
     /// <summary>The dispatcher's property that gives the JsonTypeInfo of <paramref name="type"/>.</summary>
     private string JsonTypeInfo(string type)

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using Microsoft.CodeAnalysis;
 
@@ -13,17 +14,17 @@ internal sealed class KnownTypes
 {
     private static readonly ConditionalWeakTable<Compilation, KnownTypes> Cache = new();
 
+    private readonly Compilation _compilation;
+
+    /// <summary>The types resolved by <see cref="Named"/>, by metadata name.</summary>
+    private readonly ConcurrentDictionary<string, INamedTypeSymbol?> _named = new(StringComparer.Ordinal);
+
     private KnownTypes(Compilation compilation)
     {
+        _compilation = compilation;
         CgiRequest = compilation.GetTypeByMetadataName("CgiRouting.CgiRequest");
         Response = compilation.GetTypeByMetadataName("CgiRouting.Response");
-        HeaderAttribute = compilation.GetTypeByMetadataName("CgiRouting.HeaderAttribute");
-        QueryAttribute = compilation.GetTypeByMetadataName("CgiRouting.QueryAttribute");
-        BodyAttribute = compilation.GetTypeByMetadataName("CgiRouting.BodyAttribute");
-        CookieAttribute = compilation.GetTypeByMetadataName("CgiRouting.CookieAttribute");
-        FormAttribute = compilation.GetTypeByMetadataName("CgiRouting.FormAttribute");
         FormFile = compilation.GetTypeByMetadataName("CgiRouting.FormFile");
-        UserAttribute = compilation.GetTypeByMetadataName("CgiRouting.UserAttribute");
         AuthorizeAttribute = compilation.GetTypeByMetadataName("CgiRouting.AuthorizeAttribute");
         AllowAnonymousAttribute = compilation.GetTypeByMetadataName("CgiRouting.AllowAnonymousAttribute");
         AllowCrossOriginAttribute = compilation.GetTypeByMetadataName("CgiRouting.AllowCrossOriginAttribute");
@@ -31,7 +32,6 @@ internal sealed class KnownTypes
         RoutePrefixAttribute = compilation.GetTypeByMetadataName(RoutePrefixAttributeName);
         FilterAttribute = compilation.GetTypeByMetadataName(FilterAttributeName);
         Stream = compilation.GetTypeByMetadataName("System.IO.Stream");
-        CancellationToken = compilation.GetTypeByMetadataName("System.Threading.CancellationToken");
         Task = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task");
         TaskOfT = compilation.GetTypeByMetadataName("System.Threading.Tasks.Task`1");
         ValueTask = compilation.GetTypeByMetadataName("System.Threading.Tasks.ValueTask");
@@ -129,18 +129,18 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? RouteAttribute(string metadataName) =>
         _routeAttributes[Array.FindIndex(RouteAttributes, r => r.MetadataName == metadataName)];
 
+    /// <summary>
+    /// The type of <paramref name="metadataName"/>, resolved on first use: the types a table names as data, such as
+    /// the binding sources' attributes (Model/BindingSources.cs), so that a new entry needs no property here.
+    /// </summary>
+    public INamedTypeSymbol? Named(string metadataName) => _named.GetOrAdd(metadataName, _compilation.GetTypeByMetadataName);
+
     /// <summary>The known types of <paramref name="compilation"/>, resolved on its first use.</summary>
     public static KnownTypes For(Compilation compilation) => Cache.GetValue(compilation, static c => new KnownTypes(c));
 
     public INamedTypeSymbol? CgiRequest { get; }
     public INamedTypeSymbol? Response { get; }
-    public INamedTypeSymbol? HeaderAttribute { get; }
-    public INamedTypeSymbol? QueryAttribute { get; }
-    public INamedTypeSymbol? BodyAttribute { get; }
-    public INamedTypeSymbol? CookieAttribute { get; }
-    public INamedTypeSymbol? FormAttribute { get; }
     public INamedTypeSymbol? FormFile { get; }
-    public INamedTypeSymbol? UserAttribute { get; }
     public INamedTypeSymbol? AuthorizeAttribute { get; }
     public INamedTypeSymbol? AllowAnonymousAttribute { get; }
     public INamedTypeSymbol? AllowCrossOriginAttribute { get; }
@@ -148,7 +148,6 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? RoutePrefixAttribute { get; }
     public INamedTypeSymbol? FilterAttribute { get; }
     public INamedTypeSymbol? Stream { get; }
-    public INamedTypeSymbol? CancellationToken { get; }
     public INamedTypeSymbol? Task { get; }
     public INamedTypeSymbol? TaskOfT { get; }
     public INamedTypeSymbol? ValueTask { get; }

@@ -273,182 +273,186 @@ internal static class HandlerParser
             return new RouteSpec(httpMethod, template!, segments.ToEquatableArray(), siteKey);
         }
 
+        /// <summary>
+        /// One parameter: its binding attributes (<see cref="BindingSources"/>) are collected, more than one is CGI015,
+        /// and the one it has, or else its type, says where its value comes from.
+        /// </summary>
         private ParameterSpec ParseParameter(IParameterSymbol parameter)
         {
             var location = parameter.Locations.FirstOrDefault();
             if (LocationInfo.From(location) is { } site)
                 _sites.Add(new Site(SiteKey.Parameter(_key, parameter.Name), site));
+            var attributes = BindingAttributes(parameter);
+            if (attributes.Count > 0)
+                _bindingAttributes[parameter.Name] = attributes[0].Source.Label;
 
-            var type = parameter.Type;
-            var value = SimpleType.Classify(type, known);
-            bool isNullableValue = type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T;
-            bool optional = parameter.HasExplicitDefaultValue || value.IsArray || isNullableValue
-                || (type.IsReferenceType && parameter.NullableAnnotation == NullableAnnotation.Annotated);
-            string typeName = type.ToDisplayString(LocalTypeFormat);
-            if (type.IsReferenceType && parameter.NullableAnnotation == NullableAnnotation.Annotated && !typeName.EndsWith("?", StringComparison.Ordinal))
-                typeName += "?";
+            var spec = Unbound(parameter);
+            if (parameter.Type.TypeKind == TypeKind.Error)
+            {
+                _failed = true; // the compiler reports the unknown type; saying more would be noise
+                return spec;
+            }
+            if (parameter.RefKind != RefKind.None)
+                return spec with { Source = Unbindable(parameter, "ref, out and in parameters cannot be bound") };
+            if (attributes.Count > 1)
+            {
+                Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display, Exclusive(attributes));
+                return spec;
+            }
+            spec = attributes.Count == 0 ? BindByType(parameter, spec, spec.Key, attribute: null)
+                : Bind(parameter, spec, attributes[0].Source, attributes[0].Attribute);
+            return spec.Source == BindingSource.Unbindable ? spec : spec with
+            {
+                Validation = new ValidationParser(known, Report, cancellationToken)
+                    .ForParameter(parameter, isBody: spec.Source is BindingSource.Json or BindingSource.FormObject),
+            };
+        }
 
-            string? headerName = null, queryName = null, cookieName = null, formName = null;
-            bool body = false, form = false, user = false;
+        /// <summary>The binding attributes of <paramref name="parameter"/>, each once, in the order of <see cref="BindingSources.All"/>.</summary>
+        private List<(BindingSourceEntry Source, AttributeData Attribute)> BindingAttributes(IParameterSymbol parameter)
+        {
+            var found = new Dictionary<BindingSourceEntry, AttributeData>();
             foreach (var attribute in parameter.GetAttributes())
             {
-                if (KnownTypes.Is(attribute.AttributeClass, known.HeaderAttribute))
-                    headerName = attribute.ConstructorArguments.FirstOrDefault().Value as string ?? "";
-                else if (KnownTypes.Is(attribute.AttributeClass, known.CookieAttribute))
-                    cookieName = attribute.ConstructorArguments.FirstOrDefault().Value as string ?? "";
-                else if (KnownTypes.Is(attribute.AttributeClass, known.FormAttribute))
-                    (form, formName) = (true, attribute.ConstructorArguments.FirstOrDefault().Value as string);
-                else if (KnownTypes.Is(attribute.AttributeClass, known.QueryAttribute))
-                    queryName = attribute.ConstructorArguments.FirstOrDefault().Value as string ?? parameter.Name;
-                else if (KnownTypes.Is(attribute.AttributeClass, known.BodyAttribute))
-                    body = true;
-                else if (KnownTypes.Is(attribute.AttributeClass, known.UserAttribute))
-                    user = true;
+                if (BindingSources.All.FirstOrDefault(s => s.AttributeName is { } name && KnownTypes.Is(attribute.AttributeClass, known.Named(name))) is { } source)
+                    found[source] = attribute;
             }
-            if (headerName is not null || queryName is not null || cookieName is not null || body || form || user)
-                _bindingAttributes[parameter.Name] = user ? "[User]" : headerName is not null ? "[Header]" : queryName is not null ? "[Query]"
-                    : cookieName is not null ? "[Cookie]" : form ? "[Form]" : "[Body]";
+            return BindingSources.All.Where(found.ContainsKey).Select(s => (s, found[s])).ToList();
+        }
 
-            BindingSource source;
-            string key = parameter.Name;
-            var formMembers = default(EquatableArray<FormMemberSpec>);
-            string? jsonTypeName = null;
-            bool bindableAsForm = false;
-            if (type.TypeKind == TypeKind.Error)
-            {
-                source = BindingSource.Unbindable; // the compiler reports the unknown type; saying more would be noise
-                _failed = true;
-            }
-            else if (parameter.RefKind != RefKind.None)
-            {
-                source = Unbindable(parameter, "ref, out and in parameters cannot be bound");
-            }
-            else if ((headerName is not null ? 1 : 0) + (queryName is not null ? 1 : 0) + (cookieName is not null ? 1 : 0) + (body ? 1 : 0) + (form ? 1 : 0) > 1)
-            {
-                Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display, "[Header], [Query], [Cookie], [Form] and [Body] are exclusive; use one");
-                source = BindingSource.Unbindable;
-            }
-            else if (user && (headerName is not null || queryName is not null || cookieName is not null || body || form))
-            {
-                Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display, "[User] binds REMOTE_USER and takes no other binding attribute");
-                source = BindingSource.Unbindable;
-            }
-            else if (user)
-            {
-                source = BindingSource.User;
-                key = "REMOTE_USER";
-                if (type.SpecialType != SpecialType.System_String)
-                {
-                    Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display,
-                        $"[User] binds REMOTE_USER, the name the web server authenticated, to a string (or string?), not '{type.ToDisplayString()}'");
-                    source = BindingSource.Unbindable;
-                }
-            }
-            else if (body)
-            {
-                source = type.SpecialType == SpecialType.System_String ? BindingSource.BodyText
-                    : IsByteArray(type) ? BindingSource.BodyBytes
-                    : KnownTypes.Is(type, known.Stream) ? BindingSource.BodyStream
-                    : BindingSource.Unbindable;
-                if (source == BindingSource.Unbindable)
-                    Report(DiagnosticDescriptors.UnsupportedBodyType, location, parameter.Name, _display, type.ToDisplayString());
-            }
-            else if (headerName is not null)
-            {
-                source = BindingSource.Header;
-                key = headerName;
-                if (!HttpToken.IsToken(headerName))
-                {
-                    Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display, $"'{headerName}' is not a valid header name");
-                }
-                else if (value.Kind == ValueKind.None || value.IsArray)
-                {
-                    Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display,
-                        $"[Header] binds strings and simple types such as int, not '{type.ToDisplayString()}'");
-                }
-            }
-            else if (cookieName is not null)
-            {
-                source = BindingSource.Cookie;
-                key = cookieName;
-                if (!HttpToken.IsToken(cookieName))
-                {
-                    Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display, $"'{cookieName}' is not a valid cookie name");
-                }
-                else if (value.Kind == ValueKind.None || value.IsArray)
-                {
-                    Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display,
-                        $"[Cookie] binds strings and simple types such as int, not '{type.ToDisplayString()}'");
-                }
-            }
-            else if (FormFileSource(type) is { } fileSource)
-            {
-                source = fileSource;
-                key = formName ?? parameter.Name;
-            }
-            else if (form && value.Kind != ValueKind.None)
-            {
-                source = BindingSource.Form;
-                key = formName ?? parameter.Name;
-            }
-            else if (form)
-            {
-                source = BindingSource.FormObject;
-                formMembers = FormMembers(type, parameter.Name, out string? problem);
-                if (problem is not null)
-                {
-                    Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display, problem);
-                    source = BindingSource.Unbindable;
-                }
-                typeName = type.ToDisplayString(TypeFormat);
-            }
-            else if (KnownTypes.Is(type, known.CgiRequest))
-            {
-                source = BindingSource.Request;
-            }
-            else if (KnownTypes.Is(type, known.CancellationToken))
-            {
-                source = BindingSource.CancellationToken; // a CGI request is never cancelled: the process just ends
-            }
-            else if (value.Kind != ValueKind.None)
-            {
-                source = BindingSource.Query;
-                key = queryName ?? parameter.Name;
-            }
-            else if (queryName is not null)
-            {
-                Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display,
-                    $"[Query] binds strings, simple types such as int, and arrays of them, not '{type.ToDisplayString()}'");
-                source = BindingSource.Unbindable;
-            }
-            else
-            {
-                source = JsonTypeProblem(type) is { } problem ? Unbindable(parameter, problem) : BindingSource.Json;
-                typeName = type.ToDisplayString(TypeFormat);
-                if (source == BindingSource.Json)
-                {
-                    jsonTypeName = typeName;
-                    // The binder [Form] would use decides, so that the hint is never one that [Form] then rejects.
-                    bindableAsForm = type.TypeKind == TypeKind.Class
-                        && FormMembers(type, parameter.Name, out string? formProblem) is { Count: > 0 } && formProblem is null;
-                }
-            }
+        /// <summary>
+        /// Why these binding attributes cannot go together (CGI015): the one that takes no other says so; the others
+        /// are exclusive, as their labels list them.
+        /// </summary>
+        private static string Exclusive(List<(BindingSourceEntry Source, AttributeData Attribute)> attributes)
+        {
+            var alone = attributes.Where(a => a.Source.TakesNoOther is not null).ToList();
+            if (attributes.Count - alone.Count <= 1)
+                return alone[0].Source.TakesNoOther!;
+            var labels = BindingSources.All.Where(s => s.AttributeName is not null && s.TakesNoOther is null).Select(s => s.Label).ToList();
+            return string.Join(", ", labels.Take(labels.Count - 1)) + " and " + labels[labels.Count - 1] + " are exclusive; use one";
+        }
+
+        /// <summary>The parameter as it is before its source is known: unbound, its key its name.</summary>
+        private ParameterSpec Unbound(IParameterSymbol parameter)
+        {
+            var type = parameter.Type;
+            var value = SimpleType.Classify(type, known);
+            bool annotated = type.IsReferenceType && parameter.NullableAnnotation == NullableAnnotation.Annotated;
+            string typeName = type.ToDisplayString(LocalTypeFormat);
+            if (annotated && !typeName.EndsWith("?", StringComparison.Ordinal))
+                typeName += "?";
             return new ParameterSpec
             {
                 Name = parameter.Name,
-                Source = source,
-                Key = key,
+                Source = BindingSource.Unbindable,
+                Key = parameter.Name,
                 TypeName = typeName,
                 Value = value,
-                JsonTypeName = jsonTypeName,
                 IsValueType = type.IsValueType,
-                IsOptional = optional,
+                IsOptional = parameter.HasExplicitDefaultValue || value.IsArray || type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T || annotated,
                 DefaultValue = parameter.HasExplicitDefaultValue ? DefaultLiteral(parameter) : null,
                 DefaultJson = parameter.HasExplicitDefaultValue ? DefaultJson(parameter.ExplicitDefaultValue, parameter.Type) : null,
-                FormMembers = formMembers,
-                BindableAsForm = bindableAsForm,
-                Validation = source == BindingSource.Unbindable ? null
-                    : new ValidationParser(known, Report, cancellationToken).ForParameter(parameter, isBody: source is BindingSource.Json or BindingSource.FormObject),
+            };
+        }
+
+        /// <summary>A parameter with the binding attribute <paramref name="attribute"/> of <paramref name="source"/>.</summary>
+        private ParameterSpec Bind(IParameterSymbol parameter, ParameterSpec spec, BindingSourceEntry source, AttributeData attribute)
+        {
+            string key = source.FixedKey ?? attribute.ConstructorArguments.FirstOrDefault().Value as string ?? (source.KeyDefaultsToName ? parameter.Name : "");
+            return source.Takes switch
+            {
+                BindingTypes.Body => BindBody(parameter, spec),
+                BindingTypes.Form => BindForm(parameter, spec, key),
+                BindingTypes.SimpleValueOrArray => BindByType(parameter, spec, key, source),
+                _ => BindValue(parameter, spec with { Key = key }, source),
+            };
+        }
+
+        /// <summary>One value of <paramref name="source"/> (<c>[Header]</c>, <c>[Cookie]</c>, <c>[User]</c>): its key and its type checked.</summary>
+        private ParameterSpec BindValue(IParameterSymbol parameter, ParameterSpec spec, BindingSourceEntry source)
+        {
+            var location = parameter.Locations.FirstOrDefault();
+            spec = spec with { Source = source.Sources[0] };
+            bool taken = source.Takes == BindingTypes.String ? spec.Kind == ValueKind.String && !spec.Value.IsArray
+                : spec.Kind != ValueKind.None && !spec.Value.IsArray;
+            if (source.KeyName is { } keyName && !HttpToken.IsToken(spec.Key))
+            {
+                Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display, $"'{spec.Key}' is not a valid {keyName}");
+            }
+            else if (!taken)
+            {
+                Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display,
+                    $"{source.Label} binds {source.AcceptedTypes}, not '{parameter.Type.ToDisplayString()}'");
+                if (source.UnboundWhenRejected)
+                    spec = spec with { Source = BindingSource.Unbindable };
+            }
+            return spec;
+        }
+
+        /// <summary><c>[Body]</c>: the raw body as <c>string</c>, <c>byte[]</c> or <c>Stream</c>.</summary>
+        private ParameterSpec BindBody(IParameterSymbol parameter, ParameterSpec spec)
+        {
+            var type = parameter.Type;
+            var source = type.SpecialType == SpecialType.System_String ? BindingSource.BodyText
+                : IsByteArray(type) ? BindingSource.BodyBytes
+                : KnownTypes.Is(type, known.Stream) ? BindingSource.BodyStream
+                : BindingSource.Unbindable;
+            if (source == BindingSource.Unbindable)
+                Report(DiagnosticDescriptors.UnsupportedBodyType, parameter.Locations.FirstOrDefault(), parameter.Name, _display, type.ToDisplayString());
+            return spec with { Source = source };
+        }
+
+        /// <summary><c>[Form]</c>: a file, a field, or an object whose members are fields and files.</summary>
+        private ParameterSpec BindForm(IParameterSymbol parameter, ParameterSpec spec, string key)
+        {
+            var type = parameter.Type;
+            if (FormFileSource(type) is { } file)
+                return spec with { Source = file, Key = key };
+            if (spec.Kind != ValueKind.None)
+                return spec with { Source = BindingSource.Form, Key = key };
+            spec = spec with
+            {
+                Source = BindingSource.FormObject,
+                FormMembers = FormMembers(type, parameter.Name, out string? problem),
+                TypeName = type.ToDisplayString(TypeFormat),
+            };
+            if (problem is null)
+                return spec;
+            Report(DiagnosticDescriptors.InvalidBindingAttribute, parameter.Locations.FirstOrDefault(), parameter.Name, _display, problem);
+            return spec with { Source = BindingSource.Unbindable };
+        }
+
+        /// <summary>
+        /// A parameter without a binding attribute, or with <c>[Query]</c> (<paramref name="attribute"/>, whose key is
+        /// <paramref name="queryKey"/>): a file of the form, a source its type names, the query string for a simple
+        /// value, else a JSON body (or, with <c>[Query]</c>, CGI015).
+        /// </summary>
+        private ParameterSpec BindByType(IParameterSymbol parameter, ParameterSpec spec, string queryKey, BindingSourceEntry? attribute)
+        {
+            var type = parameter.Type;
+            if (FormFileSource(type) is { } file)
+                return spec with { Source = file };
+            if (BindingSources.All.FirstOrDefault(s => s.TypeName is { } name && KnownTypes.Is(type, known.Named(name))) is { } byType)
+                return spec with { Source = byType.Sources[0] };
+            if (spec.Kind != ValueKind.None)
+                return spec with { Source = BindingSource.Query, Key = queryKey };
+            if (attribute is not null)
+            {
+                Report(DiagnosticDescriptors.InvalidBindingAttribute, parameter.Locations.FirstOrDefault(), parameter.Name, _display,
+                    $"{attribute.Label} binds {attribute.AcceptedTypes}, not '{type.ToDisplayString()}'");
+                return spec;
+            }
+            spec = spec with { TypeName = type.ToDisplayString(TypeFormat) };
+            if (JsonTypeProblem(type) is { } problem)
+                return spec with { Source = Unbindable(parameter, problem) };
+            return spec with
+            {
+                Source = BindingSource.Json,
+                JsonTypeName = spec.TypeName,
+                // The binder [Form] would use decides, so that the hint is never one that [Form] then rejects.
+                BindableAsForm = type.TypeKind == TypeKind.Class
+                    && FormMembers(type, parameter.Name, out string? formProblem) is { Count: > 0 } && formProblem is null,
             };
         }
 
@@ -518,7 +522,7 @@ internal static class HandlerParser
             => $"[Form] binds properties of strings, simple types such as int, arrays of them, FormFile and FormFile[]; '{type.Name}.{member}' is '{memberType.ToDisplayString()}'";
 
         private string? FormFieldName(ISymbol symbol)
-            => symbol.GetAttributes().FirstOrDefault(a => KnownTypes.Is(a.AttributeClass, known.FormAttribute))?.ConstructorArguments.FirstOrDefault().Value as string;
+            => symbol.GetAttributes().FirstOrDefault(a => KnownTypes.Is(a.AttributeClass, known.Named(BindingSources.Form.AttributeName!)))?.ConstructorArguments.FirstOrDefault().Value as string;
 
         /// <summary>One member's binding, or null when its type cannot come from a form.</summary>
         private FormMemberSpec? FormMember(ITypeSymbol type, string parameterName, string memberName, string field, bool optional,
@@ -568,7 +572,7 @@ internal static class HandlerParser
         /// <summary>Why a parameter cannot be bound, until the first route that needs it reports it.</summary>
         private readonly Dictionary<string, string> _unbindableReasons = [];
 
-        /// <summary>The binding attribute ([Header], [Query] or [Body]) a parameter carries.</summary>
+        /// <summary>The label of the binding attribute a parameter carries (the first, if it has several), by parameter name.</summary>
         private readonly Dictionary<string, string> _bindingAttributes = [];
 
         /// <summary>Reports once that <paramref name="name"/> cannot be bound, if it cannot.</summary>
@@ -637,7 +641,7 @@ internal static class HandlerParser
                 else if (parameter.Kind == ValueKind.None || parameter.Value.IsArray)
                 {
                     string why = parameter.Value.IsArray ? "an array takes repeated query values, not one segment"
-                        : "path segments bind strings, numbers, bool, Guid, dates, times and enums";
+                        : "path segments bind " + BindingSources.Path.AcceptedTypes;
                     Report(DiagnosticDescriptors.UnparsablePathParameter, location, parameter.Name, _display, route.Template,
                         symbol.Type.ToDisplayString(), why);
                 }
@@ -654,9 +658,10 @@ internal static class HandlerParser
                     ReportUnbindable(parameter.Name, location,
                         $"; it is not in template '{route.Template}', not CgiRequest, has no [Header] or [Body], and is not a simple type for the query string");
                 }
-                bool fromForm = parameter.Source is BindingSource.Form or BindingSource.FormFile or BindingSource.FormFiles or BindingSource.FormObject;
-                if (fromForm || parameter.Source is BindingSource.BodyText or BindingSource.BodyBytes or BindingSource.BodyStream or BindingSource.Json)
+                var source = BindingSources.Of(parameter.Source);
+                if (source is { ReadsBody: true })
                 {
+                    bool fromForm = source == BindingSources.Form;
                     if (route.Method is "GET" or "HEAD")
                         Report(DiagnosticDescriptors.BodyOnGet, location, route.Method, route.Template, parameter.Name);
                     if (firstBody is null)

@@ -167,7 +167,7 @@ internal sealed class OpenApiEmitter
                 continue;
             inPath.Add(segment.Text);
             var parameter = RouteTable.Parameter(route, segment);
-            var p = new JsonObject().Add("name", item.Segments[i].Text).Add("in", "path").Add("required", true);
+            var p = new JsonObject().Add("name", item.Segments[i].Text).Add("in", BindingSources.Path.OpenApiIn).Add("required", true);
             string? text = ParameterText(handler, segment.Text);
             if (segment.Kind == SegmentKind.CatchAll)
                 text = (text is null ? "" : text + " ") + "The rest of the path: one segment or more, `/` included.";
@@ -183,14 +183,7 @@ internal sealed class OpenApiEmitter
         {
             if (inPath.Contains(parameter.Name))
                 continue;
-            string? location = parameter.Source switch
-            {
-                BindingSource.Query => "query",
-                BindingSource.Header => "header",
-                BindingSource.Cookie => "cookie",
-                _ => null,
-            };
-            if (location is not null)
+            if (BindingSources.Of(parameter.Source)?.OpenApiIn is { } location)
             {
                 binds = true;
                 var schema = ValidationKeywords.Apply(SimpleSchema(parameter.Value), parameter.Validation);
