@@ -1,7 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using System.Text;
 using CgiRouting.Generators.Model;
 
 namespace CgiRouting.Generators.Json;
