@@ -29,7 +29,7 @@ build_harness() {
     local build=$PWD/artifacts/fuzz/build/$harness plain=$PWD/artifacts/fuzz/plain/$harness
     local stamp=$build/.instrumented
     # Rebuilt when a source or project file it is built from changed (the generator harness links AppBuild.cs).
-    if [[ -f $stamp && -z $(find src "fuzz/$harness" tests/CgiRouting.Generators.Tests/AppBuild.cs \( -name '*.cs' -o -name '*.csproj' \) \
+    if [[ -f $stamp && -z $(find src "fuzz/$harness" tests/CgiRouting.Generators.Tests/Harness/AppBuild.cs \( -name '*.cs' -o -name '*.csproj' \) \
             -newer "$stamp" 2>/dev/null | head -1) ]]; then
         return 0
     fi

@@ -107,7 +107,7 @@ for part in "${parts[@]}"; do
             echo
             echo "Measured on $(stamp) with \`CGIROUTING_MODEL_SCALE=$scale dotnet test tests/CgiRouting.Generators.Tests --filter DispatcherModelTests\`"
             echo "(CsCheck; \`./test.sh\` runs the same properties at scale 1 on every run). The reference model is a plain matcher"
-            echo "of the documented precedence, written from the README (tests/CgiRouting.Generators.Tests/DispatcherModelTests.cs)."
+            echo "of the documented precedence, written from the README (tests/CgiRouting.Generators.Tests/Emitting/DispatcherModelTests.cs)."
             echo
             echo "$lines"
         } > docs/reliability/model.md

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Collections.Immutable;
 using System.Linq;
 using CgiRouting.Generators.Model;
 using CgiRouting.Generators.OpenApi;
@@ -22,8 +21,22 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
     /// <inheritdoc/>
     public void Initialize(IncrementalGeneratorInitializationContext context)
     {
-        // One ForAttributeWithMetadataName per route attribute; a method is parsed by the first one it carries.
-        var results = HandlerParser.RouteAttributes
+        var handlers = FindHandlers(context);
+        ReportHandlerDiagnostics(context, handlers);
+        ReportClassAttributes(context);
+        var table = CheckRouteTable(context, handlers);
+        EmitDispatcher(context, table);
+        EmitOpenApiDocument(context, table, handlers);
+        ReportTableProblems(context, table, handlers);
+        EmitSandbox(context);
+    }
+
+    /// <summary>
+    /// Each route handler, parsed: one <c>ForAttributeWithMetadataName</c> per route attribute; a method is parsed by
+    /// the first one it carries.
+    /// </summary>
+    private static List<IncrementalValuesProvider<HandlerResult>> FindHandlers(IncrementalGeneratorInitializationContext context) =>
+        KnownTypes.RouteAttributes
             .Select(attribute => context.SyntaxProvider
                 .ForAttributeWithMetadataName(attribute.MetadataName,
                     static (node, _) => node is MethodDeclarationSyntax,
@@ -33,72 +46,78 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
                 .WithTrackingName(TrackingNames.Handlers))
             .ToList();
 
-        foreach (var result in results)
+    /// <summary>
+    /// What each handler alone shows, reported per handler; except a validation attribute's, which is often on a member
+    /// of a body type that several handlers bind: reported once.
+    /// </summary>
+    private static void ReportHandlerDiagnostics(IncrementalGeneratorInitializationContext context, List<IncrementalValuesProvider<HandlerResult>> handlers)
+    {
+        foreach (var handler in handlers)
         {
-            context.RegisterSourceOutput(result.Select(static (r, _) => r.Diagnostics.Where(d => !IsValidation(d)).ToEquatableArray()), static (output, diagnostics) =>
-            {
-                foreach (var diagnostic in diagnostics)
-                    output.ReportDiagnostic(diagnostic.ToDiagnostic());
-            });
+            context.RegisterSourceOutput(handler.Select(static (r, _) => r.Diagnostics.Where(d => !IsValidation(d)).ToEquatableArray()),
+                static (output, diagnostics) => Report(output, diagnostics));
         }
-        // A validation attribute is often on a member of a body type that several handlers bind: reported once.
-        var validation = Concat(results.Select(r => r.SelectMany(static (r, _) => r.Diagnostics.Where(IsValidation))));
-        context.RegisterSourceOutput(validation, static (output, diagnostics) =>
-        {
-            foreach (var diagnostic in diagnostics.Distinct())
-                output.ReportDiagnostic(diagnostic.ToDiagnostic());
-        });
+        var validation = Concat(handlers.Select(r => r.SelectMany(static (r, _) => r.Diagnostics.Where(IsValidation))));
+        context.RegisterSourceOutput(validation, static (output, diagnostics) => Report(output, diagnostics.Distinct()));
+    }
 
-        // A malformed [RoutePrefix] is reported once per class, on its argument.
+    /// <summary>
+    /// A malformed <c>[RoutePrefix]</c> (on its argument) and a class's <c>[Filter]</c> with a bad method (on the
+    /// attribute): reported once per class, through providers of their own, not once per handler.
+    /// </summary>
+    private static void ReportClassAttributes(IncrementalGeneratorInitializationContext context)
+    {
         var prefixes = context.SyntaxProvider
-            .ForAttributeWithMetadataName(RoutePrefixParser.MetadataName,
+            .ForAttributeWithMetadataName(KnownTypes.RoutePrefixAttributeName,
                 static (node, _) => node is TypeDeclarationSyntax, // classes and record classes
                 static (syntax, cancellationToken) => RoutePrefixParser.Check(syntax, cancellationToken))
             .WithTrackingName(TrackingNames.RoutePrefixes);
-        context.RegisterSourceOutput(prefixes, static (output, diagnostics) =>
-        {
-            foreach (var diagnostic in diagnostics)
-                output.ReportDiagnostic(diagnostic.ToDiagnostic());
-        });
+        context.RegisterSourceOutput(prefixes, static (output, diagnostics) => Report(output, diagnostics));
 
-        // A class's [Filter] with a bad method is reported once per class, on the attribute.
         var classFilters = context.SyntaxProvider
-            .ForAttributeWithMetadataName(FilterParser.MetadataName,
+            .ForAttributeWithMetadataName(KnownTypes.FilterAttributeName,
                 static (node, _) => node is TypeDeclarationSyntax,
                 static (syntax, cancellationToken) => FilterParser.Check(syntax, cancellationToken))
             .WithTrackingName(TrackingNames.ClassFilters);
-        context.RegisterSourceOutput(classFilters, static (output, diagnostics) =>
-        {
-            foreach (var diagnostic in diagnostics)
-                output.ReportDiagnostic(diagnostic.ToDiagnostic());
-        });
+        context.RegisterSourceOutput(classFilters, static (output, diagnostics) => Report(output, diagnostics));
+    }
 
-        // [assembly: Sandbox]: its policy, emitted as data that CgiRouting.props compiles into the binary's C constructor.
+    /// <summary>
+    /// <c>[assembly: Sandbox]</c>: its diagnostics, and its policy emitted as data that CgiRouting.props compiles into the
+    /// binary's C constructor.
+    /// </summary>
+    private static void EmitSandbox(IncrementalGeneratorInitializationContext context)
+    {
         var sandbox = context.SyntaxProvider
-            .ForAttributeWithMetadataName(SandboxParser.MetadataName,
+            .ForAttributeWithMetadataName(KnownTypes.SandboxAttributeName,
                 static (node, _) => node is CompilationUnitSyntax,
                 static (syntax, cancellationToken) => SandboxParser.Parse(syntax, cancellationToken))
             .WithTrackingName(TrackingNames.Sandbox);
         context.RegisterSourceOutput(sandbox, static (output, result) =>
         {
-            foreach (var diagnostic in result.Diagnostics)
-                output.ReportDiagnostic(diagnostic.ToDiagnostic());
+            Report(output, result.Diagnostics);
             if (result.Spec is { } spec)
                 output.AddSource(SandboxEmitter.HintName, SandboxEmitter.Source(spec));
         });
+    }
 
-        var specs = Concat(results.Select(r => r
+    /// <summary>The route table: every handler's model at once, with the app's JSON contexts, ordered and checked.</summary>
+    private static IncrementalValueProvider<RouteTableSpec> CheckRouteTable(IncrementalGeneratorInitializationContext context,
+        List<IncrementalValuesProvider<HandlerResult>> handlers)
+    {
+        var specs = Concat(handlers.Select(r => r
             .Where(static r => r.Spec is not null)
             .Select(static (r, _) => r.Spec!)
             .WithTrackingName(TrackingNames.HandlerSpecs)));
-        var sites = Concat(results.Select(r => r.SelectMany(static (r, _) => r.Sites)));
-        var descriptions = Concat(results.Select(r => r
-            .Where(static r => r.Description is not null)
-            .Select(static (r, _) => r.Description!)
-            .WithTrackingName(TrackingNames.HandlerDescriptions)));
+        return specs.Combine(JsonContexts(context))
+            .Select(static (pair, _) => BuildTable(pair.Left, pair.Right))
+            .WithTrackingName(TrackingNames.RouteTable);
+    }
 
-        var contexts = context.SyntaxProvider
-            .ForAttributeWithMetadataName(JsonContextParser.JsonSerializableAttribute,
+    /// <summary>The app's <c>JsonSerializerContext</c>s, one spec each however many declarations they have.</summary>
+    private static IncrementalValueProvider<EquatableArray<JsonContextSpec>> JsonContexts(IncrementalGeneratorInitializationContext context) =>
+        context.SyntaxProvider
+            .ForAttributeWithMetadataName(KnownTypes.JsonSerializableAttributeName,
                 static (node, _) => node is ClassDeclarationSyntax,
                 static (syntax, _) => JsonContextParser.Parse(syntax))
             .Where(static c => c is not null)
@@ -107,10 +126,8 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
             .Collect()
             .Select(static (c, _) => JsonContextParser.Merge(c));
 
-        var table = specs.Combine(contexts)
-            .Select(static (pair, _) => BuildTable(pair.Left, pair.Right))
-            .WithTrackingName(TrackingNames.RouteTable);
-
+    /// <summary>The dispatcher, <c>CgiDispatcher.g.cs</c>, from the route table alone.</summary>
+    private static void EmitDispatcher(IncrementalGeneratorInitializationContext context, IncrementalValueProvider<RouteTableSpec> table) =>
         context.RegisterSourceOutput(table, static (output, table) =>
         {
             string source;
@@ -126,8 +143,17 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
             output.AddSource(HintName, source);
         });
 
-        // The OpenAPI document, in a file of its own: the app's name and version, doc comments and [Produces] change it,
-        // not the dispatcher.
+    /// <summary>
+    /// The OpenAPI document, in a file of its own: the app's name and version, doc comments and <c>[Produces]</c>
+    /// change it, not the dispatcher.
+    /// </summary>
+    private static void EmitOpenApiDocument(IncrementalGeneratorInitializationContext context, IncrementalValueProvider<RouteTableSpec> table,
+        List<IncrementalValuesProvider<HandlerResult>> handlers)
+    {
+        var descriptions = Concat(handlers.Select(r => r
+            .Where(static r => r.Description is not null)
+            .Select(static (r, _) => r.Description!)
+            .WithTrackingName(TrackingNames.HandlerDescriptions)));
         var app = context.CompilationProvider
             .Select(static (compilation, _) => AppOf(compilation))
             .WithTrackingName(TrackingNames.App);
@@ -145,10 +171,19 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
             }
             output.AddSource(OpenApiEmitter.HintName, OpenApiEmitter.Source(document));
         });
+    }
 
+    /// <summary>
+    /// The table's problems (conflicts, missing JSON contexts), at the sites of the handlers they name: the locations
+    /// join the table only here, at output, so that moving a handler leaves the table cached.
+    /// </summary>
+    private static void ReportTableProblems(IncrementalGeneratorInitializationContext context, IncrementalValueProvider<RouteTableSpec> table,
+        List<IncrementalValuesProvider<HandlerResult>> handlers)
+    {
+        var sites = Concat(handlers.Select(r => r.SelectMany(static (r, _) => r.Sites)));
         context.RegisterSourceOutput(table.Select(static (t, _) => t.Problems).Combine(sites), static (output, pair) =>
         {
-            var locations = new Dictionary<string, LocationInfo>();
+            var locations = new Dictionary<SiteKey, LocationInfo>();
             foreach (var site in pair.Right)
                 locations[site.Key] = site.Location;
             foreach (var problem in pair.Left)
@@ -160,6 +195,12 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
                 output.ReportDiagnostic(new DiagnosticInfo(problem.Descriptor, primary, problem.Arguments, additional).ToDiagnostic());
             }
         });
+    }
+
+    private static void Report(SourceProductionContext output, IEnumerable<DiagnosticInfo> diagnostics)
+    {
+        foreach (var diagnostic in diagnostics)
+            output.ReportDiagnostic(diagnostic.ToDiagnostic());
     }
 
     /// <summary>
@@ -189,7 +230,7 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
         }
         catch (Exception e)
         {
-            var problem = new TableProblem(DiagnosticDescriptors.InternalError, "", null, new[] { "the route table", e.GetType().Name + ": " + e.Message }.ToEquatableArray());
+            var problem = new TableProblem(DiagnosticDescriptors.InternalError, default, null, new[] { "the route table", e.GetType().Name + ": " + e.Message }.ToEquatableArray());
             return new RouteTableSpec(default, default, new[] { problem }.ToEquatableArray());
         }
     }

@@ -1,7 +1,7 @@
 namespace CgiRouting.Generators.Model;
 
 /// <summary>A named place in a handler's source (a template argument, a parameter, the return type).</summary>
-internal sealed record Site(string Key, LocationInfo Location);
+internal sealed record Site(SiteKey Key, LocationInfo Location);
 
 /// <summary>
 /// What parsing one handler produced: the location-free model for the route table, the diagnostics found in the

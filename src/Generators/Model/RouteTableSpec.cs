@@ -12,7 +12,7 @@ internal sealed record JsonBinding(string TypeName, string ContextTypeName);
 /// A problem of the whole table (a conflict, a type no JsonSerializerContext declares), named by site keys;
 /// the output step turns the keys into locations.
 /// </summary>
-internal sealed record TableProblem(DiagnosticDescriptor Descriptor, string SiteKey, string? AdditionalSiteKey, EquatableArray<string> Arguments);
+internal sealed record TableProblem(DiagnosticDescriptor Descriptor, SiteKey SiteKey, SiteKey? AdditionalSiteKey, EquatableArray<string> Arguments);
 
 /// <summary>The checked route table: what the dispatcher is emitted from, and the problems to report.</summary>
 internal sealed record RouteTableSpec(
@@ -20,6 +20,6 @@ internal sealed record RouteTableSpec(
     EquatableArray<JsonBinding> JsonTypes,
     EquatableArray<TableProblem> Problems)
 {
-    /// <summary>The app's JSON contexts, for the generated JSON writers (Json/JsonWriterEmitter.cs).</summary>
+    /// <summary>The app's JSON contexts, for the generated JSON writers (Emitting/Json/JsonWriterEmitter.cs).</summary>
     public EquatableArray<JsonContextSpec> JsonContexts { get; init; }
 }
