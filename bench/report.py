@@ -30,6 +30,8 @@ NGINX_LABELS = {
     "kestrel": "ASP.NET Core minimal API, Native AOT, on Kestrel, `proxy_pass` with keepalive",
     "cgi": "CgiRouting app (samples/Hello) as CGI, through fcgiwrap",
     "fastcgi-runtime-gc": "The same FastCGI worker with the runtime's own gen0 budget (`DOTNET_GCgen0size=0`)",
+    "libfcgi": "C worker on libfcgi, one thread, the floor's bytes replayed, `fastcgi_pass` with keepalive",
+    "nginx-alone": "nginx alone, the same body by `return 200` (no upstream): the machine's ceiling",
 }
 REQUESTS = {
     "greet": "`GET /greet/5`: a typed path parameter, two-field JSON `{\"message\":\"Hello\",\"count\":5}`",
@@ -52,6 +54,11 @@ def medians(pattern):
 def lines(name):
     path = os.path.join(results, name)
     return [l.split() for l in open(path)] if os.path.exists(path) else []
+
+
+def instructions_of(request, name):
+    """callgrind's count for NAME answering REQUEST (instructions.txt), or None."""
+    return next((int(n.replace(",", "")) for r, k, n in lines("instructions.txt") if r == request and k == name), None)
 
 
 def ms(seconds):
@@ -105,6 +112,7 @@ relocations = {name: int(n) for name, n in lines("relocations.txt")}
 routes = [(int(c), int(ms_), int(b)) for c, ms_, b in lines("routes.txt")]
 routes_memory = {int(c): (int(kb), int(faults), int(relocs)) for c, kb, faults, relocs in lines("routes-memory.txt")}
 route_times, _ = medians("routes-*.json")
+sandbox_times, _ = medians("startup-sandbox-*.json")
 generator = json.load(open(os.path.join(results, "generator.json")))
 wrk = {name: float(rps) for name, rps in lines("wrk.txt")}
 through_nginx = {name: wrk_runs(name) for name in NGINX_LABELS}
@@ -155,6 +163,10 @@ fastcgi_rps = {name: r[0] for name, r in through_nginx.items()}
 fastcgi_cgi = fastcgi_rps["fastcgi"] / fastcgi_rps["cgi"]
 fastcgi_go = fastcgi_rps["fastcgi"] / fastcgi_rps["go-fcgi"]
 fastcgi_kestrel = fastcgi_rps["fastcgi"] / fastcgi_rps["kestrel"]
+fastcgi_libfcgi = fastcgi_rps["fastcgi"] / fastcgi_rps["libfcgi"]
+sandbox_on, sandbox_off = instructions_of("sandbox", "sandboxed"), instructions_of("sandbox", "sandboxed-off")
+sandbox_ratio = sandbox_on / sandbox_off if sandbox_on and sandbox_off else None
+fastcgi_ceiling = fastcgi_rps["fastcgi"] / fastcgi_rps["nginx-alone"]
 # The target compares 100,000 requests with 1,000 (a quick run: its last two counts); the last count then shows
 # whether memory still grows once the heap has its working size.
 leak_first, leak_second = (1000, 100000) if 100000 in leak_at and 1000 in leak_at else (leak[0][0], leak[-2][0])
@@ -181,6 +193,8 @@ targets = [
     ("Through nginx, `GET /items/5`, requests/s: FastCGI worker / Go net/http/fcgi", "≥ 1.00", near(fastcgi_go, 1.00), fastcgi_go >= 1.0),
     ("Through nginx, `GET /items/5`, requests/s: FastCGI worker / ASP.NET Core on Kestrel (Native AOT, `proxy_pass`)", "≥ 0.80",
      near(fastcgi_kestrel, 0.80), fastcgi_kestrel >= 0.8),
+    ("Through nginx, `GET /items/5`, requests/s: FastCGI worker / a one-thread C worker on libfcgi", "≥ 2.5",
+     near(fastcgi_libfcgi, 2.5), fastcgi_libfcgi >= 2.5),
     ("Through nginx, one request at a time at 100 requests/s, p50 latency: workers started ahead, one request each (`--prefork 4 --max-requests 1`) / CGI mode (fcgiwrap)",
      "≤ 0.50", near(prefork_cgi, 0.50), prefork_cgi <= 0.5),
     (f"FastCGI worker's peak RSS after {leak_second:,} requests / after {leak_first:,} (no leak"
@@ -188,6 +202,8 @@ targets = [
      near(leak_ratio, 1.20), leak_ratio <= 1.2 and (leak_first, leak_second) == (1000, 100000)),
     (f"FastCGI worker's peak RSS after {leak[-1][0]:,} requests / after {leak_second:,} (memory levels off)", "≤ 1.05",
      near(leak_levelled, 1.05), leak_levelled <= 1.05 and leak[-1][0] >= 1000000),
+    ("A sandboxed CGI request / the same request without the sandbox (instructions, callgrind)", "≤ 1.02",
+     near(sandbox_ratio, 1.02) if sandbox_ratio else not_measured, sandbox_ratio is not None and sandbox_ratio <= 1.02),
     ("Moonshot: a CgiRouting app (10 routes, text) faster than the stock SDK floor writing the same bytes (time)", "< 1.00",
      near(moonshot, 1.00), moonshot < 1.0),
 ]
@@ -250,6 +266,19 @@ if instructions:
         if n:
             out.append(f"| {LABELS[k]} | {n:,} | {n / instructions[('greet', 'floor-aot')]:.2f} | " + " | ".join(["–"] * (2 * len(REQUESTS) - 2)) + " |")
     out.append("")
+if ("sandbox", "sandboxed") in instructions and "sandboxed" in sandbox_times:
+    on_i, off_i = instructions[("sandbox", "sandboxed")], instructions[("sandbox", "sandboxed-off")]
+    on_t, off_t = sandbox_times["sandboxed"], sandbox_times["sandboxed-off"]
+    out.append("## The kernel sandbox\n")
+    out.append("`GET /hello` of tests/Apps/Sandboxed, built with its `[assembly: Sandbox]` (a folder to read, one to write, two TCP "
+               "ports) and without it (`-p:CgiRoutingTestSandbox=off`). Instructions by callgrind, which does not know Landlock's "
+               "and seccomp's system calls: both builds run with bench/c/sandbox-shim.c preloaded, which answers them as the kernel "
+               "does, so that the count is the user-space path a sandboxed process runs; the kernel's own work shows in the time, "
+               "timed in the same rounds.\n")
+    out.append("| Build | Instructions | / without | Median time | / without |\n|---|---|---|---|---|")
+    out.append(f"| With the sandbox | {on_i:,} | {on_i / off_i:.3f} | {ms(on_t)} | {on_t / off_t:.2f} |")
+    out.append(f"| Without | {off_i:,} | 1.000 | {ms(off_t)} | 1.00 |")
+    out.append("")
 out.append("## What each setting buys\n")
 out.append("samples/Hello built four ways, timed in the same rounds as above (`GET /greet/5`). CgiRouting's defaults are "
            "those its package gives apps (`src/Runtime/buildTransitive/CgiRouting.props`): Native AOT, invariant "
@@ -302,9 +331,12 @@ out.append(f"`GET /items/5` (the JSON request of the targets), wrk -t1 -c4 -d{sy
 out.append("| Server | Requests/s | / CGI mode | / Kestrel | p50 latency | p99 latency | Peak RSS after the rounds |\n|---|---|---|---|---|---|---|")
 for k in sorted(NGINX_LABELS, key=lambda k: -fastcgi_rps[k]):
     r, p50, p99, _ = through_nginx[k]
-    peak = f"{nginx_rss[k] / 1024:.1f} MiB" if k in nginx_rss else "– (a process per request)"
+    peak = f"{nginx_rss[k] / 1024:.1f} MiB" if k in nginx_rss else ("–" if k == "nginx-alone" else "– (a process per request)")
     out.append(f"| {NGINX_LABELS[k]} | {r:,.0f} | {r / fastcgi_rps['cgi']:.2f} | {r / fastcgi_rps['kestrel']:.2f} | {ms(p50)} | {ms(p99)} | {peak} |")
 out.append("")
+out.append(f"CgiRouting's worker answers {fastcgi_libfcgi:.2f} times the requests of the one-thread C worker on libfcgi (which "
+           "serves one connection at a time) and reaches {:.0%} of what nginx answers by itself on this machine, where nginx, "
+           "wrk and the worker share the two cores.\n".format(fastcgi_ceiling))
 out.append("One request at a time (wrk -t1 -c1, the same rounds): a process per request either way, started when the request "
            "arrives (CGI through fcgiwrap) or before it (`hello --fastcgi unix:... --prefork 4 --max-requests 1`: the binary's "
            "own manager keeps four workers waiting in `accept`, each serves one request and exits, and the next is started "

@@ -27,7 +27,7 @@ fi
 rm -rf "$RESULTS"; mkdir -p "$RESULTS" "$DOCS"
 
 ensure_packages hyperfine:hyperfine wrk:wrk go:golang-go gcc:gcc python3:python3 lighttpd:lighttpd /usr/bin/time:time \
-    nginx:nginx-light /usr/sbin/fcgiwrap:fcgiwrap spawn-fcgi:spawn-fcgi
+    nginx:nginx-light /usr/sbin/fcgiwrap:fcgiwrap spawn-fcgi:spawn-fcgi /usr/include/fcgiapp.h:libfcgi-dev
 ensure_aot_toolchain
 
 echo "== Building what is compared"
@@ -41,6 +41,7 @@ publish_aot samples/Hello/Hello.csproj "$OUT/hello-no-pie" -p:PositionIndependen
 publish_aot bench/floor/Floor.csproj "$OUT/floor"
 gcc -O2 -o "$OUT/c-floor" bench/c/floor.c
 gcc -O2 -o "$OUT/feed" bench/c/feed.c
+gcc -O2 -o "$OUT/libfcgi-worker" bench/c/libfcgi-worker.c -lfcgi
 # The same Go handlers twice: a CGI program, and a FastCGI worker (net/http/fcgi) for the throughput through nginx.
 (cd bench/go && GOCACHE=$OUT/go-cache GOPATH=$OUT/go-path GO111MODULE=off go build -o "$OUT/go-app" . \
     && GOCACHE=$OUT/go-cache GOPATH=$OUT/go-path GO111MODULE=off go build -tags fcgi -o "$OUT/go-fcgi" .)
@@ -293,20 +294,27 @@ start_listening "$root/go.sock" "$OUT/go-fcgi" "unix:$root/go.sock"; go_pid=$pid
 # The model CgiRouting started from: a process per request, started ahead by the binary's own manager.
 start_listening "$root/prefork.sock" "$OUT/hello/hello" --fastcgi "unix:$root/prefork.sock" --prefork 4 --max-requests 1
 start_listening "$root/kestrel.sock" "$OUT/kestrel/kestrel-app" --urls "http://unix:$root/kestrel.sock"; kestrel_pid=$pid
+# The FastCGI floor: a one-thread C worker on libfcgi replaying the floor's bytes for GET /items/5.
+PATH_INFO=/items/5 REQUEST_METHOD=GET GATEWAY_INTERFACE=CGI/1.1 "$OUT/floor/floor" > "$root/items-5.response"
+start_listening "$root/libfcgi.sock" "$OUT/libfcgi-worker" "$root/libfcgi.sock" "$root/items-5.response"; libfcgi_pid=$pid
 # spawn-fcgi -n becomes fcgiwrap in the foreground, so that its process id is fcgiwrap's; fcgiwrap runs the app as "nobody".
 start_listening "$root/fcgiwrap.sock" spawn-fcgi -n -s "$root/fcgiwrap.sock" -u nobody -g nogroup -- /usr/sbin/fcgiwrap -c 4
 # Go's net/http/fcgi routes on REQUEST_URI, which keeps nginx's prefix: it gets "/", the other worker a prefix of its own.
 start_nginx fastcgi hosting/nginx-fastcgi.sh "/fastcgi/=unix:$root/fastcgi.sock" "/leak/=unix:$root/leak.sock" \
     "/runtime-gc/=unix:$root/runtime-gc.sock" "/leak-runtime-gc/=unix:$root/leak-runtime-gc.sock" \
-    "/prefork/=unix:$root/prefork.sock" "/=unix:$root/go.sock"
+    "/prefork/=unix:$root/prefork.sock" "/libfcgi/=unix:$root/libfcgi.sock" "/=unix:$root/go.sock"
 fastcgi_port=$port
 start_nginx cgi hosting/nginx.sh "$root/fcgiwrap.sock" "/=$OUT/hello/hello"
 cgi_port=$port
 start_nginx kestrel bench/kestrel/nginx.sh "$root/kestrel.sock"
 kestrel_port=$port
+# The ceiling of the machine: nginx answering the same body by itself (return 200), no upstream.
+start_nginx nginx-alone bench/nginx-alone.sh "$root/items-5.response"
+alone_port=$port
 targets=("fastcgi http://127.0.0.1:$fastcgi_port/fastcgi/items/5" "cgi http://127.0.0.1:$cgi_port/items/5"
     "fastcgi-runtime-gc http://127.0.0.1:$fastcgi_port/runtime-gc/items/5"
-    "go-fcgi http://127.0.0.1:$fastcgi_port/items/5" "kestrel http://127.0.0.1:$kestrel_port/items/5")
+    "go-fcgi http://127.0.0.1:$fastcgi_port/items/5" "kestrel http://127.0.0.1:$kestrel_port/items/5"
+    "libfcgi http://127.0.0.1:$fastcgi_port/libfcgi/items/5" "nginx-alone http://127.0.0.1:$alone_port/items/5")
 expected_body=$(PATH_INFO=/items/5 "$OUT/floor/floor" | tr -d '\r' | sed '1,/^$/d')
 for target in "${targets[@]}"; do
     body=$(curl -sf "${target#* }") || { echo "nginx: ${target#* } failed" >&2; cat "$root"/*/error.log "$root/servers.log" >&2; exit 1; }

@@ -165,8 +165,10 @@ public sealed class SandboxTests(SandboxFixture sandbox) : IClassFixture<Sandbox
 
         var routes = Run(sandbox.Binary, new Dictionary<string, string>(), "--routes");
         Assert.Equal(0, routes.Exit);
-        Assert.Contains("  write ${SANDBOX_DATA}/out\n", routes.Output);
-        Assert.Contains("  connect-from SANDBOX_PORT\n", routes.Output);
+        Assert.StartsWith("METHOD", routes.Output); // the table alone on stdout, the policy beside it on stderr
+        Assert.Contains("  write ${SANDBOX_DATA}/out\n", routes.Error);
+        Assert.Contains("  connect-from SANDBOX_PORT\n", routes.Error);
+        Assert.Contains("  write ${SANDBOX_DATA}/out\n", Run(sandbox.Binary, new Dictionary<string, string>(), "--help").Output);
     }
 
     [Fact]

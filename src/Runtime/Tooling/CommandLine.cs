@@ -62,11 +62,9 @@ internal static class CommandLine
             return 0;
         }
         WriteTable(output, routes);
+        // The policy beside the table, on stderr: a terminal shows both, and a script that reads the table reads only it.
         if ((Sandbox.State & Sandbox.States.Declared) != 0)
-        {
-            output.WriteLine();
-            output.WriteLine(Sandbox.Describe());
-        }
+            error.WriteLine(Sandbox.Describe());
         return 0;
     }
 
