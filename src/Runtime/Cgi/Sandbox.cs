@@ -49,34 +49,20 @@ internal static partial class Sandbox
     /// The policy as declared, one directive per line (<c>sandbox</c> first, then <c>read PATH</c>, <c>write PATH</c>,
     /// <c>connect PORT</c>, <c>connect-from VARIABLE</c>, <c>exec</c>, <c>required</c>); empty without one.
     /// </summary>
-    public static unsafe string Policy
-    {
-        get
-        {
-            try
-            {
-                return Marshal.PtrToStringUTF8((nint)cgirouting_sandbox_policy()) ?? "";
-            }
-            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-            {
-                return "";
-            }
-        }
-    }
+    public static string Policy => Text(report: false);
 
     /// <summary>What this process enforces, as lines for --sandbox-check.</summary>
-    public static unsafe string Report
+    public static string Report => Text(report: true);
+
+    private static unsafe string Text(bool report)
     {
-        get
+        try
         {
-            try
-            {
-                return Marshal.PtrToStringUTF8((nint)cgirouting_sandbox_report()) ?? "";
-            }
-            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
-            {
-                return "";
-            }
+            return Marshal.PtrToStringUTF8((nint)(report ? cgirouting_sandbox_report() : cgirouting_sandbox_policy())) ?? "";
+        }
+        catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
+        {
+            return "";
         }
     }
 
