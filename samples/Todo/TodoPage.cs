@@ -11,8 +11,10 @@ public sealed record TodoForm(string Title);
 
 /// <summary>
 /// The Todo page at <c>/</c>: server-rendered HTML, no JavaScript. Forms post and answer 303 back to the page, so a
-/// reload never posts twice; the list's filter is remembered in a cookie.
+/// reload never posts twice; the list's filter is remembered in a cookie. Pages are no API: they stay out of the
+/// OpenAPI document.
 /// </summary>
+[ExcludeFromDescription]
 public static class TodoPage
 {
     private const string FilterCookie = "filter";
@@ -22,7 +24,7 @@ public static class TodoPage
 
     /// <summary>The page: the list (filtered by <c>?filter=</c>, or the filter remembered in a cookie) and the forms.</summary>
     [Get("/")]
-    [Produces(200)]
+    [Produces(200, ContentType = "text/html")]
     public static Response Page(CgiRequest request, string? filter = null, [Cookie(FilterCookie)] string? remembered = null)
     {
         string shown = filter is "all" or "open" or "done" ? filter : remembered is "open" or "done" ? remembered : "all";

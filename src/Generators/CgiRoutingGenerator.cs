@@ -155,7 +155,8 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
             .Select(static (r, _) => r.Description!)
             .WithTrackingName(TrackingNames.HandlerDescriptions)));
         var app = context.CompilationProvider
-            .Select(static (compilation, _) => AppOf(compilation))
+            .Combine(context.AnalyzerConfigOptionsProvider)
+            .Select(static (pair, _) => AppOf(pair.Left, pair.Right.GlobalOptions))
             .WithTrackingName(TrackingNames.App);
         context.RegisterSourceOutput(table.Combine(descriptions).Combine(app), static (output, pair) =>
         {
@@ -207,8 +208,11 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
     /// The app's assembly name and version: the informational version (the project's <c>Version</c>) without its
     /// <c>+</c> build metadata, else the assembly version.
     /// </summary>
-    private static AppSpec AppOf(Compilation compilation)
+    private static AppSpec AppOf(Compilation compilation, Microsoft.CodeAnalysis.Diagnostics.AnalyzerConfigOptions options)
     {
+        // MSBuild properties that CgiRouting.props makes visible (CompilerVisibleProperty); the SDK's placeholders are none.
+        string? Property(string name, string? placeholder = null) =>
+            options.TryGetValue("build_property." + name, out var value) && value.Trim() is { Length: > 0 } text && text != placeholder ? text : null;
         string? version = null;
         foreach (var attribute in compilation.Assembly.GetAttributes())
         {
@@ -216,7 +220,14 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
                 && attribute.ConstructorArguments.FirstOrDefault().Value is string informational && informational.Length > 0)
                 version = informational.Split('+')[0];
         }
-        return new AppSpec(compilation.AssemblyName ?? "app", version ?? compilation.Assembly.Identity.Version.ToString());
+        string name = compilation.AssemblyName ?? "app";
+        return new AppSpec(name, version ?? compilation.Assembly.Identity.Version.ToString())
+        {
+            Description = Property("Description", "Package Description"),
+            Authors = Property("Authors", name),
+            License = Property("PackageLicenseExpression"),
+            ProjectUrl = Property("PackageProjectUrl"),
+        };
     }
 
     private static bool IsValidation(DiagnosticInfo diagnostic) =>

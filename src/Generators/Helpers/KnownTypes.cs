@@ -28,6 +28,7 @@ internal sealed class KnownTypes
         AuthorizeAttribute = compilation.GetTypeByMetadataName("CgiRouting.AuthorizeAttribute");
         AllowAnonymousAttribute = compilation.GetTypeByMetadataName("CgiRouting.AllowAnonymousAttribute");
         AllowCrossOriginAttribute = compilation.GetTypeByMetadataName("CgiRouting.AllowCrossOriginAttribute");
+        ExcludeFromDescriptionAttribute = compilation.GetTypeByMetadataName("CgiRouting.ExcludeFromDescriptionAttribute");
         ProducesAttribute = compilation.GetTypeByMetadataName("CgiRouting.ProducesAttribute");
         RoutePrefixAttribute = compilation.GetTypeByMetadataName(RoutePrefixAttributeName);
         FilterAttribute = compilation.GetTypeByMetadataName(FilterAttributeName);
@@ -145,6 +146,7 @@ internal sealed class KnownTypes
     public INamedTypeSymbol? AuthorizeAttribute { get; }
     public INamedTypeSymbol? AllowAnonymousAttribute { get; }
     public INamedTypeSymbol? AllowCrossOriginAttribute { get; }
+    public INamedTypeSymbol? ExcludeFromDescriptionAttribute { get; }
     public INamedTypeSymbol? ProducesAttribute { get; }
     public INamedTypeSymbol? RoutePrefixAttribute { get; }
     public INamedTypeSymbol? FilterAttribute { get; }

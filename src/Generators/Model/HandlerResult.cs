@@ -18,4 +18,8 @@ internal sealed record HandlerResult(HandlerSpec? Spec, EquatableArray<Diagnosti
 /// edit changes the document and leaves the route table and the dispatcher cached.
 /// </summary>
 /// <param name="Key">The handler's <see cref="HandlerSpec.Key"/>.</param>
-internal sealed record HandlerDescription(string Key, DocumentationSpec Documentation, EquatableArray<ProducesSpec> Produces);
+internal sealed record HandlerDescription(string Key, DocumentationSpec Documentation, EquatableArray<ProducesSpec> Produces)
+{
+    /// <summary>[ExcludeFromDescription] on the handler or its class: its routes are left out of the document.</summary>
+    public bool Excluded { get; init; }
+}

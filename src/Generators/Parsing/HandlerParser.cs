@@ -80,7 +80,8 @@ internal static partial class HandlerParser
                 CheckRouteBinding(route, parameters);
             var authorization = ParseAuthorization(parameters);
             var produces = ParseProduces();
-            if (ret is { Kind: ReturnKind.Response } && produces.Count == 0)
+            bool excluded = HasAttribute(method, known.ExcludeFromDescriptionAttribute) || HasAttribute(method.ContainingType, known.ExcludeFromDescriptionAttribute);
+            if (ret is { Kind: ReturnKind.Response } && produces.Count == 0 && !excluded)
                 Report(DiagnosticDescriptors.UndeclaredResponse, syntax.Identifier.GetLocation(), _display);
             var filters = ParseFilters();
 
@@ -102,7 +103,7 @@ internal static partial class HandlerParser
             return new HandlerResult(spec, _diagnostics.ToEquatableArray(), _sites.ToEquatableArray())
             {
                 Description = spec is null ? null
-                    : new HandlerDescription(_key, Documentation.Parse(method, syntax, cancellationToken), produces.ToEquatableArray()),
+                    : new HandlerDescription(_key, Documentation.Parse(method, syntax, cancellationToken), produces.ToEquatableArray()) { Excluded = excluded },
             };
         }
 
@@ -136,7 +137,13 @@ internal static partial class HandlerParser
                     || attribute.ConstructorArguments[0].Value is not int status)
                     continue;
                 var type = attribute.ConstructorArguments.Length > 1 ? attribute.ConstructorArguments[1].Value as ITypeSymbol : null;
-                produces.Add(new ProducesSpec(status, type is null ? null : Json.JsonShapeParser.NameOf(type)));
+                string? contentType = null;
+                foreach (var named in attribute.NamedArguments)
+                {
+                    if (named.Key == "ContentType" && named.Value.Value is string { Length: > 0 } text)
+                        contentType = text;
+                }
+                produces.Add(new ProducesSpec(status, type is null ? null : Json.JsonShapeParser.NameOf(type)) { ContentType = contentType });
             }
             return produces;
         }

@@ -20,6 +20,12 @@ public sealed class ProducesAttribute : Attribute
         Type = type;
     }
 
+    /// <summary>
+    /// The media type of the answer's body, such as <c>text/html</c> for a page; by default <c>application/json</c> when
+    /// <see cref="Type"/> is given, and no body otherwise.
+    /// </summary>
+    public string? ContentType { get; set; }
+
     /// <summary>The HTTP status, such as 201.</summary>
     public int Status { get; }
 

@@ -73,12 +73,35 @@ internal sealed class OpenApiEmitter
         return w.ToString();
     }
 
+    /// <summary>
+    /// The document's <c>info</c>: the app's name and version, and what its project says of itself: <c>Description</c>,
+    /// <c>Authors</c> and <c>PackageProjectUrl</c> as the contact, <c>PackageLicenseExpression</c> as the SPDX license.
+    /// </summary>
+    private static JsonObject Info(AppSpec app)
+    {
+        var info = new JsonObject().Add("title", app.Name).Add("version", app.Version);
+        if (app.Description is { } description)
+            info.Add("description", description);
+        if (app.Authors is not null || app.ProjectUrl is not null)
+        {
+            var contact = new JsonObject();
+            if (app.Authors is { } authors)
+                contact.Add("name", authors);
+            if (app.ProjectUrl is { } url)
+                contact.Add("url", url);
+            info.Add("contact", contact);
+        }
+        if (app.License is { } license)
+            info.Add("license", new JsonObject().Add("name", license).Add("identifier", license));
+        return info;
+    }
+
     private JsonObject Build(AppSpec app)
     {
         var paths = new Dictionary<string, PathItem>(StringComparer.Ordinal);
         foreach (var route in _table.Routes)
         {
-            if (Array.IndexOf(Methods, route.Route.Method) < 0)
+            if (Array.IndexOf(Methods, route.Route.Method) < 0 || DescriptionOf(route.Handler).Excluded)
                 continue;
             string shape = "/" + string.Join("/", route.Route.Segments.Select(s => s.Kind == SegmentKind.Literal ? s.Text : "{}"));
             if (!paths.TryGetValue(shape, out var item))
@@ -95,7 +118,7 @@ internal sealed class OpenApiEmitter
 
         var document = new JsonObject()
             .Add("openapi", "3.1.0")
-            .Add("info", new JsonObject().Add("title", app.Name).Add("version", app.Version))
+            .Add("info", Info(app))
             // Where the app is served is the web server's choice (SCRIPT_NAME): paths are relative to it.
             .Add("servers", new JsonArray { new JsonObject().Add("url", "/").Add("description", "Where the web server runs the app: the paths follow its URL.") })
             // No security unless an operation says so ([Authorize]): the web server authenticates, the app checks REMOTE_USER.
@@ -338,7 +361,9 @@ internal sealed class OpenApiEmitter
                 continue;
             var response = new JsonObject().Add("description", Describe(produces.Status, produces.Status is >= 200 and < 300 ? docs.Returns : null));
             if (produces.JsonTypeName is { } type)
-                response.Add("content", Content("application/json", JsonSchema(type, null)));
+                response.Add("content", Content(produces.ContentType ?? "application/json", JsonSchema(type, null)));
+            else if (produces.ContentType is { } mediaType)
+                response.Add("content", Content(mediaType, new JsonObject().Add("type", "string")));
             Add(produces.Status, response);
         }
         if ((ret.IsNullable && ret.Kind is ReturnKind.Text or ReturnKind.Bytes or ReturnKind.Json) || typedPath)
