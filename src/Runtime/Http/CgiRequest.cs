@@ -91,7 +91,9 @@ public sealed class CgiRequest
     /// <summary>
     /// The request's cookies by name (case-sensitive), from the <c>Cookie</c> header (<c>HTTP_COOKIE</c>): pairs
     /// separated by <c>;</c>, a value in double quotes without them. When a name comes twice, the first wins, as
-    /// browsers send the most specific path first (RFC 6265 §5.4). Values are as sent, not decoded.
+    /// browsers send the most specific path first (RFC 6265 §5.4). Values are percent-decoded (UTF-8), as
+    /// <see cref="Response.WithCookie"/> encodes them, so a value reads back as it was set; a value that is not valid
+    /// percent-encoding (<c>%zz</c>, bytes that are not UTF-8) is given as it came.
     /// </summary>
     public IReadOnlyDictionary<string, string> Cookies => _cookies ??= ParseCookies(Get("HTTP_COOKIE"));
 
@@ -353,7 +355,7 @@ public sealed class CgiRequest
             var value = pair[(equals + 1)..].Trim(' ');
             if (value.Length >= 2 && value[0] == '"' && value[^1] == '"')
                 value = value[1..^1];
-            cookies.TryAdd(name, value.ToString());
+            cookies.TryAdd(name, PercentEncoding.DecodeCookieValue(value.ToString()));
         }
         return cookies;
     }

@@ -243,14 +243,17 @@ public sealed class Response
     /// <summary>
     /// Sets a cookie (a <c>Set-Cookie</c> header) and returns this response. Without <paramref name="options"/> it is
     /// a session cookie with the safe defaults of <see cref="CookieOptions"/>: <c>Path=/</c>, <c>HttpOnly</c>,
-    /// <c>SameSite=Lax</c>, and <c>Secure</c> when the request came over HTTPS.
+    /// <c>SameSite=Lax</c>, and <c>Secure</c> when the request came over HTTPS. Any value may be given: what RFC 6265's
+    /// cookie-octet does not allow (a space, <c>" , ; \</c>, a control or non-ASCII character) and <c>%</c> are
+    /// percent-encoded, as ASP.NET Core does, and <see cref="CgiRequest.Cookies"/> and <c>[Cookie]</c> decode them, so
+    /// the value set is the value read back.
     /// </summary>
-    /// <exception cref="ArgumentException">The name is not an HTTP token, or the value, path or domain has a
-    /// character a <c>Set-Cookie</c> header may not hold (RFC 6265 §4.1.1: <c>;</c>, a space, CR, LF, ...).</exception>
+    /// <exception cref="ArgumentException">The name is not an HTTP token, or the path or domain has a character a
+    /// <c>Set-Cookie</c> header may not hold (RFC 6265 §4.1.1: <c>;</c>, CR, LF, ...).</exception>
     public Response WithCookie(string name, string value, CookieOptions? options = null)
     {
         SetCookie.Check(name, value, options);
-        (_cookies ??= []).Add((name, value, options));
+        (_cookies ??= []).Add((name, PercentEncoding.EncodeCookieValue(value), options));
         return this;
     }
 
