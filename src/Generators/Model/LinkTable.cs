@@ -32,7 +32,7 @@ internal static class LinkTable
         {
             inPath.Add(segment.Text);
             var value = handler.Parameters.FirstOrDefault(p => p.Name == segment.Text)?.Value;
-            // A segment the handler cannot bind is an error reported on the handler (CGI003, CGI004, CGI009); its link
+            // A segment the handler cannot bind is an error reported on the handler (CGI002, CGI003, CGI014); its link
             // takes a string, so that the generated code still compiles.
             bool typed = value is { Kind: not ValueKind.None, IsArray: false } && segment.Kind == SegmentKind.Parameter;
             parameters.Add(new LinkParameterSpec
