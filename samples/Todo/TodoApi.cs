@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using CgiRouting;
+using CgiRouting.Generated;
 
 namespace Todo;
 
@@ -26,12 +27,12 @@ public static class TodoApi
     [Post("/")]
     [Produces(201, typeof(TodoItem))]
     [Produces(400)]
-    public static Response Create(NewTodo todo, CgiRequest request)
+    public static Response Create(NewTodo todo)
     {
         using var store = TodoStore.Open();
         var created = store.Create(todo.Title!.Trim());
-        return Response.Json(created, 201)
-            .WithHeader("Location", request.ScriptName + "/todos/" + created.Id);
+        // An app-relative Location (~/todos/5): the response is resolved against the app's SCRIPT_NAME.
+        return Response.Json(created, 201).WithHeader("Location", Links.TodoApi.Get(created.Id));
     }
 
     /// <summary>One todo; 404 (a null result) when there is none.</summary>

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text;
 using CgiRouting;
+using CgiRouting.Generated;
 
 namespace Todo;
 
@@ -11,8 +12,10 @@ public sealed record TodoForm(string Title);
 
 /// <summary>
 /// The Todo page at <c>/</c>: server-rendered HTML, no JavaScript. Forms post and answer 303 back to the page, so a
-/// reload never posts twice; the list's filter is remembered in a cookie. Pages are no API: they stay out of the
-/// OpenAPI document.
+/// reload never posts twice; the list's filter is remembered in a cookie. Every URL of the page is a typed link
+/// (<c>Links.TodoPage.Toggle(id)</c>, checked by the compiler against the routes), made absolute for wherever the
+/// server mounts the app by <c>request.Url</c>, or by <c>SeeOther</c> itself. Pages are no API: they
+/// stay out of the OpenAPI document.
 /// </summary>
 [ExcludeFromDescription]
 public static class TodoPage
@@ -31,10 +34,10 @@ public static class TodoPage
         using var store = TodoStore.Open();
         var todos = store.List(shown == "all" ? null : shown == "done");
         var attachments = store.AttachmentNames();
-        var response = Response.Html(Render(request.ScriptName, shown, todos, attachments));
+        var response = Response.Html(Render(request, shown, todos, attachments));
         // Choosing a filter remembers it: the next visit without ?filter= shows the same list.
         if (filter is "all" or "open" or "done")
-            response.WithCookie(FilterCookie, filter, new CookieOptions { Path = request.ScriptName + "/", MaxAge = TimeSpan.FromDays(365) });
+            response.WithCookie(FilterCookie, filter, new CookieOptions { Path = request.Url("~/"), MaxAge = TimeSpan.FromDays(365) });
         return response;
     }
 
@@ -42,34 +45,34 @@ public static class TodoPage
     [Post("/")]
     [Produces(303)]
     [Produces(400)]
-    public static Response Add([Form] TodoForm form, CgiRequest request)
+    public static Response Add([Form] TodoForm form)
     {
         string title = form.Title.Trim();
         if (title.Length == 0 || title.Length > 1000)
             return Response.BadRequest("A todo's title has 1 to 1000 characters.");
         using var store = TodoStore.Open();
         store.Create(title);
-        return Response.SeeOther(request.ScriptName + "/");
+        return Response.SeeOther(Links.TodoPage.Page());
     }
 
     /// <summary>Marks a todo done, or open again, and answers 303 back to the page.</summary>
     [Post("/todos/<id>/toggle")]
     [Produces(303)]
     [Produces(404)]
-    public static Response Toggle(long id, CgiRequest request)
+    public static Response Toggle(long id)
     {
         using var store = TodoStore.Open();
-        return store.Toggle(id) is null ? Response.NotFound("No todo " + id + ".") : Response.SeeOther(request.ScriptName + "/");
+        return store.Toggle(id) is null ? Response.NotFound("No todo " + id + ".") : Response.SeeOther(Links.TodoPage.Page());
     }
 
     /// <summary>Deletes a todo, and answers 303 back to the page.</summary>
     [Post("/todos/<id>/delete")]
     [Produces(303)]
     [Produces(404)]
-    public static Response Remove(long id, CgiRequest request)
+    public static Response Remove(long id)
     {
         using var store = TodoStore.Open();
-        return store.Delete(id) ? Response.SeeOther(request.ScriptName + "/") : Response.NotFound("No todo " + id + ".");
+        return store.Delete(id) ? Response.SeeOther(Links.TodoPage.Page()) : Response.NotFound("No todo " + id + ".");
     }
 
     /// <summary>Attaches an uploaded file (up to 1 MiB) to a todo, and answers 303 back to the page.</summary>
@@ -77,7 +80,7 @@ public static class TodoPage
     [Produces(303)]
     [Produces(400)]
     [Produces(404)]
-    public static Response Attach(long id, FormFile file, CgiRequest request)
+    public static Response Attach(long id, FormFile file)
     {
         if (file.Length == 0)
             return Response.BadRequest("Choose a file to attach.");
@@ -89,7 +92,7 @@ public static class TodoPage
         using var store = TodoStore.Open();
         return store.Attach(id, name, file.ContentType, content.ToArray()) is null
             ? Response.NotFound("No todo " + id + ".")
-            : Response.SeeOther(request.ScriptName + "/");
+            : Response.SeeOther(Links.TodoPage.Page());
     }
 
     /// <summary>An attachment, always as a download.</summary>
@@ -105,8 +108,9 @@ public static class TodoPage
         return Response.Bytes(file.Content, file.ContentType).AsAttachment(file.FileName).WithHeader("X-Content-Type-Options", "nosniff");
     }
 
-    private static string Render(string root, string shown, List<TodoItem> todos, Dictionary<long, List<(long Id, string FileName)>> attachments)
+    private static string Render(CgiRequest request, string shown, List<TodoItem> todos, Dictionary<long, List<(long Id, string FileName)>> attachments)
     {
+        string Url(string link) => Html.Encode(request.Url(link));
         var html = new StringBuilder();
         html.Append($$"""
             <!doctype html>
@@ -125,24 +129,23 @@ public static class TodoPage
             </head>
             <body>
             <h1>Todo</h1>
-            <form id="add" method="post" action="{{Html.Encode(root)}}/">
+            <form id="add" method="post" action="{{Url(Links.TodoPage.Add())}}">
               <input name="title" placeholder="What needs doing?" required maxlength="1000" autofocus>
               <button>Add</button>
             </form>
             <nav>
             """);
         foreach (string filter in new[] { "all", "open", "done" })
-            html.Append($"""<a class="filter{(filter == shown ? " current" : "")}" data-filter="{filter}" href="{Html.Encode(root)}/?filter={filter}">{filter}</a>""");
+            html.Append($"""<a class="filter{(filter == shown ? " current" : "")}" data-filter="{filter}" href="{Url(Links.TodoPage.Page(filter))}">{filter}</a>""");
         html.Append($"</nav>\n<ul id=\"todos\" data-filter=\"{shown}\">\n");
         foreach (var todo in todos)
         {
-            string action = Html.Encode(root) + "/todos/" + todo.Id;
             html.Append($$"""
                 <li class="todo{{(todo.Done ? " done" : "")}}" data-id="{{todo.Id}}">
                   <span class="title">{{Html.Encode(todo.Title)}}</span>
-                  <form class="toggle" method="post" action="{{action}}/toggle"><button>{{(todo.Done ? "Undo" : "Done")}}</button></form>
-                  <form class="delete" method="post" action="{{action}}/delete"><button>Delete</button></form>
-                  <form class="upload" method="post" action="{{action}}/attachments" enctype="multipart/form-data">
+                  <form class="toggle" method="post" action="{{Url(Links.TodoPage.Toggle(todo.Id))}}"><button>{{(todo.Done ? "Undo" : "Done")}}</button></form>
+                  <form class="delete" method="post" action="{{Url(Links.TodoPage.Remove(todo.Id))}}"><button>Delete</button></form>
+                  <form class="upload" method="post" action="{{Url(Links.TodoPage.Attach(todo.Id))}}" enctype="multipart/form-data">
                     <input type="file" name="file" required> <button>Attach</button>
                   </form>
                 """);
@@ -150,7 +153,7 @@ public static class TodoPage
             {
                 html.Append("  <ul class=\"attachments\">");
                 foreach (var (fileId, fileName) in files)
-                    html.Append($"<li><a href=\"{action}/attachments/{fileId}\">{Html.Encode(fileName)}</a></li>");
+                    html.Append($"<li><a href=\"{Url(Links.TodoPage.Download(todo.Id, fileId))}\">{Html.Encode(fileName)}</a></li>");
                 html.Append("</ul>\n");
             }
             html.Append("</li>\n");

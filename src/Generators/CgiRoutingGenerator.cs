@@ -26,6 +26,7 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
         ReportClassAttributes(context);
         var table = CheckRouteTable(context, handlers);
         EmitDispatcher(context, table);
+        EmitLinks(context, table);
         EmitOpenApiDocument(context, table, handlers);
         ReportTableProblems(context, table, handlers);
         EmitSandbox(context);
@@ -144,6 +145,35 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
         });
 
     /// <summary>
+    /// The typed links, <c>CgiLinks.g.cs</c>, in a file of their own, from the links of the route table: an edit that
+    /// changes the table but no link (a return type, a filter, a validation rule) leaves the file cached.
+    /// </summary>
+    private static void EmitLinks(IncrementalGeneratorInitializationContext context, IncrementalValueProvider<RouteTableSpec> table)
+    {
+        var links = table
+            .Select(static (table, _) => BuildLinks(table))
+            .WithTrackingName(TrackingNames.Links);
+        context.RegisterSourceOutput(links, static (output, links) =>
+        {
+            string? source = null;
+            string? failure = links.Failure;
+            try
+            {
+                if (failure is null)
+                    source = LinksEmitter.Emit(links.Links);
+            }
+            catch (Exception e)
+            {
+                failure = e.GetType().Name + ": " + e.Message;
+            }
+            if (failure is not null)
+                output.ReportDiagnostic(Diagnostic.Create(DiagnosticDescriptors.InternalError, null, "the typed links", failure));
+            else
+                output.AddSource(LinksEmitter.HintName, source!);
+        });
+    }
+
+    /// <summary>
     /// The OpenAPI document, in a file of its own: the app's name and version, doc comments and <c>[Produces]</c>
     /// change it, not the dispatcher.
     /// </summary>
@@ -243,6 +273,18 @@ public sealed class CgiRoutingGenerator : IIncrementalGenerator
         {
             var problem = new TableProblem(DiagnosticDescriptors.InternalError, default, null, new[] { "the route table", e.GetType().Name + ": " + e.Message }.ToEquatableArray());
             return new RouteTableSpec(default, default, new[] { problem }.ToEquatableArray());
+        }
+    }
+
+    private static (EquatableArray<LinkSpec> Links, string? Failure) BuildLinks(RouteTableSpec table)
+    {
+        try
+        {
+            return (LinkTable.Build(table), null);
+        }
+        catch (Exception e)
+        {
+            return (default, e.GetType().Name + ": " + e.Message);
         }
     }
 

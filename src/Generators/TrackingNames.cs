@@ -21,6 +21,9 @@ public static class TrackingNames
     /// <summary>The checked route table that the dispatcher is emitted from.</summary>
     public const string RouteTable = nameof(RouteTable);
 
+    /// <summary>The typed links of the route table (<c>CgiRouting.Generated.Links</c>): one per route, with its values' types.</summary>
+    public const string Links = nameof(Links);
+
     /// <summary>Each handler's XML documentation and [Produces], for the OpenAPI document only.</summary>
     public const string HandlerDescriptions = nameof(HandlerDescriptions);
 

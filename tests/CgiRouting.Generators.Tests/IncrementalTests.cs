@@ -71,12 +71,13 @@ public class IncrementalTests
 
         Assert.All(Reasons(second, TrackingNames.HandlerSpecs), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
         Assert.All(Reasons(second, TrackingNames.RouteTable), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
+        Assert.All(Reasons(second, TrackingNames.Links), r => Assert.True(r is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, r.ToString()));
         var outputs = second.Results[0].TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs).ToList();
         Assert.NotEmpty(outputs);
         Assert.All(outputs,
             o => Assert.True(o.Reason is IncrementalStepRunReason.Cached or IncrementalStepRunReason.Unchanged, o.Reason.ToString()));
-        // The dispatcher and the OpenAPI document, unchanged.
-        Assert.Equal(2, second.GeneratedTrees.Length);
+        // The dispatcher, the typed links and the OpenAPI document, unchanged.
+        Assert.Equal(3, second.GeneratedTrees.Length);
         Assert.Equal(first.GeneratedTrees.Select(t => t.ToString()), second.GeneratedTrees.Select(t => t.ToString()));
     }
 
@@ -153,11 +154,46 @@ public class IncrementalTests
         Assert.Contains("GET\t/v2/users/<id>", driver.RunGenerators(edited).GetRunResult().GeneratedTrees.Single(t => t.FilePath.EndsWith(CgiRoutingGenerator.HintName, StringComparison.Ordinal)).ToString());
     }
 
+    private static string Links(GeneratorDriverRunResult run) =>
+        run.GeneratedTrees.Single(t => t.FilePath.EndsWith(LinksEmitter.HintName, StringComparison.Ordinal)).ToString();
+
+    /// <summary>
+    /// A return type is in the route table (the dispatcher changes) but in no link: the links' model is Unchanged, so
+    /// their file is not written again.
+    /// </summary>
+    [Fact]
+    public void An_edit_that_changes_the_table_but_no_link_leaves_the_links_unchanged()
+    {
+        var (_, second) = RunTwice(h => h.Replace("public static string ById(int id) => \"user \" + id;", "public static byte[] ById(int id) => [];"), o => o);
+        Assert.Contains(IncrementalStepRunReason.Modified, Reasons(second, TrackingNames.RouteTable));
+        Assert.All(Reasons(second, TrackingNames.Links), r => Assert.Equal(IncrementalStepRunReason.Unchanged, r));
+        var linksOutput = second.Results[0].TrackedOutputSteps.SelectMany(s => s.Value).SelectMany(s => s.Outputs)
+            .Where(o => HintNames(o.Value).Contains(LinksEmitter.HintName)).ToList();
+        Assert.Equal(IncrementalStepRunReason.Cached, Assert.Single(linksOutput).Reason);
+    }
+
+    /// <summary>The files an output step added: its value is (IEnumerable&lt;GeneratedSourceText&gt;, diagnostics), a type Roslyn keeps internal.</summary>
+    private static IEnumerable<string> HintNames(object value) =>
+        ((IEnumerable)value.GetType().GetField("Item1")!.GetValue(value)!).Cast<object>()
+            .Select(s => (string)s.GetType().GetProperty("HintName", BindingFlags.Instance | BindingFlags.Public | BindingFlags.NonPublic)!.GetValue(s)!);
+
+    [Theory]
+    [InlineData("/users/<id>", "/members/<id>", "public static string ById(int id) => \"~/members/\"")]
+    [InlineData("int id", "long id", "public static string ById(long id) => \"~/users/\"")]
+    [InlineData("ById(int id)", "ById(int id, int? page = null)", "public static string ById(int id, int? page = null)")]
+    public void A_route_or_parameter_edit_changes_the_links(string before, string after, string expected)
+    {
+        var (first, second) = RunTwice(h => h.Replace(before, after), o => o);
+        Assert.Contains(IncrementalStepRunReason.Modified, Reasons(second, TrackingNames.Links));
+        Assert.DoesNotContain(expected, Links(first));
+        Assert.Contains(expected, Links(second));
+    }
+
     [Fact]
     public void Models_hold_no_symbols_compilations_semantic_models_or_syntax_nodes()
     {
         var (first, _) = RunTwice(h => h, o => o);
-        foreach (var step in new[] { TrackingNames.Handlers, TrackingNames.HandlerSpecs, TrackingNames.RouteTable, TrackingNames.App })
+        foreach (var step in new[] { TrackingNames.Handlers, TrackingNames.HandlerSpecs, TrackingNames.RouteTable, TrackingNames.Links, TrackingNames.App })
         {
             var outputs = first.Results[0].TrackedSteps[step].SelectMany(s => s.Outputs).ToList();
             Assert.NotEmpty(outputs);

@@ -293,5 +293,5 @@ internal sealed partial class DispatcherEmitter
 
     private static string Describe(RouteEntry route) => $"{route.Route.Method} {route.Route.Template} -> {route.Handler.DisplayName}";
 
-    private static string Xml(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+    private static string Xml(string text) => CSharp.XmlText(text);
 }

@@ -39,6 +39,9 @@ internal static class CSharp
     public static string Primitive(object value) =>
         SymbolDisplay.FormatPrimitive(value, quoteStrings: true, useHexadecimalNumbers: false);
 
+    /// <summary><paramref name="text"/> as it is written in an XML documentation comment: <c>&amp; &lt; &gt;</c> escaped.</summary>
+    public static string XmlText(string text) => text.Replace("&", "&amp;").Replace("<", "&lt;").Replace(">", "&gt;");
+
     /// <summary><c>global::App.Models.User</c> as <c>App.Models.User</c>, for messages and names.</summary>
     public static string Shorten(string typeName) => typeName.Replace("global::", "");
 

@@ -99,8 +99,10 @@ internal static class RequestPipeline
                 return ProblemDetails.Shape(request, Response.Error(413, RequestBodyStream.TooLargeMessage));
             var dispatcher = CgiApp.RegisteredDispatcher ?? throw new InvalidOperationException(
                 "No dispatcher is registered: reference CgiRouting.Generators as an analyzer so that it generates one.");
+            var response = await dispatcher(request).ConfigureAwait(false);
+            response.ResolveLocation(request); // an app-relative Location (~/...) against this request's SCRIPT_NAME
             // Only a framework error (binding, 401, 403, 404, 405) is looked at again: problem details or plain text.
-            return ProblemDetails.Shape(request, await dispatcher(request).ConfigureAwait(false));
+            return ProblemDetails.Shape(request, response);
         }
         catch (CgiRequestException e)
         {

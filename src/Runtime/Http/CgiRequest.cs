@@ -91,7 +91,9 @@ public sealed class CgiRequest
     /// <summary>
     /// The request's cookies by name (case-sensitive), from the <c>Cookie</c> header (<c>HTTP_COOKIE</c>): pairs
     /// separated by <c>;</c>, a value in double quotes without them. When a name comes twice, the first wins, as
-    /// browsers send the most specific path first (RFC 6265 §5.4). Values are as sent, not decoded.
+    /// browsers send the most specific path first (RFC 6265 §5.4). Values are percent-decoded (UTF-8), as
+    /// <see cref="Response.WithCookie"/> encodes them, so a value reads back as it was set; a value that is not valid
+    /// percent-encoding (<c>%zz</c>, bytes that are not UTF-8) is given as it came.
     /// </summary>
     public IReadOnlyDictionary<string, string> Cookies => _cookies ??= ParseCookies(Get("HTTP_COOKIE"));
 
@@ -105,6 +107,25 @@ public sealed class CgiRequest
 
     /// <summary><c>SCRIPT_NAME</c>: the URL path of the app itself (<c>/cgi-bin/app</c>), empty when it owns every path.</summary>
     public string ScriptName => Get("SCRIPT_NAME") ?? "";
+
+    /// <summary>
+    /// Where the app is mounted: <c>SCRIPT_NAME</c> without a trailing slash, so <c>/gb</c> for an app served at
+    /// <c>/gb/</c> and <c>""</c> at the root. The app's own URLs start with it (<see cref="Url"/>).
+    /// </summary>
+    public string PathBase => ScriptName.TrimEnd('/');
+
+    /// <summary>
+    /// An app-relative URL as a path from the site's root for this request: <c>~/items/5</c> is <c>/gb/items/5</c> when
+    /// the app is mounted at <c>/gb</c> (<see cref="PathBase"/>, percent-encoded where a URL path needs it, since
+    /// <c>SCRIPT_NAME</c> arrives decoded) and <c>/items/5</c> at the root. A URL that does not start with <c>~/</c> is
+    /// returned as it is. The rest of the URL is not encoded again: the typed links the generator emits
+    /// (<c>CgiRouting.Generated.Links</c>) are app-relative and encoded already: <c>request.Url(Links.Items.ById(5))</c>.
+    /// </summary>
+    public string Url(string url)
+    {
+        ArgumentNullException.ThrowIfNull(url);
+        return url.StartsWith("~/", StringComparison.Ordinal) ? string.Concat(PercentEncoding.EncodePath(PathBase), url.AsSpan(1)) : url;
+    }
 
     /// <summary>Whether the client connected over TLS: <c>HTTPS</c> is <c>on</c> (any case) or <c>1</c>.</summary>
     public bool IsHttps => Get("HTTPS") is { } https && (https.Equals("on", StringComparison.OrdinalIgnoreCase) || https == "1");
@@ -334,7 +355,7 @@ public sealed class CgiRequest
             var value = pair[(equals + 1)..].Trim(' ');
             if (value.Length >= 2 && value[0] == '"' && value[^1] == '"')
                 value = value[1..^1];
-            cookies.TryAdd(name, value.ToString());
+            cookies.TryAdd(name, PercentEncoding.DecodeCookieValue(value.ToString()));
         }
         return cookies;
     }

@@ -137,7 +137,10 @@ public sealed class Response
 
     /// <summary>
     /// A client redirect: <c>Status: 302 Found</c> (or <paramref name="status"/>) and <c>Location</c>, so that every
-    /// server sends a real redirect rather than re-dispatching a local one (RFC 3875 §6.2.2).
+    /// server sends a real redirect rather than re-dispatching a local one (RFC 3875 §6.2.2). A location that starts
+    /// with <c>~/</c> is app-relative (a typed link of <c>CgiRouting.Generated.Links</c> is one): it is resolved
+    /// against the request this response answers, as <see cref="CgiRequest.Url"/> does (<c>~/items/5</c> is
+    /// <c>/gb/items/5</c> for an app mounted at <c>/gb</c>).
     /// </summary>
     public static Response Redirect(string location, int status = 302)
     {
@@ -148,7 +151,8 @@ public sealed class Response
 
     /// <summary>
     /// <c>303 See Other</c> to <paramref name="location"/>: the answer to a form POST, so that the browser loads the
-    /// page with a GET and a reload does not post the form again.
+    /// page with a GET and a reload does not post the form again. A location that starts with <c>~/</c> is resolved
+    /// as for <see cref="Redirect"/>.
     /// </summary>
     public static Response SeeOther(string location) => Redirect(location, 303);
 
@@ -239,14 +243,17 @@ public sealed class Response
     /// <summary>
     /// Sets a cookie (a <c>Set-Cookie</c> header) and returns this response. Without <paramref name="options"/> it is
     /// a session cookie with the safe defaults of <see cref="CookieOptions"/>: <c>Path=/</c>, <c>HttpOnly</c>,
-    /// <c>SameSite=Lax</c>, and <c>Secure</c> when the request came over HTTPS.
+    /// <c>SameSite=Lax</c>, and <c>Secure</c> when the request came over HTTPS. Any value may be given: what RFC 6265's
+    /// cookie-octet does not allow (a space, <c>" , ; \</c>, a control or non-ASCII character) and <c>%</c> are
+    /// percent-encoded, as ASP.NET Core does, and <see cref="CgiRequest.Cookies"/> and <c>[Cookie]</c> decode them, so
+    /// the value set is the value read back.
     /// </summary>
-    /// <exception cref="ArgumentException">The name is not an HTTP token, or the value, path or domain has a
-    /// character a <c>Set-Cookie</c> header may not hold (RFC 6265 §4.1.1: <c>;</c>, a space, CR, LF, ...).</exception>
+    /// <exception cref="ArgumentException">The name is not an HTTP token, or the path or domain has a character a
+    /// <c>Set-Cookie</c> header may not hold (RFC 6265 §4.1.1: <c>;</c>, CR, LF, ...).</exception>
     public Response WithCookie(string name, string value, CookieOptions? options = null)
     {
         SetCookie.Check(name, value, options);
-        (_cookies ??= []).Add((name, value, options));
+        (_cookies ??= []).Add((name, PercentEncoding.EncodeCookieValue(value), options));
         return this;
     }
 
@@ -294,6 +301,22 @@ public sealed class Response
                 encoded.Append('%').Append(b.ToString("X2", CultureInfo.InvariantCulture));
         }
         return WithHeader("Content-Disposition", $"attachment; filename=\"{ascii}\"; filename*=UTF-8''{encoded}");
+    }
+
+    /// <summary>
+    /// Resolves an app-relative <c>Location</c> (<c>~/...</c>, see <see cref="Redirect"/>) against
+    /// <paramref name="request"/>, the request this response answers.
+    /// </summary>
+    internal void ResolveLocation(CgiRequest request)
+    {
+        if (_headers is null)
+            return;
+        for (int i = 0; i < _headers.Count; i++)
+        {
+            var (name, value) = _headers[i];
+            if (name.Equals("Location", StringComparison.OrdinalIgnoreCase) && value.StartsWith("~/", StringComparison.Ordinal))
+                _headers[i] = new(name, request.Url(value));
+        }
     }
 
     /// <summary>The first header named <paramref name="name"/> (case-insensitive), or <see langword="null"/>.</summary>

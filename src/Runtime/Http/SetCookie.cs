@@ -8,10 +8,10 @@ namespace CgiRouting;
 internal static class SetCookie
 {
     /// <summary>
-    /// Throws <see cref="ArgumentException"/> when the name is not an HTTP token, the value has a character outside
-    /// RFC 6265's cookie-octet (a space, <c>" , ; \</c>, a control or non-ASCII character), or the path or domain has a
-    /// <c>;</c> or a control character: nothing of the kind may reach the header. In a handler, that is a 500 with the
-    /// message on stderr, as for any handler exception.
+    /// Throws <see cref="ArgumentException"/> when the name is not an HTTP token, or the path or domain has a <c>;</c> or
+    /// a control character: nothing of the kind may reach the header. In a handler, that is a 500 with the message on
+    /// stderr, as for any handler exception. The value needs no check: it is percent-encoded
+    /// (<see cref="PercentEncoding.EncodeCookieValue"/>), so that no character of it can end it or start an attribute.
     /// </summary>
     public static void Check(string name, string value, CookieOptions? options)
     {
@@ -19,13 +19,6 @@ internal static class SetCookie
         ArgumentNullException.ThrowIfNull(value);
         if (!HttpToken.IsToken(name))
             throw new ArgumentException($"The cookie name '{PrintableText.Escape(name)}' is not an HTTP token (RFC 6265 §4.1.1).", nameof(name));
-        ReadOnlySpan<char> octets = value.Length >= 2 && value[0] == '"' && value[^1] == '"' ? value.AsSpan(1, value.Length - 2) : value;
-        foreach (char c in octets)
-        {
-            if (!IsCookieOctet(c))
-                throw new ArgumentException($"The value of cookie '{name}' has '{PrintableText.Escape(c.ToString())}', which a cookie value may not hold "
-                    + "(RFC 6265 §4.1.1: no space, '\"', ',', ';', '\\', control or non-ASCII character; encode the value, e.g. with Uri.EscapeDataString).", nameof(value));
-        }
         CheckAttribute(name, "Path", options?.Path);
         CheckAttribute(name, "Domain", options?.Domain);
     }
@@ -65,10 +58,6 @@ internal static class SetCookie
 
         static StringBuilder Two(StringBuilder text, int value) => text.Append((char)('0' + value / 10)).Append((char)('0' + value % 10));
     }
-
-    /// <summary>RFC 6265 §4.1.1: <c>%x21 / %x23-2B / %x2D-3A / %x3C-5B / %x5D-7E</c>.</summary>
-    private static bool IsCookieOctet(char c) => c is '\x21' or (>= '\x23' and <= '\x2B') or (>= '\x2D' and <= '\x3A')
-        or (>= '\x3C' and <= '\x5B') or (>= '\x5D' and <= '\x7E');
 
     private static void CheckAttribute(string cookie, string attribute, string? value)
     {

@@ -10,9 +10,9 @@ using Xunit;
 namespace CgiRouting.Generators.Tests;
 
 /// <summary>
-/// The emitted dispatcher for representative route tables, compared by the test library with the files in
-/// Snapshots/ (and no diagnostic, compiler error or warning). After an intended change to the emitter, run the
-/// tests with UPDATE_SNAPSHOTS=1 and review the diff.
+/// The emitted dispatcher, typed links and OpenAPI document for representative route tables, compared by the test
+/// library with the files in Snapshots/ (and no diagnostic, compiler error or warning). After an intended change to the
+/// emitter, run the tests with UPDATE_SNAPSHOTS=1 and review the diff.
 /// </summary>
 public class SnapshotTests
 {
@@ -20,12 +20,14 @@ public class SnapshotTests
     {
         string path = Path.Combine(Path.GetDirectoryName(testFile)!, "..", "Snapshots", name + ".g.cs");
         string openApiPath = Path.Combine(Path.GetDirectoryName(testFile)!, "..", "Snapshots", name + ".openapi.g.cs");
+        string linksPath = Path.Combine(Path.GetDirectoryName(testFile)!, "..", "Snapshots", name + ".links.g.cs");
         if (Environment.GetEnvironmentVariable("UPDATE_SNAPSHOTS") == "1")
         {
             var update = new CgiRoutingTest(source);
             await update.RunAsync();
             File.WriteAllText(path, update.Dispatcher.Replace("\r\n", "\n").TrimStart('\uFEFF'));
             File.WriteAllText(openApiPath, update.OpenApiSource.Replace("\r\n", "\n").TrimStart('\uFEFF'));
+            File.WriteAllText(linksPath, update.LinksSource.Replace("\r\n", "\n").TrimStart('\uFEFF'));
         }
         Assert.True(File.Exists(path), $"No snapshot {path}; run with UPDATE_SNAPSHOTS=1 to create it.");
         if (source.Contains("JsonSerializable", StringComparison.Ordinal))
@@ -34,11 +36,14 @@ public class SnapshotTests
             var withJson = new CgiRoutingTest(source);
             await withJson.RunAsync();
             Assert.Equal(File.ReadAllText(path), withJson.Dispatcher.Replace("\r\n", "\n").TrimStart('\uFEFF'));
+            Assert.Equal(File.ReadAllText(linksPath), withJson.LinksSource.Replace("\r\n", "\n").TrimStart('\uFEFF'));
             return;
         }
         var test = new CgiRoutingTest(source) { TestBehaviors = TestBehaviors.None };
         test.TestState.GeneratedSources.Add((typeof(CgiRoutingGenerator), CgiRoutingGenerator.HintName,
             SourceText.From(File.ReadAllText(path), Encoding.UTF8)));
+        test.TestState.GeneratedSources.Add((typeof(CgiRoutingGenerator), LinksEmitter.HintName,
+            SourceText.From(File.ReadAllText(linksPath), Encoding.UTF8)));
         test.TestState.GeneratedSources.Add((typeof(CgiRoutingGenerator), OpenApi.OpenApiEmitter.HintName,
             SourceText.From(File.ReadAllText(openApiPath), Encoding.UTF8)));
         await test.RunAsync();

@@ -13,9 +13,9 @@ using static CgiRouting.Generators.Tests.GeneratorHarness;
 namespace CgiRouting.Generators.Tests;
 
 /// <summary>
-/// Compiles handlers with the generator's dispatcher (and System.Text.Json's generator for the app's contexts),
-/// loads the assembly and returns its <c>DispatchAsync</c>, the way ASP.NET's RequestDelegateCreationTestBase
-/// compiles, loads and invokes endpoints.
+/// Compiles handlers with the generator's dispatcher, typed links and OpenAPI document (and System.Text.Json's
+/// generator for the app's contexts), loads the assembly and returns its <c>DispatchAsync</c>, the way ASP.NET's
+/// RequestDelegateCreationTestBase compiles, loads and invokes endpoints.
 /// </summary>
 internal static class DispatcherLoader
 {
@@ -32,7 +32,8 @@ internal static class DispatcherLoader
         Assert.Empty(result.Diagnostics);
         source = result.Source!;
         Compilation compilation = Compile(code).AddSyntaxTrees(CSharpSyntaxTree.ParseText(source, GeneratorHarness.ParseOptions, path: CgiRoutingGenerator.HintName),
-            CSharpSyntaxTree.ParseText(result.OpenApiSource!, GeneratorHarness.ParseOptions, path: OpenApi.OpenApiEmitter.HintName));
+            CSharpSyntaxTree.ParseText(result.OpenApiSource!, GeneratorHarness.ParseOptions, path: OpenApi.OpenApiEmitter.HintName),
+            CSharpSyntaxTree.ParseText(result.LinksSource!, GeneratorHarness.ParseOptions, path: LinksEmitter.HintName));
         var json = ((IIncrementalGenerator)Activator.CreateInstance(AppBuild.JsonSourceGenerator)!).AsSourceGenerator();
         CSharpGeneratorDriver.Create([json], parseOptions: GeneratorHarness.ParseOptions)
             .RunGeneratorsAndUpdateCompilation(compilation, out compilation, out _);

@@ -39,13 +39,17 @@ internal static class GeneratorHarness
             .Where(d => d.Severity == DiagnosticSeverity.Warning && d.Location.SourceTree?.FilePath.EndsWith(CgiRoutingGenerator.HintName, StringComparison.Ordinal) == true)
             .ToList();
         string? openApi = run.GeneratedTrees.FirstOrDefault(t => t.FilePath.EndsWith(OpenApi.OpenApiEmitter.HintName, StringComparison.Ordinal))?.ToString();
-        return new Result(generatorDiagnostics.ToList(), source, errors, generatedWarnings) { OpenApiSource = openApi };
+        string? links = run.GeneratedTrees.FirstOrDefault(t => t.FilePath.EndsWith(LinksEmitter.HintName, StringComparison.Ordinal))?.ToString();
+        return new Result(generatorDiagnostics.ToList(), source, errors, generatedWarnings) { OpenApiSource = openApi, LinksSource = links };
     }
 
     internal sealed record Result(List<Diagnostic> Diagnostics, string? Source, List<Diagnostic> CompilerErrors, List<Diagnostic> GeneratedCodeWarnings)
     {
         /// <summary>The generated file of the OpenAPI document.</summary>
         public string? OpenApiSource { get; init; }
+
+        /// <summary>The generated file of the typed links (<c>CgiRouting.Generated.Links</c>).</summary>
+        public string? LinksSource { get; init; }
 
         public List<Diagnostic> WithId(string id) => Diagnostics.Where(d => d.Id == id).ToList();
     }

@@ -59,6 +59,9 @@ internal sealed class CgiRoutingTest : CSharpSourceGeneratorTest<CgiRoutingGener
     /// <summary>The OpenAPI document's source file the generator emitted in the last run.</summary>
     public string OpenApiSource { get; private set; } = "";
 
+    /// <summary>The typed links' source file (<c>CgiRouting.Generated.Links</c>) the generator emitted in the last run.</summary>
+    public string LinksSource { get; private set; } = "";
+
     protected override async Task<(Compilation compilation, ImmutableArray<Diagnostic> generatorDiagnostics)> GetProjectCompilationAsync(
         Project project, IVerifier verifier, CancellationToken cancellationToken)
     {
@@ -73,6 +76,7 @@ internal sealed class CgiRoutingTest : CSharpSourceGeneratorTest<CgiRoutingGener
         verifier.True(dispatcher is not null, "The generator emitted no dispatcher.");
         Dispatcher = dispatcher!.ToString();
         OpenApiSource = result.compilation.SyntaxTrees.SingleOrDefault(t => t.FilePath.EndsWith(OpenApi.OpenApiEmitter.HintName, StringComparison.Ordinal))?.ToString() ?? "";
+        LinksSource = result.compilation.SyntaxTrees.SingleOrDefault(t => t.FilePath.EndsWith(LinksEmitter.HintName, StringComparison.Ordinal))?.ToString() ?? "";
         return result;
     }
 }

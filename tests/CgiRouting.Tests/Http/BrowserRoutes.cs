@@ -17,7 +17,11 @@ public static class BrowserRoutes
 
     [Get("/cookie/set")] public static Response SetCookie() => Response.Text("set").WithCookie("session", "abc123");
 
-    [Get("/cookie/bad")] public static Response BadCookie() => Response.Text("never").WithCookie("session", "a;b");
+    [Get("/cookie/echo")] public static string EchoCookie([Cookie("n")] string value) => value;
+
+    [Get("/cookie/set-to")] public static Response SetCookieTo(string value) => Response.Text("set").WithCookie("n", value);
+
+    [Get("/cookie/bad")] public static Response BadCookie() => Response.Text("never").WithCookie("a;b", "v");
 
     [Get("/stream/<chunks>")]
     public static Response Streamed(int chunks) => Response.Stream(new ChunkStream(chunks), "text/plain; charset=utf-8");

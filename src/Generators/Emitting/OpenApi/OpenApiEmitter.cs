@@ -19,9 +19,6 @@ internal sealed class OpenApiEmitter
     /// <summary>The name of the generated source file.</summary>
     public const string HintName = "CgiOpenApi.g.cs";
 
-    /// <summary>The methods OpenAPI 3.1 has operations for; routes of other methods are left out.</summary>
-    private static readonly string[] Methods = ["GET", "PUT", "POST", "DELETE", "OPTIONS", "HEAD", "PATCH", "TRACE"];
-
     private const string SecurityScheme = "basic";
 
     private readonly RouteTableSpec _table;
@@ -101,7 +98,7 @@ internal sealed class OpenApiEmitter
         var paths = new Dictionary<string, PathItem>(StringComparer.Ordinal);
         foreach (var route in _table.Routes)
         {
-            if (Array.IndexOf(Methods, route.Route.Method) < 0 || DescriptionOf(route.Handler).Excluded)
+            if (!route.Route.HasOpenApiOperation || DescriptionOf(route.Handler).Excluded)
                 continue;
             string shape = "/" + string.Join("/", route.Route.Segments.Select(s => s.Kind == SegmentKind.Literal ? s.Text : "{}"));
             if (!paths.TryGetValue(shape, out var item))
@@ -150,7 +147,7 @@ internal sealed class OpenApiEmitter
     private sealed class PathItem(RouteEntry first)
     {
         /// <summary>The path, with the parameter names of the first route of its shape.</summary>
-        public string Path { get; } = "/" + string.Join("/", first.Route.Segments.Select(s => s.Kind == SegmentKind.Literal ? s.Text : "{" + s.Text + "}"));
+        public string Path { get; } = first.Route.OpenApiPath;
 
         public EquatableArray<RouteSegment> Segments { get; } = first.Route.Segments;
 
