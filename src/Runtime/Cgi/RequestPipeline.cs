@@ -99,9 +99,12 @@ internal static class RequestPipeline
                 return ProblemDetails.Shape(request, Response.Error(413, RequestBodyStream.TooLargeMessage));
             var dispatcher = CgiApp.RegisteredDispatcher ?? throw new InvalidOperationException(
                 "No dispatcher is registered: reference CgiRouting.Generators as an analyzer so that it generates one.");
-            // A 200 may become a 304, 206, 412 or 416 (ConditionalResponse); only a framework error (binding, 401, 403,
-            // 404, 405, and those 412 and 416) is looked at again: problem details or plain text.
-            return ProblemDetails.Shape(request, ConditionalResponse.Apply(request, await dispatcher(request).ConfigureAwait(false)));
+            var response = await dispatcher(request).ConfigureAwait(false);
+            // A 200 with validators or a body that can be sliced may become a 304, 206, 412 or 416 (ConditionalAnswer).
+            if (response.Conditional is { } conditional)
+                response = conditional.Answer(request, response);
+            // Only a framework error (binding, 401, 403, 404, 405, and that 412 or 416) is looked at again: problem details or plain text.
+            return ProblemDetails.Shape(request, response);
         }
         catch (CgiRequestException e)
         {

@@ -7,19 +7,18 @@ namespace CgiRouting;
 /// <c>ETag</c> or <c>Last-Modified</c> says the client's copy is current, 412 when its <c>If-Match</c> or
 /// <c>If-Unmodified-Since</c> fails (RFC 9110 §13.2.2, <see cref="ConditionalRequests.Evaluate"/>), and for a
 /// <see cref="Response.Bytes"/> or <see cref="Response.File"/> body, 206 with the one range a GET asks for, or 416 for
-/// a range past its end (§14). The pipeline calls it on every response; a response with neither validators nor a
-/// range-capable body is passed back after two field reads, so an app that uses none of it pays nothing more.
+/// a range past its end (§14). Attached to the responses that can be answered so (<see cref="ConditionalAnswer"/>).
 /// </summary>
-internal static class ConditionalResponse
+internal sealed class ConditionalResponse : ConditionalAnswer
 {
-    /// <summary><paramref name="response"/>, or the answer <paramref name="request"/> gets instead of it.</summary>
-    public static Response Apply(CgiRequest request, Response response)
+    /// <inheritdoc/>
+    public override Response Answer(CgiRequest request, Response response)
     {
-        if (response.StatusCode != 200 || (!response.HasHeaders && !response.AcceptsRanges) || request.Method is not ("GET" or "HEAD"))
+        if (response.StatusCode != 200 || request.Method is not ("GET" or "HEAD"))
             return response;
         string? etag = response.HeaderValue("ETag");
         long modified = response.HeaderValue("Last-Modified") is { } lastModified && HttpDate.TryParse(lastModified, out long seconds) ? seconds : HttpDate.None;
-        // The response's validators are the handler's consent: one without them is left as it is, whatever the request asks.
+        // The validators are the handler's consent: a response without them is left as it is, whatever the request asks.
         if (etag is not null || modified != HttpDate.None)
         {
             switch (ConditionalRequests.Evaluate(request, etag, modified, exists: true))

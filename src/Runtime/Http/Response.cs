@@ -136,7 +136,7 @@ public sealed class Response
     /// give it an <see cref="WithETag"/> or <see cref="WithLastModified"/> so that a client can resume with <c>If-Range</c>.
     /// </summary>
     public static Response Bytes(byte[] body, string contentType = "application/octet-stream", int status = 200)
-        => new(status, contentType, body) { AcceptsRanges = true };
+        => new(status, contentType, body) { AcceptsRanges = true, Conditional = new ConditionalResponse() };
 
     /// <summary>
     /// The file at <paramref name="path"/>, streamed from disk with its <c>Content-Length</c>, its
@@ -167,6 +167,7 @@ public sealed class Response
         {
             AcceptsRanges = true,
             BodyStreamLength = length,
+            Conditional = new ConditionalResponse(),
         }.WithETag(tag).WithLastModified(modified);
     }
 
@@ -334,16 +335,32 @@ public sealed class Response
     /// <summary>
     /// Sets the <c>ETag</c>, the version of this representation (RFC 9110 §8.8.3): <paramref name="tag"/> in double
     /// quotes unless it is already, and weak with a leading <c>W/</c>. A GET or HEAD whose <c>If-None-Match</c> names
-    /// it then gets 304 Not Modified instead of this response; one whose <c>If-Match</c> does not, 412.
+    /// it then gets 304 Not Modified instead of this 200; one whose <c>If-Match</c> does not, 412. (An <c>ETag</c> set
+    /// with <see cref="WithHeader"/> alone is sent, but not answered from.)
     /// </summary>
     /// <exception cref="ArgumentException"><paramref name="tag"/> has a space, a double quote or a control character.</exception>
-    public Response WithETag(string tag) => WithHeader("ETag", EntityTag.Quote(tag));
+    public Response WithETag(string tag)
+    {
+        Conditional ??= new ConditionalResponse();
+        return WithHeader("ETag", EntityTag.Quote(tag));
+    }
 
     /// <summary>
     /// Sets <c>Last-Modified</c> (to the second; HTTP has no finer time): a GET or HEAD whose <c>If-Modified-Since</c>
     /// is not before it then gets 304 Not Modified instead of this response, unless it sent <c>If-None-Match</c>.
     /// </summary>
-    public Response WithLastModified(DateTimeOffset lastModified) => WithHeader("Last-Modified", HttpDate.Format(lastModified));
+    public Response WithLastModified(DateTimeOffset lastModified)
+    {
+        Conditional ??= new ConditionalResponse();
+        return WithHeader("Last-Modified", HttpDate.Format(lastModified));
+    }
+
+    /// <summary>
+    /// What answers a GET or HEAD of this response that asks for less of it (a 304, 206, ...), attached by
+    /// <see cref="WithETag"/>, <see cref="WithLastModified"/>, <see cref="Bytes"/> and <see cref="File"/>; null for
+    /// other responses, which are sent as they are.
+    /// </summary>
+    internal ConditionalAnswer? Conditional { get; private set; }
 
     /// <summary>Whether a GET with a <c>Range</c> gets part of this response's body: <see cref="Bytes"/> and <see cref="File"/>.</summary>
     internal bool AcceptsRanges { get; private init; }
@@ -360,9 +377,6 @@ public sealed class Response
         }
         return null;
     }
-
-    /// <summary>Whether <see cref="WithHeader"/> set any header, the cheap test that comes before <see cref="HeaderValue"/>.</summary>
-    internal bool HasHeaders => _headers is not null;
 
     /// <summary>The length of <see cref="BodyStream"/> when it is known (<see cref="File"/>), -1 otherwise.</summary>
     private long BodyStreamLength { get; init; } = -1;

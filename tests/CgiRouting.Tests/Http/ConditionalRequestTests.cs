@@ -128,6 +128,8 @@ public class ConditionalRequestTests
         // Without validators the handler did not opt in: even If-Match, which nothing could satisfy, is let through.
         Assert.Equal(200, Status("GET", "/cond/plain", ("If-None-Match", "*")));
         Assert.Equal(200, Status("GET", "/cond/plain", ("If-Match", "\"v0\"")));
+        // Nor is an ETag set as a plain header: WithETag is the opt-in (it attaches the code that answers, see ConditionalAnswer).
+        Assert.Equal(200, Status("GET", "/cond/by-header", ("If-None-Match", "\"v1\"")));
     }
 
     [Theory]

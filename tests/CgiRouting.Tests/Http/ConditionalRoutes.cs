@@ -20,6 +20,8 @@ public static class ConditionalRoutes
 
     [Get("/cond/plain")] public static Response Plain() => Response.Text("plain");
 
+    [Get("/cond/by-header")] public static Response ByHeader() => Response.Text("by header").WithHeader("ETag", "\"v1\"");
+
     [Get("/cond/created")] public static Response Created() => Response.Text("created", 201).WithETag("v1");
 
     [Post("/cond/tagged")] public static Response PostTagged() => Response.Text("posted").WithETag("v1");

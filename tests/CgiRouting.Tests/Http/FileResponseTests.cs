@@ -1,0 +1,106 @@
+using System;
+using System.IO;
+using Xunit;
+
+namespace CgiRouting.Tests;
+
+/// <summary>Response.File (issue 20): streamed from disk with its length, date and ETag; 304, 206 and 404 as for any response.</summary>
+public class FileResponseTests
+{
+    private static string Write(string name, string content, DateTime? modified = null)
+    {
+        string path = Path.Combine(ConditionalRoutes.FilesRoot, name);
+        File.WriteAllText(path, content);
+        File.SetLastWriteTimeUtc(path, modified ?? new DateTime(2024, 1, 2, 3, 4, 5, 678, DateTimeKind.Utc));
+        return path;
+    }
+
+    [Fact]
+    public void A_file_is_streamed_with_its_length_type_date_and_ETag()
+    {
+        Write("site.css", "body { color: red }");
+        string output = ConditionalRequestTests.Run("GET", "/served/site.css");
+        string tag = $"\"{new DateTime(2024, 1, 2, 3, 4, 5, 678, DateTimeKind.Utc).Ticks:x}-13\"";
+        Assert.Equal("Status: 200 OK\r\nContent-Type: text/css; charset=utf-8\r\nContent-Length: 19\r\nETag: " + tag + "\r\n"
+            + "Last-Modified: Tue, 02 Jan 2024 03:04:05 GMT\r\nAccept-Ranges: bytes\r\n\r\nbody { color: red }", output);
+    }
+
+    [Fact]
+    public void A_file_that_is_not_there_or_is_a_folder_is_404()
+    {
+        Assert.Equal(404, Http.Get("/served/missing.txt").StatusCode);
+        Directory.CreateDirectory(Path.Combine(ConditionalRoutes.FilesRoot, "folder.txt"));
+        Assert.Equal(404, Http.Get("/served/folder.txt").StatusCode);
+        Assert.Equal(404, Response.File(Path.Combine(ConditionalRoutes.FilesRoot, "no-folder", "x.txt")).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("page.html", "text/html; charset=utf-8")]
+    [InlineData("PAGE.HTM", "text/html; charset=utf-8")]
+    [InlineData("app.js", "text/javascript; charset=utf-8")]
+    [InlineData("data.json", "application/json")]
+    [InlineData("logo.svg", "image/svg+xml")]
+    [InlineData("photo.JPeG", "image/jpeg")]
+    [InlineData("font.woff2", "font/woff2")]
+    [InlineData("app.webmanifest", "application/manifest+json")]
+    [InlineData("archive.tar.gz", "application/gzip")]
+    [InlineData("notes.unknownext", "application/octet-stream")]
+    [InlineData("Makefile", "application/octet-stream")]
+    [InlineData("file.", "application/octet-stream")]
+    public void The_media_type_comes_from_the_extension(string name, string type)
+    {
+        Write(name, "x");
+        Assert.Equal(type, Http.Get("/served/" + name).ContentType);
+        Assert.Equal(type, MediaTypes.ForFileName("/srv/www/" + name));
+    }
+
+    [Fact]
+    public void A_media_type_given_is_kept_and_a_dot_in_a_folder_is_no_extension()
+    {
+        Write("given.html", "x");
+        Assert.Equal("application/x-custom", Http.Get("/served-as/given.html").ContentType);
+        Assert.Equal("application/octet-stream", MediaTypes.ForFileName("/srv/v1.2/README"));
+    }
+
+    [Fact]
+    public void A_file_is_304_to_its_ETag_and_its_date_and_206_to_a_range()
+    {
+        Write("page.txt", "0123456789");
+        var first = Http.Get("/served/page.txt");
+        string tag = first.GetHeader("ETag")!;
+        first.BodyStream!.Dispose();
+        Assert.Equal(304, Http.Send("GET", "/served/page.txt", null, ("If-None-Match", tag)).StatusCode);
+        Assert.Equal(304, Http.Send("GET", "/served/page.txt", null, ("If-Modified-Since", "Tue, 02 Jan 2024 03:04:05 GMT")).StatusCode);
+        string output = ConditionalRequestTests.Run("GET", "/served/page.txt", ("Range", "bytes=-4"), ("If-Range", tag));
+        Assert.StartsWith("Status: 206 Partial Content\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 4\r\n", output);
+        Assert.Contains("\r\nContent-Range: bytes 6-9/10\r\n", output);
+        Assert.EndsWith("\r\n\r\n6789", output);
+        Assert.Contains("\r\nContent-Range: bytes */10\r\n", ConditionalRequestTests.Run("GET", "/served/page.txt", ("Range", "bytes=10-")));
+    }
+
+    [Fact]
+    public void A_changed_file_has_another_ETag_and_a_stale_If_Range_gets_all_of_it()
+    {
+        Write("changing.txt", "0123456789");
+        var before = Http.Get("/served/changing.txt");
+        before.BodyStream!.Dispose();
+        Write("changing.txt", "0123456789", new DateTime(2024, 1, 2, 3, 4, 5, 679, DateTimeKind.Utc)); // a millisecond later
+        var after = Http.Send("GET", "/served/changing.txt", null, ("Range", "bytes=0-1"), ("If-Range", before.GetHeader("ETag")!));
+        after.BodyStream!.Dispose();
+        Assert.NotEqual(before.GetHeader("ETag"), after.GetHeader("ETag"));
+        Assert.Equal(200, after.StatusCode);
+    }
+
+    [Fact]
+    public void A_file_that_grows_after_the_response_is_made_is_sent_at_the_length_announced()
+    {
+        string path = Write("growing.txt", "0123456789");
+        var response = Http.Get("/served/growing.txt");
+        File.AppendAllText(path, "more");
+        var output = new MemoryStream();
+        CgiResponseWriter.Write(response, omitBody: false, https: false, output, TextWriter.Null);
+        string text = System.Text.Encoding.UTF8.GetString(output.ToArray());
+        Assert.Contains("Content-Length: 10\r\n", text);
+        Assert.EndsWith("\r\n\r\n0123456789", text);
+    }
+}
