@@ -7,7 +7,7 @@ namespace CgiRouting;
 /// The pipeline calls it through this abstract method, not directly, because Native AOT compiles an override only
 /// into an app that constructs its class: an app that uses none of those four links none of the parsing of dates,
 /// entity tags and ranges. Called directly, it was in every binary: 14 KB, and about 3,900 instructions more in every
-/// CGI request of samples/Hello (the loader's relocations), measured with callgrind.
+/// CGI request of samples/Hello (callgrind); called so, samples/Hello's binary is the size it was without it.
 /// </summary>
 internal abstract class ConditionalAnswer
 {
