@@ -21,6 +21,7 @@ public static class ConditionalRequests
     /// <c>If-None-Match</c> matches (<c>If-None-Match: *</c> on a PUT that must only create). Unreadable dates are
     /// ignored; an <c>If-Match</c> that cannot be read matches nothing.
     /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="etag"/> has a space, a double quote or a control character.</exception>
     public static Response? CheckPreconditions(this CgiRequest request, string? etag, DateTimeOffset? lastModified)
     {
         ArgumentNullException.ThrowIfNull(request);

@@ -70,7 +70,7 @@ internal sealed class ConditionalResponse : ConditionalAnswer
                 return response.Part(start, count);
             case ByteRangeKind.NotSatisfiable:
                 response.BodyStream?.Dispose();
-                return Response.Error(416, "Range Not Satisfiable: the range starts past the end of the body.")
+                return Response.Error(416, "Range Not Satisfiable: the body has no byte in the range asked for.")
                     .WithHeader("Content-Range", string.Concat("bytes */", length.ToString(System.Globalization.CultureInfo.InvariantCulture)))
                     .WithHeader("Accept-Ranges", "bytes");
             default:
