@@ -69,7 +69,7 @@ internal static class CgiResponseWriter
             output.Write(head);
             output.Flush();
             if (!omitBody && MayHaveBody(response.StatusCode))
-                CopyAsRead(stream, response.BodyLength < 0 ? long.MaxValue : response.BodyLength, output, errorLog);
+                CopyAsRead(stream, response.BodyLength, output, errorLog);
             return;
         }
         var body = omitBody || !MayHaveBody(response.StatusCode) ? ReadOnlySpan<byte>.Empty : response.Body.Span;
@@ -90,20 +90,24 @@ internal static class CgiResponseWriter
     }
 
     /// <summary>
-    /// Copies <paramref name="body"/> to <paramref name="output"/>, passing on each read at once, up to its end or
-    /// <paramref name="limit"/> bytes (the <c>Content-Length</c> sent, which a file that grows meanwhile must not
-    /// overrun). The head is out, so a failure to read can only end the body early: it is logged, and the server sees
-    /// the response end.
+    /// Copies <paramref name="body"/> to <paramref name="output"/>, passing on each read at once: to its end, or when
+    /// its <paramref name="length"/> was sent as <c>Content-Length</c> (-1 when not), that many bytes, which a file
+    /// that grows meanwhile must not overrun. The head is out, so a failure to read, or a file that shrank, can only end
+    /// the body early: it is logged, and the server sees the response end.
     /// </summary>
-    private static void CopyAsRead(Stream body, long limit, Stream output, TextWriter errorLog)
+    private static void CopyAsRead(Stream body, long length, Stream output, TextWriter errorLog)
     {
         var buffer = new byte[16 * 1024];
-        while (limit > 0)
+        long left = length;
+        while (true)
         {
+            int wanted = left == -1 ? buffer.Length : (int)Math.Min(buffer.Length, left);
+            if (wanted == 0)
+                return;
             int read;
             try
             {
-                read = body.Read(buffer, 0, (int)Math.Min(buffer.Length, limit));
+                read = body.Read(buffer, 0, wanted);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -111,10 +115,15 @@ internal static class CgiResponseWriter
                 return;
             }
             if (read == 0)
+            {
+                if (left != -1)
+                    errorLog.WriteLine($"CgiRouting: the response body ended {left} bytes short of its Content-Length (the file shrank while it was sent).");
                 return;
+            }
             output.Write(buffer, 0, read);
             output.Flush();
-            limit -= read;
+            if (left != -1)
+                left -= read;
         }
     }
 

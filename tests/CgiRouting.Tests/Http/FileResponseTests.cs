@@ -91,16 +91,55 @@ public class FileResponseTests
         Assert.Equal(200, after.StatusCode);
     }
 
+    private static (string Output, string Log) Written(Response response)
+    {
+        var output = new MemoryStream();
+        var log = new StringWriter();
+        CgiResponseWriter.Write(response, omitBody: false, https: false, output, log);
+        return (System.Text.Encoding.UTF8.GetString(output.ToArray()), log.ToString());
+    }
+
     [Fact]
     public void A_file_that_grows_after_the_response_is_made_is_sent_at_the_length_announced()
     {
         string path = Write("growing.txt", "0123456789");
         var response = Http.Get("/served/growing.txt");
         File.AppendAllText(path, "more");
-        var output = new MemoryStream();
-        CgiResponseWriter.Write(response, omitBody: false, https: false, output, TextWriter.Null);
-        string text = System.Text.Encoding.UTF8.GetString(output.ToArray());
+        var (text, log) = Written(response);
         Assert.Contains("Content-Length: 10\r\n", text);
         Assert.EndsWith("\r\n\r\n0123456789", text);
+        Assert.Equal("", log);
+    }
+
+    [Fact]
+    public void A_file_larger_than_one_read_is_sent_whole_and_a_range_of_it_exactly()
+    {
+        string content = new('x', 40_000);
+        Write("large.txt", content + "end");
+        var (whole, wholeLog) = Written(Http.Get("/served/large.txt"));
+        Assert.EndsWith("\r\n\r\n" + content + "end", whole);
+        var (part, partLog) = Written(Http.Send("GET", "/served/large.txt", null, ("Range", "bytes=39990-40001")));
+        Assert.EndsWith("\r\n\r\nxxxxxxxxxxen", part);
+        Assert.Equal(("", ""), (wholeLog, partLog));
+    }
+
+    [Fact]
+    public void A_file_that_shrinks_after_the_response_is_made_ends_early_and_the_log_says_why()
+    {
+        string path = Write("shrinking.txt", "0123456789");
+        var response = Http.Get("/served/shrinking.txt");
+        File.WriteAllText(path, "0123"); // the same file, truncated: the open handle sees it
+        var (text, log) = Written(response);
+        Assert.Contains("Content-Length: 10\r\n", text);
+        Assert.EndsWith("\r\n\r\n0123", text);
+        Assert.Equal("CgiRouting: the response body ended 6 bytes short of its Content-Length (the file shrank while it was sent)." + Environment.NewLine, log);
+    }
+
+    [Fact]
+    public void A_stream_of_unknown_length_is_copied_to_its_end_without_a_word()
+    {
+        var (text, log) = Written(Response.Stream(new ChunkStream(3), "text/plain"));
+        Assert.EndsWith("\r\n\r\nchunk 0\nchunk 1\nchunk 2\n", text);
+        Assert.Equal("", log);
     }
 }
