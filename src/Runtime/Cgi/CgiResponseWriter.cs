@@ -117,7 +117,10 @@ internal static class CgiResponseWriter
             if (read == 0)
             {
                 if (left != -1)
-                    errorLog.WriteLine($"CgiRouting: the response body ended {left} bytes short of its Content-Length (the file shrank while it was sent).");
+                {
+                    errorLog.WriteLine("CgiRouting: the response body ended " + left.ToString(CultureInfo.InvariantCulture)
+                        + " bytes short of its Content-Length (the file shrank while it was sent).");
+                }
                 return;
             }
             output.Write(buffer, 0, read);
