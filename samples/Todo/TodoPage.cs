@@ -96,6 +96,7 @@ public static class TodoPage
     }
 
     /// <summary>An attachment, always as a download.</summary>
+    /// <remarks>A download can be resumed (<c>Range</c>, with <c>If-Range</c>) and revalidated (304).</remarks>
     [Get("/todos/<id>/attachments/<attachment>")]
     [Produces(200)]
     [Produces(404)]
@@ -104,8 +105,10 @@ public static class TodoPage
         using var store = TodoStore.Open();
         if (store.Attachment(id, attachment) is not { } file)
             return Response.NotFound("No such attachment.");
-        // Always a download, never rendered: an uploaded HTML file must not run as this site's page.
-        return Response.Bytes(file.Content, file.ContentType).AsAttachment(file.FileName).WithHeader("X-Content-Type-Options", "nosniff");
+        // Always a download, never rendered: an uploaded HTML file must not run as this site's page. An attachment never
+        // changes (a new one gets a new id), so its id is its ETag.
+        return Response.Bytes(file.Content, file.ContentType).AsAttachment(file.FileName).WithHeader("X-Content-Type-Options", "nosniff")
+            .WithETag("attachment-" + attachment.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
     private static string Render(CgiRequest request, string shown, List<TodoItem> todos, Dictionary<long, List<(long Id, string FileName)>> attachments)

@@ -245,17 +245,23 @@ internal sealed class TodoStore : IDisposable
         command => Bind(command, "@title", title),
         command => new TodoItem((long)command.ExecuteScalar()!, title, false));
 
-    /// <summary>Changes the given fields; null when there is no such todo.</summary>
-    public TodoItem? Update(long id, string? title, bool? done) => Write(
+    /// <summary>
+    /// Changes the given fields of the todo <paramref name="seen"/> if it is still as seen; null when it is not (changed
+    /// or deleted since), so that the caller reads it again rather than overwrite a change it did not see.
+    /// </summary>
+    public TodoItem? Update(TodoItem seen, string? title, bool? done) => Write(
         """
-        UPDATE todos SET title = coalesce(@title, title), done = coalesce(@done, done) WHERE id = @id
+        UPDATE todos SET title = coalesce(@title, title), done = coalesce(@done, done)
+        WHERE id = @id AND title = @seenTitle AND done = @seenDone
         RETURNING id, title, done
         """,
         command =>
         {
-            Bind(command, "@id", id);
+            Bind(command, "@id", seen.Id);
             Bind(command, "@title", (object?)title ?? DBNull.Value);
             Bind(command, "@done", done is null ? DBNull.Value : done.Value ? 1 : 0);
+            Bind(command, "@seenTitle", seen.Title);
+            Bind(command, "@seenDone", seen.Done ? 1 : 0);
         },
         command =>
         {

@@ -58,6 +58,91 @@ public abstract class TodoScenario(TodoHost host)
         Assert.Equal("ok", host.Storage.IntegrityCheck());
     }
 
+    private Task<HttpResponseMessage> Send(HttpMethod method, string target, HttpContent? content = null, params (string Name, string Value)[] headers)
+    {
+        var request = new HttpRequestMessage(method, target) { Content = content };
+        foreach (var (name, value) in headers)
+            request.Headers.TryAddWithoutValidation(name, value);
+        return _client.SendAsync(request);
+    }
+
+    /// <summary>
+    /// Conditional requests (issue 20) through the server: an item's ETag, the 304 of a GET that names it, and the 412
+    /// of a PATCH made from a stale copy (the lost update it prevents), with its validators intact on the way.
+    /// </summary>
+    [Fact]
+    public async Task An_item_has_an_ETag_a_GET_with_it_is_304_and_a_PATCH_from_a_stale_copy_is_412()
+    {
+        var created = await _client.PostAsync("/todos", Json("{\"title\":\"paint the fence\"}"));
+        long id = (await ReadJson(created)).GetProperty("id").GetInt64();
+        var read = await _client.GetAsync($"/todos/{id}");
+        string tag = read.Headers.ETag!.ToString();
+        Assert.False(read.Headers.ETag.IsWeak);
+        Assert.Equal(created.Headers.ETag?.ToString(), tag);
+
+        var notModified = await Send(HttpMethod.Get, $"/todos/{id}", null, ("If-None-Match", tag));
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Empty(await notModified.Content.ReadAsByteArrayAsync());
+        Assert.Equal(tag, notModified.Headers.ETag?.ToString());
+        Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Get, $"/todos/{id}", null, ("If-None-Match", "\"other\""))).StatusCode);
+
+        // Two clients read the same copy; the first's change goes through, the second's is refused and changes nothing.
+        var first = await Send(HttpMethod.Patch, $"/todos/{id}", Json("{\"done\":true}"), ("If-Match", tag));
+        Assert.Equal(HttpStatusCode.OK, first.StatusCode);
+        string changed = first.Headers.ETag!.ToString();
+        Assert.NotEqual(tag, changed);
+        var stale = await Send(HttpMethod.Patch, $"/todos/{id}", Json("{\"title\":\"paint the gate\"}"), ("If-Match", tag));
+        Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
+        var now = await _client.GetAsync($"/todos/{id}");
+        Assert.Equal(changed, now.Headers.ETag?.ToString());
+        Assert.Equal("paint the fence", (await ReadJson(now)).GetProperty("title").GetString());
+        // The client that lost reads again, and its change with the new ETag goes through.
+        var retried = await Send(HttpMethod.Patch, $"/todos/{id}", Json("{\"title\":\"paint the gate\"}"), ("If-Match", changed));
+        Assert.Equal(HttpStatusCode.OK, retried.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Send(HttpMethod.Get, $"/todos/{id}", null, ("If-None-Match", changed))).StatusCode);
+    }
+
+    /// <summary>
+    /// A range of an attachment (Response.Bytes, issue 20) through the server: one range is a 206 of exactly those
+    /// bytes, a range past the end 416, a stale If-Range the whole file; its ETag revalidates to 304.
+    /// </summary>
+    [Fact]
+    public async Task An_attachment_answers_one_range_with_206_and_its_ETag_with_304()
+    {
+        var created = await _client.PostAsync("/todos", Json("{\"title\":\"with a file\"}"));
+        long id = (await ReadJson(created)).GetProperty("id").GetInt64();
+        var upload = new MultipartFormDataContent { { new ByteArrayContent(Encoding.ASCII.GetBytes("0123456789abcdef")), "file", "digits.txt" } };
+        Assert.Equal(HttpStatusCode.SeeOther, (await _client.PostAsync($"/todos/{id}/attachments", upload)).StatusCode);
+        string page = await _client.GetStringAsync("/");
+        string link = System.Text.RegularExpressions.Regex.Match(page, $"/todos/{id}/attachments/[0-9]+").Value;
+
+        var whole = await _client.GetAsync(link);
+        Assert.Equal(HttpStatusCode.OK, whole.StatusCode);
+        Assert.Equal("bytes", string.Join(",", whole.Headers.AcceptRanges));
+        string tag = whole.Headers.ETag!.ToString();
+
+        var part = await Send(HttpMethod.Get, link, null, ("Range", "bytes=2-5"));
+        Assert.Equal(HttpStatusCode.PartialContent, part.StatusCode);
+        Assert.Equal("bytes 2-5/16", part.Content.Headers.ContentRange?.ToString());
+        Assert.Equal(4, part.Content.Headers.ContentLength);
+        Assert.Equal("2345", await part.Content.ReadAsStringAsync());
+        var last = await Send(HttpMethod.Get, link, null, ("Range", "bytes=-3"), ("If-Range", tag));
+        Assert.Equal(HttpStatusCode.PartialContent, last.StatusCode);
+        Assert.Equal("def", await last.Content.ReadAsStringAsync());
+
+        var past = await Send(HttpMethod.Get, link, null, ("Range", "bytes=16-"));
+        Assert.Equal(HttpStatusCode.RequestedRangeNotSatisfiable, past.StatusCode);
+        Assert.Equal("bytes */16", past.Content.Headers.ContentRange?.ToString());
+        var staleRange = await Send(HttpMethod.Get, link, null, ("Range", "bytes=2-5"), ("If-Range", "\"attachment-0\""));
+        Assert.Equal(HttpStatusCode.OK, staleRange.StatusCode);
+        Assert.Equal("0123456789abcdef", await staleRange.Content.ReadAsStringAsync());
+
+        var notModified = await Send(HttpMethod.Get, link, null, ("If-None-Match", tag), ("Range", "bytes=2-5"));
+        Assert.Equal(HttpStatusCode.NotModified, notModified.StatusCode);
+        Assert.Empty(await notModified.Content.ReadAsByteArrayAsync());
+        Assert.Equal(tag, notModified.Headers.ETag?.ToString());
+    }
+
     [Theory]
     [InlineData("{\"title\":\"\"}", HttpStatusCode.BadRequest)]
     [InlineData("{\"title\":\"   \"}", HttpStatusCode.BadRequest)]

@@ -32,10 +32,10 @@ internal static class CgiResponseWriter
                 return null;
             head.Append("Content-Type: ").Append(contentType).Append("\r\n");
         }
-        if (response.BodyStream is not null)
+        if (response.BodyLength < 0)
             head.Append("X-Accel-Buffering: no\r\n"); // no Content-Length: the server chunks the body or closes at its end
         else if (MayHaveBody(status))
-            head.Append("Content-Length: ").Append(response.Body.Length).Append("\r\n");
+            head.Append("Content-Length: ").Append(response.BodyLength).Append("\r\n");
         foreach (var (name, value) in response.HeadersFor(https))
         {
             if ((error = CheckName(name) ?? CheckValue(name, value)) is not null)
@@ -69,7 +69,7 @@ internal static class CgiResponseWriter
             output.Write(head);
             output.Flush();
             if (!omitBody && MayHaveBody(response.StatusCode))
-                CopyAsRead(stream, output, errorLog);
+                CopyAsRead(stream, response.BodyLength, output, errorLog);
             return;
         }
         var body = omitBody || !MayHaveBody(response.StatusCode) ? ReadOnlySpan<byte>.Empty : response.Body.Span;
@@ -90,18 +90,24 @@ internal static class CgiResponseWriter
     }
 
     /// <summary>
-    /// Copies <paramref name="body"/> to <paramref name="output"/>, passing on each read at once. The head is out, so a
-    /// failure to read can only end the body early: it is logged, and the server sees the response end.
+    /// Copies <paramref name="body"/> to <paramref name="output"/>, passing on each read at once: to its end, or when
+    /// its <paramref name="length"/> was sent as <c>Content-Length</c> (-1 when not), that many bytes, which a file
+    /// that grows meanwhile must not overrun. The head is out, so a failure to read, or a file that shrank, can only end
+    /// the body early: it is logged, and the server sees the response end.
     /// </summary>
-    private static void CopyAsRead(Stream body, Stream output, TextWriter errorLog)
+    private static void CopyAsRead(Stream body, long length, Stream output, TextWriter errorLog)
     {
         var buffer = new byte[16 * 1024];
+        long left = length;
         while (true)
         {
+            int wanted = left == -1 ? buffer.Length : (int)Math.Min(buffer.Length, left);
+            if (wanted == 0)
+                return;
             int read;
             try
             {
-                read = body.Read(buffer);
+                read = body.Read(buffer, 0, wanted);
             }
             catch (Exception e) when (e is not OutOfMemoryException)
             {
@@ -109,9 +115,18 @@ internal static class CgiResponseWriter
                 return;
             }
             if (read == 0)
+            {
+                if (left != -1)
+                {
+                    errorLog.WriteLine("CgiRouting: the response body ended " + left.ToString(CultureInfo.InvariantCulture)
+                        + " bytes short of its Content-Length (the file shrank while it was sent).");
+                }
                 return;
+            }
             output.Write(buffer, 0, read);
             output.Flush();
+            if (left != -1)
+                left -= read;
         }
     }
 

@@ -101,7 +101,10 @@ internal static class RequestPipeline
                 "No dispatcher is registered: reference CgiRouting.Generators as an analyzer so that it generates one.");
             var response = await dispatcher(request).ConfigureAwait(false);
             response.ResolveLocation(request); // an app-relative Location (~/...) against this request's SCRIPT_NAME
-            // Only a framework error (binding, 401, 403, 404, 405) is looked at again: problem details or plain text.
+            // A 200 with validators or a body that can be sliced may become a 304, 206, 412 or 416 (ConditionalAnswer).
+            if (response.Conditional is { } conditional)
+                response = conditional.Answer(request, response);
+            // Only a framework error (binding, 401, 403, 404, 405, and that 412 or 416) is looked at again: problem details or plain text.
             return ProblemDetails.Shape(request, response);
         }
         catch (CgiRequestException e)

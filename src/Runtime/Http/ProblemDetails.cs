@@ -4,7 +4,7 @@ using System.Runtime.CompilerServices;
 namespace CgiRouting;
 
 /// <summary>
-/// The framework's own error answers (400 binding and validation, 401, 403, 404, 405, 413, 415, 500) as RFC 9457 problem details,
+/// The framework's own error answers (400 binding and validation, 401, 403, 404, 405, 412, 413, 415, 416, 500) as RFC 9457 problem details,
 /// <c>application/problem+json</c>, when the request's <c>Accept</c> ranks JSON above plain text or the app sets
 /// <see cref="CgiOptions.UseProblemDetails"/>; as plain text otherwise. Nothing here runs on the success path: a
 /// response is only looked at when it is an error of the framework (<see cref="Response.ErrorMessage"/>), and only

@@ -131,9 +131,45 @@ public sealed class Response
         return new Response(status, contentType, body);
     }
 
-    /// <summary>A binary response.</summary>
+    /// <summary>
+    /// A binary response. A GET of it with a <c>Range</c> gets that part of it (206), as for <see cref="File"/>;
+    /// give it an <see cref="WithETag"/> or <see cref="WithLastModified"/> so that a client can resume with <c>If-Range</c>.
+    /// </summary>
     public static Response Bytes(byte[] body, string contentType = "application/octet-stream", int status = 200)
-        => new(status, contentType, body);
+        => new(status, contentType, body) { AcceptsRanges = true, Conditional = new ConditionalResponse() };
+
+    /// <summary>
+    /// The file at <paramref name="path"/>, streamed from disk with its <c>Content-Length</c>, its
+    /// <c>Last-Modified</c> and an <c>ETag</c> made of its size and modification time, so that a client's
+    /// <c>If-None-Match</c> or <c>If-Modified-Since</c> gets a 304 and its <c>Range</c> a 206. The media type is
+    /// <paramref name="contentType"/>, or else the one its extension names (<c>.html</c>, <c>.css</c>, <c>.js</c>,
+    /// <c>.png</c>, ...; <c>application/octet-stream</c> for the others). A file that does not exist (or a directory)
+    /// is 404. <paramref name="path"/> is opened as given: never build it from a request without checking it.
+    /// </summary>
+    public static Response File(string path, string? contentType = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        Microsoft.Win32.SafeHandles.SafeFileHandle handle;
+        try
+        {
+            handle = System.IO.File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read, FileOptions.SequentialScan);
+        }
+        // A folder is not a file either: opening one fails with UnauthorizedAccessException.
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException || Directory.Exists(path))
+        {
+            return Error(404, "Not Found");
+        }
+        // Length and time are read from the open file, so that they describe the bytes sent even if it is replaced meanwhile.
+        long length = RandomAccess.GetLength(handle);
+        var modified = new DateTimeOffset(System.IO.File.GetLastWriteTimeUtc(handle));
+        string tag = string.Create(CultureInfo.InvariantCulture, $"\"{modified.UtcTicks:x}-{length:x}\"");
+        return new Response(200, contentType ?? MediaTypes.ForFileName(path), new FileStream(handle, FileAccess.Read, bufferSize: 0))
+        {
+            AcceptsRanges = true,
+            BodyStreamLength = length,
+            Conditional = new ConditionalResponse(),
+        }.WithETag(tag).WithLastModified(modified);
+    }
 
     /// <summary>
     /// A client redirect: <c>Status: 302 Found</c> (or <paramref name="status"/>) and <c>Location</c>, so that every
@@ -317,6 +353,81 @@ public sealed class Response
             if (name.Equals("Location", StringComparison.OrdinalIgnoreCase) && value.StartsWith("~/", StringComparison.Ordinal))
                 _headers[i] = new(name, request.Url(value));
         }
+    }
+
+    /// <summary>
+    /// Sets the <c>ETag</c>, the version of this representation (RFC 9110 §8.8.3): <paramref name="tag"/> in double
+    /// quotes unless it is already, and weak with a leading <c>W/</c>. A GET or HEAD whose <c>If-None-Match</c> names
+    /// it then gets 304 Not Modified instead of this 200; one whose <c>If-Match</c> does not, 412. (An <c>ETag</c> set
+    /// with <see cref="WithHeader"/> alone is sent, but not answered from.)
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="tag"/> has a space, a double quote or a control character.</exception>
+    public Response WithETag(string tag)
+    {
+        Conditional ??= new ConditionalResponse();
+        return WithHeader("ETag", EntityTag.Quote(tag));
+    }
+
+    /// <summary>
+    /// Sets <c>Last-Modified</c> (to the second; HTTP has no finer time): a GET or HEAD whose <c>If-Modified-Since</c>
+    /// is not before it then gets 304 Not Modified instead of this response, unless it sent <c>If-None-Match</c>.
+    /// </summary>
+    public Response WithLastModified(DateTimeOffset lastModified)
+    {
+        Conditional ??= new ConditionalResponse();
+        return WithHeader("Last-Modified", HttpDate.Format(lastModified));
+    }
+
+    /// <summary>
+    /// What answers a GET or HEAD of this response that asks for less of it (a 304, 206, ...), attached by
+    /// <see cref="WithETag"/>, <see cref="WithLastModified"/>, <see cref="Bytes"/> and <see cref="File"/>; null for
+    /// other responses, which are sent as they are.
+    /// </summary>
+    internal ConditionalAnswer? Conditional { get; private set; }
+
+    /// <summary>Whether a GET with a <c>Range</c> gets part of this response's body: <see cref="Bytes"/> and <see cref="File"/>.</summary>
+    internal bool AcceptsRanges { get; private init; }
+
+    /// <summary>The value of the header <paramref name="name"/> set by <see cref="WithHeader"/> (cookies aside), or <see langword="null"/>.</summary>
+    internal string? HeaderValue(string name)
+    {
+        if (_headers is null)
+            return null;
+        foreach (var header in _headers)
+        {
+            if (header.Key.Equals(name, StringComparison.OrdinalIgnoreCase))
+                return header.Value;
+        }
+        return null;
+    }
+
+    /// <summary>The length of <see cref="BodyStream"/> when it is known (<see cref="File"/>), -1 otherwise.</summary>
+    private long BodyStreamLength { get; init; } = -1;
+
+    /// <summary>
+    /// The body's length: <see cref="Body"/>'s, or <see cref="BodyStream"/>'s when it is known (then sent as
+    /// <c>Content-Length</c>, and no more than that copied); -1 for a stream of unknown length.
+    /// </summary>
+    internal long BodyLength => BodyStream is null ? Body.Length : BodyStreamLength;
+
+    /// <summary>
+    /// <paramref name="count"/> bytes of this response's body from <paramref name="start"/>, as a 206 with its
+    /// headers, its cookies and <c>Content-Range</c>. A streamed body must be seekable (a file's is).
+    /// </summary>
+    internal Response Part(long start, long count)
+    {
+        long total = BodyLength;
+        Response part;
+        if (BodyStream is { } stream)
+        {
+            stream.Seek(start, SeekOrigin.Begin);
+            part = new Response(206, ContentType!, stream) { BodyStreamLength = count };
+        }
+        else
+            part = new Response(206, ContentType, Body.Slice((int)start, (int)count));
+        part._headers = _headers is null ? null : new(_headers);
+        part._cookies = _cookies;
+        return part.WithHeader("Content-Range", string.Create(CultureInfo.InvariantCulture, $"bytes {start}-{start + count - 1}/{total}"));
     }
 
     /// <summary>The first header named <paramref name="name"/> (case-insensitive), or <see langword="null"/>.</summary>
