@@ -128,6 +128,12 @@ internal sealed class FastCgiServer
     /// <summary>Called once the worker accepts no more connections for its <c>--max-requests</c> (a --prefork worker tells its manager).</summary>
     public Action? Retired { get; init; }
 
+    /// <summary>A --prefork manager's scoreboard, where this worker says how busy it is; null without one.</summary>
+    public Scoreboard? Scoreboard { get; init; }
+
+    /// <summary><c>--max-rss</c> in bytes, 0 for none: a worker over it after a request stops, to be replaced.</summary>
+    public long MaxResidentBytes { get; init; }
+
     /// <summary>How many requests are served at once (<c>--max-concurrency</c>).</summary>
     public int MaxConcurrency => _maxConcurrency;
     public TextWriter Log { get; }
@@ -434,7 +440,8 @@ internal sealed class FastCgiServer
     public void BeginRequest()
     {
         Interlocked.Increment(ref _begun);
-        Interlocked.Increment(ref _inFlight);
+        int inFlight = Interlocked.Increment(ref _inFlight);
+        Scoreboard?.Report(inFlight, Interlocked.Read(ref _served));
     }
 
     /// <summary>
@@ -477,11 +484,19 @@ internal sealed class FastCgiServer
             _requestSlots.Release();
         else if (slot == RequestSlot.ReleasedLate)
             Interlocked.Decrement(ref _stuck);
-        Interlocked.Decrement(ref _inFlight);
-        if (Interlocked.Increment(ref _served) == _maxRequests)
+        int inFlight = Interlocked.Decrement(ref _inFlight);
+        long served = Interlocked.Increment(ref _served);
+        Scoreboard?.Report(inFlight, served);
+        if (served == _maxRequests)
         {
             Retired?.Invoke(); // before the stop, which may wait for the web server to close its connections
             RequestStop($"CgiRouting: served {Requests(_maxRequests)} (--max-requests): exiting.");
+        }
+        else if (MaxResidentBytes > 0 && ResidentMemory.OfThisProcess() is long resident && resident > MaxResidentBytes && !_stopping)
+        {
+            // As --max-requests: the manager starts a successor now, and this worker serves what it has begun and exits.
+            Retired?.Invoke();
+            RequestStop($"CgiRouting: {resident >> 20} MiB resident, over --max-rss {MaxResidentBytes >> 20}: exiting after the requests in flight.");
         }
     }
 

@@ -1,0 +1,139 @@
+using System;
+using System.Runtime.InteropServices;
+using System.Threading;
+
+namespace CgiRouting.FastCgi;
+
+/// <summary>
+/// How a <c>--prefork</c> manager sees its workers without asking them: a shared memory region (a memfd the manager
+/// maps, given to every worker as descriptor 4 beside the retire pipe on 3), a row of <see cref="SlotSize"/> bytes per
+/// worker, written by the worker with plain atomic stores and read by the manager every 20 ms, as php-fpm's scoreboard.
+/// A worker claims the first free row with a compare-and-swap of its pid (the manager need not know the row before the
+/// worker runs: a spawned process has no argument of its own), and the manager frees it when it reaps the worker. A
+/// row: the pid, how many requests the worker serves at once and is serving now, when that last changed
+/// (<see cref="Environment.TickCount64"/>: CLOCK_MONOTONIC, the same clock in every process), and how many it served.
+/// Nothing of this runs for a CGI request, nor for a worker without a manager: the worker's cost is two stores per
+/// request.
+/// </summary>
+internal sealed unsafe partial class Scoreboard
+{
+    /// <summary>The descriptor a manager's worker finds the scoreboard on.</summary>
+    public const int Descriptor = 4;
+
+    private const int SlotSize = 32;
+    private const int PidOffset = 0, ConcurrencyOffset = 4, InFlightOffset = 8, ChangedOffset = 16, ServedOffset = 24;
+
+    private readonly byte* _memory;
+    private readonly int _slots;
+    private readonly byte* _own; // a worker's own row
+
+    private Scoreboard(byte* memory, int slots, byte* own)
+    {
+        _memory = memory;
+        _slots = slots;
+        _own = own;
+    }
+
+    /// <summary>The rows there are: as many as the pool's most workers.</summary>
+    public int Slots => _slots;
+
+    /// <summary>In a manager: a new scoreboard for <paramref name="slots"/> workers, and its descriptor (close-on-exec; the spawner dups it to 4).</summary>
+    public static Scoreboard Create(int slots, out int descriptor)
+    {
+        descriptor = memfd_create("cgirouting-scoreboard", MFD_CLOEXEC);
+        if (descriptor < 0 || ftruncate(descriptor, (long)slots * SlotSize) != 0)
+            throw new InvalidOperationException($"The workers' scoreboard could not be made (memfd_create: errno {Marshal.GetLastPInvokeError()}).");
+        return new Scoreboard(Map(descriptor, slots), slots, null);
+    }
+
+    /// <summary>
+    /// In a worker started by a manager: its row of the scoreboard on descriptor 4, claimed, with
+    /// <paramref name="maxConcurrency"/> in it; <see langword="null"/> when there is no scoreboard there (a worker started some other way).
+    /// </summary>
+    public static Scoreboard? Join(int maxConcurrency)
+    {
+        long size = lseek(Descriptor, 0, SEEK_END);
+        if (size <= 0 || size % SlotSize != 0 || FileStatus.Of(Descriptor)?.Type != RegularFile)
+            return null;
+        int slots = (int)(size / SlotSize);
+        byte* memory = Map(Descriptor, slots);
+        int pid = Environment.ProcessId;
+        for (int i = 0; i < slots; i++)
+        {
+            byte* row = memory + i * SlotSize;
+            if (Interlocked.CompareExchange(ref *(int*)(row + PidOffset), pid, 0) != 0)
+                continue;
+            Volatile.Write(ref *(int*)(row + ConcurrencyOffset), maxConcurrency);
+            Volatile.Write(ref *(long*)(row + ChangedOffset), Environment.TickCount64);
+            return new Scoreboard(memory, slots, row);
+        }
+        return null; // every row taken: the manager sees this worker as idle, and never as busy
+    }
+
+    private static byte* Map(int descriptor, int slots)
+    {
+        void* memory = mmap(null, (nuint)(slots * SlotSize), PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0);
+        if (memory == (void*)-1)
+            throw new InvalidOperationException($"The workers' scoreboard could not be mapped (mmap: errno {Marshal.GetLastPInvokeError()}).");
+        return (byte*)memory;
+    }
+
+    /// <summary>In a worker: <paramref name="inFlight"/> requests are being served now, <paramref name="served"/> were.</summary>
+    public void Report(int inFlight, long served)
+    {
+        Volatile.Write(ref *(int*)(_own + InFlightOffset), inFlight);
+        Volatile.Write(ref *(long*)(_own + ServedOffset), served);
+        Volatile.Write(ref *(long*)(_own + ChangedOffset), Environment.TickCount64);
+    }
+
+    /// <summary>In a manager: what the row of <paramref name="pid"/> says, or <see langword="null"/> when it has none (yet).</summary>
+    public WorkerState? Find(int pid)
+    {
+        for (int i = 0; i < _slots; i++)
+        {
+            byte* row = _memory + i * SlotSize;
+            if (Volatile.Read(ref *(int*)(row + PidOffset)) == pid)
+                return new WorkerState(Volatile.Read(ref *(int*)(row + ConcurrencyOffset)), Volatile.Read(ref *(int*)(row + InFlightOffset)),
+                    Volatile.Read(ref *(long*)(row + ChangedOffset)));
+        }
+        return null;
+    }
+
+    /// <summary>In a manager: frees the row of <paramref name="pid"/>, a worker reaped.</summary>
+    public void Free(int pid)
+    {
+        for (int i = 0; i < _slots; i++)
+        {
+            byte* row = _memory + i * SlotSize;
+            if (Volatile.Read(ref *(int*)(row + PidOffset)) == pid)
+            {
+                new Span<byte>(row + 4, SlotSize - 4).Clear();
+                Volatile.Write(ref *(int*)(row + PidOffset), 0);
+            }
+        }
+    }
+
+    /// <summary>A worker's row, read by its manager.</summary>
+    public readonly struct WorkerState(int maxConcurrency, int inFlight, long changed)
+    {
+        /// <summary>Every request slot is taken: a new connection would wait for one.</summary>
+        public bool Busy => inFlight >= maxConcurrency;
+
+        /// <summary>How long the worker has served nothing, in milliseconds at <paramref name="now"/>; 0 while it serves.</summary>
+        public long IdleFor(long now) => inFlight > 0 ? 0 : now - changed;
+    }
+
+    private const int MFD_CLOEXEC = 1, PROT_READ = 1, PROT_WRITE = 2, MAP_SHARED = 1, SEEK_END = 2, RegularFile = 0x8000;
+
+    [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int memfd_create(string name, uint flags);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial int ftruncate(int descriptor, long length);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial long lseek(int descriptor, long offset, int whence);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial void* mmap(void* address, nuint length, int protection, int flags, int descriptor, long offset);
+}
