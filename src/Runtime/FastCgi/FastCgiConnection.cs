@@ -112,7 +112,7 @@ internal sealed class FastCgiConnection
                 return false; // shut down while idle (CloseIfIdle): no answer could be written any more
             _busy = true;
         }
-        _server.BeginRequest();
+        _server.BeginRequest(firstOnConnection: RequestsBegun == 0);
         RequestsBegun++;
         var slot = RequestSlot.None;
         try

@@ -20,6 +20,9 @@ internal sealed class PoolSettings
     /// <summary>Each worker's <c>--max-requests</c>, 0 for none.</summary>
     public long MaxRequests { get; init; }
 
+    /// <summary>Each worker's <c>--max-concurrency</c>, 0 for its default.</summary>
+    public int MaxConcurrency { get; init; }
+
     /// <summary>Each worker's <c>--max-rss</c> in MiB, 0 for none.</summary>
     public int MaxRssMib { get; init; }
 
@@ -35,6 +38,8 @@ internal sealed class PoolSettings
         var arguments = new System.Collections.Generic.List<string> { binary };
         if (MaxRequests > 0)
             arguments.AddRange(["--max-requests", MaxRequests.ToString(CultureInfo.InvariantCulture)]);
+        if (MaxConcurrency > 0)
+            arguments.AddRange(["--max-concurrency", MaxConcurrency.ToString(CultureInfo.InvariantCulture)]);
         if (MaxRssMib > 0)
             arguments.AddRange(["--max-rss", MaxRssMib.ToString(CultureInfo.InvariantCulture)]);
         return [.. arguments];

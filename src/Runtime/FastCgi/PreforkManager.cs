@@ -29,6 +29,9 @@ internal static unsafe partial class PreforkManager
     /// </summary>
     public const string WorkerVariable = "CGIROUTING_PREFORK_WORKER";
 
+    /// <summary>Set in a worker's environment when its pool can grow: it then accepts nothing while its request slots are all taken.</summary>
+    public const string GrowingPoolVariable = "CGIROUTING_PREFORK_GROWS";
+
     private const int SIGTERM = 15, EINTR = 4, ECHILD = 10, PR_SET_PDEATHSIG = 1;
 
     /// <summary>
@@ -62,10 +65,12 @@ internal static unsafe partial class PreforkManager
         var environment = new System.Collections.Generic.List<string>();
         foreach (DictionaryEntry variable in Environment.GetEnvironmentVariables())
         {
-            if ((string)variable.Key != WorkerVariable)
+            if ((string)variable.Key is not (WorkerVariable or GrowingPoolVariable))
                 environment.Add(variable.Key + "=" + variable.Value);
         }
         environment.Add(WorkerVariable + "=" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (pool.Min < pool.Max)
+            environment.Add(GrowingPoolVariable + "=1");
         int* retirement = stackalloc int[2];
         if (pipe2(retirement, O_CLOEXEC) != 0)
             throw new InvalidOperationException("pipe2 failed.");

@@ -198,7 +198,7 @@ internal static class CommandLine
         var pool = new PoolSettings
         {
             Min = arguments.PreforkMin, Max = arguments.Prefork, IdleTimeoutSeconds = arguments.IdleTimeout > 0 ? arguments.IdleTimeout : 10,
-            MaxRequests = arguments.MaxRequests, MaxRssMib = arguments.MaxRss,
+            MaxRequests = arguments.MaxRequests, MaxRssMib = arguments.MaxRss, MaxConcurrency = arguments.MaxConcurrency,
             RestartThreshold = arguments.RestartThreshold.Count, RestartWindowSeconds = arguments.RestartThreshold.Seconds,
         };
         string size = pool.Min == pool.Max ? $"{pool.Max} workers started ahead"
@@ -233,6 +233,7 @@ internal static class CommandLine
             AllowedPeers = allowed,
             Scoreboard = manager is null ? null : Scoreboard.Join(maxConcurrency),
             MaxResidentBytes = (long)arguments.MaxRss << 20,
+            HoldAcceptsWhileFull = manager is not null && Environment.GetEnvironmentVariable(PreforkManager.GrowingPoolVariable) == "1",
         };
         if (manager is null)
             log.WriteLine($"CgiRouting: FastCGI worker (pid {Environment.ProcessId}) listening on {SocketDescriptor.Describe(listener)}"

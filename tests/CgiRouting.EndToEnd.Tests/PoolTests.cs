@@ -1,0 +1,175 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using CgiRouting.Tests;
+using Xunit;
+
+namespace CgiRouting.EndToEnd.Tests;
+
+/// <summary>
+/// Issue 21, "operate it like php-fpm": <c>--prefork MIN:MAX</c> pools that grow while every worker is busy and shrink
+/// after <c>--idle-timeout</c> (MIN 0: ondemand), <c>--max-rss</c>, <c>--restart-threshold</c>, and SIGHUP's graceful
+/// reload from the binary on disk under load. samples/Hello's <c>/ticks/8</c> answers in 1.75 s, <c>/count</c> counts
+/// in a static field.
+/// </summary>
+public sealed class PoolTests
+{
+    private static string Hello => Repository.PublishedSample("Hello", "hello");
+    private static string Todo => Repository.PublishedSample("Todo", "todo");
+
+    private static int Workers(FastCgiWorkerProcess manager) => ProcessTable.ChildrenOf([manager.Id]).Count(c => c.State != 'Z');
+
+    [Fact]
+    public async Task An_ondemand_pool_starts_a_worker_for_a_waiting_connection_grows_to_max_while_all_are_busy_and_falls_back_to_0()
+    {
+        string address = NginxFastCgiServer.FreeTcpAddress();
+        using var manager = new FastCgiWorkerProcess(Hello, address, "--prefork", "0:3", "--idle-timeout", "1", "--max-concurrency", "1");
+        Assert.Contains("up to 3 workers started on demand, each stopped after 1 s idle", manager.Stderr);
+        await Task.Delay(300);
+        Assert.Equal(0, Workers(manager)); // nothing before a request
+
+        Assert.EndsWith("Hello, first!", Get(address, "/hello/first"));
+        Assert.Equal(1, Workers(manager));
+        await WaitUntil(() => Workers(manager) == 0, TimeSpan.FromSeconds(5)); // stopped after 1 s idle
+
+        // A burst of four slow requests at once: one worker serves one request at a time (--max-concurrency 1), so the
+        // pool grows to its MAX of 3 while all are busy; the fourth waits for one of them, and is answered too.
+        int most = 0;
+        var burst = Enumerable.Range(0, 4).Select(i => Task.Run(() => Get(address, "/ticks/8"))).ToArray();
+        while (!burst.All(t => t.IsCompleted))
+        {
+            most = Math.Max(most, Workers(manager));
+            await Task.Delay(50);
+        }
+        Assert.All(burst, t => Assert.StartsWith("Status: 200 OK", t.Result));
+        Assert.Equal(3, most);
+        await WaitUntil(() => Workers(manager) == 0, TimeSpan.FromSeconds(8)); // each stopped after 1 s idle
+        Assert.EndsWith("Hello, again!", Get(address, "/hello/again")); // and the next request is answered
+        Assert.DoesNotContain("exited with", manager.Stderr);
+        Assert.DoesNotContain("ended by signal", manager.Stderr);
+    }
+
+    [Fact]
+    public async Task A_worker_over_max_rss_finishes_its_request_and_is_replaced()
+    {
+        string address = NginxFastCgiServer.FreeTcpAddress();
+        using var manager = new FastCgiWorkerProcess(Hello, address, "--prefork", "1", "--max-rss", "1"); // every worker is over 1 MiB
+        await WaitUntil(() => Workers(manager) == 1, TimeSpan.FromSeconds(10));
+        var counts = new List<int>();
+        for (int i = 0; i < 4; i++)
+        {
+            int worker = ProcessTable.ChildrenOf([manager.Id]).Single(c => c.State != 'Z').Pid;
+            counts.Add(int.Parse(Get(address, "/count").Split("\r\n\r\n")[^1]));
+            // A worker over --max-rss after a request accepts no more connections; its accepting threads see that within
+            // 0.5 s (one that takes a connection meanwhile serves it: what was accepted is served). Its successor is
+            // started at once.
+            await WaitUntil(() => ProcessTable.ChildrenOf([manager.Id]).Where(c => c.State != 'Z').Select(c => c.Pid).ToArray() is [int next] && next != worker,
+                TimeSpan.FromSeconds(10));
+        }
+        Assert.Equal([1, 1, 1, 1], counts); // a fresh process each time
+        await WaitUntil(() => manager.Stderr.Split('\n').Count(l => l.Contains("over --max-rss 1: exiting after the requests in flight")) >= 3,
+            TimeSpan.FromSeconds(5));
+        Assert.DoesNotContain("exited with", manager.Stderr);
+    }
+
+    [Fact]
+    public async Task Workers_dying_past_the_restart_threshold_make_the_manager_back_off_and_say_so_once()
+    {
+        string address = NginxFastCgiServer.FreeTcpAddress();
+        using var manager = new FastCgiWorkerProcess(Hello, address, "--prefork", "2", "--restart-threshold", "3/30");
+        for (int killed = 0; killed < 3; killed++)
+        {
+            await WaitUntil(() => Workers(manager) == 2, TimeSpan.FromSeconds(10));
+            Repository.Run("kill", "-KILL", ProcessTable.ChildrenOf([manager.Id]).First(c => c.State != 'Z').Pid.ToString());
+            await WaitUntil(() => Workers(manager) < 2 || killed == 2, TimeSpan.FromSeconds(5));
+        }
+        await WaitUntil(() => manager.Stderr.Contains("(--restart-threshold 3/30): starting none for 1 s"), TimeSpan.FromSeconds(5));
+        int during = Workers(manager);
+        Assert.True(during < 2, "no worker is started during the back-off"); // it is 1 s, the test looks at once
+        await WaitUntil(() => Workers(manager) == 2, TimeSpan.FromSeconds(10)); // and then the pool is whole again
+        Assert.EndsWith("Hello, back!", Get(address, "/hello/back"));
+        Assert.Single(manager.Stderr.Split('\n'), l => l.Contains("--restart-threshold"));
+    }
+
+    [Fact]
+    public async Task SIGHUP_replaces_the_workers_from_the_binary_on_disk_and_loses_no_request_under_load()
+    {
+        const int Reloads = 5, Posts = 800;
+        string directory = WebServer.OpenToAll(Directory.CreateTempSubdirectory("cgirouting-reload-").FullName);
+        string binary = Path.Combine(directory, "todo");
+        File.Copy(Todo, binary);
+        using var database = new TodoDatabase();
+        string address = NginxFastCgiServer.FreeTcpAddress();
+        using var manager = new FastCgiWorkerProcess(binary, ["--fastcgi", address, "--prefork", "1:4"],
+            new Dictionary<string, string> { ["TODO_DB"] = database.Location });
+        // As printed without --max-requests: nginx keeps its connections, which the old workers serve until nginx closes them.
+        using var site = new PrintedServer("nginx", Todo, ["--fastcgi", address]);
+        string run = Guid.NewGuid().ToString("N")[..8];
+        int reloads = 0;
+        using var stop = new CancellationTokenSource();
+        var reads = new ConcurrentBag<int>();
+        var reading = Task.Run(async () =>
+        {
+            using var client = site.Client();
+            while (!stop.IsCancellationRequested)
+            {
+                using var response = await client.GetAsync("/todos");
+                reads.Add((int)response.StatusCode);
+            }
+        });
+        var outcomes = await ConcurrentPosts.Send(site.BaseAddress, run, Posts, answered =>
+        {
+            const int Step = Posts / (Reloads + 1);
+            if (answered % Step != 0 || answered / Step > Reloads)
+                return;
+            lock (manager)
+            {
+                // A deploy: the new file copied beside the old one and renamed over it, then SIGHUP.
+                File.Copy(Todo, binary + ".new", overwrite: true);
+                File.Move(binary + ".new", binary, overwrite: true);
+                Repository.Run("kill", "-HUP", manager.Id.ToString());
+                reloads++;
+            }
+        });
+        stop.Cancel();
+        await reading;
+        Assert.Equal(Reloads, reloads);
+        Assert.Empty(outcomes.Where(o => !o.Succeeded).Select(o => $"{o.Index}: {o.Status} {o.Detail}"));
+        Assert.All(reads, status => Assert.Equal(200, status));
+        using var client = site.Client();
+        using var list = JsonDocument.Parse(await client.GetStringAsync("/todos"));
+        var titles = list.RootElement.EnumerateArray().Select(t => t.GetProperty("title").GetString()!)
+            .Where(t => t.StartsWith($"load {run} ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(Enumerable.Range(0, Posts).Select(i => ConcurrentPosts.Title(run, i)).Order(), titles.Order()); // each once
+        await WaitUntil(() => manager.Stderr.Split('\n').Count(l => l.Contains("SIGHUP received")) == Reloads, TimeSpan.FromSeconds(5));
+        // Every worker now runs the last file copied in (its inode), none an older one.
+        ulong inode = Inode(binary);
+        await WaitUntil(() => ProcessTable.ChildrenOf([manager.Id]).Where(c => c.State != 'Z').All(c => Inode($"/proc/{c.Pid}/exe") == inode),
+            TimeSpan.FromSeconds(90)); // an old worker serves nginx's kept connections until nginx closes them
+        Assert.DoesNotContain("exited with", manager.Stderr);
+        manager.Terminate();
+        Assert.True(manager.WaitForExit(TimeSpan.FromSeconds(30)));
+        Directory.Delete(directory, recursive: true);
+    }
+
+    private static ulong Inode(string path) => ulong.Parse(Repository.Run("stat", "-L", "-c", "%i", path).Trim());
+
+    /// <summary>One request on a connection of its own, its whole response (headers and body) as text.</summary>
+    private static string Get(string address, string path)
+    {
+        using var client = FastCgiClient.Connect(address);
+        client.SendRequest(1, "GET", path);
+        return client.ReadText(1);
+    }
+
+    private static async Task WaitUntil(Func<bool> condition, TimeSpan timeout)
+    {
+        for (var deadline = DateTime.UtcNow + timeout; !condition(); await Task.Delay(50))
+            Assert.True(DateTime.UtcNow < deadline, "timed out");
+    }
+}
