@@ -193,9 +193,5 @@ public sealed class PoolTests
         return client.ReadText(1);
     }
 
-    private static async Task WaitUntil(Func<bool> condition, TimeSpan timeout)
-    {
-        for (var deadline = DateTime.UtcNow + timeout; !condition(); await Task.Delay(50))
-            Assert.True(DateTime.UtcNow < deadline, "timed out");
-    }
+    private static Task WaitUntil(Func<bool> condition, TimeSpan timeout) => PreforkTests.WaitUntil(condition, timeout);
 }

@@ -147,7 +147,7 @@ internal static unsafe partial class PreforkManager
                 started[i] = now;
                 if (pids[i] == 0)
                 {
-                    backOff = Math.Min(Math.Max(backOff * 2, 1000), 30_000);
+                    backOff = Doubled(backOff);
                     retryAt = now + backOff;
                     return;
                 }
@@ -292,12 +292,15 @@ internal static unsafe partial class PreforkManager
                     crashes.Died(now);
                 // A worker that fails as it starts would otherwise be restarted in a tight loop.
                 bool early = !normal && now - started[slot] < 1000;
-                backOff = early ? Math.Min(Math.Max(backOff * 2, 1000), 30_000) : 0;
+                backOff = early ? Doubled(backOff) : 0;
                 retryAt = now + backOff;
                 StartDue();
             }
         }
     }
+
+    /// <summary>The next back-off after a failure: 1 s, doubling up to 30 s.</summary>
+    private static int Doubled(int backOff) => Math.Min(Math.Max(backOff * 2, 1000), 30_000);
 
     private static int Live(int[] pids)
     {
