@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Runtime.InteropServices;
@@ -132,6 +133,31 @@ internal sealed class FastCgiServer
 
     /// <summary>A --prefork manager's scoreboard, where this worker says how busy it is; null without one.</summary>
     public Scoreboard? Scoreboard { get; init; }
+
+    /// <summary><c>--ping-path</c>: a request for it is answered <c>pong</c> by the worker, not the app; null for none.</summary>
+    public string? PingPath { get; init; }
+
+    /// <summary><c>--status-path</c>: a request for it is answered with the pool's state (<see cref="Scoreboard.Status"/>); null for none.</summary>
+    public string? StatusPath { get; init; }
+
+    /// <summary>
+    /// The answer to a request for <see cref="PingPath"/> or <see cref="StatusPath"/> (SCRIPT_NAME and PATH_INFO, as the
+    /// web server sends them), or null for any other: the worker answers it without a request slot, so it is answered
+    /// while the slots are taken by the app's requests.
+    /// </summary>
+    public Response? PoolAnswer(Dictionary<string, string> environment)
+    {
+        if (PingPath is null && StatusPath is null)
+            return null;
+        string path = environment.GetValueOrDefault("SCRIPT_NAME", "") + environment.GetValueOrDefault("PATH_INFO", "");
+        if (path == PingPath)
+            return Response.Text("pong\n");
+        if (path != StatusPath)
+            return null;
+        bool full = Array.IndexOf(environment.GetValueOrDefault("QUERY_STRING", "").Split('&'), "full") >= 0;
+        string status = Scoreboard?.Status(full) ?? $"{{\"requests\":{Served},\"total_processes\":1,\"active_processes\":{(InFlight > 0 ? 1 : 0)}}}\n";
+        return Response.Bytes(System.Text.Encoding.UTF8.GetBytes(status), "application/json").WithHeader("Cache-Control", "no-store");
+    }
 
     /// <summary>Whether to accept nothing while every request slot is taken: in a --prefork MIN:MAX pool, which grows instead.</summary>
     public bool HoldAcceptsWhileFull { get; init; }

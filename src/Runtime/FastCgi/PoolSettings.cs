@@ -32,6 +32,11 @@ internal sealed class PoolSettings
     /// <summary><c>--restart-threshold N/SECONDS</c>: SECONDS.</summary>
     public int RestartWindowSeconds { get; init; }
 
+    /// <summary>Each worker's <c>--ping-path</c> and <c>--status-path</c>, or null.</summary>
+    public string? PingPath { get; init; }
+
+    public string? StatusPath { get; init; }
+
     /// <summary>A worker's command line: the binary and the options that are each worker's own.</summary>
     public string[] WorkerArguments(string binary)
     {
@@ -42,6 +47,10 @@ internal sealed class PoolSettings
             arguments.AddRange(["--max-concurrency", MaxConcurrency.ToString(CultureInfo.InvariantCulture)]);
         if (MaxRssMib > 0)
             arguments.AddRange(["--max-rss", MaxRssMib.ToString(CultureInfo.InvariantCulture)]);
+        if (PingPath is not null)
+            arguments.AddRange(["--ping-path", PingPath]);
+        if (StatusPath is not null)
+            arguments.AddRange(["--status-path", StatusPath]);
         return [.. arguments];
     }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Threading;
 
@@ -43,7 +44,11 @@ internal sealed unsafe partial class Scoreboard
         descriptor = MemfdCreate("cgirouting-scoreboard", MFD_CLOEXEC);
         if (descriptor < 0 || ftruncate(descriptor, (long)slots * SlotSize) != 0)
             throw new InvalidOperationException($"The workers' scoreboard could not be made (memfd_create: errno {Marshal.GetLastPInvokeError()}).");
-        return new Scoreboard(Map(descriptor, slots), slots, null);
+        var board = new Scoreboard(Map(descriptor, slots), slots, null);
+        // Row 0 is the pool's own: never claimed (its pid is -1), with the manager's start and the requests its reaped workers served.
+        Volatile.Write(ref *(int*)(board._memory + PidOffset), -1);
+        Volatile.Write(ref *(long*)(board._memory + ChangedOffset), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        return board;
     }
 
     /// <summary>
@@ -58,7 +63,7 @@ internal sealed unsafe partial class Scoreboard
         int slots = (int)(size / SlotSize);
         byte* memory = Map(Descriptor, slots);
         int pid = Environment.ProcessId;
-        for (int i = 0; i < slots; i++)
+        for (int i = 1; i < slots; i++)
         {
             byte* row = memory + i * SlotSize;
             if (Interlocked.CompareExchange(ref *(int*)(row + PidOffset), pid, 0) != 0)
@@ -89,7 +94,7 @@ internal sealed unsafe partial class Scoreboard
     /// <summary>In a manager: what the row of <paramref name="pid"/> says, or <see langword="null"/> when it has none (yet).</summary>
     public WorkerState? Find(int pid)
     {
-        for (int i = 0; i < _slots; i++)
+        for (int i = 1; i < _slots; i++)
         {
             byte* row = _memory + i * SlotSize;
             if (Volatile.Read(ref *(int*)(row + PidOffset)) == pid)
@@ -107,10 +112,44 @@ internal sealed unsafe partial class Scoreboard
             byte* row = _memory + i * SlotSize;
             if (Volatile.Read(ref *(int*)(row + PidOffset)) == pid)
             {
+                Interlocked.Add(ref *(long*)(_memory + ServedOffset), Volatile.Read(ref *(long*)(row + ServedOffset)));
                 new Span<byte>(row + 4, SlotSize - 4).Clear();
                 Volatile.Write(ref *(int*)(row + PidOffset), 0);
             }
         }
+    }
+
+    /// <summary>
+    /// The pool's state as JSON, read by any worker (<c>--status-path</c>): the manager's start (Unix seconds), the
+    /// requests served (by live and reaped workers), and the workers: total, active (serving), idle; with
+    /// <paramref name="full"/>, each worker's pid, requests in flight, served, and resident memory.
+    /// </summary>
+    public string Status(bool full)
+    {
+        var text = new System.Text.StringBuilder();
+        long served = Volatile.Read(ref *(long*)(_memory + ServedOffset));
+        int total = 0, active = 0;
+        var workers = new System.Text.StringBuilder();
+        for (int i = 1; i < _slots; i++)
+        {
+            byte* row = _memory + i * SlotSize;
+            int pid = Volatile.Read(ref *(int*)(row + PidOffset));
+            if (pid <= 0)
+                continue;
+            int inFlight = Volatile.Read(ref *(int*)(row + InFlightOffset));
+            long rowServed = Volatile.Read(ref *(long*)(row + ServedOffset));
+            served += rowServed;
+            total++;
+            active += inFlight > 0 ? 1 : 0;
+            if (full)
+                workers.Append(workers.Length == 0 ? "" : ",").Append(CultureInfo.InvariantCulture, $"{{\"pid\":{pid},\"state\":\"{(inFlight > 0 ? "active" : "idle")}\",")
+                    .Append(CultureInfo.InvariantCulture, $"\"in_flight\":{inFlight},\"requests\":{rowServed},\"rss_bytes\":{ResidentMemory.OfProcess(pid) ?? 0}}}");
+        }
+        text.Append(CultureInfo.InvariantCulture, $"{{\"start_time\":{Volatile.Read(ref *(long*)(_memory + ChangedOffset))},\"requests\":{served},")
+            .Append(CultureInfo.InvariantCulture, $"\"total_processes\":{total},\"active_processes\":{active},\"idle_processes\":{total - active}");
+        if (full)
+            text.Append(",\"processes\":[").Append(workers).Append(']');
+        return text.Append("}\n").ToString();
     }
 
     /// <summary>A worker's row, read by its manager.</summary>

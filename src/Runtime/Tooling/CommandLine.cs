@@ -199,6 +199,7 @@ internal static class CommandLine
         {
             Min = arguments.PreforkMin, Max = arguments.Prefork, IdleTimeoutSeconds = arguments.IdleTimeout > 0 ? arguments.IdleTimeout : 10,
             MaxRequests = arguments.MaxRequests, MaxRssMib = arguments.MaxRss, MaxConcurrency = arguments.MaxConcurrency,
+            PingPath = arguments.PingPath, StatusPath = arguments.StatusPath,
             RestartThreshold = arguments.RestartThreshold.Count, RestartWindowSeconds = arguments.RestartThreshold.Seconds,
         };
         string size = pool.Min == pool.Max ? $"{pool.Max} workers started ahead"
@@ -233,6 +234,8 @@ internal static class CommandLine
             AllowedPeers = allowed,
             Scoreboard = manager is null ? null : Scoreboard.Join(maxConcurrency),
             MaxResidentBytes = (long)arguments.MaxRss << 20,
+            PingPath = arguments.PingPath,
+            StatusPath = arguments.StatusPath,
             HoldAcceptsWhileFull = manager is not null && Environment.GetEnvironmentVariable(PreforkManager.GrowingPoolVariable) == "1",
         };
         if (manager is null)
@@ -293,6 +296,8 @@ internal static class CommandLine
                                         MIN 0 starts a worker only once a connection waits. SIGHUP starts new
                                         workers from the binary on disk and lets the old ones finish (a deploy)
               --idle-timeout SECONDS    FastCGI --prefork MIN:MAX: stop a worker beyond MIN idle this long (10)
+              --ping-path PATH          FastCGI: a request for PATH is answered "pong" by the worker, not the app
+              --status-path PATH        FastCGI: a request for PATH gets the pool's state as JSON (?full: each worker)
               --max-rss MIB             FastCGI: a worker over MIB resident after a request exits (and is replaced)
               --restart-threshold N/SECONDS  FastCGI --prefork: N workers dead abnormally within SECONDS make the
                                         manager wait before it starts more, doubling while they go on dying

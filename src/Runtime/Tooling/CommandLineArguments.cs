@@ -77,11 +77,18 @@ internal sealed class CommandLineArguments
     /// <summary><c>--restart-threshold N/SECONDS</c>: N and SECONDS, 0 when not given.</summary>
     public (int Count, int Seconds) RestartThreshold { get; private set; }
 
+    /// <summary><c>--ping-path</c>, or null.</summary>
+    public string? PingPath { get; private set; }
+
+    /// <summary><c>--status-path</c>, or null.</summary>
+    public string? StatusPath { get; private set; }
+
     /// <summary>The pool's options, as given (<c>--prefork</c>, <c>--idle-timeout</c>, <c>--max-rss</c>, <c>--restart-threshold</c>), for a printed command.</summary>
     public string PoolOptions =>
         (Prefork > 0 ? " --prefork " + (PreforkMin == Prefork ? $"{Prefork}" : $"{PreforkMin}:{Prefork}") : "")
         + (IdleTimeout > 0 ? $" --idle-timeout {IdleTimeout}" : "") + (MaxRss > 0 ? $" --max-rss {MaxRss}" : "")
-        + (RestartThreshold.Count > 0 ? $" --restart-threshold {RestartThreshold.Count}/{RestartThreshold.Seconds}" : "");
+        + (RestartThreshold.Count > 0 ? $" --restart-threshold {RestartThreshold.Count}/{RestartThreshold.Seconds}" : "")
+        + (PingPath is not null ? $" --ping-path {PingPath}" : "") + (StatusPath is not null ? $" --status-path {StatusPath}" : "");
 
     /// <summary><c>--port</c>, or the number after <c>--serve</c>; 8080 unless given.</summary>
     public int Port { get; private set; } = 8080;
@@ -90,7 +97,7 @@ internal sealed class CommandLineArguments
     public long MaxRequests { get; private set; }
 
     /// <summary>Whether an option of a FastCGI worker alone was given.</summary>
-    public bool HasWorkerOptions => MaxConcurrency > 0 || MaxRequests > 0 || Prefork > 0 || MaxRss > 0 || SocketOwner is not null || SocketMode != DefaultSocketMode;
+    public bool HasWorkerOptions => MaxConcurrency > 0 || MaxRequests > 0 || Prefork > 0 || MaxRss > 0 || PingPath is not null || StatusPath is not null || SocketOwner is not null || SocketMode != DefaultSocketMode;
 
     private CommandLineArguments()
     {
@@ -135,7 +142,7 @@ internal sealed class CommandLineArguments
                     }
                     break;
                 case "--fastcgi" or "--config" or "--prefix" or "--root" or "--env" or "--socket-mode" or "--socket-owner" or "--allow-from"
-                    or "--max-concurrency" or "--max-requests" or "--prefork" or "--port" or "--idle-timeout" or "--max-rss" or "--restart-threshold":
+                    or "--max-concurrency" or "--max-requests" or "--prefork" or "--port" or "--idle-timeout" or "--max-rss" or "--restart-threshold" or "--ping-path" or "--status-path":
                     if (i + 1 == arguments.Length)
                     {
                         error.WriteLine($"{argument} needs a value.");
@@ -205,6 +212,17 @@ internal sealed class CommandLineArguments
                     return false;
                 }
                 SocketMode = Convert.ToInt32(value, 8);
+                return true;
+            case "--ping-path" or "--status-path":
+                if (!value.StartsWith('/') || value.AsSpan().ContainsAny(" \"'\\$;{}"))
+                {
+                    error.WriteLine($"{option} takes a path such as /fpm-status, not '{value}'.");
+                    return false;
+                }
+                if (option == "--ping-path")
+                    PingPath = value;
+                else
+                    StatusPath = value;
                 return true;
             case "--prefork" when value.Contains(':'):
                 // MIN:MAX, php-fpm's dynamic pool (MIN 0: its ondemand one).

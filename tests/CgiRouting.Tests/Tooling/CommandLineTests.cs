@@ -654,6 +654,8 @@ public class CommandLineTests
     [InlineData("--restart-threshold", "0/10", "not '0/10'")]
     [InlineData("--idle-timeout", "0", "--idle-timeout takes a whole number from 1")]
     [InlineData("--max-rss", "x", "--max-rss takes a whole number from 1")]
+    [InlineData("--status-path", "status", "--status-path takes a path such as /fpm-status, not 'status'.")]
+    [InlineData("--ping-path", "/a;b", "--ping-path takes a path such as /fpm-status, not '/a;b'.")]
     public void Pool_options_are_checked(string option, string value, string message)
     {
         var (exit, _, error) = Run("--fastcgi", "127.0.0.1:9", "--prefork", "0:4", option, value);
@@ -675,9 +677,9 @@ public class CommandLineTests
     {
         string app = System.Environment.ProcessPath!;
         var (exit, units, _) = Run("--config", "systemd", "--fastcgi", "unix:/run/app/app.sock", "--prefork", "0:8", "--idle-timeout", "30",
-            "--max-rss", "200", "--restart-threshold", "10/60", "--max-requests", "500");
+            "--max-rss", "200", "--restart-threshold", "10/60", "--max-requests", "500", "--ping-path", "/ping", "--status-path", "/status");
         Assert.Equal(0, exit);
-        Assert.Contains($"\nExecStart={app} --prefork 0:8 --idle-timeout 30 --max-rss 200 --restart-threshold 10/60 --max-requests 500\n", units);
+        Assert.Contains($"\nExecStart={app} --prefork 0:8 --idle-timeout 30 --max-rss 200 --restart-threshold 10/60 --ping-path /ping --status-path /status --max-requests 500\n", units);
         Assert.Contains(" --prefork 2 --max-requests 1 &", Run("--config", "nginx", "--fastcgi", "127.0.0.1:9000", "--prefork", "2", "--max-requests", "1").Output);
     }
 
