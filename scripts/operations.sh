@@ -19,6 +19,10 @@ log=$PWD/artifacts/operations/test.log
 rm -f "$out"
 status=0
 CGIROUTING_RELIABILITY_OUT=$out dotnet test tests/CgiRouting.EndToEnd.Tests --no-build --filter "FullyQualifiedName~PoolTests" >"$log" 2>&1 || status=$?
+# The CGI path's cost: samples/Hello's instructions under callgrind (exact), beside those of 140aeab, before issue 21,
+# measured by the same command into the same folder (bench/instructions.sh /tmp/instr-ops at 140aeab): the counts
+# depend on the binary's path, which is in the process's arguments and memory map.
+instructions=$(bench/instructions.sh /tmp/instr-ops 2>/dev/null | grep -E '^(greet|item|text|post) ' || true)
 machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /proc/meminfo), Linux $(uname -r)"
 {
     echo "# Operating a worker pool: measured"
@@ -38,8 +42,26 @@ machine="$(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2 / 1048576}' /p
         echo '```'
     fi
     echo
-    echo "Not measured here (not built yet): the status and ping paths, the access and slow logs, their cost on a worker's"
-    echo "requests per second, cancellation, systemd notification and --user (issue 21's items 4 to 8)."
+    echo "A CGI request's instructions (samples/Hello under callgrind, \`bench/instructions.sh /tmp/instr-ops\`), before issue 21 (140aeab) and now:"
+    echo
+    echo "| request | before | now | change |"
+    echo "|---|---:|---:|---:|"
+    while read -r name before; do
+        now=$(awk -v n="$name" '$1 == n {print $2}' <<<"$instructions")
+        [[ -n $now ]] && awk -v n="$name" -v b="$before" -v a="$now" 'BEGIN {printf "| %s | %d | %d | %+.2f %% |\n", n, b, a, (a - b) * 100 / b}'
+    done <<'BEFORE'
+greet 1441956
+item 1444799
+text 1429642
+post 1471675
+BEFORE
+    echo
+    echo "The pool's code runs in no CGI request; what is left is the loader's: the binary is 36 KB larger (more relocations"
+    echo "at start). The scoreboard binds no libc symbol of its own (four new ones had cost 3,400 instructions a start)."
+    echo
+    echo "Not measured here: OpenMetrics (not built, so no promtool check), status figures against a load generator, the"
+    echo "access and slow logs and their cost on a worker's requests per second, cancellation, systemd notification and"
+    echo "--user (issue 21's items 4 to 8, not built beyond the ping path and the JSON status)."
 } > docs/operations.md
 cat docs/operations.md
 exit $status

@@ -110,17 +110,17 @@ public sealed class PoolTests
     public async Task Ping_and_status_are_answered_by_the_pool_also_while_every_request_slot_is_taken()
     {
         string address = NginxFastCgiServer.FreeTcpAddress();
-        using var manager = new FastCgiWorkerProcess(Hello, address, "--prefork", "2", "--max-concurrency", "1", "--ping-path", "/ping", "--status-path", "/status");
-        await WaitUntil(() => Workers(manager) == 2, TimeSpan.FromSeconds(10));
+        using var manager = new FastCgiWorkerProcess(Hello, address, "--prefork", "1", "--max-concurrency", "1", "--ping-path", "/ping", "--status-path", "/status");
+        await WaitUntil(() => Workers(manager) == 1, TimeSpan.FromSeconds(10));
         Assert.EndsWith("\r\n\r\npong\n", Get(address, "/ping"));
         var slow = Enumerable.Range(0, 2).Select(_ => Task.Run(() => Get(address, "/ticks/8"))).ToArray();
-        await Task.Delay(500); // both workers' one slot taken
+        await Task.Delay(500); // the worker's one slot taken, and a request waiting for it
         string busy = Get(address, "/status");
         Assert.Contains("Content-Type: application/json", busy);
         using (var state = JsonDocument.Parse(busy.Split("\r\n\r\n")[1]))
         {
-            Assert.Equal(2, state.RootElement.GetProperty("total_processes").GetInt32());
-            Assert.Equal(2, state.RootElement.GetProperty("active_processes").GetInt32());
+            Assert.Equal(1, state.RootElement.GetProperty("total_processes").GetInt32());
+            Assert.Equal(1, state.RootElement.GetProperty("active_processes").GetInt32());
             Assert.True(state.RootElement.GetProperty("start_time").GetInt64() > 1_700_000_000);
         }
         await Task.WhenAll(slow);
@@ -131,6 +131,8 @@ public sealed class PoolTests
             processes.Select(p => p.GetProperty("pid").GetInt32()).Order());
         Assert.All(processes, p => Assert.True(p.GetProperty("rss_bytes").GetInt64() > 1 << 20));
         Assert.DoesNotContain("/status", Get(address, "/hello/status")); // the app's own paths are the app's
+        CgiRouting.Testing.ReliabilityReport.Write($"--ping-path and --status-path on --prefork 1 --max-concurrency 1: pong, and the JSON status "
+            + $"answered while the worker's one slot was taken and another request waited for it; ?full listed the worker's pid and RSS");
     }
 
     [Fact]

@@ -165,8 +165,8 @@ internal sealed unsafe partial class Scoreboard
     private const int MFD_CLOEXEC = 1, PROT_READ = 1, PROT_WRITE = 2, MAP_SHARED = 1, SEEK_END = 2, RegularFile = 0x8000;
 
     // The symbols the runtime binds already (ftruncate64, lseek64, mmap64, syscall): each new libc symbol is looked up
-    // by the loader at every start, a CGI request's too (memfd_create, ftruncate, lseek and mmap of their own added
-    // 9,300 instructions to samples/Hello's, 0.64 %).
+    // by the loader at every start, a CGI request's too (memfd_create, ftruncate, lseek and mmap of their own cost
+    // samples/Hello about 3,400 instructions a request, 0.23 %).
     private static int MemfdCreate(string name, uint flags)
     {
         nint utf8 = Marshal.StringToCoTaskMemUTF8(name);
