@@ -129,7 +129,7 @@ public sealed class PreforkTests
         }
     }
 
-    private static async Task WaitUntil(Func<bool> condition, TimeSpan timeout)
+    internal static async Task WaitUntil(Func<bool> condition, TimeSpan timeout)
     {
         for (var deadline = DateTime.UtcNow + timeout; !condition(); await Task.Delay(50))
             Assert.True(DateTime.UtcNow < deadline, "timed out");

@@ -112,7 +112,7 @@ internal sealed class FastCgiConnection
                 return false; // shut down while idle (CloseIfIdle): no answer could be written any more
             _busy = true;
         }
-        _server.BeginRequest();
+        _server.BeginRequest(firstOnConnection: RequestsBegun == 0);
         RequestsBegun++;
         var slot = RequestSlot.None;
         try
@@ -204,6 +204,12 @@ internal sealed class FastCgiConnection
         if (_server.SandboxRefuses)
             return Refuse("was refused: " + Sandbox.RefusalMessage, Response.Text(Sandbox.RefusalMessage, 503),
                 head: environment.GetValueOrDefault("REQUEST_METHOD") == "HEAD");
+        if (_server.PoolAnswer(environment) is { } poolAnswer)
+        {
+            CgiResponseWriter.Write(poolAnswer, omitBody: environment.GetValueOrDefault("REQUEST_METHOD") == "HEAD", https: false, output, errorLog);
+            output.Complete();
+            return true;
+        }
         // The wait for a --max-concurrency slot is bounded by the request's deadline: a handler that hangs gives its slot
         // back when its own deadline answers (below), so a request never waits for ever behind it.
         TimeSpan timeout = RequestDeadline.RequestTimeout(environment, _server.Options, errorLog: null);

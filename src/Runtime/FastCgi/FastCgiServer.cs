@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Runtime.InteropServices;
@@ -45,6 +46,8 @@ internal sealed class FastCgiServer
     // Threads past their look at _acceptsEnded and not done with what they accept (it is served, or closed): a stop waits
     // for them, so that no connection is accepted by a worker that then exits without serving it.
     private int _inAccept;
+    // In a growing pool (HoldAcceptsWhileFull): connections accepted that have not begun a request, and whether a thread is in accept.
+    private int _acceptedUnbegun, _holdingAccept;
     private volatile bool _stopping, _acceptsEnded;
     private const int EINVAL = 22;
 
@@ -127,6 +130,40 @@ internal sealed class FastCgiServer
 
     /// <summary>Called once the worker accepts no more connections for its <c>--max-requests</c> (a --prefork worker tells its manager).</summary>
     public Action? Retired { get; init; }
+
+    /// <summary>A --prefork manager's scoreboard, where this worker says how busy it is; null without one.</summary>
+    public Scoreboard? Scoreboard { get; init; }
+
+    /// <summary><c>--ping-path</c>: a request for it is answered <c>pong</c> by the worker, not the app; null for none.</summary>
+    public string? PingPath { get; init; }
+
+    /// <summary><c>--status-path</c>: a request for it is answered with the pool's state (<see cref="Scoreboard.Status"/>); null for none.</summary>
+    public string? StatusPath { get; init; }
+
+    /// <summary>
+    /// The answer to a request for <see cref="PingPath"/> or <see cref="StatusPath"/> (SCRIPT_NAME and PATH_INFO, as the
+    /// web server sends them), or null for any other: the worker answers it without a request slot, so it is answered
+    /// while the slots are taken by the app's requests.
+    /// </summary>
+    public Response? PoolAnswer(Dictionary<string, string> environment)
+    {
+        if (PingPath is null && StatusPath is null)
+            return null;
+        string path = environment.GetValueOrDefault("SCRIPT_NAME", "") + environment.GetValueOrDefault("PATH_INFO", "");
+        if (path == PingPath)
+            return Response.Text("pong\n");
+        if (path != StatusPath)
+            return null;
+        bool full = Array.IndexOf(environment.GetValueOrDefault("QUERY_STRING", "").Split('&'), "full") >= 0;
+        string status = Scoreboard?.Status(full) ?? $"{{\"requests\":{Served},\"total_processes\":1,\"active_processes\":{(InFlight > 0 ? 1 : 0)}}}\n";
+        return Response.Bytes(System.Text.Encoding.UTF8.GetBytes(status), "application/json").WithHeader("Cache-Control", "no-store");
+    }
+
+    /// <summary>Whether to accept nothing while every request slot is taken: in a --prefork MIN:MAX pool, which grows instead.</summary>
+    public bool HoldAcceptsWhileFull { get; init; }
+
+    /// <summary><c>--max-rss</c> in bytes, 0 for none: a worker over it after a request stops, to be replaced.</summary>
+    public long MaxResidentBytes { get; init; }
 
     /// <summary>How many requests are served at once (<c>--max-concurrency</c>).</summary>
     public int MaxConcurrency => _maxConcurrency;
@@ -348,6 +385,18 @@ internal sealed class FastCgiServer
                 Interlocked.Decrement(ref _inAccept);
                 return;
             }
+            // In a pool that can grow, a worker whose request slots are all taken leaves new connections queued on the
+            // listener, where its manager sees them and starts another worker for them (accepted, they would wait
+            // here for a slot, and the pool would never grow).
+            // Connections accepted whose first request has not begun count as requests; one thread accepts at a time.
+            bool holds = HoldAcceptsWhileFull;
+            if (holds && (Volatile.Read(ref _inFlight) + Volatile.Read(ref _acceptedUnbegun) >= _maxConcurrency
+                || Interlocked.CompareExchange(ref _holdingAccept, 1, 0) != 0))
+            {
+                Interlocked.Decrement(ref _inAccept);
+                Thread.Sleep(5);
+                continue;
+            }
             // With --max-requests, accept no more connections than requests are left: a connection accepted
             // beyond them would be closed unserved when the worker exits (nginx answered 502 to most requests
             // to --prefork workers with --max-requests 1, each of which had accepted several). Once the worker stops,
@@ -361,6 +410,12 @@ internal sealed class FastCgiServer
             }
             Interlocked.Increment(ref _accepting);
             int fd = SocketDescriptor.Accept(_listener);
+            if (holds)
+            {
+                if (fd >= 0)
+                    Interlocked.Increment(ref _acceptedUnbegun); // until its first BEGIN_REQUEST, or its end (Serve)
+                Volatile.Write(ref _holdingAccept, 0);
+            }
             if (Interlocked.Decrement(ref _accepting) == 0 && fd >= 0)
                 StartThread(); // keep a thread accepting while this one serves
             if (fd < 0)
@@ -385,6 +440,8 @@ internal sealed class FastCgiServer
             {
                 Log.WriteLine($"CgiRouting: a FastCGI connection from {peer}, which is not one of the web servers allowed (--allow-from), was closed.");
                 SocketDescriptor.Close(fd);
+                if (holds)
+                    Interlocked.Decrement(ref _acceptedUnbegun);
                 if (reserved)
                     Interlocked.Decrement(ref _acceptsReserved);
                 Interlocked.Decrement(ref _inAccept);
@@ -418,6 +475,8 @@ internal sealed class FastCgiServer
         }
         finally
         {
+            if (HoldAcceptsWhileFull && connection.RequestsBegun == 0)
+                Interlocked.Decrement(ref _acceptedUnbegun); // it ended without a request
             lock (_open)
                 _open[slot] = null;
             SocketDescriptor.Close(fd);
@@ -431,10 +490,13 @@ internal sealed class FastCgiServer
     /// request refused here would be a 502 for its client. The quota stops the worker from accepting connections
     /// instead (see <see cref="Work"/>) and from waiting for another request on a kept connection.
     /// </summary>
-    public void BeginRequest()
+    public void BeginRequest(bool firstOnConnection = false)
     {
+        if (firstOnConnection && HoldAcceptsWhileFull)
+            Interlocked.Decrement(ref _acceptedUnbegun);
         Interlocked.Increment(ref _begun);
-        Interlocked.Increment(ref _inFlight);
+        int inFlight = Interlocked.Increment(ref _inFlight);
+        Scoreboard?.Report(inFlight, Interlocked.Read(ref _served));
     }
 
     /// <summary>
@@ -477,11 +539,19 @@ internal sealed class FastCgiServer
             _requestSlots.Release();
         else if (slot == RequestSlot.ReleasedLate)
             Interlocked.Decrement(ref _stuck);
-        Interlocked.Decrement(ref _inFlight);
-        if (Interlocked.Increment(ref _served) == _maxRequests)
+        int inFlight = Interlocked.Decrement(ref _inFlight);
+        long served = Interlocked.Increment(ref _served);
+        Scoreboard?.Report(inFlight, served);
+        if (served == _maxRequests)
         {
             Retired?.Invoke(); // before the stop, which may wait for the web server to close its connections
             RequestStop($"CgiRouting: served {Requests(_maxRequests)} (--max-requests): exiting.");
+        }
+        else if (MaxResidentBytes > 0 && ResidentMemory.OfThisProcess() is long resident && resident > MaxResidentBytes && !_stopping)
+        {
+            // As --max-requests: the manager starts a successor now, and this worker serves what it has begun and exits.
+            Retired?.Invoke();
+            RequestStop($"CgiRouting: FastCGI worker {Environment.ProcessId}: {resident >> 20} MiB resident, over --max-rss {MaxResidentBytes >> 20}: exiting after the requests in flight.");
         }
     }
 

@@ -8,7 +8,9 @@ namespace CgiRouting.FastCgi;
 
 /// <summary>
 /// <c>--fastcgi ADDRESS --prefork N</c>: a small parent that holds the listening socket and keeps N workers started
-/// ahead, each waiting in <c>accept</c> before any request arrives, as php-fpm's static process manager does. A worker
+/// ahead, each waiting in <c>accept</c> before any request arrives, as php-fpm's static process manager does; with
+/// <c>--prefork MIN:MAX</c> as its dynamic one (and with MIN 0 its ondemand one), sized from a <see cref="Scoreboard"/>.
+/// SIGHUP replaces every worker by one started from the binary now on disk (a graceful reload). A worker
 /// is this binary started afresh (never a fork of a running .NET runtime) with the socket as its standard input, so it
 /// is a FastCGI worker by the usual rule; with <c>--max-requests 1</c> it serves one request and exits, and the parent
 /// starts the next at once: CGI's isolation (nothing kept between requests) with the start-up hidden from the client.
@@ -26,6 +28,9 @@ internal static unsafe partial class PreforkManager
     /// would repeat per request, and ends when its manager does (<see cref="FollowManager"/>).
     /// </summary>
     public const string WorkerVariable = "CGIROUTING_PREFORK_WORKER";
+
+    /// <summary>Set in a worker's environment when its pool can grow: it then accepts nothing while its request slots are all taken.</summary>
+    public const string GrowingPoolVariable = "CGIROUTING_PREFORK_GROWS";
 
     private const int SIGTERM = 15, EINTR = 4, ECHILD = 10, PR_SET_PDEATHSIG = 1;
 
@@ -52,38 +57,50 @@ internal static unsafe partial class PreforkManager
     /// Whether the manager bound the listener itself (<c>--fastcgi ADDRESS</c>); one it was handed (systemd's socket unit,
     /// spawn-fcgi) outlives it, and is never shut down: the connections queued on it wait for the next manager.
     /// </param>
-    /// <param name="workers">How many workers are kept started.</param>
-    /// <param name="maxRequests">Each worker's <c>--max-requests</c>, 0 for none.</param>
+    /// <param name="pool">How many workers, and what each may serve.</param>
     /// <param name="log">The manager's log.</param>
-    public static int Run(int listener, bool ownsListener, int workers, long maxRequests, TextWriter log)
+    public static int Run(int listener, bool ownsListener, PoolSettings pool, TextWriter log)
     {
         string binary = Environment.ProcessPath ?? throw new InvalidOperationException("The binary's own path is unknown.");
-        string[] arguments = maxRequests > 0 ? [binary, "--max-requests", maxRequests.ToString(System.Globalization.CultureInfo.InvariantCulture)] : [binary];
         var environment = new System.Collections.Generic.List<string>();
         foreach (DictionaryEntry variable in Environment.GetEnvironmentVariables())
         {
-            if ((string)variable.Key != WorkerVariable)
+            if ((string)variable.Key is not (WorkerVariable or GrowingPoolVariable))
                 environment.Add(variable.Key + "=" + variable.Value);
         }
         environment.Add(WorkerVariable + "=" + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        if (pool.Min < pool.Max)
+            environment.Add(GrowingPoolVariable + "=1");
         int* retirement = stackalloc int[2];
         if (pipe2(retirement, O_CLOEXEC) != 0)
             throw new InvalidOperationException("pipe2 failed.");
-        using var spawn = new Spawner(binary, arguments, environment, listener, retirement[1]);
+        // Rows for the pool's workers and for those still finishing after they left it (retired, stopped idle, reloaded).
+        var board = Scoreboard.Create(pool.Max * 4 + 16, out int boardDescriptor);
+        // The path, not the file: each worker is started from what is at the path then, so that a deploy (a new binary
+        // renamed over the old one) and SIGHUP give new workers the new code.
+        using var spawn = new Spawner(binary, pool.WorkerArguments(binary), environment, listener, retirement[1], boardDescriptor);
 
-        var pids = new int[workers];
-        var started = new long[workers];
-        var retryAt = new long[workers]; // when an empty slot is started (again)
-        var backOff = new int[workers]; // milliseconds, doubled by each failure in a row
-        int stopRequested = 0, stopping = 0;
+        int max = pool.Max;
+        var pids = new int[max];
+        var started = new long[max];
+        int desired = pool.Min; // the workers wanted now: Min, more while all are busy, back to Min once idle
+        long retryAt = 0; // when a worker is started again after one failed (to start, or at once)
+        int backOff = 0; // milliseconds, doubled by each failure in a row
+        var crashes = new CrashLoop(pool.RestartThreshold, pool.RestartWindowSeconds, log);
+        int stopRequested = 0, stopping = 0, reloadRequested = 0;
         void Stop(PosixSignalContext context)
         {
             context.Cancel = true;
             if (Interlocked.Exchange(ref stopRequested, 1) == 0)
-                log.WriteLine($"CgiRouting: {context.Signal} received: stopping the {workers} FastCGI workers once the connections queued for them are served.");
+                log.WriteLine($"CgiRouting: {context.Signal} received: stopping the FastCGI workers once the connections queued for them are served.");
         }
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        using var hangUp = PosixSignalRegistration.Create(PosixSignal.SIGHUP, context =>
+        {
+            context.Cancel = true;
+            Volatile.Write(ref reloadRequested, 1);
+        });
 
         // A stop must not reset the connections queued on the listener: nginx may have sent a request on each, and never
         // sends a POST again. The queue is capped (no new connection is queued; the kernel's retry of one finds the
@@ -114,23 +131,83 @@ internal static unsafe partial class PreforkManager
             }
         }
 
-        // Fills the empty slots whose time has come; a worker that cannot be started is tried again after a back-off
-        // (1 s, doubling up to 30 s) instead of leaving its slot empty for good.
+        // Starts workers into empty slots until `desired` run; after a failure, none before `retryAt` (1 s, doubling up
+        // to 30 s), nor while a crash loop is backed off from.
         void StartDue()
         {
             long now = Environment.TickCount64;
-            for (int i = 0; i < workers; i++)
+            if (now < retryAt || crashes.Paused(now) || Volatile.Read(ref stopping) == 1)
+                return;
+            int live = Live(pids);
+            for (int i = 0; i < max && live < desired; i++)
             {
-                if (pids[i] != 0 || now < retryAt[i] || Volatile.Read(ref stopping) == 1)
+                if (pids[i] != 0)
                     continue;
                 pids[i] = spawn.Start(log);
                 started[i] = now;
                 if (pids[i] == 0)
                 {
-                    backOff[i] = Math.Min(Math.Max(backOff[i] * 2, 1000), 30_000);
-                    retryAt[i] = now + backOff[i];
+                    backOff = Doubled(backOff);
+                    retryAt = now + backOff;
+                    return;
                 }
+                live++;
             }
+        }
+
+        // The pool's size, looked at every 20 ms: one more worker while every worker's request slots are taken (or, with
+        // none running, while a connection waits: php-fpm's ondemand), up to Max; one fewer when a worker has served
+        // nothing for --idle-timeout, down to Min. A worker stopped for idleness is sent SIGTERM: it accepts nothing more
+        // and finishes what it has begun, as any stopping worker.
+        void Resize()
+        {
+            if (pool.Min == max || Volatile.Read(ref stopping) == 1)
+                return;
+            long now = Environment.TickCount64;
+            int live = 0, busy = 0, idlest = -1;
+            long idleFor = 0;
+            for (int i = 0; i < max; i++)
+            {
+                if (pids[i] == 0)
+                    continue;
+                live++;
+                if (board.Find(pids[i]) is not { } state)
+                    continue; // just started: idle, not yet claimed its row
+                if (state.Busy)
+                    busy++;
+                if (state.IdleFor(now) > idleFor)
+                    (idleFor, idlest) = (state.IdleFor(now), i);
+            }
+            if (desired < max && live == desired && (live > 0 ? busy == live : SocketDescriptor.HasPending(listener)))
+            {
+                desired++;
+                StartDue();
+            }
+            else if (desired > pool.Min && live == desired && idlest >= 0 && idleFor >= pool.IdleTimeoutSeconds * 1000L)
+            {
+                _ = kill(pids[idlest], SIGTERM);
+                pids[idlest] = 0;
+                desired--;
+            }
+        }
+
+        // SIGHUP: every worker is replaced by one started from the binary now at the path; the new ones are started first,
+        // then the old ones are sent SIGTERM: each finishes what it serves (and the connections the web server keeps),
+        // and what is queued meanwhile waits on the listener for the new ones.
+        void Reload()
+        {
+            var old = new int[max];
+            Array.Copy(pids, old, max);
+            Array.Clear(pids);
+            retryAt = 0;
+            StartDue();
+            int replaced = 0;
+            foreach (int pid in old)
+            {
+                if (pid > 0 && kill(pid, SIGTERM) == 0)
+                    replaced++;
+            }
+            log.WriteLine($"CgiRouting: SIGHUP received: {replaced} FastCGI worker{(replaced == 1 ? "" : "s")} replaced by workers started from {binary} as it is now.");
         }
         lock (pids)
             StartDue();
@@ -157,7 +234,6 @@ internal static unsafe partial class PreforkManager
                     if (slot < 0)
                         continue;
                     pids[slot] = 0;
-                    retryAt[slot] = 0;
                     StartDue();
                 }
             }
@@ -167,7 +243,12 @@ internal static unsafe partial class PreforkManager
         {
             if (Volatile.Read(ref stopRequested) == 1 && Volatile.Read(ref stopping) == 0)
                 StopWhenDrained();
-            // Never blocked: a stop, and a slot whose retry has come, are looked at every 20 ms.
+            if (Interlocked.Exchange(ref reloadRequested, 0) == 1 && Volatile.Read(ref stopping) == 0)
+            {
+                lock (pids)
+                    Reload();
+            }
+            // Never blocked: a stop, a reload, the pool's size and a start whose retry has come are looked at every 20 ms.
             int status;
             int pid = waitpid(-1, &status, WNOHANG);
             if (pid <= 0)
@@ -182,14 +263,18 @@ internal static unsafe partial class PreforkManager
                     return 0;
                 Thread.Sleep(20);
                 lock (pids)
+                {
+                    Resize();
                     StartDue();
+                }
                 continue;
             }
+            board.Free(pid);
             lock (pids)
             {
                 int slot = Array.IndexOf(pids, pid);
                 if (slot < 0)
-                    continue; // a retired worker, replaced already
+                    continue; // a worker retired, stopped or replaced already
                 pids[slot] = 0;
                 bool normal = (status & 0x7f) == 0 && (status >> 8 & 0xff) == 0;
                 if (!normal && Volatile.Read(ref stopping) == 0)
@@ -202,13 +287,27 @@ internal static unsafe partial class PreforkManager
                         return 0;
                     continue;
                 }
+                long now = Environment.TickCount64;
+                if (!normal)
+                    crashes.Died(now);
                 // A worker that fails as it starts would otherwise be restarted in a tight loop.
-                bool early = !normal && Environment.TickCount64 - started[slot] < 1000;
-                backOff[slot] = early ? Math.Min(Math.Max(backOff[slot] * 2, 1000), 30_000) : 0;
-                retryAt[slot] = Environment.TickCount64 + backOff[slot];
+                bool early = !normal && now - started[slot] < 1000;
+                backOff = early ? Doubled(backOff) : 0;
+                retryAt = now + backOff;
                 StartDue();
             }
         }
+    }
+
+    /// <summary>The next back-off after a failure: 1 s, doubling up to 30 s.</summary>
+    private static int Doubled(int backOff) => Math.Min(Math.Max(backOff * 2, 1000), 30_000);
+
+    private static int Live(int[] pids)
+    {
+        int live = 0;
+        foreach (int pid in pids)
+            live += pid != 0 ? 1 : 0;
+        return live;
     }
 
     private static bool AllEmpty(int[] pids) => Array.TrueForAll(pids, p => p == 0);
@@ -236,14 +335,15 @@ internal static unsafe partial class PreforkManager
         private readonly nint* _environment;
         private readonly byte* _actions = (byte*)NativeMemory.AllocZeroed(256); // posix_spawn_file_actions_t is 80 bytes in glibc
 
-        public Spawner(string binary, string[] arguments, System.Collections.Generic.List<string> environment, int listener, int retirement)
+        public Spawner(string binary, string[] arguments, System.Collections.Generic.List<string> environment, int listener, int retirement, int scoreboard)
         {
             _path = Marshal.StringToCoTaskMemUTF8(binary);
             _arguments = Strings(arguments);
             _environment = Strings([.. environment]);
             if (posix_spawn_file_actions_init(_actions) != 0 || posix_spawn_file_actions_adddup2(_actions, listener, 0) != 0
                 || posix_spawn_file_actions_addopen(_actions, 1, "/dev/null", 1 /* O_WRONLY */, 0) != 0
-                || posix_spawn_file_actions_adddup2(_actions, retirement, RetirementDescriptor) != 0)
+                || posix_spawn_file_actions_adddup2(_actions, retirement, RetirementDescriptor) != 0
+                || posix_spawn_file_actions_adddup2(_actions, scoreboard, Scoreboard.Descriptor) != 0)
                 throw new InvalidOperationException("posix_spawn_file_actions failed.");
         }
 

@@ -48,7 +48,7 @@ internal static class CommandLine
             return RunFastCgi(parsed, options, error);
         if (parsed.HasWorkerOptions)
         {
-            error.WriteLine("--max-concurrency, --max-requests, --prefork, --socket-mode and --socket-owner go with --fastcgi ADDRESS, or with a listening socket as standard input.");
+            error.WriteLine("--max-concurrency, --max-requests, --max-rss, --prefork, --socket-mode and --socket-owner go with --fastcgi ADDRESS, or with a listening socket as standard input.");
             return 2;
         }
         if (!parsed.ListRoutes)
@@ -187,16 +187,26 @@ internal static class CommandLine
         }
     }
 
-    /// <summary><c>--prefork N</c>: a manager that keeps N workers started ahead on <paramref name="listener"/>.</summary>
+    /// <summary><c>--prefork N</c> or <c>MIN:MAX</c>: a manager of a pool of workers on <paramref name="listener"/>.</summary>
     private static int RunPrefork(int listener, string? address, (ulong, ulong)? socketFile, string[]? allowed, CommandLineArguments arguments,
         TextWriter error)
     {
         if (allowed is not null) // the workers read it at start, as a web server's spawned workers do
             Environment.SetEnvironmentVariable("FCGI_WEB_SERVER_ADDRS", string.Join(',', allowed));
-        long maxRequests = arguments.MaxRequests;
+        var pool = new PoolSettings
+        {
+            Min = arguments.PreforkMin, Max = arguments.Prefork, IdleTimeoutSeconds = arguments.IdleTimeout > 0 ? arguments.IdleTimeout : 10,
+            MaxRequests = arguments.MaxRequests, MaxRssMib = arguments.MaxRss, MaxConcurrency = arguments.MaxConcurrency,
+            PingPath = arguments.PingPath, StatusPath = arguments.StatusPath,
+            RestartThreshold = arguments.RestartThreshold.Count, RestartWindowSeconds = arguments.RestartThreshold.Seconds,
+        };
+        string size = pool.Min == pool.Max ? $"{pool.Max} workers started ahead"
+            : pool.Min == 0 ? $"up to {pool.Max} workers started on demand, each stopped after {pool.IdleTimeoutSeconds} s idle"
+            : $"{pool.Min} to {pool.Max} workers, those beyond {pool.Min} stopped after {pool.IdleTimeoutSeconds} s idle";
         error.WriteLine($"CgiRouting: FastCGI worker manager (pid {Environment.ProcessId}) listening on {SocketDescriptor.Describe(listener)}: "
-            + $"{arguments.Prefork} workers started ahead" + (maxRequests > 0 ? $", each exits after {Requests(maxRequests)}." : "."));
-        int managed = PreforkManager.Run(listener, ownsListener: address is not null, arguments.Prefork, maxRequests, error);
+            + size + (pool.MaxRequests > 0 ? $", each exits after {Requests(pool.MaxRequests)}" : "")
+            + (pool.MaxRssMib > 0 ? $", or over {pool.MaxRssMib} MiB resident" : "") + ". SIGHUP replaces the workers from the binary on disk.");
+        int managed = PreforkManager.Run(listener, ownsListener: address is not null, pool, error);
         if (socketFile is not null)
             SocketDescriptor.Remove(address![5..], socketFile);
         return managed;
@@ -220,6 +230,11 @@ internal static class CommandLine
         {
             Retired = manager is null ? null : PreforkManager.Retire,
             AllowedPeers = allowed,
+            Scoreboard = manager is null ? null : Scoreboard.Join(maxConcurrency),
+            MaxResidentBytes = (long)arguments.MaxRss << 20,
+            PingPath = arguments.PingPath,
+            StatusPath = arguments.StatusPath,
+            HoldAcceptsWhileFull = manager is not null && Environment.GetEnvironmentVariable(PreforkManager.GrowingPoolVariable) == "1",
         };
         if (manager is null)
             log.WriteLine($"CgiRouting: FastCGI worker (pid {Environment.ProcessId}) listening on {SocketDescriptor.Describe(listener)}"
@@ -274,7 +289,16 @@ internal static class CommandLine
                                         needed to listen on an address other than loopback
               --prefork N               FastCGI: a small manager keeps N workers started ahead, each this binary
                                         with the socket as stdin; with --max-requests 1, a process per request
-                                        as in CGI, its start-up done before the request arrives
+                                        as in CGI, its start-up done before the request arrives.
+                                        --prefork MIN:MAX: MIN started, more while all are busy, up to MAX;
+                                        MIN 0 starts a worker only once a connection waits. SIGHUP starts new
+                                        workers from the binary on disk and lets the old ones finish (a deploy)
+              --idle-timeout SECONDS    FastCGI --prefork MIN:MAX: stop a worker beyond MIN idle this long (10)
+              --ping-path PATH          FastCGI: a request for PATH is answered "pong" by the worker, not the app
+              --status-path PATH        FastCGI: a request for PATH gets the pool's state as JSON (?full: each worker)
+              --max-rss MIB             FastCGI: a worker over MIB resident after a request exits (and is replaced)
+              --restart-threshold N/SECONDS  FastCGI --prefork: N workers dead abnormally within SECONDS make the
+                                        manager wait before it starts more, doubling while they go on dying
               --config SERVER           print a configuration of SERVER ({ServerConfiguration.Servers}) for this
                                         binary: --prefix /app/ (default /), --port N (8080), --root DIR
                                         (logs and sockets, default /var/lib/{name}-SERVER); a process per request
@@ -349,7 +373,7 @@ internal static class CommandLine
         {
             Server = server, Binary = Environment.ProcessPath ?? "app", Prefix = arguments.Prefix, Port = arguments.Port,
             Root = arguments.Root ?? $"/var/lib/{Path.GetFileName(Environment.ProcessPath ?? "app")}-{server}",
-            FastCgi = arguments.FastCgi, MaxRequests = arguments.MaxRequests, Prefork = arguments.Prefork, Environment = arguments.Environment,
+            FastCgi = arguments.FastCgi, MaxRequests = arguments.MaxRequests, PoolOptions = arguments.PoolOptions, Environment = arguments.Environment,
             AllowFrom = Environment.GetEnvironmentVariable("FCGI_WEB_SERVER_ADDRS") == arguments.AllowFrom ? null : arguments.AllowFrom,
         };
         if (!IsPrefix(setup.Prefix, error))

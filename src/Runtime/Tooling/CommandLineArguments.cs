@@ -62,8 +62,33 @@ internal sealed class CommandLineArguments
     /// <summary><c>--max-concurrency</c>, 0 when not given.</summary>
     public int MaxConcurrency { get; private set; }
 
-    /// <summary><c>--prefork</c>, 0 when not given.</summary>
+    /// <summary><c>--prefork</c>: N, or MAX of MIN:MAX; 0 when not given.</summary>
     public int Prefork { get; private set; }
+
+    /// <summary><c>--prefork</c>: N, or MIN of MIN:MAX (0 for ondemand).</summary>
+    public int PreforkMin { get; private set; }
+
+    /// <summary><c>--idle-timeout</c> in seconds, 0 when not given (a pool's default is 10).</summary>
+    public int IdleTimeout { get; private set; }
+
+    /// <summary><c>--max-rss</c> in MiB, 0 when not given.</summary>
+    public int MaxRss { get; private set; }
+
+    /// <summary><c>--restart-threshold N/SECONDS</c>: N and SECONDS, 0 when not given.</summary>
+    public (int Count, int Seconds) RestartThreshold { get; private set; }
+
+    /// <summary><c>--ping-path</c>, or null.</summary>
+    public string? PingPath { get; private set; }
+
+    /// <summary><c>--status-path</c>, or null.</summary>
+    public string? StatusPath { get; private set; }
+
+    /// <summary>The pool's options, as given (<c>--prefork</c>, <c>--idle-timeout</c>, <c>--max-rss</c>, <c>--restart-threshold</c>), for a printed command.</summary>
+    public string PoolOptions =>
+        (Prefork > 0 ? " --prefork " + (PreforkMin == Prefork ? $"{Prefork}" : $"{PreforkMin}:{Prefork}") : "")
+        + (IdleTimeout > 0 ? $" --idle-timeout {IdleTimeout}" : "") + (MaxRss > 0 ? $" --max-rss {MaxRss}" : "")
+        + (RestartThreshold.Count > 0 ? $" --restart-threshold {RestartThreshold.Count}/{RestartThreshold.Seconds}" : "")
+        + (PingPath is not null ? $" --ping-path {PingPath}" : "") + (StatusPath is not null ? $" --status-path {StatusPath}" : "");
 
     /// <summary><c>--port</c>, or the number after <c>--serve</c>; 8080 unless given.</summary>
     public int Port { get; private set; } = 8080;
@@ -72,7 +97,7 @@ internal sealed class CommandLineArguments
     public long MaxRequests { get; private set; }
 
     /// <summary>Whether an option of a FastCGI worker alone was given.</summary>
-    public bool HasWorkerOptions => MaxConcurrency > 0 || MaxRequests > 0 || Prefork > 0 || SocketOwner is not null || SocketMode != DefaultSocketMode;
+    public bool HasWorkerOptions => MaxConcurrency > 0 || MaxRequests > 0 || Prefork > 0 || MaxRss > 0 || PingPath is not null || StatusPath is not null || SocketOwner is not null || SocketMode != DefaultSocketMode;
 
     private CommandLineArguments()
     {
@@ -117,7 +142,7 @@ internal sealed class CommandLineArguments
                     }
                     break;
                 case "--fastcgi" or "--config" or "--prefix" or "--root" or "--env" or "--socket-mode" or "--socket-owner" or "--allow-from"
-                    or "--max-concurrency" or "--max-requests" or "--prefork" or "--port":
+                    or "--max-concurrency" or "--max-requests" or "--prefork" or "--port" or "--idle-timeout" or "--max-rss" or "--restart-threshold" or "--ping-path" or "--status-path":
                     if (i + 1 == arguments.Length)
                     {
                         error.WriteLine($"{argument} needs a value.");
@@ -133,6 +158,16 @@ internal sealed class CommandLineArguments
                     parsed.UnknownOption = argument;
                     return parsed;
             }
+        }
+        if ((parsed.IdleTimeout > 0 || parsed.RestartThreshold.Count > 0) && parsed.Prefork == 0)
+        {
+            error.WriteLine("--idle-timeout and --restart-threshold go with --prefork.");
+            return null;
+        }
+        if (parsed.IdleTimeout > 0 && parsed.PreforkMin == parsed.Prefork)
+        {
+            error.WriteLine($"--idle-timeout goes with a pool that grows and shrinks, --prefork MIN:MAX, not --prefork {parsed.Prefork}.");
+            return null;
         }
         if (parsed.Json && !parsed.ListRoutes)
         {
@@ -178,6 +213,38 @@ internal sealed class CommandLineArguments
                 }
                 SocketMode = Convert.ToInt32(value, 8);
                 return true;
+            case "--ping-path" or "--status-path":
+                if (!value.StartsWith('/') || value.AsSpan().ContainsAny(" \"'\\$;{}"))
+                {
+                    error.WriteLine($"{option} takes a path such as /fpm-status, not '{value}'.");
+                    return false;
+                }
+                if (option == "--ping-path")
+                    PingPath = value;
+                else
+                    StatusPath = value;
+                return true;
+            case "--prefork" when value.Contains(':'):
+                // MIN:MAX, php-fpm's dynamic pool (MIN 0: its ondemand one).
+                int colon = value.IndexOf(':');
+                if (!int.TryParse(value.AsSpan(0, colon), NumberStyles.None, CultureInfo.InvariantCulture, out int min)
+                    || !int.TryParse(value.AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int max) || max < 1 || min > max || max > 1024)
+                {
+                    error.WriteLine($"--prefork takes N or MIN:MAX, with 0 <= MIN <= MAX, 1 <= MAX <= 1024, not '{value}'.");
+                    return false;
+                }
+                (PreforkMin, Prefork) = (min, max);
+                return true;
+            case "--restart-threshold":
+                int slash = value.IndexOf('/');
+                if (slash < 0 || !int.TryParse(value.AsSpan(0, slash), NumberStyles.None, CultureInfo.InvariantCulture, out int count)
+                    || !int.TryParse(value.AsSpan(slash + 1), NumberStyles.None, CultureInfo.InvariantCulture, out int seconds) || count < 1 || seconds < 1)
+                {
+                    error.WriteLine($"--restart-threshold takes N/SECONDS, two whole numbers from 1, such as 10/60, not '{value}'.");
+                    return false;
+                }
+                RestartThreshold = (count, seconds);
+                return true;
         }
         long limit = option == "--port" ? 65535 : int.MaxValue;
         if (!long.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out long number)
@@ -189,7 +256,11 @@ internal sealed class CommandLineArguments
         if (option == "--max-concurrency")
             MaxConcurrency = (int)number;
         else if (option == "--prefork")
-            Prefork = (int)number;
+            (PreforkMin, Prefork) = ((int)number, (int)number);
+        else if (option == "--idle-timeout")
+            IdleTimeout = (int)number;
+        else if (option == "--max-rss")
+            MaxRss = (int)number;
         else if (option == "--port")
             Port = (int)number;
         else

@@ -166,7 +166,7 @@ internal static partial class ServerConfiguration
 
     /// <summary>The worker's own options, as the printed command or unit starts it.</summary>
     private static string WorkerOptions(ServerSetup setup) =>
-        (setup.Prefork > 0 ? $" --prefork {setup.Prefork}" : "") + (setup.MaxRequests > 0 ? $" --max-requests {setup.MaxRequests}" : "")
+        setup.PoolOptions + (setup.MaxRequests > 0 ? $" --max-requests {setup.MaxRequests}" : "")
         + (setup.AllowFrom is { } allowed ? $" --allow-from {allowed}" : "");
 
     /// <summary>An <c>--env</c> argument, <c>NAME=VALUE</c> (checked when it was read), split at its first '='.</summary>

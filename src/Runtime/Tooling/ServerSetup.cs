@@ -29,8 +29,8 @@ internal sealed class ServerSetup
     /// <summary>The workers' <c>--max-requests</c>, 0 for none.</summary>
     public long MaxRequests { get; init; }
 
-    /// <summary>The workers' <c>--prefork</c>, 0 for none.</summary>
-    public int Prefork { get; init; }
+    /// <summary>The workers' <c>--prefork</c> and the pool's other options, as the command line gave them, or "".</summary>
+    public string PoolOptions { get; init; } = "";
 
     /// <summary>The workers' <c>--allow-from</c>, or null.</summary>
     public string? AllowFrom { get; init; }

@@ -271,7 +271,7 @@ public class CommandLineTests
     {
         var (exit, _, error) = Run("--max-requests", "5");
         Assert.Equal(2, exit);
-        Assert.Contains("--max-concurrency, --max-requests, --prefork, --socket-mode and --socket-owner go with --fastcgi ADDRESS", error);
+        Assert.Contains("--max-concurrency, --max-requests, --max-rss, --prefork, --socket-mode and --socket-owner go with --fastcgi ADDRESS", error);
         Assert.Equal(2, Run("--prefork", "2").Exit);
         Assert.Equal(2, Run("--fastcgi").Exit);
         Assert.Equal(2, Run("--fastcgi", "127.0.0.1:9000", "--routes").Exit);
@@ -589,7 +589,7 @@ public class CommandLineTests
     {
         var (exit, _, error) = Run(option, value);
         Assert.Equal(2, exit);
-        Assert.Equal("--max-concurrency, --max-requests, --prefork, --socket-mode and --socket-owner go with --fastcgi ADDRESS, or with a listening socket as standard input."
+        Assert.Equal("--max-concurrency, --max-requests, --max-rss, --prefork, --socket-mode and --socket-owner go with --fastcgi ADDRESS, or with a listening socket as standard input."
             + System.Environment.NewLine, error);
     }
 
@@ -643,6 +643,44 @@ public class CommandLineTests
         Assert.Contains("\n#   install -d -m 0750 -o nobody -g nogroup /srv/r\n#   lighttpd -D -f /srv/r.conf\n", lighttpd);
         var (_, apache, _) = Run("--config", "apache", "--root", "/srv/r", "--fastcgi", "127.0.0.1:9000");
         Assert.Contains($"\n#   runuser -u nobody -g nogroup -- env {app} --fastcgi 127.0.0.1:9000 &\n#   apache2 -f /srv/r.conf -DFOREGROUND\n", apache);
+    }
+
+    [Theory]
+    [InlineData("--prefork", "3:2", "--prefork takes N or MIN:MAX, with 0 <= MIN <= MAX, 1 <= MAX <= 1024, not '3:2'.")]
+    [InlineData("--prefork", "0:0", "not '0:0'")]
+    [InlineData("--prefork", "1:", "not '1:'")]
+    [InlineData("--prefork", "0:1025", "not '0:1025'")]
+    [InlineData("--restart-threshold", "5", "--restart-threshold takes N/SECONDS, two whole numbers from 1, such as 10/60, not '5'.")]
+    [InlineData("--restart-threshold", "0/10", "not '0/10'")]
+    [InlineData("--idle-timeout", "0", "--idle-timeout takes a whole number from 1")]
+    [InlineData("--max-rss", "x", "--max-rss takes a whole number from 1")]
+    [InlineData("--status-path", "status", "--status-path takes a path such as /fpm-status, not 'status'.")]
+    [InlineData("--ping-path", "/a;b", "--ping-path takes a path such as /fpm-status, not '/a;b'.")]
+    public void Pool_options_are_checked(string option, string value, string message)
+    {
+        var (exit, _, error) = Run("--fastcgi", "127.0.0.1:9", "--prefork", "0:4", option, value);
+        Assert.Equal(2, exit);
+        Assert.Contains(message, error);
+    }
+
+    [Fact]
+    public void Idle_timeout_and_restart_threshold_need_a_pool_that_can_shrink_or_a_pool()
+    {
+        Assert.Contains("--idle-timeout and --restart-threshold go with --prefork.", Run("--fastcgi", "127.0.0.1:9", "--idle-timeout", "5").Error);
+        Assert.Contains("--idle-timeout and --restart-threshold go with --prefork.", Run("--fastcgi", "127.0.0.1:9", "--restart-threshold", "5/10").Error);
+        Assert.Contains("--idle-timeout goes with a pool that grows and shrinks, --prefork MIN:MAX, not --prefork 4.",
+            Run("--fastcgi", "127.0.0.1:9", "--prefork", "4", "--idle-timeout", "5").Error);
+    }
+
+    [Fact]
+    public void A_printed_configuration_starts_the_pool_as_given()
+    {
+        string app = System.Environment.ProcessPath!;
+        var (exit, units, _) = Run("--config", "systemd", "--fastcgi", "unix:/run/app/app.sock", "--prefork", "0:8", "--idle-timeout", "30",
+            "--max-rss", "200", "--restart-threshold", "10/60", "--max-requests", "500", "--ping-path", "/ping", "--status-path", "/status");
+        Assert.Equal(0, exit);
+        Assert.Contains($"\nExecStart={app} --prefork 0:8 --idle-timeout 30 --max-rss 200 --restart-threshold 10/60 --ping-path /ping --status-path /status --max-requests 500\n", units);
+        Assert.Contains(" --prefork 2 --max-requests 1 &", Run("--config", "nginx", "--fastcgi", "127.0.0.1:9000", "--prefork", "2", "--max-requests", "1").Output);
     }
 
     [Fact]
