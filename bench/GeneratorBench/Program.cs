@@ -46,7 +46,7 @@ for (int run = 0; run < runs + 2; run++)
         full.Add(stopwatch.Elapsed.TotalMilliseconds);
 }
 var result = driver.GetRunResult();
-if (result.Diagnostics.Length > 0 || result.GeneratedTrees.Length != 2) // the dispatcher and the OpenAPI document
+if (result.Diagnostics.Length > 0 || result.GeneratedTrees.Length != 3) // the dispatcher, the OpenAPI document, the links
     throw new InvalidOperationException("unexpected generator output: " + string.Join("; ", result.Diagnostics));
 
 // Incremental runs: edit one handler's body, as an IDE does on each keystroke.
