@@ -331,7 +331,7 @@ out.append(f"`GET /items/5` (the JSON request of the targets), wrk -t1 -c4 -d{sy
 out.append("| Server | Requests/s | / CGI mode | / Kestrel | p50 latency | p99 latency | Peak RSS after the rounds |\n|---|---|---|---|---|---|---|")
 for k in sorted(NGINX_LABELS, key=lambda k: -fastcgi_rps[k]):
     r, p50, p99, _ = through_nginx[k]
-    peak = f"{nginx_rss[k] / 1024:.1f} MiB" if k in nginx_rss else ("–" if k == "nginx-alone" else "– (a process per request)")
+    peak = f"{nginx_rss[k] / 1024:.1f} MiB" if k in nginx_rss else ("–" if k in ("nginx-alone", "libfcgi") else "– (a process per request)")
     out.append(f"| {NGINX_LABELS[k]} | {r:,.0f} | {r / fastcgi_rps['cgi']:.2f} | {r / fastcgi_rps['kestrel']:.2f} | {ms(p50)} | {ms(p99)} | {peak} |")
 out.append("")
 out.append(f"CgiRouting's worker answers {fastcgi_libfcgi:.2f} times the requests of the one-thread C worker on libfcgi (which "
