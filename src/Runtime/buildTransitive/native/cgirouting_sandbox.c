@@ -93,18 +93,6 @@ static int event_count;
 static char texts[8192]; /* the strings of the events, each ending with a NUL */
 static size_t texts_used = 1; /* offset 0 is the empty string */
 
-static void say(const char *format, const char *text, long number);
-/* A policy line (not NUL-terminated) as the event's text. */
-static void say_directive(const char *format, const char *line, size_t length)
-{
-    char copy[512];
-    if (length >= sizeof copy)
-        length = sizeof copy - 1;
-    memcpy(copy, line, length);
-    copy[length] = 0;
-    say(format, copy, 0);
-}
-
 static void say(const char *format, const char *text, long number)
 {
     if (event_count == MAX_EVENTS)
@@ -121,6 +109,17 @@ static void say(const char *format, const char *text, long number)
     events[event_count].text = (unsigned short)offset;
     events[event_count].number = number;
     event_count++;
+}
+
+/* A policy line (not NUL-terminated) as the event's text. */
+static void say_directive(const char *format, const char *line, size_t length)
+{
+    char copy[512];
+    if (length >= sizeof copy)
+        length = sizeof copy - 1;
+    memcpy(copy, line, length);
+    copy[length] = 0;
+    say(format, copy, 0);
 }
 
 static char binary_dir[4096]; /* ${BINARY_DIR}: the folder of this binary */
@@ -561,7 +560,6 @@ static int seccomp_filter(void)
     program[n++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JSET | BPF_K, namespaces, 1, 0);
     program[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
     program[n++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM);
-    (void)MAX;
     struct sock_fprog filter = { .len = (unsigned short)n, .filter = program };
     if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &filter) != 0)
     {
