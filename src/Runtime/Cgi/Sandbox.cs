@@ -41,24 +41,34 @@ internal static partial class Sandbox
     /// </summary>
     public static bool Refuses(States state) => (state & (States.Required | States.Incomplete)) == (States.Required | States.Incomplete);
 
-    /// <summary>The 503's body and the error log's line for a request refused by <see cref="Refuses"/>.</summary>
-    public const string RefusalMessage = "The app requires its sandbox ([assembly: Sandbox(Required = true)]), which this kernel cannot fully enforce: "
-        + "the request was refused. Run the app with --sandbox-check to see what is missing.";
+    /// <summary>
+    /// The 503's body and the error log's line for a request refused by <see cref="Refuses"/>: the native side's text,
+    /// which a CGI process answers with before the runtime starts (only a Native AOT build can refuse).
+    /// </summary>
+    public static string RefusalMessage => Text(Native.Refusal).TrimEnd('\n');
 
     /// <summary>
     /// The policy as declared, one directive per line (<c>sandbox</c> first, then <c>read PATH</c>, <c>write PATH</c>,
     /// <c>connect PORT</c>, <c>connect-from VARIABLE</c>, <c>exec</c>, <c>required</c>); empty without one.
     /// </summary>
-    public static string Policy => Text(report: false);
+    public static string Policy => Text(Native.Policy);
 
     /// <summary>What this process enforces, as lines for --sandbox-check.</summary>
-    public static string Report => Text(report: true);
+    public static string Report => Text(Native.Report);
 
-    private static unsafe string Text(bool report)
+    private enum Native { Policy, Report, Refusal }
+
+    private static unsafe string Text(Native which)
     {
         try
         {
-            return Marshal.PtrToStringUTF8((nint)(report ? cgirouting_sandbox_report() : cgirouting_sandbox_policy())) ?? "";
+            byte* text = which switch
+            {
+                Native.Policy => cgirouting_sandbox_policy(),
+                Native.Report => cgirouting_sandbox_report(),
+                _ => cgirouting_sandbox_refusal(),
+            };
+            return Marshal.PtrToStringUTF8((nint)text) ?? "";
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException)
         {
@@ -96,4 +106,7 @@ internal static partial class Sandbox
 
     [LibraryImport("cgirouting")]
     private static unsafe partial byte* cgirouting_sandbox_report();
+
+    [LibraryImport("cgirouting")]
+    private static unsafe partial byte* cgirouting_sandbox_refusal();
 }

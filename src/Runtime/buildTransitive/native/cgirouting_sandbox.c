@@ -577,6 +577,11 @@ static int seccomp_filter(void)
 #endif
 }
 
+/* Why a request is refused when the policy is Required and the kernel cannot enforce it all: the CGI answer's body
+   and the log line here, and a FastCGI worker's through cgirouting_sandbox_refusal (Sandbox.RefusalMessage). */
+static const char refusal[] = "The app requires its sandbox ([assembly: Sandbox(Required = true)]), which this kernel cannot fully enforce: "
+                              "the request was refused. Run the app with --sandbox-check to see what is missing.\n";
+
 static const char *request_method; /* REQUEST_METHOD: set in a CGI request */
 
 /* Whether this process serves requests (the sandbox applies) or is a tooling verb (it does not). */
@@ -668,15 +673,13 @@ __attribute__((constructor)) static void cgirouting_sandbox(int argc, char **arg
     if ((state & INCOMPLETE) && (state & REQUIRED) && request_method != NULL)
     {
         /* A CGI request is refused here, before the runtime starts; a FastCGI worker refuses each request it is sent
-           (FastCgiConnection), since its standard output is not a response. The text is Sandbox.RefusalMessage's. */
-        static const char message[] = "The app requires its sandbox ([assembly: Sandbox(Required = true)]), which this kernel cannot fully enforce: "
-                                      "the request was refused. Run the app with --sandbox-check to see what is missing.\n";
+           (FastCgiConnection), since its standard output is not a response, with the same text (refusal). */
         static const char headers[] = "Status: 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n";
         (void)!write(2, "CgiRouting: ", 12);
-        (void)!write(2, message, sizeof message - 1);
+        (void)!write(2, refusal, sizeof refusal - 1);
         (void)!write(1, headers, sizeof headers - 1);
         if (strcmp(request_method, "HEAD") != 0)
-            (void)!write(1, message, sizeof message - 1);
+            (void)!write(1, refusal, sizeof refusal - 1);
         _exit(0);
     }
     if ((state & INCOMPLETE) && !(state & REQUIRED))
@@ -691,6 +694,7 @@ int cgirouting_sandbox_state(void) { return state; }
 
 /* The policy as declared (one directive per line), and what this process enforces of it, as text. */
 const char *cgirouting_sandbox_policy(void) { return policy; }
+const char *cgirouting_sandbox_refusal(void) { return refusal; }
 const char *cgirouting_sandbox_report(void)
 {
     static char report[8192];
