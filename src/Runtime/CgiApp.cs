@@ -67,7 +67,7 @@ public static class CgiApp
         }
         using var input = StandardDescriptorStream.Open(0, FileAccess.Read);
         using var output = StandardDescriptorStream.Open(1, FileAccess.Write);
-        return RequestPipeline.Serve(environment, input, output, options, errorLog: null, new ProcessLateAnswer());
+        return RequestPipeline.Serve(environment, input, output, options, errorLog: null, new ProcessLateAnswer(), new StandardOutputWatch());
     }
 
     /// <summary>
@@ -79,7 +79,7 @@ public static class CgiApp
     /// </summary>
     public static int Run(IReadOnlyDictionary<string, string> environment, Stream input, Stream output,
         CgiOptions? options = null)
-        => RequestPipeline.Serve(environment, input, output, options, errorLog: null, new InProcessLateAnswer());
+        => RequestPipeline.Serve(environment, input, output, options, errorLog: null, new InProcessLateAnswer(), abandonWatch: null);
 
     /// <summary>
     /// Dispatches <paramref name="request"/> in-process and returns the response the client would get, with the

@@ -141,7 +141,7 @@ internal static class BindingSources
         TypeName = "System.Threading.CancellationToken",
         Sources = [BindingSource.CancellationToken],
         Takes = BindingTypes.Type,
-        Argument = "global::System.Threading.CancellationToken.None", // a CGI request is never cancelled: the process just ends
+        Argument = "request.RequestAborted", // cancelled when the request is abandoned: its deadline, an abort, a closed connection
     };
 
     public static readonly BindingSourceEntry Json = new()

@@ -22,20 +22,24 @@ internal static class RequestPipeline
     /// </summary>
     internal const long MaxBodyDrainedAfterRefusal = 1024 * 1024;
 
+    /// <summary>The answer's text when a handler stopped for <see cref="CgiRequest.RequestAborted"/> (it reaches nobody, or arrives after the deadline's 503).</summary>
+    internal const string AbandonedMessage = "The request was abandoned.";
+
     /// <summary>
     /// Serves one request from <paramref name="environment"/> (the CGI meta-variables) and <paramref name="input"/> (its
     /// body), writing the CGI response to <paramref name="output"/>; returns the exit code of a CGI process, 0. Its
     /// errors go to <paramref name="errorLog"/>, or when that is <see langword="null"/> to the app's
     /// <see cref="CgiOptions.ErrorLog"/>, else standard error (a FastCGI request's go to its STDERR records).
-    /// <paramref name="lateAnswer"/> ends the request when it outlives its deadline, which differs by mode.
+    /// <paramref name="lateAnswer"/> ends the request when it outlives its deadline, and <paramref name="abandonWatch"/>
+    /// tells when the web server abandoned it (<see cref="CgiRequest.RequestAborted"/>), which differ by mode.
     /// </summary>
     // No lambda or cached delegate is passed on the CGI path: Native AOT allocates the static fields of every closure
     // class at start-up, which each CGI request pays for (about 2,400 instructions apiece, measured with callgrind).
     public static int Serve(IReadOnlyDictionary<string, string> environment, Stream input, Stream output,
-        CgiOptions? options, TextWriter? errorLog, LateAnswer lateAnswer)
+        CgiOptions? options, TextWriter? errorLog, LateAnswer lateAnswer, AbandonWatch? abandonWatch)
     {
         errorLog ??= options?.ErrorLog ?? new StandardErrorLog();
-        var request = new CgiRequest(environment, input);
+        var request = new CgiRequest(environment, input) { AbandonWatch = abandonWatch };
         long maxRequestBodySize = options?.MaxRequestBodySize ?? CgiOptions.DefaultMaxRequestBodySize;
         TimeSpan timeout = RequestDeadline.RequestTimeout(environment, options, errorLog);
         RequestDeadline? deadline = null;
@@ -47,6 +51,7 @@ internal static class RequestPipeline
             {
                 errorLog.WriteLine(late);
                 Write(request, RequestDeadline.Answer(), output, errorLog);
+                request.Abort(); // a handler that passed RequestAborted on stops its work
                 lateAnswer.AfterAnswer();
             });
         }
@@ -110,6 +115,12 @@ internal static class RequestPipeline
         catch (CgiRequestException e)
         {
             return ProblemDetails.Shape(request, Response.Error(e.StatusCode, e.Message));
+        }
+        catch (OperationCanceledException) when (request.IsAbandoned)
+        {
+            // The handler stopped because RequestAborted was cancelled: nobody waits for this answer any more.
+            errorLog.WriteLine($"CgiRouting: {PrintableText.Escape(request.Method)} {PrintableText.Escape(request.Path)} was abandoned; its handler stopped.");
+            return ProblemDetails.Shape(request, Response.Error(503, AbandonedMessage));
         }
         catch (Exception e)
         {

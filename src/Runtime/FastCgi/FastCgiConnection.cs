@@ -22,14 +22,18 @@ internal sealed class FastCgiConnection
     private readonly FastCgiRecordWriter _writer;
     private readonly FastCgiServer _server;
     private readonly Action? _shutdown;
+    private readonly int _descriptor;
     private readonly object _state = new();
     private bool _busy, _closing;
 
     /// <param name="stream">The connection, read and written.</param>
     /// <param name="server">Settings, request accounting and the error log.</param>
     /// <param name="shutdown">Ends the connection from another thread (shutdown(2)), for <see cref="CloseIfIdle"/>.</param>
-    public FastCgiConnection(Stream stream, FastCgiServer server, Action? shutdown)
+    /// <param name="descriptor">The connection's socket, watched while a handler that asked for
+    /// <see cref="CgiRequest.RequestAborted"/> runs (<see cref="ConnectionWatch"/>); -1 for a stream that is not one.</param>
+    public FastCgiConnection(Stream stream, FastCgiServer server, Action? shutdown, int descriptor = -1)
     {
+        _descriptor = descriptor;
         _reader = new FastCgiRecordReader(stream, server.RentReadBuffer());
         _writer = new FastCgiRecordWriter(stream);
         _server = server;
@@ -80,6 +84,9 @@ internal sealed class FastCgiConnection
     }
 
     internal bool TryReadRecord(out FastCgiRecord record) => _reader.TryRead(out record);
+
+    /// <summary>Whether an ABORT_REQUEST for <paramref name="requestId"/> was read ahead and waits in the buffer.</summary>
+    internal bool HasBufferedAbort(ushort requestId) => _reader.HasBufferedAbort(requestId);
 
     /// <summary>How many requests began on this connection (their BEGIN_REQUEST arrived).</summary>
     public int RequestsBegun { get; private set; }
@@ -220,7 +227,8 @@ internal sealed class FastCgiConnection
         // A late answer comes from the deadline's thread; the handler still holds this connection's thread, but no
         // longer its request slot.
         var late = new FastCgiLateAnswer(output, _shutdown, _server);
-        RequestPipeline.Serve(environment, input, output, _server.Options, errorLog, late);
+        RequestPipeline.Serve(environment, input, output, _server.Options, errorLog, late,
+            new ConnectionWatch(_server, this, _descriptor, requestId, input));
         if (late.Answered)
             slot = RequestSlot.ReleasedLate;
         if (input.Broken is { } broken)

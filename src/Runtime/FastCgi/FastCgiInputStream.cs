@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Threading;
 
 namespace CgiRouting.FastCgi;
 
@@ -18,6 +19,23 @@ internal sealed class FastCgiInputStream(FastCgiConnection connection, ushort re
 
     /// <summary>The web server sent ABORT_REQUEST for this request.</summary>
     public bool Aborted { get; private set; }
+
+    /// <summary>
+    /// The web server aborted the request (ABORT_REQUEST, read here or seen by <see cref="ConnectionWatch"/>): the
+    /// response is dropped, and the handler's <see cref="CgiRequest.RequestAborted"/> cancelled if it asked for it.
+    /// </summary>
+    public void Abort()
+    {
+        Aborted = true;
+        output.Discarded = true;
+        Request?.Abort();
+    }
+
+    /// <summary>STDIN has ended (its empty record, or the connection's end): nothing of this request is read any more.</summary>
+    public bool Ended => Volatile.Read(ref _ended);
+
+    /// <summary>The request whose <see cref="CgiRequest.RequestAborted"/> was asked for: an ABORT_REQUEST aborts it.</summary>
+    public CgiRequest? Request { get; set; }
 
     /// <summary>The connection ended before the end of STDIN.</summary>
     public bool ConnectionEnded { get; private set; }
@@ -70,8 +88,7 @@ internal sealed class FastCgiInputStream(FastCgiConnection connection, ushort re
                     _pending = record.Content;
                     break;
                 case FastCgiRecordType.AbortRequest:
-                    Aborted = true;
-                    output.Discarded = true;
+                    Abort();
                     break;
                 case FastCgiRecordType.Params:
                     break; // more (empty) PARAMS after their end: nothing to add

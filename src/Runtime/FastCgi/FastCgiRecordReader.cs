@@ -47,6 +47,20 @@ internal sealed class FastCgiRecordReader(Stream input, byte[]? buffer = null)
         return true;
     }
 
+    /// <summary>
+    /// Whether the records read ahead into the buffer, not yet returned, hold an ABORT_REQUEST for
+    /// <paramref name="requestId"/> (it came with the end of the request's STDIN, before anything watched the connection).
+    /// </summary>
+    public bool HasBufferedAbort(ushort requestId)
+    {
+        for (int at = _start; _end - at >= FastCgiRecord.HeaderSize; at += FastCgiRecord.HeaderSize + (_buffer[at + 4] << 8 | _buffer[at + 5]) + _buffer[at + 6])
+        {
+            if (_buffer[at + 1] == (byte)FastCgiRecordType.AbortRequest && (_buffer[at + 2] << 8 | _buffer[at + 3]) == requestId)
+                return true;
+        }
+        return false;
+    }
+
     /// <summary>Whether <paramref name="count"/> bytes are buffered after reading what it takes; false at the end of input.</summary>
     private bool Fill(int count)
     {

@@ -40,6 +40,19 @@ internal sealed class FastCgiServer
     // one per connection (nginx opens another after an upstream connection's 1,000th request) piled up on the large
     // object heap until a full collection, and a worker's memory grew for tens of thousands of requests.
     private readonly byte[]?[] _readBuffers = new byte[]?[MaxPooledReadBuffers];
+    private DescriptorWatch? _watch;
+
+    /// <summary>The worker's one thread that watches the connections of handlers that asked for <see cref="CgiRequest.RequestAborted"/>.</summary>
+    internal DescriptorWatch Watch
+    {
+        get
+        {
+            if (Volatile.Read(ref _watch) is { } watch)
+                return watch;
+            Interlocked.CompareExchange(ref _watch, new DescriptorWatch(), null);
+            return _watch!;
+        }
+    }
     private int _pooledReadBuffers;
     private long _begun, _served, _acceptsReserved;
     private int _inFlight, _accepting, _threadCount, _stuck, _exitCode, _keptPastQuota;
@@ -465,7 +478,7 @@ internal sealed class FastCgiServer
     {
         SocketDescriptor.SetReadTimeout(fd, ReadTimeout);
         var connection = new FastCgiConnection(new StandardDescriptorStream(fd, FileAccess.ReadWrite) { ReadTimesOut = true }, this,
-            () => SocketDescriptor.Shutdown(fd));
+            () => SocketDescriptor.Shutdown(fd), fd);
         lock (_open)
             _open[slot] = connection;
         Interlocked.Decrement(ref _inAccept);

@@ -5,6 +5,7 @@ using System.IO;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization.Metadata;
+using System.Threading;
 
 namespace CgiRouting;
 
@@ -20,6 +21,8 @@ public sealed class CgiRequest
     private Dictionary<string, string>? _cookies;
     private RequestBodyStream? _body;
     private readonly bool _noContentLength;
+    private CancellationTokenSource? _aborted;
+    private int _abandoned;
 
     /// <summary>
     /// A request from CGI meta-variables (<c>REQUEST_METHOD</c>, <c>PATH_INFO</c>, <c>QUERY_STRING</c>,
@@ -220,8 +223,65 @@ public sealed class CgiRequest
         return _form = FormData.FromFields(QueryCollection.ParseForm(ReadBodyText(), Options ?? new CgiOptions()));
     }
 
-    /// <summary>Closes what the request holds open: the temporary files of uploaded files.</summary>
-    internal void Release() => _form?.Release();
+    /// <summary>
+    /// Cancelled when the request is abandoned: its deadline (<see cref="CgiOptions.Timeout"/>) has answered 503, the web
+    /// server sent FastCGI's <c>FCGI_ABORT_REQUEST</c>, or the web server closed the connection (in a CGI process, the
+    /// pipe of standard output). A handler that takes a <see cref="CancellationToken"/> parameter gets this token;
+    /// passed on to <c>Task.Delay</c>, a database command or <c>HttpClient</c>, it stops their work. Nothing watches
+    /// the connection until the token is first asked for, so a request that never asks pays nothing.
+    /// </summary>
+    /// <remarks>
+    /// In a CGI process of a Native AOT app the deadline ends the process itself (its work ends with it), so the token
+    /// is not cancelled for the deadline there; it is in a FastCGI worker and in-process.
+    /// </remarks>
+    public CancellationToken RequestAborted
+    {
+        get
+        {
+            if (_aborted is { } existing)
+                return existing.Token;
+            var source = new CancellationTokenSource();
+            if (Interlocked.CompareExchange(ref _aborted, source, null) is { } raced)
+                return raced.Token;
+            if (Volatile.Read(ref _abandoned) != 0)
+                source.Cancel();
+            else
+                AbandonWatch?.Watch(this);
+            return source.Token;
+        }
+    }
+
+    /// <summary>What tells, in this mode, that the web server abandoned the request; set by the mode that serves it.</summary>
+    internal AbandonWatch? AbandonWatch { get; set; }
+
+    /// <summary>Whether the request was abandoned (<see cref="Abort"/>).</summary>
+    internal bool IsAbandoned => Volatile.Read(ref _abandoned) != 0;
+
+    /// <summary>Cancels <see cref="RequestAborted"/> (now, or as it is first asked for); safe on any thread.</summary>
+    internal void Abort()
+    {
+        Interlocked.Exchange(ref _abandoned, 1); // a full fence, as CompareExchange in RequestAborted: one of the two sees the other
+        if (Volatile.Read(ref _aborted) is { } source)
+        {
+            try
+            {
+                source.Cancel();
+            }
+            catch (AggregateException e)
+            {
+                // A callback of the handler's threw; the request is over all the same.
+                Options?.ErrorLog?.WriteLine("CgiRouting: a callback of the request's cancellation threw: " + PrintableText.EscapeLines(e.ToString()));
+            }
+        }
+    }
+
+    /// <summary>Closes what the request holds open: the temporary files of uploaded files, and the watch of its connection.</summary>
+    internal void Release()
+    {
+        _form?.Release();
+        if (_aborted is not null)
+            AbandonWatch?.Unwatch(this);
+    }
 
     /// <summary>
     /// Reads the body as JSON through <paramref name="typeInfo"/> (from the app's <c>JsonSerializerContext</c>).

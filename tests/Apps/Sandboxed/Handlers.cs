@@ -21,6 +21,14 @@ public static partial class Handlers
     [Get("/hello")]
     public static string Hello() => "Hello from the sandbox";
 
+    /// <summary>Waits <paramref name="seconds"/>, unless the request is abandoned first (CgiRequest.RequestAborted).</summary>
+    [Get("/wait/<seconds>")]
+    public static async Task<string> Wait(int seconds, CancellationToken token)
+    {
+        await Task.Delay(TimeSpan.FromSeconds(seconds), token);
+        return "waited " + seconds + " s";
+    }
+
     [Get("/read")]
     public static string Read(string path) => File.ReadAllText(path);
 

@@ -233,7 +233,7 @@ public class DeadlineTests
     }
 
     /// <summary>An output stream whose content can be read while another thread writes it.</summary>
-    private sealed class SnapshotStream : MemoryStream
+    internal sealed class SnapshotStream : MemoryStream
     {
         public string Text { get { lock (this) return Encoding.UTF8.GetString(ToArray()); } }
         public override void Write(ReadOnlySpan<byte> buffer) { lock (this) base.Write(buffer); }
