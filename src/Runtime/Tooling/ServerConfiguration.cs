@@ -66,26 +66,37 @@ internal static partial class ServerConfiguration
     }
 
     /// <summary>
-    /// A socket unit and a service unit that run the FastCGI worker under systemd: systemd binds the socket (so a
-    /// restart drops no connection) and hands it to the worker as standard input (<c>StandardInput=socket</c>), which makes
-    /// it a worker by the usual rule; the worker runs as nobody, restarted when it exits (<c>--max-requests</c>) or fails.
+    /// A socket unit and a service unit that run the FastCGI worker (or <c>--prefork</c> manager) under systemd: systemd
+    /// binds the socket (so a restart drops no connection) and hands it over by socket activation (<c>LISTEN_FDS</c>), which
+    /// makes the binary a worker without <c>--fastcgi</c>; <c>Type=notify</c>: it says when it is ready, reloading (SIGHUP,
+    /// for a manager: Debian 12's systemd 252 has no <c>Type=notify-reload</c>) and stopping, and feeds the watchdog. It
+    /// runs as nobody (or <c>--user</c>'s account, as <c>User=</c>), restarted when it exits (<c>--max-requests</c>) or fails.
     /// </summary>
     private static string SystemdUnits(ServerSetup setup)
     {
         string name = Path.GetFileName(setup.Binary);
+        string account = setup.User ?? ServerUser;
+        string user = account.Split(':')[0], group = account.Contains(':') ? account[(account.IndexOf(':') + 1)..] : "";
         string address = setup.FastCgi!;
         string listen = address.StartsWith(UnixPrefix, StringComparison.Ordinal) ? address[UnixPrefix.Length..] : address; // [::1]:9000 as systemd writes it
         var text = new System.Text.StringBuilder();
         text.Append($"# Printed by {name} --config systemd. Save the two units below as /etc/systemd/system/{name}.socket and\n")
             .Append($"# /etc/systemd/system/{name}.service, then run as root: systemctl daemon-reload && systemctl enable --now {name}.socket\n")
-            .Append("# systemd binds the socket and starts the worker with it as standard input at the first connection.\n\n")
+            .Append("# systemd binds the socket and starts the worker at the first connection, handing it the socket (LISTEN_FDS).\n\n")
             .Append($"# /etc/systemd/system/{name}.socket\n[Unit]\nDescription={name} FastCGI socket\n\n[Socket]\nListenStream={listen}\n");
         if (address.StartsWith(UnixPrefix, StringComparison.Ordinal))
             text.Append("SocketUser=nobody\nSocketGroup=nogroup\nSocketMode=0660\n");
         text.Append("\n[Install]\nWantedBy=sockets.target\n\n")
             .Append($"# /etc/systemd/system/{name}.service\n[Unit]\nDescription={name} FastCGI worker\nRequires={name}.socket\nAfter={name}.socket\n\n[Service]\n")
-            .Append("ExecStart=").Append(setup.Binary).Append(WorkerOptions(setup))
-            .Append("\nStandardInput=socket\nStandardOutput=journal\nStandardError=journal\nUser=nobody\nGroup=nogroup\n");
+            .Append("# The worker says READY=1 once it serves (a --prefork manager once its workers are started), STOPPING=1 at SIGTERM.\n")
+            .Append("Type=notify\nExecStart=").Append(setup.Binary).Append(WorkerOptions(setup)).Append('\n');
+        if (setup.PoolOptions.StartsWith(" --prefork", StringComparison.Ordinal))
+            text.Append("# systemctl reload: new workers from the binary on disk, the old ones finish (RELOADING=1, then READY=1).\n")
+                .Append("ExecReload=/bin/kill -HUP $MAINPID\n");
+        text.Append("# The worker (the manager) tells systemd it is alive every 15 s; one silent for 30 s is restarted.\nWatchdogSec=30\n")
+            .Append("StandardOutput=journal\nStandardError=journal\nUser=").Append(user).Append('\n');
+        if (group.Length > 0)
+            text.Append("Group=").Append(group).Append('\n');
         foreach (string variable in setup.Environment)
             text.Append("Environment=\"").Append(variable.Replace("%", "%%")).Append("\"\n"); // % starts a specifier
         text.Append("# A worker exits after --max-requests, or with 1 when handlers hang: systemd starts a fresh one.\nRestart=always\n")
