@@ -447,6 +447,7 @@ internal static class CommandLine
             FastCgi = arguments.FastCgi, MaxRequests = arguments.MaxRequests, PoolOptions = arguments.PoolOptions, Environment = arguments.Environment,
             AllowFrom = Environment.GetEnvironmentVariable("FCGI_WEB_SERVER_ADDRS") == arguments.AllowFrom ? null : arguments.AllowFrom,
             User = arguments.User,
+            LocalPaths = LocalPaths(arguments),
         };
         if (!IsPrefix(setup.Prefix, error))
             return 2;
@@ -454,6 +455,22 @@ internal static class CommandLine
         {
             error.WriteLine("--config systemd prints the units of a FastCGI worker: give it --fastcgi ADDRESS (a unix:/path or IP:PORT systemd listens on).");
             return 2;
+        }
+        foreach (string? path in new[] { arguments.PingPath, arguments.StatusPath })
+        {
+            if (path is null || setup.Server == "systemd")
+                continue;
+            if (setup.FastCgi is null)
+            {
+                error.WriteLine("--ping-path and --status-path are a FastCGI worker's: --config prints them with --fastcgi ADDRESS.");
+                return 2;
+            }
+            if (!path.StartsWith(setup.Prefix, StringComparison.Ordinal))
+            {
+                error.WriteLine($"{path} is outside --prefix {setup.Prefix}: the server passes only the paths below it to the worker, which "
+                    + $"answers --ping-path and --status-path at the whole path: write {setup.Prefix}{path.TrimStart('/')}.");
+                return 2;
+            }
         }
         if (setup.User is not null && setup.Server != "systemd")
         {
@@ -472,6 +489,17 @@ internal static class CommandLine
             return 2;
         }
         return 0;
+    }
+
+    /// <summary><c>--ping-path</c> and <c>--status-path</c>, each as option and path, for <see cref="ServerSetup.LocalPaths"/>.</summary>
+    private static List<string> LocalPaths(CommandLineArguments arguments)
+    {
+        var paths = new List<string>();
+        if (arguments.PingPath is not null)
+            paths.AddRange(["--ping-path", arguments.PingPath]);
+        if (arguments.StatusPath is not null)
+            paths.AddRange(["--status-path", arguments.StatusPath]);
+        return paths;
     }
 
     /// <summary>The OpenAPI document the generator embedded beside the route table.</summary>

@@ -35,6 +35,12 @@ internal sealed class ServerSetup
     /// <summary><c>--user USER[:GROUP]</c>, for systemd's <c>User=</c> and <c>Group=</c>; null for nobody:nogroup.</summary>
     public string? User { get; init; }
 
+    /// <summary>
+    /// <c>--ping-path</c> and <c>--status-path</c> as given, each as its option and its path (option, path, option,
+    /// path...): the printed configuration lets only this machine reach them.
+    /// </summary>
+    public IReadOnlyList<string> LocalPaths { get; init; } = [];
+
     /// <summary>The workers' <c>--allow-from</c>, or null.</summary>
     public string? AllowFrom { get; init; }
 

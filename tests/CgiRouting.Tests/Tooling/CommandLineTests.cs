@@ -595,6 +595,22 @@ public class CommandLineTests
     }
 
     [Fact]
+    public void Config_takes_ping_and_status_paths_below_the_prefix_with_a_worker()
+    {
+        var (exit, _, error) = Run("--config", "nginx", "--fastcgi", "127.0.0.1:9000", "--prefix", "/app/", "--status-path", "/status");
+        Assert.Equal(2, exit);
+        Assert.Contains("/status is outside --prefix /app/", error);
+        Assert.Contains("write /app/status.", error);
+        (exit, _, error) = Run("--config", "nginx", "--ping-path", "/ping");
+        Assert.Equal(2, exit);
+        Assert.Contains("--ping-path and --status-path are a FastCGI worker's: --config prints them with --fastcgi ADDRESS.", error);
+        var (ok, printed, _) = Run("--config", "nginx", "--fastcgi", "127.0.0.1:9000", "--prefix", "/app/", "--status-path", "/app/status");
+        Assert.Equal(0, ok);
+        Assert.Contains("--fastcgi 127.0.0.1:9000 --status-path /app/status &\n", printed); // the worker's command answers it
+        Assert.Contains("\n            location ~ ^/app/status$ {\n                allow 127.0.0.1;\n                allow ::1;\n                deny all;\n", printed);
+    }
+
+    [Fact]
     public void User_goes_with_a_manager_started_as_root_and_an_account_that_exists()
     {
         var (exit, _, error) = Run("--fastcgi", "127.0.0.1:9", "--user", "nobody");
