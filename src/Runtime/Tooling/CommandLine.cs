@@ -374,7 +374,9 @@ internal static class CommandLine
                                         (nginx through fcgiwrap), or with --fastcgi ADDRESS a FastCGI worker:
                                         lighttpd starts it itself on unix:/path, Apache passes to it at IP:PORT,
                                         nginx at IP:PORT or unix:/path (several: one upstream of them all); with
-                                        the workers' --prefork and --max-requests. The commands to run beside it
+                                        the workers' --prefork and --max-requests; their --ping-path and
+                                        --status-path (below --prefix) answer this machine only. systemd: a
+                                        socket unit and a Type=notify service. The commands to run beside it
                                         come first, as comments.
               --env NAME=VALUE          with --config: the app's environment, in the server's syntax (repeatable)
               --serve [PORT]            serve this binary through lighttpd on 127.0.0.1:PORT (8080), for development
