@@ -197,18 +197,24 @@ public sealed class PrintedLocalPathsTests
             Assert.Equal("application/json", status.Content.Headers.ContentType?.MediaType);
             Assert.Contains("\"requests\":", await status.Content.ReadAsStringAsync());
         }
-        using var remote = new System.Net.Http.HttpClient(new System.Net.Http.SocketsHttpHandler
-        {
-            ConnectCallback = async (context, cancel) =>
-            {
-                var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
-                socket.Bind(new IPEndPoint(other!, 0)); // from this machine's other address, to the server's 127.0.0.1
-                await socket.ConnectAsync(context.DnsEndPoint, cancel);
-                return new NetworkStream(socket, ownsSocket: true);
-            },
-        }) { BaseAddress = site.BaseAddress };
+        using var remote = From(other!, site.BaseAddress); // this machine's other address, to the server's 127.0.0.1
         Assert.Equal("Hello, world!", await remote.GetStringAsync("/app/hello/world")); // it reaches the server, and the app
         foreach (string path in new[] { "/app/ping", "/app/status", "/app/status?full" })
             Assert.Equal((path, HttpStatusCode.Forbidden), (path, (await remote.GetAsync(path)).StatusCode));
+        // Another loopback address: Apache's Require local takes all of 127.0.0.0/8; nginx and lighttpd allow 127.0.0.1 alone.
+        using var loopback = From(IPAddress.Parse("127.0.0.2"), site.BaseAddress);
+        Assert.Equal(server == "apache" ? HttpStatusCode.OK : HttpStatusCode.Forbidden, (await loopback.GetAsync("/app/ping")).StatusCode);
     }
+
+    /// <summary>An HTTP client whose connections come from <paramref name="source"/>.</summary>
+    private static System.Net.Http.HttpClient From(IPAddress source, Uri server) => new(new System.Net.Http.SocketsHttpHandler
+    {
+        ConnectCallback = async (context, cancel) =>
+        {
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+            socket.Bind(new IPEndPoint(source, 0));
+            await socket.ConnectAsync(context.DnsEndPoint, cancel);
+            return new NetworkStream(socket, ownsSocket: true);
+        },
+    }) { BaseAddress = server };
 }

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
@@ -28,7 +27,7 @@ public sealed class SystemdTests
         using var scratch = new Scratch();
         using var notify = new NotifySocket(scratch.Path("notify"));
         string socket = scratch.Path("app.sock");
-        using var activated = Activate(scratch, ["-l", socket], [Hello, "--prefork", "2"], notify.Path, watchdogMicroseconds: 400_000);
+        using var activated = Activate(["-l", socket], [Hello, "--prefork", "2"], notify.Path, watchdogMicroseconds: 400_000);
         Assert.EndsWith("Hello, systemd!", Get("unix:" + socket, "/hello/systemd"));
         Assert.Equal("READY=1", notify.Next());
         activated.WaitForStderr("(from systemd, LISTEN_FDS): 2 workers started ahead");
@@ -61,7 +60,7 @@ public sealed class SystemdTests
         using var scratch = new Scratch();
         using var notify = new NotifySocket(scratch.Path("notify"));
         string address = NginxFastCgiServer.FreeTcpAddress();
-        using var activated = Activate(scratch, ["-l", address], [Hello], notify.Path);
+        using var activated = Activate(["-l", address], [Hello], notify.Path);
         Assert.EndsWith("Hello, lone!", Get(address, "/hello/lone"));
         Assert.Equal("READY=1", notify.Next());
         activated.WaitForStderr($"FastCGI worker (pid {activated.Id}) listening on {address} (from systemd, LISTEN_FDS)");
@@ -76,14 +75,14 @@ public sealed class SystemdTests
     {
         using var scratch = new Scratch();
         string a = NginxFastCgiServer.FreeTcpAddress(), b = NginxFastCgiServer.FreeTcpAddress();
-        using (var two = Activate(scratch, ["-l", a, "-l", b], [Hello, "--prefork", "2"], notifySocket: null))
+        using (var two = Activate(["-l", a, "-l", b], [Hello, "--prefork", "2"], notifySocket: null))
         {
             Connect(a).Dispose();
             Assert.True(two.WaitForExit(TimeSpan.FromSeconds(10)));
             Assert.Equal(1, two.ExitCode);
             Assert.Contains("systemd handed this process 2 sockets (LISTEN_FDS=2); a FastCGI worker or manager serves one", two.Stderr);
         }
-        using (var both = Activate(scratch, ["-l", a], [Hello, "--fastcgi", b], notifySocket: null))
+        using (var both = Activate(["-l", a], [Hello, "--fastcgi", b], notifySocket: null))
         {
             Connect(a).Dispose();
             Assert.True(both.WaitForExit(TimeSpan.FromSeconds(10)));
@@ -119,7 +118,7 @@ public sealed class SystemdTests
 
         using var notify = new NotifySocket(scratch.Path("notify"));
         string[] execStart = Value("ExecStart").Split(' ');
-        using var activated = Activate(scratch, ["-l", Value("ListenStream")],
+        using var activated = Activate(["-l", Value("ListenStream")],
             ["setpriv", $"--reuid={Value("User")}", $"--regid={Value("Group")}", "--clear-groups", "--", .. execStart], notify.Path);
         Assert.EndsWith("Hello, unit!", Get("unix:" + socket, "/hello/unit"));
         Assert.Equal("READY=1", notify.Next());
@@ -154,73 +153,22 @@ public sealed class SystemdTests
     }
 
     /// <summary>systemd-socket-activate listening on <paramref name="listen"/> and executing <paramref name="command"/> at the first connection.</summary>
-    private static ActivatedProcess Activate(Scratch scratch, string[] listen, string[] command, string? notifySocket, long watchdogMicroseconds = 0)
+    private static FastCgiWorkerProcess Activate(string[] listen, string[] command, string? notifySocket, long watchdogMicroseconds = 0)
     {
-        var start = new ProcessStartInfo("systemd-socket-activate") { RedirectStandardError = true, RedirectStandardOutput = true, WorkingDirectory = scratch.Root };
-        foreach (string argument in listen)
-            start.ArgumentList.Add(argument);
+        var arguments = new List<string>(listen);
+        var environment = new Dictionary<string, string>();
         if (notifySocket is not null)
         {
-            start.Environment["NOTIFY_SOCKET"] = notifySocket;
-            start.ArgumentList.Add("-E");
-            start.ArgumentList.Add("NOTIFY_SOCKET"); // passed on from this environment
+            environment["NOTIFY_SOCKET"] = notifySocket;
+            arguments.AddRange(["-E", "NOTIFY_SOCKET"]); // passed on from this environment
         }
         if (watchdogMicroseconds > 0)
         {
-            start.Environment["WATCHDOG_USEC"] = watchdogMicroseconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            start.ArgumentList.Add("-E");
-            start.ArgumentList.Add("WATCHDOG_USEC");
+            environment["WATCHDOG_USEC"] = watchdogMicroseconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            arguments.AddRange(["-E", "WATCHDOG_USEC"]);
         }
-        foreach (string argument in command)
-            start.ArgumentList.Add(argument);
-        return new ActivatedProcess(Process.Start(start)!);
-    }
-
-    private sealed class ActivatedProcess : IDisposable
-    {
-        private readonly Process _process;
-        private readonly ConcurrentQueue<string> _stderr = new();
-
-        public ActivatedProcess(Process process)
-        {
-            _process = process;
-            _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) _stderr.Enqueue(e.Data); };
-            _process.OutputDataReceived += (_, _) => { };
-            _process.BeginErrorReadLine();
-            _process.BeginOutputReadLine();
-        }
-
-        public int Id => _process.Id;
-        public int ExitCode => _process.ExitCode;
-        public string Stderr => string.Join('\n', _stderr);
-
-        public void WaitForStderr(string text)
-        {
-            if (!SpinWait.SpinUntil(() => Stderr.Contains(text, StringComparison.Ordinal), 10_000))
-                Assert.Fail($"'{text}' not in: {Stderr}");
-        }
-
-        public bool WaitForExit(TimeSpan timeout)
-        {
-            if (!_process.WaitForExit(timeout))
-                return false;
-            _process.WaitForExit();
-            return true;
-        }
-
-        public void Dispose()
-        {
-            try
-            {
-                if (!_process.HasExited)
-                    _process.Kill(entireProcessTree: true);
-                _process.WaitForExit(10_000);
-            }
-            catch (InvalidOperationException)
-            {
-            }
-            _process.Dispose();
-        }
+        arguments.AddRange(command);
+        return new FastCgiWorkerProcess("systemd-socket-activate", arguments, environment, waitForStart: false);
     }
 
     /// <summary>A unix datagram socket bound where NOTIFY_SOCKET says, read as systemd reads its notify socket.</summary>
