@@ -2,9 +2,11 @@
 # Prints an Apache httpd (Debian apache2-bin) configuration that passes every path below each prefix to a CgiRouting
 # app running as a FastCGI worker (app --fastcgi 127.0.0.1:PORT) with mod_proxy_fcgi, so that PATH_INFO is the rest
 # of the URL path.
-#   hosting/apache-fastcgi.sh PORT ROOT PREFIX=HOST:PORT...
+#   hosting/apache-fastcgi.sh PORT ROOT PREFIX=HOST:PORT... [--max-requests=N] [--ping-path=PATH] [--status-path=PATH]
 # PREFIX is "/" or "/name/"; HOST:PORT is where the worker listens. The worker reads its configuration (TODO_DB, say)
 # from its own environment: start it with that. ROOT is a scratch directory for logs and the pid file.
+# --ping-path=PATH and --status-path=PATH (the worker's own options) are answered to this machine only (Require local);
+# any other client gets 403.
 # Run: apache2 -f FILE -DFOREGROUND
 # For one app, BINARY --config apache --fastcgi HOST:PORT --prefix PREFIX --port PORT --root ROOT prints the same (an
 # end-to-end test holds them equal).
@@ -61,6 +63,15 @@ while IFS= read -r arg; do
 </LocationMatch>
 CONF
 done < <(apps_longest_first "$@" | tac)
+if [[ -n $(local_paths "$@") ]]; then echo "LoadModule authz_host_module $modules/mod_authz_host.so"; fi
+while read -r option path; do
+    cat <<CONF
+# $option: the worker answers it, to this machine only (403 for any other client).
+<Location "$path">
+    Require local
+</Location>
+CONF
+done < <(local_paths "$@")
 # The first ProxyPassMatch that matches wins: longest prefixes first. enablereuse keeps connections to the worker
 # open between requests; not with --max-requests=N (the workers' own), so that a worker serves exactly N requests and
 # never closes a connection Apache may send a request on.

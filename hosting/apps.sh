@@ -11,6 +11,22 @@ app_environment() {
     printf '%s\n' "$@" | grep -v '^/' | grep -v '^--' || true
 }
 
+# local_paths ARG...: "OPTION PATH" of the --ping-path=PATH and --status-path=PATH arguments (the worker's own options,
+# which it answers itself), ping first, one a line. The configurations let only this machine reach them (403 otherwise).
+local_paths() {
+    local option arg
+    for option in --ping-path --status-path; do
+        for arg in "$@"; do
+            if [[ $arg == "$option"=* ]]; then echo "$option ${arg#*=}"; fi
+        done
+    done
+}
+
+# regex_escaped PATH: PATH as a regular expression that matches it alone.
+regex_escaped() {
+    sed 's/[].()[*+?^|]/\\&/g' <<<"$1"
+}
+
 # basic_auth ARG...: "PATH FILE" of a --basic-auth=PATH:FILE argument, or nothing. The server then asks for a user
 # name and password (HTTP Basic) on PATH and all below it, checks them against FILE (an htpasswd file of apr1 hashes,
 # as `openssl passwd -apr1` writes them) and passes the user to the app as REMOTE_USER; elsewhere REMOTE_USER is never set.

@@ -3,6 +3,7 @@
 # worker (app --fastcgi ADDRESS), so that PATH_INFO is the rest of the URL path. Connections to the worker are kept
 # open between requests (an upstream with keepalive and fastcgi_keep_conn), so no connection is made per request.
 #   hosting/nginx-fastcgi.sh PORT ROOT PREFIX=ADDRESS[,ADDRESS...]... [NAME=VALUE...] [--max-requests=N]
+#       [--ping-path=PATH] [--status-path=PATH]
 # ADDRESS is what the worker listens on and nginx's fastcgi_pass takes alike: 127.0.0.1:9000 or unix:/run/app.sock
 # (nginx's workers, as "nobody", must be allowed to write to a unix socket); PREFIX is "/" or "/name/";
 # NAME=VALUE (a NAME without "/") is passed to every request as a FastCGI parameter. ROOT is a scratch directory.
@@ -11,6 +12,8 @@
 # max_fails failed attempts, and passes a request on to the next worker when connecting to one fails or times out
 # (fastcgi_next_upstream error timeout). A POST that was sent and then failed is not passed on (nginx does not repeat
 # a non-idempotent request: the worker may have stored it), so it gets a 502. docs/scaling.md has the measured figures.
+# --ping-path=PATH and --status-path=PATH (the workers' own options) are passed to the worker from 127.0.0.1 and ::1
+# only; any other client gets 403.
 # Run: nginx -p ROOT/ -e ROOT/error.log -c FILE
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/apps.sh"
@@ -58,6 +61,15 @@ keep_conn=""
 index=0
 while IFS= read -r arg; do
     prefix=${arg%%=*}
+    local=""
+    while read -r option path; do
+        [[ -n $path && $path == ${prefix%/}/* ]] || continue
+        local+="            # $option: the worker answers it, to this machine only (403 for any other client). A regular"$'\n'
+        local+="            # expression: nginx takes no exact location inside one."$'\n'
+        local+="            location ~ ^$(regex_escaped "$path")\$ {"$'\n'
+        local+="                allow 127.0.0.1;"$'\n'"                allow ::1;"$'\n'"                deny all;"$'\n'
+        local+="                fastcgi_pass app$index;"$'\n'"            }"$'\n'
+    done < <(local_paths "$@")
     next_upstream=""
     if [[ ${arg#*=} == *,* ]]; then
         next_upstream="            fastcgi_next_upstream error timeout;"$'\n'
@@ -67,7 +79,7 @@ while IFS= read -r arg; do
 $(nginx_cgi_parameters)
             fastcgi_param SCRIPT_NAME       "${prefix%/}";
             fastcgi_param PATH_INFO         \$app_path;
-$params$next_upstream$keep_conn            fastcgi_pass app$index;
+$params$local$next_upstream$keep_conn            fastcgi_pass app$index;
         }
 CONF
     index=$((index + 1))

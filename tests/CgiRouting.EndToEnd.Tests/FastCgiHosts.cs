@@ -25,8 +25,10 @@ public sealed class FastCgiWorkerProcess : IDisposable
     /// <summary>
     /// A worker started by <paramref name="file"/>, which may be a spawner such as spawn-fcgi, with
     /// <paramref name="environment"/> added to the test's own (where a worker reads its configuration, such as TODO_DB).
+    /// Without <paramref name="waitForStart"/>, returns at once: systemd-socket-activate starts the worker at the first connection.
     /// </summary>
-    public FastCgiWorkerProcess(string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null)
+    public FastCgiWorkerProcess(string file, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null,
+        bool waitForStart = true)
     {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true };
         foreach (var argument in arguments)
@@ -38,6 +40,8 @@ public sealed class FastCgiWorkerProcess : IDisposable
         _process.OutputDataReceived += (_, _) => { };
         _process.BeginErrorReadLine();
         _process.BeginOutputReadLine();
+        if (!waitForStart)
+            return;
         if (!SpinWait.SpinUntil(() => _stderr.Any(l => l.Contains("FastCGI worker")) || _process.HasExited, 10_000))
             throw new TimeoutException("The worker did not start: " + Stderr);
         if (_process.HasExited)
@@ -47,6 +51,13 @@ public sealed class FastCgiWorkerProcess : IDisposable
     public int Id => _process.Id;
     public string Stderr => string.Join('\n', _stderr);
     public bool HasExited => _process.HasExited;
+
+    /// <summary>Waits up to 10 s for <paramref name="text"/> on stderr; fails with what is there.</summary>
+    public void WaitForStderr(string text)
+    {
+        if (!SpinWait.SpinUntil(() => Stderr.Contains(text, StringComparison.Ordinal), 10_000))
+            throw new TimeoutException($"'{text}' is not on the worker's stderr: {Stderr}");
+    }
     public int ExitCode => _process.ExitCode;
 
     public bool WaitForExit(TimeSpan timeout)

@@ -73,32 +73,6 @@ public class FastCgiTests
     }
 
     [Fact]
-    public void The_printed_systemd_service_serves_the_socket_its_socket_unit_hands_it()
-    {
-        // systemd is not running here: spawn-fcgi -n does what the two units ask of it, binding ListenStream with the
-        // socket unit's user, group and mode and starting ExecStart as the service's user with the socket as standard
-        // input (StandardInput=socket).
-        Repository.Install("spawn-fcgi:spawn-fcgi");
-        string directory = WebServer.OpenToAll(Directory.CreateTempSubdirectory("cgirouting-systemd-").FullName);
-        string socket = Path.Combine(directory, "hello.sock");
-        string units = Repository.Run(Hello, "--config", "systemd", "--fastcgi", "unix:" + socket, "--max-requests", "2");
-        string Value(string key) => units.Split('\n').Single(l => l.StartsWith(key + "=", StringComparison.Ordinal))[(key.Length + 1)..];
-        Assert.Equal(socket, Value("ListenStream"));
-        string[] execStart = Value("ExecStart").Split(' ');
-        using var worker = new FastCgiWorkerProcess("spawn-fcgi", ["-n", "-s", Value("ListenStream"), "-M", Value("SocketMode"),
-            "-U", Value("SocketUser"), "-G", Value("SocketGroup"), "-u", Value("User"), "-g", Value("Group"), "--", .. execStart]);
-        Assert.Equal((UnixFileMode)0b110_110_000, File.GetUnixFileMode(socket));
-        for (int i = 0; i < 2; i++)
-        {
-            using var client = CgiRouting.Tests.FastCgiClient.Connect("unix:" + socket);
-            client.SendRequest(1, "GET", "/hello/systemd");
-            Assert.EndsWith("Hello, systemd!", client.ReadText(1));
-        }
-        Assert.True(worker.WaitForExit(TimeSpan.FromSeconds(10)), "it exits after --max-requests, for Restart=always to start the next");
-        Directory.Delete(directory, recursive: true);
-    }
-
-    [Fact]
     public async Task A_listening_socket_as_stdin_makes_it_a_worker_as_spawn_fcgi_starts_it()
     {
         Repository.Install("spawn-fcgi:spawn-fcgi");

@@ -27,8 +27,9 @@ public sealed class PrintedDeployment : WebServer
     /// Null for a process per request; else how the worker is reached: lighttpd starts it on a unix socket in its root,
     /// Apache passes to it on a loopback port, nginx on a unix socket in a folder of the worker's.
     /// </param>
+    /// <param name="options">More options of <c>--config</c> (<c>--ping-path</c>, say).</param>
     public PrintedDeployment(string server, bool fastCgi, IReadOnlyList<HostedApp> apps, IReadOnlyDictionary<string, string> environment,
-        string prefix = "/")
+        string prefix = "/", IReadOnlyList<string>? options = null)
         : base($"{server}-printed", apps, new Dictionary<string, string>())
     {
         Repository.Install("lighttpd:lighttpd", "apache2:apache2-bin", "/etc/mime.types:media-types", "nginx:nginx-light",
@@ -47,6 +48,7 @@ public sealed class PrintedDeployment : WebServer
             arguments.AddRange(["--env", name + "=" + value]);
         if (_fastCgi is not null)
             arguments.AddRange(["--fastcgi", _fastCgi]);
+        arguments.AddRange(options ?? []);
         Printed = Repository.Run(binary, [.. arguments]);
 
         string first = Printed[..Printed.IndexOf('\n')];
@@ -165,4 +167,54 @@ public sealed class PrintedConfigurationExposureTests
         string pids = string.Join(',', site.ServerProcessIds);
         Assert.Contains("nobody", Repository.Run("bash", "-c", $"ps -o user= -p {pids}; ps -o user= --ppid {pids}; true"));
     }
+}
+
+/// <summary>
+/// Issue 21: <c>--ping-path</c> and <c>--status-path</c> given to <c>--config</c> are answered by the worker through the
+/// printed configuration to this machine only: from 127.0.0.1 they answer, from another address of this machine (the
+/// server listens on 127.0.0.1, and the client binds its connection to a non-loopback address) the server answers 403
+/// while the app's own paths are still served.
+/// </summary>
+public sealed class PrintedLocalPathsTests
+{
+    [Theory]
+    [InlineData("lighttpd")]
+    [InlineData("apache")]
+    [InlineData("nginx")]
+    public async Task Ping_and_status_answer_loopback_clients_only(string server)
+    {
+        var other = System.Net.NetworkInformation.NetworkInterface.GetAllNetworkInterfaces()
+            .SelectMany(i => i.GetIPProperties().UnicastAddresses).Select(a => a.Address)
+            .FirstOrDefault(a => a.AddressFamily == AddressFamily.InterNetwork && !IPAddress.IsLoopback(a));
+        Assert.True(other is not null, "this test needs an IPv4 address of this machine other than loopback, to connect from");
+        using var site = new PrintedDeployment(server, true, [new HostedApp("/app/", Repository.PublishedSample("Hello", "hello"))],
+            new Dictionary<string, string>(), prefix: "/app/", options: ["--ping-path", "/app/ping", "--status-path", "/app/status"]);
+        using var local = site.Client();
+        Assert.Equal("pong\n", await local.GetStringAsync("/app/ping"));
+        using (var status = await local.GetAsync("/app/status"))
+        {
+            Assert.Equal(HttpStatusCode.OK, status.StatusCode);
+            Assert.Equal("application/json", status.Content.Headers.ContentType?.MediaType);
+            Assert.Contains("\"requests\":", await status.Content.ReadAsStringAsync());
+        }
+        using var remote = From(other!, site.BaseAddress); // this machine's other address, to the server's 127.0.0.1
+        Assert.Equal("Hello, world!", await remote.GetStringAsync("/app/hello/world")); // it reaches the server, and the app
+        foreach (string path in new[] { "/app/ping", "/app/status", "/app/status?full" })
+            Assert.Equal((path, HttpStatusCode.Forbidden), (path, (await remote.GetAsync(path)).StatusCode));
+        // Another loopback address: Apache's Require local takes all of 127.0.0.0/8; nginx and lighttpd allow 127.0.0.1 alone.
+        using var loopback = From(IPAddress.Parse("127.0.0.2"), site.BaseAddress);
+        Assert.Equal(server == "apache" ? HttpStatusCode.OK : HttpStatusCode.Forbidden, (await loopback.GetAsync("/app/ping")).StatusCode);
+    }
+
+    /// <summary>An HTTP client whose connections come from <paramref name="source"/>.</summary>
+    private static System.Net.Http.HttpClient From(IPAddress source, Uri server) => new(new System.Net.Http.SocketsHttpHandler
+    {
+        ConnectCallback = async (context, cancel) =>
+        {
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp);
+            socket.Bind(new IPEndPoint(source, 0));
+            await socket.ConnectAsync(context.DnsEndPoint, cancel);
+            return new NetworkStream(socket, ownsSocket: true);
+        },
+    }) { BaseAddress = server };
 }

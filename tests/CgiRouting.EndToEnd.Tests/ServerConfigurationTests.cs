@@ -48,6 +48,28 @@ public sealed class ServerConfigurationTests
         Assert.Equal(script, printed);
     }
 
+    /// <summary>
+    /// With the worker's --ping-path and --status-path, each server's configuration lets only this machine reach them
+    /// (nginx's allow and deny, Apache's Require local, lighttpd's remote-ip condition; lighttpd's bin-path gets the options).
+    /// </summary>
+    [Theory]
+    [InlineData("nginx", "/")]
+    [InlineData("nginx", "/app/")]
+    [InlineData("apache", "/")]
+    [InlineData("apache", "/app/")]
+    [InlineData("lighttpd", "/")]
+    [InlineData("lighttpd", "/app/")]
+    public void With_ping_and_status_paths_the_binary_prints_what_the_hosting_fastcgi_script_prints(string server, string prefix)
+    {
+        string address = server == "lighttpd" ? "unix:/srv/root/app0.sock" : "127.0.0.1:9000";
+        string printed = WithoutCommands(Repository.Run(Hello, "--config", server, "--fastcgi", address, "--prefix", prefix, "--port", "8123",
+            "--root", "/srv/root", "--status-path", prefix + "status", "--ping-path", prefix + "ping"));
+        string script = Repository.Run("bash", $"hosting/{server}-fastcgi.sh", "8123", "/srv/root", prefix + "=" + (server == "lighttpd" ? Hello : address),
+            $"--ping-path={prefix}ping", $"--status-path={prefix}status");
+        Assert.Equal(script, printed);
+        Assert.Contains(server switch { "nginx" => "deny all;", "apache" => "Require local", _ => "url.access-deny" }, printed);
+    }
+
     [Theory]
     [InlineData("127.0.0.1:9000,127.0.0.1:9001", false)]
     [InlineData("127.0.0.1:9000", true)]

@@ -144,6 +144,9 @@ internal sealed class FastCgiServer
     /// <summary>Called once the worker accepts no more connections for its <c>--max-requests</c> (a --prefork worker tells its manager).</summary>
     public Action? Retired { get; init; }
 
+    /// <summary>Called once when the worker begins to stop (a signal, <c>--max-requests</c>): systemd is told STOPPING=1.</summary>
+    public Action? StopBegun { get; init; }
+
     /// <summary>A --prefork manager's scoreboard, where this worker says how busy it is; null without one.</summary>
     public Scoreboard? Scoreboard { get; init; }
 
@@ -267,6 +270,7 @@ internal sealed class FastCgiServer
                 return;
             _exitCode = exitCode;
             Log.WriteLine(reason);
+            StopBegun?.Invoke();
             _stopRequested.Set();
         }
     }

@@ -37,10 +37,17 @@ internal sealed class PoolSettings
 
     public string? StatusPath { get; init; }
 
-    /// <summary>A worker's command line: the binary and the options that are each worker's own.</summary>
+    /// <summary>
+    /// <c>--user USER[:GROUP]</c>, resolved by the manager (root): the command that runs each worker as that user, in
+    /// front of the worker's own (setpriv, which sets the groups, the group and the user, then executes the worker); null
+    /// for workers that run as the manager does.
+    /// </summary>
+    public string[]? RunAs { get; init; }
+
+    /// <summary>A worker's command line: the binary and the options that are each worker's own, after <see cref="RunAs"/>.</summary>
     public string[] WorkerArguments(string binary)
     {
-        var arguments = new System.Collections.Generic.List<string> { binary };
+        var arguments = new System.Collections.Generic.List<string>(RunAs ?? []) { binary };
         if (MaxRequests > 0)
             arguments.AddRange(["--max-requests", MaxRequests.ToString(CultureInfo.InvariantCulture)]);
         if (MaxConcurrency > 0)

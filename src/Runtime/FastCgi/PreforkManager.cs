@@ -59,7 +59,11 @@ internal static unsafe partial class PreforkManager
     /// </param>
     /// <param name="pool">How many workers, and what each may serve.</param>
     /// <param name="log">The manager's log.</param>
-    public static int Run(int listener, bool ownsListener, PoolSettings pool, TextWriter log)
+    /// <param name="notifier">
+    /// systemd's, under a <c>Type=notify</c> service: READY once the MIN workers are started, RELOADING and READY around a
+    /// SIGHUP's reload, STOPPING at SIGTERM, and the watchdog from the manager's loop; null otherwise.
+    /// </param>
+    public static int Run(int listener, bool ownsListener, PoolSettings pool, TextWriter log, SystemdNotifier? notifier = null)
     {
         string binary = Environment.ProcessPath ?? throw new InvalidOperationException("The binary's own path is unknown.");
         var environment = new System.Collections.Generic.List<string>();
@@ -78,7 +82,9 @@ internal static unsafe partial class PreforkManager
         var board = Scoreboard.Create(pool.Max * 4 + 16, out int boardDescriptor);
         // The path, not the file: each worker is started from what is at the path then, so that a deploy (a new binary
         // renamed over the old one) and SIGHUP give new workers the new code.
-        using var spawn = new Spawner(binary, pool.WorkerArguments(binary), environment, listener, retirement[1], boardDescriptor);
+        // With --user, the command starts with setpriv, which becomes the worker (exec) once it runs as the user.
+        string[] command = pool.WorkerArguments(binary);
+        using var spawn = new Spawner(command[0], command, environment, listener, retirement[1], boardDescriptor);
 
         int max = pool.Max;
         var pids = new int[max];
@@ -92,7 +98,10 @@ internal static unsafe partial class PreforkManager
         {
             context.Cancel = true;
             if (Interlocked.Exchange(ref stopRequested, 1) == 0)
+            {
+                notifier?.Stopping();
                 log.WriteLine($"CgiRouting: {context.Signal} received: stopping the FastCGI workers once the connections queued for them are served.");
+            }
         }
         using var terminate = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
         using var interrupt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
@@ -196,6 +205,7 @@ internal static unsafe partial class PreforkManager
         // and what is queued meanwhile waits on the listener for the new ones.
         void Reload()
         {
+            notifier?.Reloading();
             var old = new int[max];
             Array.Copy(pids, old, max);
             Array.Clear(pids);
@@ -208,9 +218,11 @@ internal static unsafe partial class PreforkManager
                     replaced++;
             }
             log.WriteLine($"CgiRouting: SIGHUP received: {replaced} FastCGI worker{(replaced == 1 ? "" : "s")} replaced by workers started from {binary} as it is now.");
+            notifier?.Ready();
         }
         lock (pids)
             StartDue();
+        notifier?.Ready();
 
         // A worker that stops accepting (its --max-requests served) but still serves connections the web server keeps
         // writes its pid to the pipe: its slot gets a fresh worker at once, and the old one is left to finish.
@@ -241,6 +253,7 @@ internal static unsafe partial class PreforkManager
 
         while (true)
         {
+            notifier?.Watchdog();
             if (Volatile.Read(ref stopRequested) == 1 && Volatile.Read(ref stopping) == 0)
                 StopWhenDrained();
             if (Interlocked.Exchange(ref reloadRequested, 0) == 1 && Volatile.Read(ref stopping) == 0)

@@ -13,7 +13,7 @@ namespace CgiRouting.FastCgi;
 internal static unsafe partial class SocketDescriptor
 {
     private const int AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10;
-    private const int SOCK_STREAM = 1, SOCK_CLOEXEC = 0x80000;
+    private const int SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_CLOEXEC = 0x80000;
     private const int IPPROTO_TCP = 6, TCP_NODELAY = 1;
     private const int SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_RCVTIMEO = 20, SO_ACCEPTCONN = 30;
     private const int SHUT_RD = 0, SHUT_RDWR = 2;
@@ -310,6 +310,24 @@ internal static unsafe partial class SocketDescriptor
         return (family == AF_INET6 ? "[" + host + "]" : host) + ":" + port;
     }
 
+    /// <summary>
+    /// Sends <paramref name="message"/> as one datagram to the unix socket at <paramref name="address"/> (a
+    /// <c>struct sockaddr_un</c> of <paramref name="length"/> bytes: an abstract one is not NUL-terminated); false when
+    /// it could not be sent. For <see cref="SystemdNotifier"/>.
+    /// </summary>
+    public static bool SendDatagram(byte[] address, int length, ReadOnlySpan<byte> message)
+    {
+        int fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+        if (fd < 0)
+            return false;
+        bool sent;
+        fixed (byte* a = address)
+        fixed (byte* m = message)
+            sent = connect(fd, a, length) == 0 && write(fd, m, message.Length) == message.Length;
+        _ = close(fd);
+        return sent;
+    }
+
     private static InvalidOperationException Error(string what, string address)
         => Error(what, address, Marshal.GetLastPInvokeError());
 
@@ -350,6 +368,9 @@ internal static unsafe partial class SocketDescriptor
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int close(int fd);
+
+    [LibraryImport("libc", SetLastError = true)]
+    private static partial nint write(int fd, byte* buffer, nint count);
 
     [LibraryImport("libc", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int unlink(string path);

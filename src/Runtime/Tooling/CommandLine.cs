@@ -43,12 +43,16 @@ internal static class CommandLine
             return Serve(parsed, error);
         if (parsed.Config is not null)
             return Configure(parsed, output, error);
-        // Only here, never on the CGI path, is standard input probed (one getsockopt call).
-        if (parsed.FastCgi is not null || (!parsed.ListRoutes && SocketDescriptor.IsListening(0)))
-            return RunFastCgi(parsed, options, error);
+        // Only here, never on the CGI path, are systemd's LISTEN_FDS read and standard input probed (one getsockopt call).
+        int handed = parsed.ListRoutes ? SystemdSocket.None : SystemdSocket.Take(error);
+        if (handed == SystemdSocket.Refused)
+            return 1;
+        if (parsed.FastCgi is not null || handed >= 0 || (!parsed.ListRoutes && SocketDescriptor.IsListening(0)))
+            return RunFastCgi(parsed, handed, options, error);
         if (parsed.HasWorkerOptions)
         {
-            error.WriteLine("--max-concurrency, --max-requests, --max-rss, --prefork, --socket-mode and --socket-owner go with --fastcgi ADDRESS, or with a listening socket as standard input.");
+            error.WriteLine("--max-concurrency, --max-requests, --max-rss, --prefork, --socket-mode, --socket-owner and --user go with --fastcgi ADDRESS, "
+                + "with a listening socket as standard input, or with one systemd hands over (LISTEN_FDS).");
             return 2;
         }
         if (!parsed.ListRoutes)
@@ -85,10 +89,11 @@ internal static class CommandLine
     }
 
     /// <summary>
-    /// <c>--fastcgi ADDRESS</c>, or a listening socket as standard input: serves as a FastCGI worker, or with
-    /// <c>--prefork</c> as the manager of such workers, until SIGTERM or <c>--max-requests</c> requests.
+    /// <c>--fastcgi ADDRESS</c>, a listening socket as standard input, or one systemd hands over (<paramref name="handed"/>,
+    /// else <see cref="SystemdSocket.None"/>): serves as a FastCGI worker, or with <c>--prefork</c> as the manager of
+    /// such workers, until SIGTERM or <c>--max-requests</c> requests.
     /// </summary>
-    private static int RunFastCgi(CommandLineArguments arguments, CgiOptions? options, TextWriter error)
+    private static int RunFastCgi(CommandLineArguments arguments, int handed, CgiOptions? options, TextWriter error)
     {
         if (arguments.ListRoutes)
         {
@@ -96,20 +101,69 @@ internal static class CommandLine
             return 2;
         }
         string? address = arguments.FastCgi;
-        if (!TryAllowedPeers(arguments.AllowFrom, error, out string[]? allowed) || !IsReachableOnlyByAllowed(address, allowed, error))
+        if (handed >= 0 && address is not null)
+        {
+            error.WriteLine($"CgiRouting: systemd hands this process its listening socket (LISTEN_FDS), so --fastcgi {address} is not used: "
+                + "leave it out of ExecStart (the socket unit's ListenStream= says where the worker listens).");
             return 2;
+        }
+        int listener = handed >= 0 ? handed : 0;
+        if (!TryAllowedPeers(arguments.AllowFrom, error, out string[]? allowed) || !IsReachableOnlyByAllowed(address, listener, allowed, error))
+            return 2;
+        string[]? runAs = null;
+        if (arguments.User is not null && RunAs(arguments, error, out runAs) is int refused)
+            return refused;
         if (address is not null && address.Contains(','))
         {
             error.WriteLine($"CgiRouting: a worker listens on one address, not '{address}': start one worker for each (--config nginx takes several, for an upstream of them all).");
             return 2;
         }
-        int listener = 0;
         (ulong, ulong)? socketFile = null; // the unix socket file this worker made, removed when it exits if still its own
         if (address is not null && Listen(address, arguments, error, out listener, out socketFile) is int failed)
             return failed;
         return arguments.Prefork > 0
-            ? RunPrefork(listener, address, socketFile, allowed, arguments, error)
+            ? RunPrefork(listener, address, socketFile, allowed, runAs, arguments, error)
             : RunWorker(listener, address, socketFile, allowed, arguments, options, error);
+    }
+
+    /// <summary>
+    /// <c>--user USER[:GROUP]</c>: the command in front of each worker's that runs it as that user (setpriv sets the
+    /// supplementary groups, the group and the user in the new process, then executes the worker). A manager only, and
+    /// started as root: it binds (or is handed) the socket, and its workers serve without root's rights. setpriv rather
+    /// than setuid(2) in the worker: glibc's setuid changes every thread's credentials, a raw system call only the
+    /// caller's, and the .NET runtime has threads of its own by then; and each new libc symbol would be looked up at
+    /// every start, a CGI request's too. Returns null, or the exit code after a line that says why not.
+    /// </summary>
+    private static int? RunAs(CommandLineArguments arguments, TextWriter error, out string[]? runAs)
+    {
+        runAs = null;
+        if (arguments.Prefork == 0)
+        {
+            error.WriteLine("CgiRouting: --user goes with --prefork: the manager, started as root, runs its workers as USER; run a lone worker as its user instead (runuser, or User= of its systemd unit).");
+            return 2;
+        }
+        if (!UnixAccount.IsRoot)
+        {
+            error.WriteLine($"CgiRouting: --user {arguments.User} needs the manager started as root, to start its workers as that user: leave --user out to run them as this process's user.");
+            return 2;
+        }
+        string? setpriv = Array.Find(new[] { "/usr/bin/setpriv", "/bin/setpriv" }, File.Exists);
+        if (setpriv is null)
+        {
+            error.WriteLine("CgiRouting: --user starts each worker through setpriv, which is not installed: install util-linux (Debian: apt-get install util-linux).");
+            return 1;
+        }
+        try
+        {
+            var (user, group, named) = UnixAccount.Account(arguments.User!);
+            runAs = [setpriv, $"--regid={group}", $"--reuid={user}", named ? "--init-groups" : "--clear-groups", "--"];
+            return null;
+        }
+        catch (FormatException e)
+        {
+            error.WriteLine("CgiRouting: " + e.Message);
+            return 2;
+        }
     }
 
     /// <summary><c>--allow-from</c> (or FCGI_WEB_SERVER_ADDRS) as canonical addresses; null when not given.</summary>
@@ -135,12 +189,12 @@ internal static class CommandLine
     /// Whether the worker may listen at <paramref name="address"/> (standard input's socket when null): beyond this
     /// machine only with the web servers that may connect named.
     /// </summary>
-    private static bool IsReachableOnlyByAllowed(string? address, string[]? allowed, TextWriter error)
+    private static bool IsReachableOnlyByAllowed(string? address, int listener, string[]? allowed, TextWriter error)
     {
         try
         {
             // A listener handed over (a systemd socket unit, spawn-fcgi) is held to the same rule as one bound here.
-            string where = address ?? SocketDescriptor.Describe(0);
+            string where = address ?? SocketDescriptor.Describe(listener);
             if (allowed is null && !where.StartsWith("descriptor", StringComparison.Ordinal) && !SocketDescriptor.IsLoopback(where.Split(',')[0]))
             {
                 error.WriteLine($"CgiRouting: --fastcgi {where} listens beyond this machine, and any peer that reaches it may say who the client is "
@@ -167,7 +221,9 @@ internal static class CommandLine
         socketFile = null;
         try
         {
-            var (user, group) = arguments.SocketOwner is null ? (-1, -1) : UnixAccount.Parse(arguments.SocketOwner);
+            // Without --socket-owner, --user's account owns it (php-fpm's listen.owner defaults to the pool's user).
+            var (user, group) = arguments.SocketOwner is not null ? UnixAccount.Parse(arguments.SocketOwner)
+                : arguments.User is not null ? AccountIds(arguments.User) : (-1, -1);
             listener = SocketDescriptor.Listen(address, backlog: 1024);
             if (address.StartsWith("unix:", StringComparison.Ordinal))
             {
@@ -187,9 +243,11 @@ internal static class CommandLine
         }
     }
 
+    private static (int User, int Group) AccountIds(string account) => UnixAccount.Account(account) is var (user, group, _) ? (user, group) : default;
+
     /// <summary><c>--prefork N</c> or <c>MIN:MAX</c>: a manager of a pool of workers on <paramref name="listener"/>.</summary>
-    private static int RunPrefork(int listener, string? address, (ulong, ulong)? socketFile, string[]? allowed, CommandLineArguments arguments,
-        TextWriter error)
+    private static int RunPrefork(int listener, string? address, (ulong, ulong)? socketFile, string[]? allowed, string[]? runAs,
+        CommandLineArguments arguments, TextWriter error)
     {
         if (allowed is not null) // the workers read it at start, as a web server's spawned workers do
             Environment.SetEnvironmentVariable("FCGI_WEB_SERVER_ADDRS", string.Join(',', allowed));
@@ -199,14 +257,18 @@ internal static class CommandLine
             MaxRequests = arguments.MaxRequests, MaxRssMib = arguments.MaxRss, MaxConcurrency = arguments.MaxConcurrency,
             PingPath = arguments.PingPath, StatusPath = arguments.StatusPath,
             RestartThreshold = arguments.RestartThreshold.Count, RestartWindowSeconds = arguments.RestartThreshold.Seconds,
+            RunAs = runAs,
         };
         string size = pool.Min == pool.Max ? $"{pool.Max} workers started ahead"
             : pool.Min == 0 ? $"up to {pool.Max} workers started on demand, each stopped after {pool.IdleTimeoutSeconds} s idle"
             : $"{pool.Min} to {pool.Max} workers, those beyond {pool.Min} stopped after {pool.IdleTimeoutSeconds} s idle";
-        error.WriteLine($"CgiRouting: FastCGI worker manager (pid {Environment.ProcessId}) listening on {SocketDescriptor.Describe(listener)}: "
-            + size + (pool.MaxRequests > 0 ? $", each exits after {Requests(pool.MaxRequests)}" : "")
+        error.WriteLine($"CgiRouting: FastCGI worker manager (pid {Environment.ProcessId}) listening on {SocketDescriptor.Describe(listener)}"
+            + (address is null && listener != 0 ? " (from systemd, LISTEN_FDS): " : ": ") + size
+            + (runAs is not null ? $", run as {arguments.User}" : "") + (pool.MaxRequests > 0 ? $", each exits after {Requests(pool.MaxRequests)}" : "")
             + (pool.MaxRssMib > 0 ? $", or over {pool.MaxRssMib} MiB resident" : "") + ". SIGHUP replaces the workers from the binary on disk.");
-        int managed = PreforkManager.Run(listener, ownsListener: address is not null, pool, error);
+        // Before the workers' environment is made: they must not take NOTIFY_SOCKET for theirs.
+        var notifier = SystemdNotifier.FromEnvironment(error);
+        int managed = PreforkManager.Run(listener, ownsListener: address is not null, pool, error, notifier);
         if (socketFile is not null)
             SocketDescriptor.Remove(address![5..], socketFile);
         return managed;
@@ -226,6 +288,7 @@ internal static class CommandLine
         var log = options?.ErrorLog ?? error;
         int maxConcurrency = arguments.MaxConcurrency > 0 ? arguments.MaxConcurrency : FastCgiServer.DefaultMaxConcurrency;
         long maxRequests = arguments.MaxRequests;
+        var notifier = manager is null ? SystemdNotifier.FromEnvironment(log) : null; // a manager's worker is not the service
         var server = new FastCgiServer(listener, ownsListener: address is not null, maxConcurrency, maxRequests, options, log)
         {
             Retired = manager is null ? null : PreforkManager.Retire,
@@ -235,12 +298,15 @@ internal static class CommandLine
             PingPath = arguments.PingPath,
             StatusPath = arguments.StatusPath,
             HoldAcceptsWhileFull = manager is not null && Environment.GetEnvironmentVariable(PreforkManager.GrowingPoolVariable) == "1",
+            StopBegun = notifier is null ? null : notifier.Stopping,
         };
         if (manager is null)
             log.WriteLine($"CgiRouting: FastCGI worker (pid {Environment.ProcessId}) listening on {SocketDescriptor.Describe(listener)}"
-                + (address is null ? " (standard input, from the web server)" : "")
+                + (address is not null ? "" : listener != 0 ? " (from systemd, LISTEN_FDS)" : " (standard input, from the web server)")
                 + $", {maxConcurrency} requests at once"
                 + (maxRequests > 0 ? $", exits after {Requests(maxRequests)}." : "."));
+        notifier?.Ready(); // the socket listens: what connects now is queued, and served once Run accepts
+        notifier?.StartWatchdogThread();
         int exit = server.Run();
         if (socketFile is not null)
             SocketDescriptor.Remove(address![5..], socketFile);
@@ -285,6 +351,9 @@ internal static class CommandLine
               --max-requests N          FastCGI: exit after N requests, for the server to start a fresh worker
               --socket-mode MODE        FastCGI on unix:/path: the socket's mode (default 0660: its owner and group)
               --socket-owner USER[:GROUP]  FastCGI on unix:/path: the socket's owner, for the web server's user or group
+              --user USER[:GROUP]       FastCGI --prefork, started as root: the manager binds the socket and runs
+                                        its workers as USER (its group unless GROUP; it owns a unix socket too,
+                                        unless --socket-owner); needs setpriv (util-linux)
               --allow-from ADDRESS[,..] FastCGI: the web servers that may connect (default FCGI_WEB_SERVER_ADDRS);
                                         needed to listen on an address other than loopback
               --prefork N               FastCGI: a small manager keeps N workers started ahead, each this binary
@@ -305,7 +374,9 @@ internal static class CommandLine
                                         (nginx through fcgiwrap), or with --fastcgi ADDRESS a FastCGI worker:
                                         lighttpd starts it itself on unix:/path, Apache passes to it at IP:PORT,
                                         nginx at IP:PORT or unix:/path (several: one upstream of them all); with
-                                        the workers' --prefork and --max-requests. The commands to run beside it
+                                        the workers' --prefork and --max-requests; their --ping-path and
+                                        --status-path (below --prefix) answer this machine only. systemd: a
+                                        socket unit and a Type=notify service. The commands to run beside it
                                         come first, as comments.
               --env NAME=VALUE          with --config: the app's environment, in the server's syntax (repeatable)
               --serve [PORT]            serve this binary through lighttpd on 127.0.0.1:PORT (8080), for development
@@ -313,7 +384,9 @@ internal static class CommandLine
               -h, --help                this text
 
             A FastCGI worker writes one line on stderr when it starts; SIGTERM makes it stop accepting,
-            finish the requests in flight and exit.
+            finish the requests in flight and exit. Under systemd (--config systemd) it takes the socket
+            its socket unit hands it (LISTEN_FDS, no --fastcgi) and tells systemd READY, RELOADING (SIGHUP),
+            STOPPING and the watchdog (NOTIFY_SOCKET, Type=notify).
 
             {Sandbox.Describe()}
 
@@ -375,12 +448,36 @@ internal static class CommandLine
             Root = arguments.Root ?? $"/var/lib/{Path.GetFileName(Environment.ProcessPath ?? "app")}-{server}",
             FastCgi = arguments.FastCgi, MaxRequests = arguments.MaxRequests, PoolOptions = arguments.PoolOptions, Environment = arguments.Environment,
             AllowFrom = Environment.GetEnvironmentVariable("FCGI_WEB_SERVER_ADDRS") == arguments.AllowFrom ? null : arguments.AllowFrom,
+            User = arguments.User,
+            LocalPaths = LocalPaths(arguments),
         };
         if (!IsPrefix(setup.Prefix, error))
             return 2;
         if (setup.Server == "systemd" && setup.FastCgi is null)
         {
             error.WriteLine("--config systemd prints the units of a FastCGI worker: give it --fastcgi ADDRESS (a unix:/path or IP:PORT systemd listens on).");
+            return 2;
+        }
+        foreach (string? path in new[] { arguments.PingPath, arguments.StatusPath })
+        {
+            if (path is null || setup.Server == "systemd")
+                continue;
+            if (setup.FastCgi is null)
+            {
+                error.WriteLine("--ping-path and --status-path are a FastCGI worker's: --config prints them with --fastcgi ADDRESS.");
+                return 2;
+            }
+            if (!path.StartsWith(setup.Prefix, StringComparison.Ordinal))
+            {
+                error.WriteLine($"{path} is outside --prefix {setup.Prefix}: the server passes only the paths below it to the worker, which "
+                    + $"answers --ping-path and --status-path at the whole path: write {setup.Prefix}{path.TrimStart('/')}.");
+                return 2;
+            }
+        }
+        if (setup.User is not null && setup.Server != "systemd")
+        {
+            error.WriteLine($"--config {setup.Server} prints the worker's command run as {ServerConfiguration.ServerUser} (runuser): --user goes with "
+                + "--config systemd (its User=) or with a --prefork manager started by hand as root.");
             return 2;
         }
         if (setup.FastCgi is not null && ServerConfiguration.FastCgiRefusal(setup.Server, setup.FastCgi) is { } refusal)
@@ -394,6 +491,17 @@ internal static class CommandLine
             return 2;
         }
         return 0;
+    }
+
+    /// <summary><c>--ping-path</c> and <c>--status-path</c>, each as option and path, for <see cref="ServerSetup.LocalPaths"/>.</summary>
+    private static List<string> LocalPaths(CommandLineArguments arguments)
+    {
+        var paths = new List<string>();
+        if (arguments.PingPath is not null)
+            paths.AddRange(["--ping-path", arguments.PingPath]);
+        if (arguments.StatusPath is not null)
+            paths.AddRange(["--status-path", arguments.StatusPath]);
+        return paths;
     }
 
     /// <summary>The OpenAPI document the generator embedded beside the route table.</summary>

@@ -48,6 +48,9 @@ internal sealed class CommandLineArguments
 
     public string? SocketOwner { get; private set; }
 
+    /// <summary><c>--user USER[:GROUP]</c>: the user a <c>--prefork</c> manager started as root runs its workers as.</summary>
+    public string? User { get; private set; }
+
     public int SocketMode { get; private set; } = DefaultSocketMode;
 
     /// <summary><c>--allow-from</c>, else the environment's <c>FCGI_WEB_SERVER_ADDRS</c>.</summary>
@@ -97,7 +100,7 @@ internal sealed class CommandLineArguments
     public long MaxRequests { get; private set; }
 
     /// <summary>Whether an option of a FastCGI worker alone was given.</summary>
-    public bool HasWorkerOptions => MaxConcurrency > 0 || MaxRequests > 0 || Prefork > 0 || MaxRss > 0 || PingPath is not null || StatusPath is not null || SocketOwner is not null || SocketMode != DefaultSocketMode;
+    public bool HasWorkerOptions => MaxConcurrency > 0 || MaxRequests > 0 || Prefork > 0 || MaxRss > 0 || PingPath is not null || StatusPath is not null || SocketOwner is not null || SocketMode != DefaultSocketMode || User is not null;
 
     private CommandLineArguments()
     {
@@ -142,7 +145,7 @@ internal sealed class CommandLineArguments
                     }
                     break;
                 case "--fastcgi" or "--config" or "--prefix" or "--root" or "--env" or "--socket-mode" or "--socket-owner" or "--allow-from"
-                    or "--max-concurrency" or "--max-requests" or "--prefork" or "--port" or "--idle-timeout" or "--max-rss" or "--restart-threshold" or "--ping-path" or "--status-path":
+                    or "--max-concurrency" or "--max-requests" or "--prefork" or "--port" or "--idle-timeout" or "--max-rss" or "--restart-threshold" or "--ping-path" or "--status-path" or "--user":
                     if (i + 1 == arguments.Length)
                     {
                         error.WriteLine($"{argument} needs a value.");
@@ -188,6 +191,7 @@ internal sealed class CommandLineArguments
             case "--prefix": Prefix = value; return true;
             case "--root": Root = value; return true;
             case "--socket-owner": SocketOwner = value; return true;
+            case "--user": User = value; return true;
             case "--allow-from": AllowFrom = value; return true;
             case "--env":
                 int equals = value.IndexOf('=');

@@ -43,18 +43,18 @@ internal static partial class ServerConfiguration
         {
             case "lighttpd":
                 text = fastCgi is null ? Lighttpd(binary, prefix, port, root) + environment
-                    : LighttpdFastCgi(binary, fastCgi[UnixPrefix.Length..], prefix, port, root, environment);
+                    : LighttpdFastCgi(binary, fastCgi[UnixPrefix.Length..], prefix, port, root, environment, setup.LocalPaths);
                 break;
             case "apache":
                 text = fastCgi is null ? Apache(binary, prefix, port, root) + environment
-                    : ApacheFastCgi(fastCgi, prefix, port, root, keepConnections: setup.MaxRequests == 0);
+                    : ApacheFastCgi(fastCgi, prefix, port, root, keepConnections: setup.MaxRequests == 0, setup.LocalPaths);
                 break;
             case "systemd" when fastCgi is not null:
                 text = SystemdUnits(setup);
                 break;
             case "nginx":
                 text = fastCgi is null ? Nginx(binary, prefix, port, root, environment)
-                    : NginxFastCgi(fastCgi, prefix, port, root, keepConnections: setup.MaxRequests == 0, environment);
+                    : NginxFastCgi(fastCgi, prefix, port, root, keepConnections: setup.MaxRequests == 0, environment, setup.LocalPaths);
                 break;
             default:
                 return false;
@@ -66,26 +66,37 @@ internal static partial class ServerConfiguration
     }
 
     /// <summary>
-    /// A socket unit and a service unit that run the FastCGI worker under systemd: systemd binds the socket (so a
-    /// restart drops no connection) and hands it to the worker as standard input (<c>StandardInput=socket</c>), which makes
-    /// it a worker by the usual rule; the worker runs as nobody, restarted when it exits (<c>--max-requests</c>) or fails.
+    /// A socket unit and a service unit that run the FastCGI worker (or <c>--prefork</c> manager) under systemd: systemd
+    /// binds the socket (so a restart drops no connection) and hands it over by socket activation (<c>LISTEN_FDS</c>), which
+    /// makes the binary a worker without <c>--fastcgi</c>; <c>Type=notify</c>: it says when it is ready, reloading (SIGHUP,
+    /// for a manager: Debian 12's systemd 252 has no <c>Type=notify-reload</c>) and stopping, and feeds the watchdog. It
+    /// runs as nobody (or <c>--user</c>'s account, as <c>User=</c>), restarted when it exits (<c>--max-requests</c>) or fails.
     /// </summary>
     private static string SystemdUnits(ServerSetup setup)
     {
         string name = Path.GetFileName(setup.Binary);
+        string account = setup.User ?? ServerUser;
+        string user = account.Split(':')[0], group = account.Contains(':') ? account[(account.IndexOf(':') + 1)..] : "";
         string address = setup.FastCgi!;
         string listen = address.StartsWith(UnixPrefix, StringComparison.Ordinal) ? address[UnixPrefix.Length..] : address; // [::1]:9000 as systemd writes it
         var text = new System.Text.StringBuilder();
         text.Append($"# Printed by {name} --config systemd. Save the two units below as /etc/systemd/system/{name}.socket and\n")
             .Append($"# /etc/systemd/system/{name}.service, then run as root: systemctl daemon-reload && systemctl enable --now {name}.socket\n")
-            .Append("# systemd binds the socket and starts the worker with it as standard input at the first connection.\n\n")
+            .Append("# systemd binds the socket and starts the worker at the first connection, handing it the socket (LISTEN_FDS).\n\n")
             .Append($"# /etc/systemd/system/{name}.socket\n[Unit]\nDescription={name} FastCGI socket\n\n[Socket]\nListenStream={listen}\n");
         if (address.StartsWith(UnixPrefix, StringComparison.Ordinal))
             text.Append("SocketUser=nobody\nSocketGroup=nogroup\nSocketMode=0660\n");
         text.Append("\n[Install]\nWantedBy=sockets.target\n\n")
             .Append($"# /etc/systemd/system/{name}.service\n[Unit]\nDescription={name} FastCGI worker\nRequires={name}.socket\nAfter={name}.socket\n\n[Service]\n")
-            .Append("ExecStart=").Append(setup.Binary).Append(WorkerOptions(setup))
-            .Append("\nStandardInput=socket\nStandardOutput=journal\nStandardError=journal\nUser=nobody\nGroup=nogroup\n");
+            .Append("# The worker says READY=1 once it serves (a --prefork manager once its workers are started), STOPPING=1 at SIGTERM.\n")
+            .Append("Type=notify\nExecStart=").Append(setup.Binary).Append(WorkerOptions(setup)).Append('\n');
+        if (setup.PoolOptions.StartsWith(" --prefork", StringComparison.Ordinal))
+            text.Append("# systemctl reload: new workers from the binary on disk, the old ones finish (RELOADING=1, then READY=1).\n")
+                .Append("ExecReload=/bin/kill -HUP $MAINPID\n");
+        text.Append("# The worker (the manager) tells systemd it is alive every 15 s; one silent for 30 s is restarted.\nWatchdogSec=30\n")
+            .Append("StandardOutput=journal\nStandardError=journal\nUser=").Append(user).Append('\n');
+        if (group.Length > 0)
+            text.Append("Group=").Append(group).Append('\n');
         foreach (string variable in setup.Environment)
             text.Append("Environment=\"").Append(variable.Replace("%", "%%")).Append("\"\n"); // % starts a specifier
         text.Append("# A worker exits after --max-requests, or with 1 when handlers hang: systemd starts a fresh one.\nRestart=always\n")
@@ -327,7 +338,8 @@ internal static partial class ServerConfiguration
     /// lighttpd's mod_fastcgi starting <paramref name="binary"/> itself on <paramref name="socket"/> (hosting/lighttpd-fastcgi.sh):
     /// in a condition on the prefix, so that a bare "/hello" key does not also take "/hellothere".
     /// </summary>
-    private static string LighttpdFastCgi(string binary, string socket, string prefix, int port, string root, string environment)
+    private static string LighttpdFastCgi(string binary, string socket, string prefix, int port, string root, string environment,
+        IReadOnlyList<string> localPaths)
     {
         // "/" needs fix-root-scriptname, else lighttpd makes the whole path SCRIPT_NAME and leaves PATH_INFO unset;
         // below a prefix the key is the prefix without its trailing slash, which lighttpd makes SCRIPT_NAME.
@@ -335,10 +347,27 @@ internal static partial class ServerConfiguration
         string condition = atRoot ? "^/" : $"^{Trimmed(prefix)}(/|$)";
         string key = atRoot ? "/" : Trimmed(prefix);
         string fixRoot = atRoot ? "        \"fix-root-scriptname\" => \"enable\",\n" : "";
+        // lighttpd splits bin-path at spaces: the worker's --ping-path and --status-path, which only it answers.
+        var options = new StringBuilder();
+        for (int i = 0; i < localPaths.Count; i += 2)
+            options.Append(' ').Append(localPaths[i]).Append(' ').Append(localPaths[i + 1]);
+        var local = new StringBuilder();
+        for (int i = 0; i < localPaths.Count; i += 2)
+            local.Append(Fill("""
+                # {{option}}: the worker answers it, to this machine only (403 for any other client).
+                $HTTP["url"] == "{{path}}" {
+                    $HTTP["remote-ip"] != "127.0.0.1" {
+                        $HTTP["remote-ip"] != "::1" {
+                            url.access-deny = ( "" )
+                        }
+                    }
+                }
+
+                """u8, ["option", localPaths[i], "path", localPaths[i + 1]]));
         return LighttpdHead(port, root, "workers") + Fill("""
             # Pass the app's output on as it comes (streamed responses) instead of holding it until the response is complete.
             server.stream-response-body = 2
-            server.modules        += ( "mod_fastcgi" )
+            {{access}}server.modules        += ( "mod_fastcgi" )
             $HTTP["url"] =~ "{{condition}}" {
                 fastcgi.server = ( "{{key}}" => ( (
                     "bin-path"     => "{{binary}}",
@@ -348,11 +377,12 @@ internal static partial class ServerConfiguration
                     # Every path goes to the app: never look for a file of that name first.
                     "check-local"  => "disable",
 
-            """u8, ["condition", condition, "key", key, "binary", binary, "socket", socket]) + fixRoot + environment + Text("""
+            """u8, ["condition", condition, "key", key, "binary", binary + options, "socket", socket,
+                "access", localPaths.Count == 0 ? "" : "server.modules        += ( \"mod_access\" )\n"]) + fixRoot + environment + Text("""
                 ) ) )
             }
 
-            """u8);
+            """u8) + local;
     }
 
     /// <summary>The start of an Apache configuration, up to the modules every one loads.</summary>
@@ -411,7 +441,8 @@ internal static partial class ServerConfiguration
     /// <paramref name="address"/> (hosting/apache-fastcgi.sh): GENERIC makes SCRIPT_NAME the whole path, which the
     /// ProxyFCGISetEnvIf lines move to PATH_INFO and then take the prefix off.
     /// </summary>
-    private static string ApacheFastCgi(string address, string prefix, int port, string root, bool keepConnections) => ApacheHead(port, root) + Text("""
+    private static string ApacheFastCgi(string address, string prefix, int port, string root, bool keepConnections, IReadOnlyList<string> localPaths)
+        => ApacheHead(port, root) + Text("""
         LoadModule proxy_module      /usr/lib/apache2/modules/mod_proxy.so
         LoadModule proxy_fcgi_module /usr/lib/apache2/modules/mod_proxy_fcgi.so
         User  nobody
@@ -444,10 +475,34 @@ internal static partial class ServerConfiguration
             ProxyFCGISetEnvIf true SCRIPT_NAME "{{trimmed}}"
         </LocationMatch>
 
-        """u8, ["trimmed", Trimmed(prefix)])) + Fill("""
+        """u8, ["trimmed", Trimmed(prefix)])) + ApacheLocal(localPaths) + Fill("""
         ProxyPassMatch "^{{trimmed}}(/.*)?$" "fcgi://{{address}}"{{reuse}}
 
         """u8, ["trimmed", Trimmed(prefix), "address", address, "reuse", keepConnections ? " enablereuse=on" : ""]);
+
+    /// <summary><paramref name="path"/> as a regular expression that matches it alone (a path has none of ' "\$;{}).</summary>
+    private static string RegexEscaped(string path)
+    {
+        var escaped = new StringBuilder();
+        foreach (char c in path)
+            (".()[]*+?^|".Contains(c) ? escaped.Append('\\') : escaped).Append(c);
+        return escaped.ToString();
+    }
+
+    /// <summary>Apache's <c>Require local</c> for each of <paramref name="localPaths"/> (option, path, option, path...).</summary>
+    private static string ApacheLocal(IReadOnlyList<string> localPaths)
+    {
+        var text = new StringBuilder(localPaths.Count == 0 ? "" : "LoadModule authz_host_module /usr/lib/apache2/modules/mod_authz_host.so\n");
+        for (int i = 0; i < localPaths.Count; i += 2)
+            text.Append(Fill("""
+                # {{option}}: the worker answers it, to this machine only (403 for any other client).
+                <Location "{{path}}">
+                    Require local
+                </Location>
+
+                """u8, ["option", localPaths[i], "path", localPaths[i + 1]]));
+        return text.ToString();
+    }
 
     private static string NginxHead(int port, string root) => Fill("""
         daemon off;
@@ -516,8 +571,22 @@ internal static partial class ServerConfiguration
     /// for workers with <c>--max-requests</c> (<paramref name="keepConnections"/> false) none is kept, so that a worker
     /// serves exactly that many requests.
     /// </summary>
-    private static string NginxFastCgi(string addresses, string prefix, int port, string root, bool keepConnections, string environment)
+    private static string NginxFastCgi(string addresses, string prefix, int port, string root, bool keepConnections, string environment,
+        IReadOnlyList<string> localPaths)
     {
+        var local = new StringBuilder();
+        for (int i = 0; i < localPaths.Count; i += 2)
+            local.Append(Fill("""
+                            # {{option}}: the worker answers it, to this machine only (403 for any other client). A regular
+                            # expression: nginx takes no exact location inside one.
+                            location ~ ^{{path}}$ {
+                                allow 127.0.0.1;
+                                allow ::1;
+                                deny all;
+                                fastcgi_pass app0;
+                            }
+
+                """u8, ["option", localPaths[i], "path", RegexEscaped(localPaths[i + 1])]));
         var upstream = new System.Text.StringBuilder("    upstream app0 {\n");
         string[] servers = addresses.Split(',');
         foreach (string server in servers)
@@ -535,7 +604,7 @@ internal static partial class ServerConfiguration
                         fastcgi_param SCRIPT_NAME       "{{trimmed}}";
                         fastcgi_param PATH_INFO         $app_path;
 
-            """u8, ["trimmed", Trimmed(prefix)]) + environment + (servers.Length > 1 ? "            fastcgi_next_upstream error timeout;\n" : "")
+            """u8, ["trimmed", Trimmed(prefix)]) + environment + local + (servers.Length > 1 ? "            fastcgi_next_upstream error timeout;\n" : "")
                 + (keepConnections ? "            fastcgi_keep_conn on;\n" : "") + Text("""
                         fastcgi_pass app0;
                     }

@@ -32,6 +32,15 @@ internal sealed class ServerSetup
     /// <summary>The workers' <c>--prefork</c> and the pool's other options, as the command line gave them, or "".</summary>
     public string PoolOptions { get; init; } = "";
 
+    /// <summary><c>--user USER[:GROUP]</c>, for systemd's <c>User=</c> and <c>Group=</c>; null for nobody:nogroup.</summary>
+    public string? User { get; init; }
+
+    /// <summary>
+    /// <c>--ping-path</c> and <c>--status-path</c> as given, each as its option and its path (option, path, option,
+    /// path...): the printed configuration lets only this machine reach them.
+    /// </summary>
+    public IReadOnlyList<string> LocalPaths { get; init; } = [];
+
     /// <summary>The workers' <c>--allow-from</c>, or null.</summary>
     public string? AllowFrom { get; init; }
 

@@ -26,6 +26,25 @@ internal static unsafe partial class UnixAccount
         return (user.Length == 0 ? -1 : UserId(user), group.Length == 0 ? -1 : GroupId(group));
     }
 
+    /// <summary>
+    /// <c>--user USER[:GROUP]</c> (names or numbers) as ids: without GROUP, the user's own group (or, for a number that
+    /// names no user, the same number). <c>Named</c>: the user has an entry (its supplementary groups can be looked up).
+    /// Throws <see cref="FormatException"/> naming a user or group that does not exist.
+    /// </summary>
+    public static (int User, int Group, bool Named) Account(string account)
+    {
+        int colon = account.IndexOf(':');
+        string user = colon < 0 ? account : account[..colon], group = colon < 0 ? "" : account[(colon + 1)..];
+        if (user.Length == 0)
+            throw new FormatException($"--user takes USER or USER:GROUP, not '{account}'.");
+        byte* entry = int.TryParse(user, NumberStyles.None, CultureInfo.InvariantCulture, out int number) ? null : getpwnam(user);
+        if (entry == null && number == 0 && user != "0")
+            throw new FormatException($"There is no user '{user}'.");
+        int uid = entry != null ? *(int*)(entry + 2 * sizeof(nint)) : number;
+        int gid = group.Length > 0 ? GroupId(group) : entry != null ? *(int*)(entry + 2 * sizeof(nint) + sizeof(int)) : number; // pw_gid follows pw_uid
+        return (uid, gid, entry != null);
+    }
+
     private static int UserId(string user)
     {
         if (int.TryParse(user, NumberStyles.None, CultureInfo.InvariantCulture, out int id))

@@ -271,7 +271,8 @@ public class CommandLineTests
     {
         var (exit, _, error) = Run("--max-requests", "5");
         Assert.Equal(2, exit);
-        Assert.Contains("--max-concurrency, --max-requests, --max-rss, --prefork, --socket-mode and --socket-owner go with --fastcgi ADDRESS", error);
+        Assert.Contains("--max-concurrency, --max-requests, --max-rss, --prefork, --socket-mode, --socket-owner and --user go with --fastcgi ADDRESS", error);
+        Assert.Equal(2, Run("--user", "nobody").Exit);
         Assert.Equal(2, Run("--prefork", "2").Exit);
         Assert.Equal(2, Run("--fastcgi").Exit);
         Assert.Equal(2, Run("--fastcgi", "127.0.0.1:9000", "--routes").Exit);
@@ -589,8 +590,38 @@ public class CommandLineTests
     {
         var (exit, _, error) = Run(option, value);
         Assert.Equal(2, exit);
-        Assert.Equal("--max-concurrency, --max-requests, --max-rss, --prefork, --socket-mode and --socket-owner go with --fastcgi ADDRESS, or with a listening socket as standard input."
-            + System.Environment.NewLine, error);
+        Assert.Equal("--max-concurrency, --max-requests, --max-rss, --prefork, --socket-mode, --socket-owner and --user go with --fastcgi ADDRESS, "
+            + "with a listening socket as standard input, or with one systemd hands over (LISTEN_FDS)." + System.Environment.NewLine, error);
+    }
+
+    [Fact]
+    public void Config_takes_ping_and_status_paths_below_the_prefix_with_a_worker()
+    {
+        var (exit, _, error) = Run("--config", "nginx", "--fastcgi", "127.0.0.1:9000", "--prefix", "/app/", "--status-path", "/status");
+        Assert.Equal(2, exit);
+        Assert.Contains("/status is outside --prefix /app/", error);
+        Assert.Contains("write /app/status.", error);
+        (exit, _, error) = Run("--config", "nginx", "--ping-path", "/ping");
+        Assert.Equal(2, exit);
+        Assert.Contains("--ping-path and --status-path are a FastCGI worker's: --config prints them with --fastcgi ADDRESS.", error);
+        var (ok, printed, _) = Run("--config", "nginx", "--fastcgi", "127.0.0.1:9000", "--prefix", "/app/", "--status-path", "/app/status");
+        Assert.Equal(0, ok);
+        Assert.Contains("--fastcgi 127.0.0.1:9000 --status-path /app/status &\n", printed); // the worker's command answers it
+        Assert.Contains("\n            location ~ ^/app/status$ {\n                allow 127.0.0.1;\n                allow ::1;\n                deny all;\n", printed);
+    }
+
+    [Fact]
+    public void User_goes_with_a_manager_started_as_root_and_an_account_that_exists()
+    {
+        var (exit, _, error) = Run("--fastcgi", "127.0.0.1:9", "--user", "nobody");
+        Assert.Equal(2, exit);
+        Assert.Contains("--user goes with --prefork: the manager, started as root, runs its workers as USER", error);
+        (exit, _, error) = Run("--fastcgi", "127.0.0.1:9", "--prefork", "2", "--user", "no-such-user-here");
+        Assert.Equal(2, exit);
+        Assert.Contains(UnixAccount.IsRoot ? "There is no user 'no-such-user-here'." : "--user no-such-user-here needs the manager started as root", error);
+        (exit, _, error) = Run("--config", "nginx", "--fastcgi", "127.0.0.1:9000", "--prefork", "2", "--user", "nobody");
+        Assert.Equal(2, exit);
+        Assert.Contains("--user goes with --config systemd (its User=)", error);
     }
 
     [Fact]
@@ -684,7 +715,7 @@ public class CommandLineTests
     }
 
     [Fact]
-    public void Config_systemd_prints_a_socket_unit_and_a_service_that_takes_the_socket_as_standard_input()
+    public void Config_systemd_prints_a_socket_unit_and_a_notify_service_that_takes_the_socket_by_socket_activation()
     {
         string app = System.Environment.ProcessPath!;
         string name = Path.GetFileName(app);
@@ -693,8 +724,13 @@ public class CommandLineTests
         Assert.Equal(0, exit);
         Assert.Contains($"\n# /etc/systemd/system/{name}.socket\n[Unit]\nDescription={name} FastCGI socket\n\n[Socket]\nListenStream=/run/app/app.sock\n"
             + "SocketUser=nobody\nSocketGroup=nogroup\nSocketMode=0660\n\n[Install]\nWantedBy=sockets.target\n", units);
-        Assert.Contains($"\n[Service]\nExecStart={app} --prefork 2 --max-requests 100\nStandardInput=socket\n", units);
+        Assert.Contains($"\nType=notify\nExecStart={app} --prefork 2 --max-requests 100\n", units);
+        Assert.Contains("\nExecReload=/bin/kill -HUP $MAINPID\n", units); // Debian 12's systemd 252 has no Type=notify-reload
+        Assert.Contains("\nWatchdogSec=30\n", units);
+        Assert.DoesNotContain("StandardInput=", units); // the socket comes by LISTEN_FDS
         Assert.Contains("\nUser=nobody\nGroup=nogroup\nEnvironment=\"TODO_DB=/var/lib/todo/todo.db\"\n", units);
+        Assert.DoesNotContain("ExecReload=", Run("--config", "systemd", "--fastcgi", "unix:/run/app/app.sock").Output); // a lone worker has no reload
+        Assert.Contains("\nUser=www-data\nGroup=web\n", Run("--config", "systemd", "--fastcgi", "unix:/run/app/app.sock", "--prefork", "2", "--user", "www-data:web").Output);
         Assert.Contains("\nRestart=always\n", units);
         Assert.Contains("\nListenStream=127.0.0.1:9000\n", Run("--config", "systemd", "--fastcgi", "127.0.0.1:9000").Output);
         Assert.Contains("\nListenStream=[::1]:9000\n", Run("--config", "systemd", "--fastcgi", "[::1]:9000").Output); // systemd's IPv6 form
