@@ -232,7 +232,7 @@ internal static partial class HandlerParser
             {
                 if (attribute is null)
                     return spec with { Source = Unbindable(parameter, problem) };
-                Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display, "[Form] " + problem);
+                Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display, problem);
                 return spec;
             }
             string typeName = value.ToDisplayString(TypeFormat);

@@ -10,20 +10,24 @@ namespace CgiRouting.Generators.Tests;
 /// </summary>
 public partial class DiagnosticTests
 {
+    private const string NotThisAttribute = " does not bind Validated<T>: it holds a [Form] object or, without an attribute, a JSON body";
+    private const string FormHolds = "Validated<T> holds a class or record bound from the form's fields, not ";
+
     [Theory]
-    [InlineData("[Query] Validated<NewItem>")]
-    [InlineData("[Header(\"X-Item\")] Validated<NewItem>")]
-    [InlineData("[Cookie(\"item\")] Validated<NewItem>")]
-    [InlineData("[Body] Validated<NewItem>")]
-    [InlineData("[User] Validated<NewItem>")]
-    [InlineData("[Form] Validated<Validated<NewItem>>")]
-    [InlineData("[Form] Validated<string>")]
-    [InlineData("[Form] Validated<FormFile>")]
-    [InlineData("[Form] Validated<CgiRequest>")]
-    [InlineData("[Form] Validated<WithList>")]
-    [InlineData("[Form] Validated<TwoConstructors>")]
-    public Task CGI015_validated_with_another_binding_or_an_unbindable_form(string attributeAndType) =>
-        Verify($$"""public static class H { [Post("/x")] public static string A({{attributeAndType}} {|CGI015:h|}) => ""; }""");
+    [InlineData("[Query] Validated<NewItem>", "[Query]" + NotThisAttribute)]
+    [InlineData("[Header(\"X-Item\")] Validated<NewItem>", "[Header]" + NotThisAttribute)]
+    [InlineData("[Cookie(\"item\")] Validated<NewItem>", "[Cookie]" + NotThisAttribute)]
+    [InlineData("[Body] Validated<NewItem>", "[Body]" + NotThisAttribute)]
+    [InlineData("[User] Validated<NewItem>", "[User]" + NotThisAttribute)]
+    [InlineData("[Form] Validated<Validated<NewItem>>", "a Validated<T> cannot hold another Validated<T>")]
+    [InlineData("[Form] Validated<string>", FormHolds + "'string'")]
+    [InlineData("[Form] Validated<FormFile>", FormHolds + "'CgiRouting.FormFile'")]
+    [InlineData("[Form] Validated<CgiRequest>", FormHolds + "'CgiRouting.CgiRequest'")]
+    [InlineData("[Form] Validated<WithList>", "[Form] binds properties of strings, simple types such as int, arrays of them, FormFile and FormFile[]; 'WithList.Items' is 'System.Collections.Generic.List<string>'")]
+    [InlineData("[Form] Validated<TwoConstructors>", "[Form] needs 'TwoConstructors' to have one public constructor with parameters, or a public parameterless one")]
+    public Task CGI015_validated_with_another_binding_or_an_unbindable_form(string attributeAndType, string reason) =>
+        Verify($$"""public static class H { [Post("/x")] public static string A({{attributeAndType}} {|#0:h|}) => ""; }""",
+            At(DiagnosticDescriptors.InvalidBindingAttribute, 0).WithArguments("h", "H.A", reason));
 
     [Theory]
     [InlineData("Validated<Validated<NewItem>>", "a Validated<T> cannot hold another Validated<T>")]
