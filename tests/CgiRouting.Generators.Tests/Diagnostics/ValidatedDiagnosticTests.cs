@@ -6,7 +6,7 @@ namespace CgiRouting.Generators.Tests;
 /// <summary>
 /// <c>Validated&lt;T&gt;</c> (issue 20, item 6) reuses the binding diagnostics: with a binding attribute other than
 /// <c>[Form]</c>, or a T that is not a bindable class or record, it is CGI015 (with an attribute) or CGI004 (a body);
-/// named by a route's template it is CGI003, as any class is.
+/// named by a route's template it is CGI003, as any class is; a rule on the parameter itself (not on T's members) is CGI026.
 /// </summary>
 public partial class DiagnosticTests
 {
@@ -37,6 +37,14 @@ public partial class DiagnosticTests
         Verify($$"""public static class H { [Post("/x")] public static string A({{type}} {|#0:h|}) => ""; }""",
             At(DiagnosticDescriptors.UnbindableParameter, 0).WithArguments("h", "H.A",
                 reason + "; it is not in template '/x', not CgiRequest, has no [Header] or [Body], and is not a simple type for the query string"));
+
+    [Fact]
+    public Task CGI026_a_rule_on_the_validated_parameter_itself() =>
+        Verify("""
+            public static class H { [Post("/x")] public static string A([Form][{|#0:System.ComponentModel.DataAnnotations.Required|}] Validated<NewItem> item) => ""; }
+            """,
+            At(DiagnosticDescriptors.ValidationNotApplicable, 0).WithArguments("[Required]", "item", "CgiRouting.Validated<NewItem>",
+                "a Validated<T> is always passed, and its rules are those of T's members; put the attribute on them"));
 
     [Fact]
     public Task CGI003_validated_in_a_template() =>
