@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.ComponentModel.DataAnnotations;
 using System.IO;
 using System.Text;
 using CgiRouting;
@@ -7,8 +8,12 @@ using CgiRouting.Generated;
 
 namespace Todo;
 
-/// <summary>The field of the page's "add" form.</summary>
-public sealed record TodoForm(string Title);
+/// <summary>The field of the page's "add" form, named <c>title</c> on the wire, and its rules.</summary>
+public sealed record TodoForm(
+    [Form("title")]
+    [Required(ErrorMessage = "Write what needs doing.")]
+    [StringLength(1000, ErrorMessage = "A todo's title has at most {1} characters.")]
+    string Title);
 
 /// <summary>
 /// The Todo page at <c>/</c>: server-rendered HTML, no JavaScript. Forms post and answer 303 back to the page, so a
@@ -31,25 +36,28 @@ public static class TodoPage
     public static Response Page(CgiRequest request, string? filter = null, [Cookie(FilterCookie)] string? remembered = null)
     {
         string shown = filter is "all" or "open" or "done" ? filter : remembered is "open" or "done" ? remembered : "all";
-        using var store = TodoStore.Open();
-        var todos = store.List(shown == "all" ? null : shown == "done");
-        var attachments = store.AttachmentNames();
-        var response = Response.Html(Render(request, shown, todos, attachments));
+        var response = Response.Html(Render(request, shown));
         // Choosing a filter remembers it: the next visit without ?filter= shows the same list.
         if (filter is "all" or "open" or "done")
             response.WithCookie(FilterCookie, filter, new CookieOptions { Path = request.Url("~/"), MaxAge = TimeSpan.FromDays(365) });
         return response;
     }
 
-    /// <summary>Adds a todo from the page's form, and answers 303 back to the page.</summary>
+    /// <summary>
+    /// Adds a todo from the page's form, and answers 303 back to the page; an invalid form is the page again (400),
+    /// with each message next to its field and what was typed still in it.
+    /// </summary>
     [Post("/")]
     [Produces(303)]
-    [Produces(400)]
-    public static Response Add([Form] TodoForm form)
+    [Produces(400, ContentType = "text/html")]
+    public static Response Add([Form] Validated<TodoForm> form, CgiRequest request, [Cookie(FilterCookie)] string? remembered = null)
     {
-        string title = form.Title.Trim();
-        if (title.Length == 0 || title.Length > 1000)
-            return Response.BadRequest("A todo's title has 1 to 1000 characters.");
+        if (!form.IsValid)
+        {
+            string shown = remembered is "open" or "done" ? remembered : "all";
+            return Response.Html(Render(request, shown, form.Errors, request.ReadForm().GetFirst("title")), 400);
+        }
+        string title = form.Value.Title.Trim();
         using var store = TodoStore.Open();
         store.Create(title);
         return Response.SeeOther(Links.TodoPage.Page());
@@ -111,9 +119,19 @@ public static class TodoPage
             .WithETag("attachment-" + attachment.ToString(System.Globalization.CultureInfo.InvariantCulture));
     }
 
-    private static string Render(CgiRequest request, string shown, List<TodoItem> todos, Dictionary<long, List<(long Id, string FileName)>> attachments)
+    /// <summary>
+    /// The page with the list <paramref name="shown"/>; after an invalid "add" form, its <paramref name="errors"/> by
+    /// field name, next to the field, which keeps the <paramref name="submitted"/> title (encoded, as all text here).
+    /// </summary>
+    private static string Render(CgiRequest request, string shown, IReadOnlyDictionary<string, string[]>? errors = null, string? submitted = null)
     {
+        using var store = TodoStore.Open();
+        var todos = store.List(shown == "all" ? null : shown == "done");
+        var attachments = store.AttachmentNames();
         string Url(string link) => Html.Encode(request.Url(link));
+        string titleErrors = "";
+        if (errors is not null && errors.TryGetValue("title", out var messages))
+            titleErrors = $"""<span class="error" id="title-error">{Html.Encode(string.Join(" ", messages))}</span>""";
         var html = new StringBuilder();
         html.Append($$"""
             <!doctype html>
@@ -128,13 +146,15 @@ public static class TodoPage
               ul#todos { list-style: none; padding: 0; } li.todo { border-bottom: 1px solid #ddd; padding: .6rem 0; }
               li.todo.done .title { text-decoration: line-through; color: #888; } form { display: inline; margin-right: .4rem; }
               .attachments { margin: .3rem 0 0 1rem; font-size: .9rem; } input[name=title] { width: 60%; }
+              .error { display: block; color: #b00020; font-size: .9rem; }
             </style>
             </head>
             <body>
             <h1>Todo</h1>
             <form id="add" method="post" action="{{Url(Links.TodoPage.Add())}}">
-              <input name="title" placeholder="What needs doing?" required maxlength="1000" autofocus>
+              <input name="title" placeholder="What needs doing?" required maxlength="1000" autofocus value="{{Html.Encode(submitted ?? "")}}"{{(titleErrors.Length > 0 ? " aria-invalid=\"true\" aria-describedby=\"title-error\"" : "")}}>
               <button>Add</button>
+              {{titleErrors}}
             </form>
             <nav>
             """);

@@ -1,4 +1,5 @@
-// Drives samples/Todo's page in headless Chromium, as a person would: load it, add a todo, mark it done, attach a
+// Drives samples/Todo's page in headless Chromium, as a person would: load it, send the add form invalid twice and
+// find the messages next to the field, add a todo, mark it done, attach a
 // file, reload and find it all still there, then choose a filter and find it remembered on the next visit.
 //   node todo-page.mjs BASE_URL SCREENSHOT.png
 // Exits 0 when every step saw what it should; otherwise prints the step that failed and exits 1.
@@ -23,6 +24,20 @@ try {
 
   let response = await page.goto(base);
   check(response.status() === 200 && (await page.title()) === 'Todo', 'the page loads');
+
+  // An invalid form is the page again (400): the message next to its field, what was typed still in it.
+  await page.fill('#add input[name=title]', '   '); // passes the browser's `required`, not the server's [Required]
+  [response] = await Promise.all([page.waitForNavigation(), page.click('#add button')]);
+  check(response.status() === 400 && (await page.locator('#add #title-error').innerText()) === 'Write what needs doing.'
+    && (await page.inputValue('#add input[name=title]')) === '   ', 'a blank title shows its message next to the field, the field kept');
+  const long = 'x'.repeat(1000) + ' <b>&</b> "quoted"';
+  await page.locator('#add input[name=title]').evaluate(input => input.removeAttribute('maxlength')); // as a client that ignores it
+  await page.fill('#add input[name=title]', long);
+  [response] = await Promise.all([page.waitForNavigation(), page.click('#add button')]);
+  check(response.status() === 400 && (await page.locator('#add #title-error').innerText()) === "A todo's title has at most 1000 characters."
+    && (await page.inputValue('#add input[name=title]')) === long && (await page.locator('#add b').count()) === 0
+    && (await page.getAttribute('#add input[name=title]', 'aria-invalid')) === 'true',
+    'a title too long shows its message, the field keeps it exactly (HTML-encoded, no markup injected)');
 
   await page.fill('#add input[name=title]', title);
   await Promise.all([page.waitForNavigation(), page.click('#add button')]);

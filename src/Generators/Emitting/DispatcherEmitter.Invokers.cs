@@ -90,6 +90,7 @@ internal sealed partial class DispatcherEmitter
         if (handler.Authorization == Authorization.Required && handler.Filters.Count == 0)
             w.Line($"if ({Dispatching}.Authentication.Challenge(request) is {{ }} unauthorized) return new(unauthorized);");
         var arguments = new List<string>();
+        _checks = 0;
         foreach (var parameter in handler.Parameters)
         {
             arguments.Add(invoker.PathParameters.Contains(parameter) ? Local(parameter)
@@ -112,6 +113,11 @@ internal sealed partial class DispatcherEmitter
         var source = BindingSources.Of(parameter.Source)!;
         if (source.Argument is not null)
             return; // passed as it is
+        if (parameter.IsValidated)
+        {
+            EmitValidated(parameter);
+            return;
+        }
         switch (parameter.Source)
         {
             case BindingSource.BodyText:
@@ -126,7 +132,7 @@ internal sealed partial class DispatcherEmitter
             case BindingSource.FormFile:
                 w.Line($"{Runtime}.FormFile? {local} = request.ReadFormData().GetFile({CSharp.Literal(parameter.Key)});");
                 if (!parameter.IsOptional)
-                    w.Line($"if ({local} is null) return new({Dispatching}.BindingErrors.Missing(\"form file\", {CSharp.Literal(parameter.Key)}));");
+                    w.Line($"if ({local} is null) {Missing("form file", parameter.Key)}");
                 return;
             case BindingSource.FormFiles:
                 w.Line($"{Runtime}.FormFile[] {local} = request.ReadFormData().GetFiles({CSharp.Literal(parameter.Key)});");
@@ -157,9 +163,9 @@ internal sealed partial class DispatcherEmitter
         string key = CSharp.Literal(parameter.Key);
         string read = Format(value.Kind == ValueKind.Boolean && !value.IsArray && source.ReadBoolean is { } readBoolean ? readBoolean : source.Read!, key);
         string readAll = source.ReadAll is { } all ? Format(all, key) : "";
-        string what = CSharp.Literal(source.What!);
-        string missing = $"return new({Dispatching}.BindingErrors.Missing({what}, {key}));";
-        string invalid = $"return new({Dispatching}.BindingErrors.Invalid({what}, {key}, {CSharp.Literal(value.Expectation)}));";
+        string missing = Missing(source.What!, parameter.Key);
+        string invalid = _errors is null ? $"return new({Dispatching}.BindingErrors.Invalid({CSharp.Literal(source.What!)}, {key}, {CSharp.Literal(value.Expectation)}));"
+            : $"{_errors} = {Dispatching}.ValidationErrors.Invalid({_errors}, {key}, {CSharp.Literal(value.Expectation)});";
         string text = "t_" + parameter.Name;
 
         if (value.IsArray)
@@ -172,7 +178,8 @@ internal sealed partial class DispatcherEmitter
             w.Line($"string[] {text} = {readAll};");
             w.Line($"var {local} = new {value.ElementTypeName}[{text}.Length];");
             w.Open($"for (int i = 0; i < {text}.Length; i++)");
-            w.Line($"if (!{TryParse(value, text + "[i]", $"out {local}[i]")}) {invalid}");
+            // Into a Validated<T>'s errors, a field is invalid once, however many of its values are.
+            w.Line($"if (!{TryParse(value, text + "[i]", $"out {local}[i]")}) {(_errors is null ? invalid : "{ " + invalid + " break; }")}");
             w.Close();
             return;
         }
@@ -209,6 +216,51 @@ internal sealed partial class DispatcherEmitter
         if (!parameter.IsOptional)
             w.Line($"if ({text} is null) {missing}");
         w.Line($"if ({text} is not null && !{TryParse(value, text, "out " + local)}) {invalid}");
+    }
+
+    /// <summary>
+    /// The local that collects the errors of the <c>Validated&lt;T&gt;</c> being bound, or null: a value that is missing
+    /// or does not parse is then added to it, instead of answered 400.
+    /// </summary>
+    private string? _errors;
+
+    /// <summary>The statement for a required value of <paramref name="what"/> (<c>form field</c>) that is absent.</summary>
+    private string Missing(string what, string key) => _errors is null
+        ? $"return new({Dispatching}.BindingErrors.Missing({CSharp.Literal(what)}, {CSharp.Literal(key)}));"
+        : $"{_errors} = {Dispatching}.ValidationErrors.Missing({_errors}, {CSharp.Literal(key)});";
+
+    /// <summary>
+    /// A <c>Validated&lt;T&gt;</c>: T bound as it is without it, but each failure (a field missing or not parsing, a
+    /// JSON value of the wrong type, no body) collected in <c>e_name</c>; T's rules checked once it is bound; the
+    /// outcome passed to the handler. A malformed body, one over the limits or of another type still throws (4xx).
+    /// </summary>
+    private void EmitValidated(ParameterSpec parameter)
+    {
+        var w = _w;
+        string errors = "e_" + parameter.Name, value = "v_" + parameter.Name;
+        w.Line($"{Dispatching}.ValidationErrors? {errors} = null;");
+        if (parameter.Source == BindingSource.FormObject)
+        {
+            _errors = errors;
+            EmitFormObject(parameter, value);
+            _errors = null;
+        }
+        else
+        {
+            string json = parameter.JsonTypeName!;
+            string read = _readers.Reader(json) is { } reader ? $"{reader}(request)" : $"request.ReadJson({JsonTypeInfo(json)})";
+            w.Line($"{parameter.TypeName}? {value};");
+            w.Line($"try {{ {value} = {read}; }}");
+            w.Line($"catch ({Runtime}.CgiRequestException x) when ({Dispatching}.ValidationErrors.JsonValue(ref {errors}, x)) {{ {value} = null; }}");
+            w.Line($"if ({value} is null && {errors} is null) {errors} = {Dispatching}.ValidationErrors.MissingJsonBody({errors});");
+        }
+        if (parameter.Validation is { } validation)
+        {
+            w.Open($"if ({value} is not null)");
+            EmitChecks(WireKeys(parameter, validation), value, ref _checks, errors);
+            w.Close();
+        }
+        w.Line($"var {Local(parameter)} = {Dispatching}.ValidationErrors.Outcome({value}, {errors});");
     }
 
     /// <summary>A read expression of <see cref="BindingSourceEntry"/> with its key.</summary>
@@ -270,23 +322,40 @@ internal sealed partial class DispatcherEmitter
     /// members and <c>init</c> properties, and its settable properties set when their field was sent (so that a
     /// property's initializer stands for an absent optional field).
     /// </summary>
-    private void EmitFormObject(ParameterSpec parameter)
+    /// <remarks>
+    /// For a <c>Validated&lt;T&gt;</c> (<see cref="_errors"/> set) the object is <paramref name="validated"/>, built only
+    /// when every member bound (a required member's local is then set, hence the <c>!</c>), and null otherwise.
+    /// </remarks>
+    private void EmitFormObject(ParameterSpec parameter, string? validated = null)
     {
         var w = _w;
         foreach (var member in parameter.FormMembers)
             EmitBinding(member.Binding);
-        var constructorArguments = parameter.FormMembers.Where(m => m.ViaConstructor).Select(m => Local(m.Binding));
+        string Argument(FormMemberSpec m) => validated is not null && !m.Binding.IsOptional && !m.Binding.IsValueType ? Local(m.Binding) + "!" : Local(m.Binding);
+        var constructorArguments = parameter.FormMembers.Where(m => m.ViaConstructor).Select(Argument);
         var initializers = parameter.FormMembers.Where(m => !m.ViaConstructor && (m.InitOnly || !m.Binding.IsOptional))
-            .Select(m => $"{CSharp.Escape(m.MemberName)} = {Local(m.Binding)}").ToList();
-        string construct = $"new {parameter.TypeName}({string.Join(", ", constructorArguments)})";
-        w.Line($"var {Local(parameter)} = {construct}{(initializers.Count == 0 ? "" : " { " + string.Join(", ", initializers) + " }")};");
+            .Select(m => $"{CSharp.Escape(m.MemberName)} = {Argument(m)}").ToList();
+        string construct = $"new {parameter.TypeName}({string.Join(", ", constructorArguments)}){(initializers.Count == 0 ? "" : " { " + string.Join(", ", initializers) + " }")}";
+        string target = validated ?? Local(parameter);
+        if (validated is null)
+        {
+            w.Line($"var {target} = {construct};");
+        }
+        else
+        {
+            w.Line($"{parameter.TypeName}? {target} = null;");
+            w.Open($"if ({_errors} is null)");
+            w.Line($"{target} = {construct};");
+        }
         foreach (var member in parameter.FormMembers.Where(m => !m.ViaConstructor && !m.InitOnly && m.Binding.IsOptional))
         {
             var binding = member.Binding;
             string present = binding.Source == BindingSource.FormFiles || binding.Value.IsArray ? $"{Local(binding)}.Length > 0"
                 : binding.Source == BindingSource.FormFile ? $"{Local(binding)} is not null"
                 : $"request.ReadFormData().GetField({CSharp.Literal(binding.Key)}) is not null";
-            w.Line($"if ({present}) {Local(parameter)}.{CSharp.Escape(member.MemberName)} = {Local(binding)};");
+            w.Line($"if ({present}) {target}.{CSharp.Escape(member.MemberName)} = {Local(binding)};");
         }
+        if (validated is not null)
+            w.Close();
     }
 }

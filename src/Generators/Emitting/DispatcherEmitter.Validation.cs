@@ -17,22 +17,26 @@ internal sealed partial class DispatcherEmitter
     /// </summary>
     private void EmitValidation(HandlerSpec handler)
     {
-        var targets = handler.Parameters.Where(p => p.Validation is not null).ToList();
+        // A Validated<T> parameter's checks were emitted with its binding, into its own errors.
+        var targets = handler.Parameters.Where(p => p.Validation is not null && !p.IsValidated).ToList();
         if (targets.Count == 0)
             return;
         _w.Line($"{Dispatching}.ValidationErrors? invalid = null;");
-        int counter = 0;
         foreach (var parameter in targets)
-            EmitChecks(parameter.Validation!, Local(parameter), ref counter);
+            EmitChecks(parameter.Validation!, Local(parameter), ref _checks);
         _w.Line("if (invalid is not null) return new(invalid.ToResponse());");
     }
 
-    private void EmitChecks(ValidationTargetSpec target, string value, ref int counter)
+    /// <summary>How many checks of the current invoker have named a local (<c>c_1</c>, <c>o_2</c>), so that each name is new.</summary>
+    private int _checks;
+
+    /// <summary>The checks of <paramref name="target"/>, whose value is <paramref name="value"/>; each failure is added to the local <paramref name="errors"/>.</summary>
+    private void EmitChecks(ValidationTargetSpec target, string value, ref int counter, string errors = "invalid")
     {
         var w = _w;
         foreach (var rule in target.Rules)
         {
-            string fail = $"invalid = {Dispatching}.ValidationErrors.Add(invalid, {CSharp.Literal(target.Key)}, {CSharp.Literal(rule.Message)});";
+            string fail = $"{errors} = {Dispatching}.ValidationErrors.Add({errors}, {CSharp.Literal(target.Key)}, {CSharp.Literal(rule.Message)});";
             if (rule.Kind == ValidationRuleKind.Required)
             {
                 // As DataAnnotations: a value type that cannot be null is always present.
@@ -64,9 +68,45 @@ internal sealed partial class DispatcherEmitter
             w.Open($"if ({value} is {{ }} {container})");
         }
         foreach (var member in target.Members)
-            EmitChecks(member, container + "." + CSharp.Escape(member.MemberName), ref counter);
+            EmitChecks(member, container + "." + CSharp.Escape(member.MemberName), ref counter, errors);
         if (target.CanBeNull)
             w.Close();
+    }
+
+    /// <summary>
+    /// The checks of a <c>Validated&lt;T&gt;</c> keyed by each member's name on the wire, as its binding errors are: the
+    /// form field's name, or the JSON property's (after <c>[JsonPropertyName]</c> and the context's naming policy,
+    /// <c>address.city</c> inside an object).
+    /// </summary>
+    private ValidationTargetSpec WireKeys(ParameterSpec parameter, ValidationTargetSpec target)
+    {
+        if (parameter.Source == BindingSource.FormObject)
+        {
+            return target with
+            {
+                Members = target.Members.Select(m => m with { Key = parameter.FormMembers.FirstOrDefault(f => f.MemberName == m.MemberName)?.Binding.Key ?? m.MemberName })
+                    .ToEquatableArray(),
+            };
+        }
+        var shapes = _jsonContexts.TryGetValue(parameter.JsonTypeName!, out var context) && _contextSpecs.TryGetValue(context, out var spec)
+            ? spec.Shapes.ToDictionary(s => s.TypeName, StringComparer.Ordinal) : [];
+        return JsonKeys(target, parameter.JsonTypeName!, "");
+
+        ValidationTargetSpec JsonKeys(ValidationTargetSpec target, string? type, string prefix)
+        {
+            var shape = type is not null && shapes.TryGetValue(type, out var found) ? found : null;
+            if (shape is { Kind: Json.JsonShapeKind.Nullable, ElementTypeName: { } element })
+                shape = shapes.TryGetValue(element, out var inner) ? inner : null;
+            return target with
+            {
+                Members = target.Members.Select(m =>
+                {
+                    var property = shape?.Properties.FirstOrDefault(p => p.MemberName == m.MemberName);
+                    string key = prefix + (property?.JsonName ?? m.MemberName);
+                    return JsonKeys(m, property?.TypeName, key + ".") with { Key = key };
+                }).ToEquatableArray(),
+            };
+        }
     }
 
     /// <summary>The condition under which <paramref name="value"/>, not null, breaks <paramref name="rule"/>.</summary>

@@ -37,6 +37,9 @@ internal sealed partial class DispatcherEmitter
     private readonly Dictionary<string, string> _json = [];
     private readonly Dictionary<string, string> _jsonContexts = [];
 
+    /// <summary>The app's JSON contexts by type name, for the JSON names of a <c>Validated&lt;T&gt;</c> body's members.</summary>
+    private readonly Dictionary<string, JsonContextSpec> _contextSpecs;
+
     /// <summary>The JSON types whose JsonTypeInfo an invoker reads (bodies, and results no generated writer covers).</summary>
     private readonly HashSet<string> _jsonUsed = [];
 
@@ -59,6 +62,7 @@ internal sealed partial class DispatcherEmitter
             _json[binding.TypeName] = _names.Make("Json_" + CSharp.Shorten(binding.TypeName));
             _jsonContexts[binding.TypeName] = binding.ContextTypeName;
         }
+        _contextSpecs = table.JsonContexts.ToDictionary(c => c.TypeName, StringComparer.Ordinal);
         _slots = new RouteValueSlots(_routes);
         _writers = new Json.JsonWriterEmitter(table);
         _readers = new Json.JsonReaderEmitter(table);

@@ -105,6 +105,9 @@ internal sealed class KnownTypes
 
     public const string FilterAttributeName = "CgiRouting.FilterAttribute";
 
+    /// <summary><c>Validated&lt;T&gt;</c>, the outcome of binding a form or JSON body that the handler answers itself.</summary>
+    public const string ValidatedName = "CgiRouting.Validated`1";
+
     public const string JsonSerializableAttributeName = JsonSerialization + "JsonSerializableAttribute";
 
     private const string DataAnnotations = "System.ComponentModel.DataAnnotations.";

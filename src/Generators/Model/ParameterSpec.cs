@@ -29,6 +29,13 @@ internal sealed record ParameterSpec
     /// </summary>
     public bool BindableAsForm { get; init; }
 
+    /// <summary>
+    /// A <c>Validated&lt;T&gt;</c> of a <see cref="BindingSource.FormObject"/> or <see cref="BindingSource.Json"/>
+    /// body: <see cref="TypeName"/> and <see cref="JsonTypeName"/> are T's, and the invoker hands the handler the
+    /// outcome of binding and <see cref="Validation"/> instead of answering 400.
+    /// </summary>
+    public bool IsValidated { get; init; }
+
     /// <summary>A struct, which is never null.</summary>
     public required bool IsValueType { get; init; }
 

@@ -40,6 +40,8 @@ internal static partial class HandlerParser
                 Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display, Exclusive(attributes));
                 return spec;
             }
+            if (ValidatedValue(parameter.Type) is { } validated)
+                return BindValidated(parameter, spec, validated, attributes.Count == 0 ? null : attributes[0].Source);
             spec = attributes.Count == 0 ? BindByType(parameter, spec, spec.Key, attribute: null)
                 : Bind(parameter, spec, attributes[0].Source, attributes[0].Attribute);
             return spec.Source == BindingSource.Unbindable ? spec : spec with
@@ -194,6 +196,75 @@ internal static partial class HandlerParser
                 // The binder [Form] would use decides, so that the hint is never one that [Form] then rejects.
                 BindableAsForm = type.TypeKind == TypeKind.Class
                     && FormMembers(type, parameter.Name, out string? formProblem) is { Count: > 0 } && formProblem is null,
+            };
+        }
+
+        /// <summary>The T of <c>Validated&lt;T&gt;</c>, or null for another type.</summary>
+        private ITypeSymbol? ValidatedValue(ITypeSymbol type) =>
+            type is INamedTypeSymbol { TypeArguments.Length: 1 } named && KnownTypes.Is(named, known.Named(KnownTypes.ValidatedName)) ? named.TypeArguments[0] : null;
+
+        /// <summary>
+        /// <c>[Form] Validated&lt;T&gt;</c> (the form's fields) or <c>Validated&lt;T&gt;</c> without an attribute (a JSON
+        /// body): T bound as it is without <c>Validated</c>, its members' rules checked, and the outcome handed to the
+        /// handler. Another binding attribute, or a T that is not a class or record, is CGI015 with an attribute and
+        /// CGI004 without.
+        /// </summary>
+        private ParameterSpec BindValidated(IParameterSymbol parameter, ParameterSpec spec, ITypeSymbol value, BindingSourceEntry? attribute)
+        {
+            var location = parameter.Locations.FirstOrDefault();
+            if (attribute is not null && attribute != BindingSources.Form)
+            {
+                Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display,
+                    $"{attribute.Label} does not bind Validated<T>: it holds a [Form] object or, without an attribute, a JSON body");
+                return spec;
+            }
+            if (value.TypeKind == TypeKind.Error)
+            {
+                _failed = true; // the compiler reports the unknown type
+                return spec;
+            }
+            string? problem = ValidatedValue(value) is not null ? "a Validated<T> cannot hold another Validated<T>"
+                : value is not INamedTypeSymbol { TypeKind: TypeKind.Class, SpecialType: SpecialType.None } || FormFileSource(value) is not null
+                    || KnownTypes.Is(value, known.CgiRequest)
+                    ? $"Validated<T> holds a class or record bound from {(attribute is null ? "a JSON body" : "the form's fields")}, not '{value.ToDisplayString()}'"
+                : attribute is null ? JsonTypeProblem(value) : null;
+            if (problem is not null)
+            {
+                if (attribute is null)
+                    return spec with { Source = Unbindable(parameter, problem) };
+                Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display, problem);
+                return spec;
+            }
+            string typeName = value.ToDisplayString(TypeFormat);
+            if (attribute is not null)
+            {
+                spec = spec with
+                {
+                    Source = BindingSource.FormObject,
+                    FormMembers = FormMembers(value, parameter.Name, out string? formProblem),
+                    TypeName = typeName,
+                };
+                if (formProblem is not null)
+                {
+                    Report(DiagnosticDescriptors.InvalidBindingAttribute, location, parameter.Name, _display, formProblem);
+                    return spec with { Source = BindingSource.Unbindable };
+                }
+            }
+            else
+            {
+                spec = spec with
+                {
+                    Source = BindingSource.Json,
+                    TypeName = typeName,
+                    JsonTypeName = typeName,
+                    BindableAsForm = FormMembers(value, parameter.Name, out string? formProblem) is { Count: > 0 } && formProblem is null,
+                };
+            }
+            return spec with
+            {
+                IsValidated = true,
+                IsOptional = false,
+                Validation = new ValidationParser(known, Report, cancellationToken).ForValidated(value, parameter),
             };
         }
 

@@ -35,6 +35,26 @@ internal sealed class ValidationParser(KnownTypes known, Action<DiagnosticDescri
                 : parameter.Type.OriginalDefinition.SpecialType == SpecialType.System_Nullable_T);
 
     /// <summary>
+    /// The validation of the value of a <c>Validated&lt;T&gt;</c> <paramref name="parameter"/>: the rules of T's members
+    /// at any depth (the parameter's own attributes do not apply to it), checked only once T is bound, so never null.
+    /// </summary>
+    /// <remarks>A rule on the parameter itself is CGI026: it would check nothing, and a rule is never skipped silently.</remarks>
+    public ValidationTargetSpec? ForValidated(ITypeSymbol value, IParameterSymbol parameter)
+    {
+        foreach (var attribute in parameter.GetAttributes())
+        {
+            if (attribute.AttributeClass is { } attributeClass && DerivesFrom(attributeClass, known.ValidationAttribute))
+            {
+                report(DiagnosticDescriptors.ValidationNotApplicable, attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).GetLocation(),
+                    new[] { "[" + ShortName(attributeClass) + "]", parameter.Name, parameter.Type.ToDisplayString(),
+                        "a Validated<T> is always passed, and its rules are those of T's members; put the attribute on them" });
+            }
+        }
+        return Target(value, [], memberName: "", key: parameter.Name, parameter.Locations.FirstOrDefault(), withMembers: true, keyPrefix: "",
+            new HashSet<ITypeSymbol>(SymbolEqualityComparer.Default), canBeNull: false);
+    }
+
+    /// <summary>
     /// The rules of <paramref name="property"/> of <paramref name="type"/> alone (not its members'), without reporting
     /// anything: for the OpenAPI schema of a JSON type, which shows its members' rules wherever the type is used, bound
     /// or only answered. What is not checked is reported where the type is bound (<see cref="ForParameter"/>).

@@ -62,9 +62,10 @@ public static class JsonBodyReading
     public static CgiRequestException Reject(JsonException exception)
     {
         string path = "$" + (exception.Data[PathKey] as string);
+        if (exception is InvalidValueException invalid)
+            return JsonBodyError.InvalidValue(path, invalid.Expected);
         string message = exception switch
         {
-            InvalidValueException invalid => $"The JSON body is not valid: '{path}' must be {invalid.Expected}.",
             { LineNumber: { } line, BytePositionInLine: { } position } =>
                 $"The JSON body is malformed at line {line + 1}, byte {position + 1} ('{path}').",
             _ => $"The JSON body is not valid at '{path}'.",

@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.ComponentModel;
 using System.Text;
@@ -27,6 +28,53 @@ public sealed class ValidationErrors
         errors ??= new ValidationErrors();
         errors._errors.Add(new(key, message));
         return errors;
+    }
+
+    /// <summary>A required field of a <see cref="Validated{T}"/> form was not sent: <c>The title field is required.</c></summary>
+    public static ValidationErrors Missing(ValidationErrors? errors, string key) => Add(errors, key, $"The {key} field is required.");
+
+    /// <summary>A field of a <see cref="Validated{T}"/> form does not parse: <c>The count field must be an integer (Int32).</c></summary>
+    public static ValidationErrors Invalid(ValidationErrors? errors, string key, string expected) => Add(errors, key, $"The {key} field must be {expected}.");
+
+    /// <summary>
+    /// An exception filter for reading a <see cref="Validated{T}"/> JSON body: a well-formed body with a value of the
+    /// wrong type becomes an error of its key (and is caught); anything else (malformed, too large, not JSON) is not
+    /// caught, and is answered before the handler as it is without <see cref="Validated{T}"/>.
+    /// </summary>
+    public static bool JsonValue(ref ValidationErrors? errors, CgiRequestException exception)
+    {
+        if (exception.JsonValueKey is not { } key)
+            return false;
+        errors = key.Length > 0 ? Invalid(errors, key, exception.JsonValueExpected!)
+            : Add(errors, key, $"The JSON body must be {exception.JsonValueExpected}.");
+        return true;
+    }
+
+    /// <summary>A <see cref="Validated{T}"/> JSON body that was not sent, or is <c>null</c>: an error of the empty key, the body's.</summary>
+    public static ValidationErrors MissingJsonBody(ValidationErrors? errors) => Add(errors, "", "A JSON body is required.");
+
+    /// <summary>The handler's <see cref="Validated{T}"/>: <paramref name="value"/> (null when binding failed) with the errors, if any.</summary>
+    public static Validated<T> Outcome<T>(T? value, ValidationErrors? errors) where T : class
+        => errors is null ? new Validated<T>(value!) : new Validated<T>(value, errors.ToDictionary());
+
+    /// <summary>Each key once, in the order it first failed, with all its messages.</summary>
+    private System.Collections.ObjectModel.ReadOnlyDictionary<string, string[]> ToDictionary()
+    {
+        var grouped = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var keys = new List<string>();
+        foreach (var (key, message) in _errors)
+        {
+            if (!grouped.TryGetValue(key, out var messages))
+            {
+                grouped[key] = messages = [];
+                keys.Add(key);
+            }
+            messages.Add(message);
+        }
+        var result = new Dictionary<string, string[]>(keys.Count, StringComparer.Ordinal);
+        foreach (string key in keys)
+            result[key] = grouped[key].ToArray();
+        return new(result);
     }
 
     /// <summary>

@@ -196,10 +196,14 @@ public sealed class CgiRequest
 
     /// <summary>
     /// Reads an <c>application/x-www-form-urlencoded</c> body. A body with another <c>Content-Type</c> (such as
-    /// <c>multipart/form-data</c>) gives 415 before any of it is read; a body without one is read as a form.
+    /// <c>multipart/form-data</c>) gives 415 before any of it is read; a body without one is read as a form. After
+    /// <see cref="ReadFormData"/> (which <c>[Form]</c> parameters call), the fields it read, in either encoding.
     /// </summary>
     public QueryCollection ReadForm()
     {
+        // Once [Form] parameters have read the form, it is what they read (a handler fills its form again from it).
+        if (_form is not null)
+            return _form.Fields;
         if (HasBody && ContentType is { } contentType && !IsMediaType(contentType, "application/x-www-form-urlencoded"))
             throw new CgiRequestException(415, "The request body must be a form (Content-Type: application/x-www-form-urlencoded).");
         return QueryCollection.ParseForm(ReadBodyText(), Options ?? new CgiOptions());
@@ -298,7 +302,7 @@ public sealed class CgiRequest
         }
         catch (JsonException e)
         {
-            throw new CgiRequestException(400, JsonBodyError.Describe(e, typeInfo));
+            throw JsonBodyError.Reject(e, typeInfo);
         }
     }
 

@@ -20,4 +20,13 @@ public sealed class CgiRequestException : Exception
 
     /// <summary>The 4xx status code the client gets.</summary>
     public int StatusCode { get; }
+
+    /// <summary>
+    /// For a JSON body that parsed but has a value of the wrong type: the value's wire key (<c>count</c>,
+    /// <c>address.city</c>, <c>tags[0]</c>), so that a <see cref="Validated{T}"/> body lists it with the other errors.
+    /// </summary>
+    internal string? JsonValueKey { get; init; }
+
+    /// <summary>With <see cref="JsonValueKey"/>: what JSON the value must be (<c>an integer (Int32)</c>).</summary>
+    internal string? JsonValueExpected { get; init; }
 }

@@ -14,20 +14,35 @@ internal static class JsonBodyError
     /// <summary>How System.Text.Json begins the message of a value of the wrong type; the .NET type's name follows.</summary>
     private const string ConversionPrefix = "The JSON value could not be converted to ";
 
-    public static string Describe(JsonException exception, JsonTypeInfo root)
+    /// <summary>The message of <see cref="Reject"/>.</summary>
+    public static string Describe(JsonException exception, JsonTypeInfo root) => Reject(exception, root).Message;
+
+    /// <summary>The 400 for <paramref name="exception"/>; for a value of a known wrong type it also names the value's key (<see cref="InvalidValue"/>).</summary>
+    public static CgiRequestException Reject(JsonException exception, JsonTypeInfo root)
     {
         string path = exception.Path ?? "$";
         if (exception.Message.StartsWith(ConversionPrefix, StringComparison.Ordinal))
         {
             // The type the message names is the object being read, not the value's: find the value's by its path.
             return TypeAt(root, path) is { } type
-                ? $"The JSON body is not valid: '{path}' must be {Expected(type, root.Options)}."
-                : $"The JSON body is not valid: '{path}' has a value of the wrong type.";
+                ? InvalidValue(path, Expected(type, root.Options))
+                : new CgiRequestException(400, $"The JSON body is not valid: '{path}' has a value of the wrong type.");
         }
         if (exception.LineNumber is { } line && exception.BytePositionInLine is { } position)
-            return $"The JSON body is malformed at line {line + 1}, byte {position + 1} ('{path}').";
-        return $"The JSON body is not valid at '{path}'.";
+            return new CgiRequestException(400, $"The JSON body is malformed at line {line + 1}, byte {position + 1} ('{path}').");
+        return new CgiRequestException(400, $"The JSON body is not valid at '{path}'.");
     }
+
+    /// <summary>
+    /// The 400 of a well-formed body with a value of the wrong type at <paramref name="path"/> (<c>$.count</c>), which
+    /// a <see cref="Validated{T}"/> body takes as an error of the key <c>count</c>.
+    /// </summary>
+    internal static CgiRequestException InvalidValue(string path, string expected) =>
+        new(400, $"The JSON body is not valid: '{path}' must be {expected}.")
+        {
+            JsonValueKey = path.StartsWith("$.", StringComparison.Ordinal) ? path[2..] : path[1..],
+            JsonValueExpected = expected,
+        };
 
     /// <summary>What JSON a value of <paramref name="type"/> must be, in JSON's words.</summary>
     internal static string Expected(Type type, JsonSerializerOptions options)

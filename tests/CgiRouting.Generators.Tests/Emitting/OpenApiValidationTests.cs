@@ -84,6 +84,31 @@ public class OpenApiValidationTests
         Assert.Equal("format:\"int32\",minimum:1,maximum:1000", Keywords(Parameter(one, "id").GetProperty("schema")));
     }
 
+    /// <summary>
+    /// A <c>Validated&lt;T&gt;</c> body or form is documented as T is (the same request body), but without the automatic
+    /// 400: the handler answers an invalid one itself.
+    /// </summary>
+    [Fact]
+    public void A_validated_body_or_form_documents_T_without_the_automatic_400()
+    {
+        var result = GeneratorHarness.Run(Signups.Replace("[Post(\"/entries\")]", """
+            [Post("/checked")] public static void Checked(Validated<Signup> signup) { }
+                [Post("/checked-entries")] public static void CheckedSign([Form] Validated<Entry> entry) { }
+                [Post("/entries")]
+            """));
+        Assert.Empty(result.Diagnostics);
+        var paths = JsonDocument.Parse(OpenApiTests.DocumentIn(result.OpenApiSource!)).RootElement.GetProperty("paths");
+        foreach (var (plain, validated) in new[] { ("/signups", "/checked"), ("/entries", "/checked-entries") })
+        {
+            var a = paths.GetProperty(plain).GetProperty("post");
+            var b = paths.GetProperty(validated).GetProperty("post");
+            Assert.Equal(a.GetProperty("requestBody").GetRawText(), b.GetProperty("requestBody").GetRawText());
+            Assert.True(a.GetProperty("responses").TryGetProperty("400", out _));
+            Assert.False(b.GetProperty("responses").TryGetProperty("400", out _));
+            Assert.True(b.GetProperty("responses").TryGetProperty("415", out _));
+        }
+    }
+
     [Fact]
     public void Form_fields_carry_their_members_rules()
     {

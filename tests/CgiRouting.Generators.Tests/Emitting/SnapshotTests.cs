@@ -121,6 +121,35 @@ public class SnapshotTests
         }
         """);
 
+    /// <summary>
+    /// <c>Validated&lt;T&gt;</c> (issue 20, item 6): a form and a JSON body bound as without it, their failures collected
+    /// under the names on the wire (a form field's, a JSON property's after the naming policy) instead of returned as 400.
+    /// </summary>
+    [Fact]
+    public Task Validated() => Verify("Validated", """
+        namespace Signups;
+        using System.ComponentModel.DataAnnotations;
+        using System.Text.Json.Serialization;
+        public sealed record Comment([Form("comment_text")][Required, StringLength(20)] string Text, [Range(1, 5)] int Stars, int[]? Ids, FormFile? Photo);
+        public sealed class Profile { [Required] public required FormFile Picture { get; init; } [StringLength(4)] public string? Label { get; set; } = "x"; }
+        public sealed class Owner { [Required, StringLength(3)] public string? Login { get; set; } }
+        public sealed class Ticket
+        {
+            [JsonPropertyName("ticket_title"), Required] public string? Title { get; set; }
+            [Range(1, 3)] public int Priority { get; set; }
+            public Owner? Owner { get; set; }
+        }
+        [JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase)]
+        [JsonSerializable(typeof(Ticket))]
+        internal sealed partial class TicketJson : JsonSerializerContext;
+        public static class Handlers
+        {
+            [Post("/comments")] public static string Comment([Form] Validated<Comment> comment, CgiRequest request) => "";
+            [Post("/profiles")] public static string Profile([Form] Validated<Profile> profile, [Range(1, 9)] int page = 1) => "";
+            [Post("/tickets")] public static string Ticket(Validated<Ticket> ticket) => "";
+        }
+        """);
+
     [Fact]
     public Task Filters() => Verify("Filters", """
         namespace Api;

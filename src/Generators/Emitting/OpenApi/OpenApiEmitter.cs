@@ -219,8 +219,9 @@ internal sealed class OpenApiEmitter
             }
             switch (parameter.Source)
             {
+                // A Validated<T> reaches the handler whatever its errors: no automatic 400 for it (malformed bodies aside).
                 case BindingSource.Json:
-                    (binds, readsBody, checksType) = (true, true, true);
+                    (binds, readsBody, checksType) = (binds || !parameter.IsValidated, true, true);
                     body = new JsonObject()
                         .Add("description", ParameterText(handler, parameter.Name))
                         .Add("required", !parameter.IsOptional || ValidationKeywords.IsRequired(parameter.Validation))
@@ -242,7 +243,7 @@ internal sealed class OpenApiEmitter
                     formFields.Add((parameter, ParameterText(handler, parameter.Name), parameter.Validation));
                     break;
                 case BindingSource.FormObject:
-                    (binds, readsBody, checksType) = (true, true, true);
+                    (binds, readsBody, checksType) = (binds || !parameter.IsValidated, true, true);
                     foreach (var member in parameter.FormMembers)
                         formFields.Add((member.Binding, null, parameter.Validation?.Members.FirstOrDefault(m => m.MemberName == member.MemberName)));
                     break;
