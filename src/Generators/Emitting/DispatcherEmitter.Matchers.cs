@@ -15,6 +15,21 @@ internal sealed partial class DispatcherEmitter
     private const int BucketThreshold = 64;
     private const int LiteralsPerBucket = 32;
 
+    /// <summary>
+    /// Above this many distinct literal segments in the table, every literal is compared as UTF-8 data
+    /// (<c>LiteralSegment</c>), in small switches too: each distinct string literal is an object that the dynamic linker
+    /// relocates at every start, so that a table of thousands of them (<c>/r&lt;i&gt;/&lt;id&gt;/x&lt;i&gt;</c>: one
+    /// literal after each parameter) would start slower the more routes it has. A smaller table keeps its
+    /// <c>switch</c>es on string constants, which read better.
+    /// </summary>
+    private const int StringLiteralLimit = 64;
+
+    private bool? _literalsAsUtf8;
+
+    private bool LiteralsAsUtf8 => _literalsAsUtf8 ??= _routes
+        .SelectMany(r => r.Route.Segments).Where(s => s.Kind == SegmentKind.Literal).Select(s => s.Text)
+        .Distinct(StringComparer.Ordinal).Count() > StringLiteralLimit;
+
     private readonly RouteValueSlots _slots;
 
     /// <summary>
@@ -143,6 +158,11 @@ internal sealed partial class DispatcherEmitter
 
     private void EmitLiteralSwitch(IEnumerable<KeyValuePair<string, Node>> literals, int depth, string method)
     {
+        if (LiteralsAsUtf8)
+        {
+            EmitLiteralComparisons(literals, depth, method);
+            return;
+        }
         var w = _w;
         w.Open($"switch (segment{depth})");
         foreach (var literal in literals)
@@ -157,8 +177,9 @@ internal sealed partial class DispatcherEmitter
     }
 
     /// <summary>
-    /// The literals of one bucket, compared as UTF-8 data: a large table's thousands of literals as strings would be
-    /// thousands of objects for the dynamic linker to relocate at every start (<c>LiteralSegment</c>).
+    /// The literals of one bucket, or of any place in a table of many literals, compared as UTF-8 data: a large table's
+    /// thousands of literals as strings would be thousands of objects for the dynamic linker to relocate at every start
+    /// (<c>LiteralSegment</c>).
     /// </summary>
     private void EmitLiteralComparisons(IEnumerable<KeyValuePair<string, Node>> literals, int depth, string method)
     {

@@ -39,6 +39,11 @@ public class LargeTableTests
         // A large table's literals are UTF-8 data, not string objects the dynamic linker relocates at every start.
         Assert.Contains("LiteralSegment.Equals(segment0, \"r3\"u8)", source);
         Assert.DoesNotContain("case \"r3\":", source);
+        // So are the literals that are no bucket's: after a parameter, or one of few at a place (issue 23: each string
+        // literal is relocated at start, and a table of /r<i>/<id>/x<i> has one per route).
+        Assert.Contains("LiteralSegment.Equals(segment1, \"x\"u8)", source);
+        Assert.Contains("LiteralSegment.Equals(segment2, \"y\"u8)", source);
+        Assert.DoesNotContain("case \"x\":", source);
         Assert.Contains("case 2: return Invoke2(route, request, path, segments, in values);", source);
 
         for (int i = 0; i < Routes; i += 7)
