@@ -16,14 +16,16 @@ OUT=$PWD/artifacts/bench
 RESULTS=$OUT/results
 if [[ $QUICK == 1 ]]; then
     # Its own results folder, so that a smoke run never overwrites the raw results of a full run.
-    RESULTS=$OUT/quick/results; DOCS=$OUT/quick; PACED_REQUESTS=20; ROUNDS=1; RUNS=5; RSS_RUNS=2; ROUTE_COUNTS="10 100"; GEN_ROUTES=100; GEN_RUNS=2; WRK_SECONDS=1
+    RESULTS=$OUT/quick/results; DOCS=$OUT/quick; PACED_REQUESTS=20; ROUNDS=1; RUNS=5; RSS_RUNS=2; ROUTE_COUNTS="10 100"; SHAPE_COUNTS="10 100"; GEN_ROUTES=100; GEN_RUNS=2; WRK_SECONDS=1
     NGINX_ROUNDS=1; LEAK_COUNTS="100 1000 2000"
 else
-    DOCS=$PWD/docs; PACED_REQUESTS=300; ROUNDS=5; RUNS=60; RSS_RUNS=15; ROUTE_COUNTS="10 100 1000 10000"; GEN_ROUTES=1000; GEN_RUNS=15; WRK_SECONDS=5
+    DOCS=$PWD/docs; PACED_REQUESTS=300; ROUNDS=5; RUNS=60; RSS_RUNS=15; ROUTE_COUNTS="10 100 1000 10000"; SHAPE_COUNTS="10 10000"; GEN_ROUTES=1000; GEN_RUNS=15; WRK_SECONDS=5
     # The worker's peak RSS is read after each count of requests: 1,000 and 100,000 are the leak target's; the last
     # shows whether memory still grows once the heap has reached its working size.
     NGINX_ROUNDS=3; LEAK_COUNTS="1000 10000 100000 1000000"
 fi
+# The template shapes of bench/routes/generate.py measured besides the default one, at SHAPE_COUNTS routes each.
+ROUTE_SHAPES="literal-after-param shared-prefix typed catch-all methods mix"
 rm -rf "$RESULTS"; mkdir -p "$RESULTS" "$DOCS"
 
 ensure_packages hyperfine:hyperfine wrk:wrk go:golang-go gcc:gcc python3:python3 lighttpd:lighttpd /usr/bin/time:time \
@@ -216,6 +218,33 @@ rm -f "$RESULTS/faults.tmp"
 request=routes
 count_instructions floor-aot "$OUT/floor/floor"
 for count in $ROUTE_COUNTS; do count_instructions "routes-$count" "$OUT/routes-$count/bin/routes"; done
+
+echo "== Route count by template shape: $SHAPE_COUNTS routes of each of $ROUTE_SHAPES"
+# The cost of a large table must be flat whatever its templates (issue 23): the smallest and the largest app of each
+# shape only, to bound the run's time (a 10,000-route publish takes minutes). Each shape's apps answer the path that
+# generate.py --path prints, the same for both sizes.
+for shape in $ROUTE_SHAPES; do
+    path=$(python3 bench/routes/generate.py --path "$shape")
+    for count in $SHAPE_COUNTS; do
+        dir=$OUT/routes-$shape-$count
+        rm -rf "$dir"
+        python3 bench/routes/generate.py "$count" "$dir/src" . --shape "$shape"
+        start=$(date +%s%N)
+        publish_aot "$dir/src/Routes.csproj" "$dir/bin"
+        end=$(date +%s%N)
+        body=$(PATH_INFO=$path "$dir/bin/routes" | tr -d '\r' | sed '1,/^$/d')
+        [[ $body == "r9 5" ]] || { echo "the $count-route $shape app answered '$body'" >&2; exit 1; }
+        echo "$shape $count $(( (end - start) / 1000000 )) $(stat -c %s "$dir/bin/routes") $path" >> "$RESULTS/route-shapes.txt"
+    done
+    export PATH_INFO=$path
+    args=()
+    for count in $SHAPE_COUNTS; do args+=(-n "$shape-$count" "$OUT/routes-$shape-$count/bin/routes"); done
+    for round in $(seq "$ROUNDS"); do
+        hyperfine -N --style none --warmup 3 --runs "$RUNS" --export-json "$RESULTS/route-shapes-$shape-$round.json" "${args[@]}" >/dev/null
+    done
+    request=route-shape
+    for count in $SHAPE_COUNTS; do count_instructions "$shape-$count" "$OUT/routes-$shape-$count/bin/routes"; done
+done
 
 echo "== The generator on $GEN_ROUTES routes"
 dotnet run --project bench/GeneratorBench -c Release -- "$GEN_ROUTES" "$GEN_RUNS" "$RESULTS/generator.json" >/dev/null
