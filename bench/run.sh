@@ -2,7 +2,7 @@
 # Measures CgiRouting's start-up cost side by side with the floor and with what users would pick instead, and
 # writes docs/benchmarks.md and docs/benchmarks.svg. Every figure is a median from runs interleaved in one session,
 # read as a ratio to a baseline of the same session: the machine is shared and noisy.
-#   bench/run.sh           the full run (under 15 minutes on 2 cores)
+#   bench/run.sh           the full run (about 30 minutes on 2 cores: 10 of them build the route-shape apps)
 #   bench/run.sh --quick   a smoke run that checks the harness end to end (few runs, small apps); it writes its
 #                          report to artifacts/bench/quick/, never to docs/
 set -euo pipefail
