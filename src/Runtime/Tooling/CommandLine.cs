@@ -45,7 +45,7 @@ internal static class CommandLine
             return Configure(parsed, output, error);
         // Only here, never on the CGI path, is standard input probed (one getsockopt call).
         if (parsed.FastCgi is not null || (!parsed.ListRoutes && SocketDescriptor.IsListening(0)))
-            return RunFastCgi(parsed, options, error);
+            return RunFastCgi(parsed, routes, options, error);
         if (parsed.HasWorkerOptions)
         {
             error.WriteLine("--max-concurrency, --max-requests, --max-rss, --prefork, --socket-mode and --socket-owner go with --fastcgi ADDRESS, or with a listening socket as standard input.");
@@ -88,7 +88,7 @@ internal static class CommandLine
     /// <c>--fastcgi ADDRESS</c>, or a listening socket as standard input: serves as a FastCGI worker, or with
     /// <c>--prefork</c> as the manager of such workers, until SIGTERM or <c>--max-requests</c> requests.
     /// </summary>
-    private static int RunFastCgi(CommandLineArguments arguments, CgiOptions? options, TextWriter error)
+    private static int RunFastCgi(CommandLineArguments arguments, IReadOnlyList<RouteInfo> routes, CgiOptions? options, TextWriter error)
     {
         if (arguments.ListRoutes)
         {
@@ -108,8 +108,8 @@ internal static class CommandLine
         if (address is not null && Listen(address, arguments, error, out listener, out socketFile) is int failed)
             return failed;
         return arguments.Prefork > 0
-            ? RunPrefork(listener, address, socketFile, allowed, arguments, error)
-            : RunWorker(listener, address, socketFile, allowed, arguments, options, error);
+            ? RunPrefork(listener, address, socketFile, allowed, arguments, routes, error)
+            : RunWorker(listener, address, socketFile, allowed, arguments, routes, options, error);
     }
 
     /// <summary><c>--allow-from</c> (or FCGI_WEB_SERVER_ADDRS) as canonical addresses; null when not given.</summary>
@@ -189,7 +189,7 @@ internal static class CommandLine
 
     /// <summary><c>--prefork N</c> or <c>MIN:MAX</c>: a manager of a pool of workers on <paramref name="listener"/>.</summary>
     private static int RunPrefork(int listener, string? address, (ulong, ulong)? socketFile, string[]? allowed, CommandLineArguments arguments,
-        TextWriter error)
+        IReadOnlyList<RouteInfo> routes, TextWriter error)
     {
         if (allowed is not null) // the workers read it at start, as a web server's spawned workers do
             Environment.SetEnvironmentVariable("FCGI_WEB_SERVER_ADDRS", string.Join(',', allowed));
@@ -197,7 +197,8 @@ internal static class CommandLine
         {
             Min = arguments.PreforkMin, Max = arguments.Prefork, IdleTimeoutSeconds = arguments.IdleTimeout > 0 ? arguments.IdleTimeout : 10,
             MaxRequests = arguments.MaxRequests, MaxRssMib = arguments.MaxRss, MaxConcurrency = arguments.MaxConcurrency,
-            PingPath = arguments.PingPath, StatusPath = arguments.StatusPath,
+            PingPath = arguments.PingPath, StatusPath = arguments.StatusPath, RouteCount = routes.Count,
+            AccessLog = arguments.AccessLog, AccessFormat = arguments.AccessFormat, SlowLog = arguments.SlowLog,
             RestartThreshold = arguments.RestartThreshold.Count, RestartWindowSeconds = arguments.RestartThreshold.Seconds,
         };
         string size = pool.Min == pool.Max ? $"{pool.Max} workers started ahead"
@@ -214,7 +215,7 @@ internal static class CommandLine
 
     /// <summary>A FastCGI worker on <paramref name="listener"/>, alone or one of a <c>--prefork</c> manager's.</summary>
     private static int RunWorker(int listener, string? address, (ulong, ulong)? socketFile, string[]? allowed, CommandLineArguments arguments,
-        CgiOptions? options, TextWriter error)
+        IReadOnlyList<RouteInfo> routes, CgiOptions? options, TextWriter error)
     {
         // A worker of --prefork starts for every request or few: its manager said it all once. It ends with its manager.
         string? manager = Environment.GetEnvironmentVariable(PreforkManager.WorkerVariable);
@@ -226,14 +227,32 @@ internal static class CommandLine
         var log = options?.ErrorLog ?? error;
         int maxConcurrency = arguments.MaxConcurrency > 0 ? arguments.MaxConcurrency : FastCgiServer.DefaultMaxConcurrency;
         long maxRequests = arguments.MaxRequests;
+        AccessLog? accessLog = null;
+        if (arguments.AccessLog is not null)
+        {
+            try
+            {
+                accessLog = AccessLog.Open(arguments.AccessLog, arguments.AccessFormat, log);
+            }
+            catch (IOException e)
+            {
+                error.WriteLine("CgiRouting: " + e.Message);
+                return 1;
+            }
+        }
         var server = new FastCgiServer(listener, ownsListener: address is not null, maxConcurrency, maxRequests, options, log)
         {
             Retired = manager is null ? null : PreforkManager.Retire,
             AllowedPeers = allowed,
-            Scoreboard = manager is null ? null : Scoreboard.Join(maxConcurrency),
+            // A worker alone answers --status-path from a scoreboard of its own, as a pool of one.
+            Scoreboard = manager is not null ? Scoreboard.Join(maxConcurrency)
+                : arguments.StatusPath is not null ? Scoreboard.CreateOwn(maxConcurrency, routes.Count) : null,
             MaxResidentBytes = (long)arguments.MaxRss << 20,
             PingPath = arguments.PingPath,
             StatusPath = arguments.StatusPath,
+            Routes = routes,
+            AccessLog = accessLog,
+            SlowLogThreshold = arguments.SlowLogThreshold,
             HoldAcceptsWhileFull = manager is not null && Environment.GetEnvironmentVariable(PreforkManager.GrowingPoolVariable) == "1",
         };
         if (manager is null)
@@ -296,6 +315,15 @@ internal static class CommandLine
               --idle-timeout SECONDS    FastCGI --prefork MIN:MAX: stop a worker beyond MIN idle this long (10)
               --ping-path PATH          FastCGI: a request for PATH is answered "pong" by the worker, not the app
               --status-path PATH        FastCGI: a request for PATH gets the pool's state as JSON (?full: each worker)
+                                        or with ?openmetrics as OpenMetrics text, with per-route counts
+                                        and latency histograms
+              --access-log PATH         FastCGI: a line per request to PATH (- for the error log)
+              --access-format FORMAT    the line's fields, php-fpm's letters: %t time, %R remote address,
+                                        %m method, %r URI, %q query, %w route template, %s status,
+                                        %b response bytes, %d duration, %p pid, %M peak RSS (docs/
+                                        operations.md); or json for JSON lines
+              --slow-log SECONDS        FastCGI: a request still running after SECONDS is logged once
+                                        (its route, handler, time so far and thread)
               --max-rss MIB             FastCGI: a worker over MIB resident after a request exits (and is replaced)
               --restart-threshold N/SECONDS  FastCGI --prefork: N workers dead abnormally within SECONDS make the
                                         manager wait before it starts more, doubling while they go on dying

@@ -83,12 +83,26 @@ internal sealed class CommandLineArguments
     /// <summary><c>--status-path</c>, or null.</summary>
     public string? StatusPath { get; private set; }
 
+    /// <summary><c>--access-log PATH</c> (<c>-</c>: the error log), or null.</summary>
+    public string? AccessLog { get; private set; }
+
+    /// <summary><c>--access-format</c>: php-fpm's letters, or <c>json</c>; null for the default.</summary>
+    public string? AccessFormat { get; private set; }
+
+    /// <summary><c>--slow-log SECONDS</c> as given (a request running longer is logged once), or null.</summary>
+    public string? SlowLog { get; private set; }
+
+    /// <summary><c>--slow-log</c>'s threshold, zero when not given.</summary>
+    public TimeSpan SlowLogThreshold { get; private set; }
+
     /// <summary>The pool's options, as given (<c>--prefork</c>, <c>--idle-timeout</c>, <c>--max-rss</c>, <c>--restart-threshold</c>), for a printed command.</summary>
     public string PoolOptions =>
         (Prefork > 0 ? " --prefork " + (PreforkMin == Prefork ? $"{Prefork}" : $"{PreforkMin}:{Prefork}") : "")
         + (IdleTimeout > 0 ? $" --idle-timeout {IdleTimeout}" : "") + (MaxRss > 0 ? $" --max-rss {MaxRss}" : "")
         + (RestartThreshold.Count > 0 ? $" --restart-threshold {RestartThreshold.Count}/{RestartThreshold.Seconds}" : "")
-        + (PingPath is not null ? $" --ping-path {PingPath}" : "") + (StatusPath is not null ? $" --status-path {StatusPath}" : "");
+        + (PingPath is not null ? $" --ping-path {PingPath}" : "") + (StatusPath is not null ? $" --status-path {StatusPath}" : "")
+        + (AccessLog is not null ? $" --access-log {AccessLog}" : "") + (AccessFormat is not null ? $" --access-format '{AccessFormat}'" : "")
+        + (SlowLog is not null ? $" --slow-log {SlowLog}" : "");
 
     /// <summary><c>--port</c>, or the number after <c>--serve</c>; 8080 unless given.</summary>
     public int Port { get; private set; } = 8080;
@@ -97,7 +111,7 @@ internal sealed class CommandLineArguments
     public long MaxRequests { get; private set; }
 
     /// <summary>Whether an option of a FastCGI worker alone was given.</summary>
-    public bool HasWorkerOptions => MaxConcurrency > 0 || MaxRequests > 0 || Prefork > 0 || MaxRss > 0 || PingPath is not null || StatusPath is not null || SocketOwner is not null || SocketMode != DefaultSocketMode;
+    public bool HasWorkerOptions => MaxConcurrency > 0 || MaxRequests > 0 || Prefork > 0 || MaxRss > 0 || PingPath is not null || StatusPath is not null || AccessLog is not null || AccessFormat is not null || SlowLog is not null || SocketOwner is not null || SocketMode != DefaultSocketMode;
 
     private CommandLineArguments()
     {
@@ -142,7 +156,8 @@ internal sealed class CommandLineArguments
                     }
                     break;
                 case "--fastcgi" or "--config" or "--prefix" or "--root" or "--env" or "--socket-mode" or "--socket-owner" or "--allow-from"
-                    or "--max-concurrency" or "--max-requests" or "--prefork" or "--port" or "--idle-timeout" or "--max-rss" or "--restart-threshold" or "--ping-path" or "--status-path":
+                    or "--max-concurrency" or "--max-requests" or "--prefork" or "--port" or "--idle-timeout" or "--max-rss" or "--restart-threshold" or "--ping-path" or "--status-path"
+                    or "--access-log" or "--access-format" or "--slow-log":
                     if (i + 1 == arguments.Length)
                     {
                         error.WriteLine($"{argument} needs a value.");
@@ -167,6 +182,11 @@ internal sealed class CommandLineArguments
         if (parsed.IdleTimeout > 0 && parsed.PreforkMin == parsed.Prefork)
         {
             error.WriteLine($"--idle-timeout goes with a pool that grows and shrinks, --prefork MIN:MAX, not --prefork {parsed.Prefork}.");
+            return null;
+        }
+        if (parsed.AccessFormat is not null && parsed.AccessLog is null)
+        {
+            error.WriteLine("--access-format goes with --access-log.");
             return null;
         }
         if (parsed.Json && !parsed.ListRoutes)
@@ -223,6 +243,27 @@ internal sealed class CommandLineArguments
                     PingPath = value;
                 else
                     StatusPath = value;
+                return true;
+            case "--access-log":
+                if (value.Length == 0 || value.Contains('\0'))
+                {
+                    error.WriteLine("--access-log takes a file's path, or - for the error log.");
+                    return false;
+                }
+                AccessLog = value;
+                return true;
+            case "--access-format":
+                if (!global::CgiRouting.FastCgi.AccessLog.IsValidFormat(value, error))
+                    return false;
+                AccessFormat = value;
+                return true;
+            case "--slow-log":
+                if (!double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out double slow) || slow <= 0 || slow > 86_400)
+                {
+                    error.WriteLine($"--slow-log takes a number of seconds above 0, such as 5 or 0.5, not '{value}'.");
+                    return false;
+                }
+                (SlowLog, SlowLogThreshold) = (value, TimeSpan.FromSeconds(slow));
                 return true;
             case "--prefork" when value.Contains(':'):
                 // MIN:MAX, php-fpm's dynamic pool (MIN 0: its ondemand one).

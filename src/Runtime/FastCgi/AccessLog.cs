@@ -1,0 +1,242 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Text;
+
+namespace CgiRouting.FastCgi;
+
+/// <summary>
+/// <c>--access-log PATH</c> (or <c>-</c>, the worker's error log): a line per request, after its response, in the format
+/// of <c>--access-format</c>: php-fpm's <c>access.format</c> letters where php-fpm has them (<see cref="Letters"/>), two of
+/// its own (<c>%w</c> the route template, <c>%b</c> the response's bytes), or <c>json</c> for a JSON object a line. Text
+/// that comes from the request is escaped (<see cref="PrintableText"/>, and <c>"</c> as <c>\x22</c>), so that no request
+/// can end a line or forge a field. Each line is written with one write(2) on a file opened with O_APPEND, so that the
+/// lines of a pool's workers never overwrite each other; nothing is buffered past its line.
+/// </summary>
+internal sealed class AccessLog
+{
+    /// <summary>The format without <c>--access-format</c>: every field the issue asks for, php-fpm's letters first.</summary>
+    public const string DefaultFormat = "%t %R \"%m %r%Q%q\" %w %s %b %{mili}d %p %{kilo}M";
+
+    /// <summary>The letters <c>--access-format</c> knows, for its error message and <c>--help</c>.</summary>
+    public const string Letters = "%t %T %R %m %r %q %Q %u %s %l %f %w %b %d %p %M %%";
+
+    private readonly Item[]? _items; // null: JSON lines
+    private readonly int _descriptor;
+    private readonly TextWriter? _errorLog;
+    private readonly object _writing = new();
+
+    private AccessLog(Item[]? items, int descriptor, TextWriter? errorLog)
+    {
+        _items = items;
+        _descriptor = descriptor;
+        _errorLog = errorLog;
+    }
+
+    /// <summary>One piece of a format: text as it is, or a field's letter with its <c>{modifier}</c>.</summary>
+    // Not a record struct: its equality members would have Native AOT allocate comparers' statics at every start.
+    private readonly struct Item(string? text, char letter, string? modifier)
+    {
+        public string? Text => text;
+
+        public char Letter => letter;
+
+        public string? Modifier => modifier;
+    }
+
+    /// <summary>What one line says of a request (the worker fills it in; the tests give their own).</summary>
+    internal sealed class Entry
+    {
+        public DateTime Start { get; init; }
+        public DateTime End { get; init; }
+        public string RemoteAddress { get; init; } = "";
+        public string Method { get; init; } = "";
+        /// <summary>The request URI without its query.</summary>
+        public string Path { get; init; } = "";
+        public string Query { get; init; } = "";
+        public string User { get; init; } = "";
+        public string Script { get; init; } = "";
+        public string ContentLength { get; init; } = "";
+        /// <summary>The route template matched, null for none.</summary>
+        public string? Route { get; init; }
+        public int Status { get; init; }
+        public long Bytes { get; init; }
+        public long Microseconds { get; init; }
+        public int Pid { get; init; }
+        public long PeakResidentBytes { get; init; }
+    }
+
+    /// <summary>
+    /// Checks <paramref name="format"/> (null for <see cref="DefaultFormat"/>, <c>json</c> for JSON lines); null and a
+    /// line on <paramref name="error"/> when it has a letter that is no field.
+    /// </summary>
+    public static bool IsValidFormat(string? format, TextWriter error) => format == "json" || Parse(format ?? DefaultFormat, error) is not null;
+
+    /// <summary>
+    /// The access log at <paramref name="path"/> (<c>-</c>: <paramref name="errorLog"/>) in <paramref name="format"/>;
+    /// throws <see cref="IOException"/> when the file cannot be opened, <see cref="FormatException"/> for a bad format.
+    /// </summary>
+    public static AccessLog Open(string path, string? format, TextWriter errorLog)
+    {
+        Item[]? items = null;
+        if (format != "json")
+            items = Parse(format ?? DefaultFormat, TextWriter.Null) ?? throw new FormatException($"--access-format '{format}' has a letter that is no field ({Letters}).");
+        if (path == "-")
+            return new AccessLog(items, -1, errorLog);
+        int descriptor = ProcessUsage.OpenForAppend(path);
+        if (descriptor < 0)
+            throw new IOException($"--access-log {path} cannot be opened (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}).");
+        return new AccessLog(items, descriptor, null);
+    }
+
+    /// <summary>For tests: the lines of a format as <see cref="Line"/> writes them, without a file.</summary>
+    internal static AccessLog ForFormat(string? format) =>
+        new(format == "json" ? null : Parse(format ?? DefaultFormat, TextWriter.Null) ?? throw new FormatException(format), -1, TextWriter.Null);
+
+    private static Item[]? Parse(string format, TextWriter error)
+    {
+        var items = new List<Item>();
+        var text = new StringBuilder();
+        for (int i = 0; i < format.Length; i++)
+        {
+            if (format[i] != '%')
+            {
+                text.Append(format[i]);
+                continue;
+            }
+            string? modifier = null;
+            if (i + 1 < format.Length && format[i + 1] == '{')
+            {
+                int close = format.IndexOf('}', i + 2);
+                if (close < 0)
+                {
+                    error.WriteLine($"--access-format: '{format}' has a '%{{' without its '}}'.");
+                    return null;
+                }
+                modifier = format[(i + 2)..close];
+                i = close;
+            }
+            if (i + 1 >= format.Length)
+            {
+                error.WriteLine($"--access-format: '{format}' ends with '%'.");
+                return null;
+            }
+            char letter = format[++i];
+            if (letter == '%')
+            {
+                text.Append('%');
+                continue;
+            }
+            if (!Letters.Contains("%" + letter, StringComparison.Ordinal) || !ModifierFits(letter, modifier))
+            {
+                error.WriteLine($"--access-format: %{(modifier is null ? "" : "{" + modifier + "}")}{letter} is not a field; the fields are {Letters} "
+                    + "(%{seconds|mili|micro}d, %{bytes|kilo|mega}M), or the format 'json'.");
+                return null;
+            }
+            if (text.Length > 0)
+                items.Add(new Item(text.ToString(), '\0', null));
+            text.Clear();
+            items.Add(new Item(null, letter, modifier));
+        }
+        if (text.Length > 0)
+            items.Add(new Item(text.ToString(), '\0', null));
+        return items.ToArray();
+    }
+
+    private static bool ModifierFits(char letter, string? modifier) => modifier is null || letter switch
+    {
+        'd' => modifier is "seconds" or "mili" or "milli" or "miliseconds" or "milliseconds" or "micro" or "microseconds",
+        'M' => modifier is "bytes" or "kilo" or "kilobytes" or "mega" or "megabytes",
+        _ => false,
+    };
+
+    /// <summary>Writes <paramref name="entry"/>'s line; a failed write is said once on the error log, never thrown.</summary>
+    public void Write(Entry entry)
+    {
+        string line = Line(entry);
+        if (_descriptor < 0)
+        {
+            _errorLog!.Write(line);
+            return;
+        }
+        byte[] bytes = Encoding.UTF8.GetBytes(line);
+        lock (_writing)
+        {
+            if (!ProcessUsage.Write(_descriptor, bytes) && !_failed)
+            {
+                _failed = true;
+                Console.Error.WriteLine($"CgiRouting: the access log could not be written (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}).");
+            }
+        }
+    }
+
+    private bool _failed;
+
+    /// <summary><paramref name="entry"/> as a line of this log, with its line feed.</summary>
+    internal string Line(Entry entry)
+    {
+        if (_items is null)
+            return Json(entry);
+        var line = new StringBuilder();
+        foreach (var item in _items)
+        {
+            if (item.Text is not null)
+                line.Append(item.Text);
+            else
+                line.Append(Field(entry, item.Letter, item.Modifier));
+        }
+        return line.Append('\n').ToString();
+    }
+
+    private static string Field(Entry entry, char letter, string? modifier) => letter switch
+    {
+        't' => Time(entry.Start),
+        'T' => Time(entry.End),
+        'R' => Text(entry.RemoteAddress),
+        'm' => Text(entry.Method),
+        'r' => Text(entry.Path),
+        'q' => entry.Query.Length == 0 ? "" : Text(entry.Query), // nothing when there is none, as %Q
+        'Q' => entry.Query.Length > 0 ? "?" : "",
+        'u' => Text(entry.User),
+        'f' => Text(entry.Script),
+        'l' => Text(entry.ContentLength),
+        's' => entry.Status.ToString(CultureInfo.InvariantCulture),
+        'w' => entry.Route is null ? "-" : Text(entry.Route),
+        'b' => entry.Bytes.ToString(CultureInfo.InvariantCulture),
+        'd' => modifier switch
+        {
+            "mili" or "milli" or "miliseconds" or "milliseconds" => (entry.Microseconds / 1000.0).ToString("0.000", CultureInfo.InvariantCulture),
+            "micro" or "microseconds" => entry.Microseconds.ToString(CultureInfo.InvariantCulture),
+            _ => (entry.Microseconds / 1e6).ToString("0.000", CultureInfo.InvariantCulture),
+        },
+        'p' => entry.Pid.ToString(CultureInfo.InvariantCulture),
+        'M' => modifier switch
+        {
+            "kilo" or "kilobytes" => (entry.PeakResidentBytes / 1024).ToString(CultureInfo.InvariantCulture),
+            "mega" or "megabytes" => (entry.PeakResidentBytes / (1024 * 1024)).ToString(CultureInfo.InvariantCulture),
+            _ => entry.PeakResidentBytes.ToString(CultureInfo.InvariantCulture),
+        },
+        _ => "-",
+    };
+
+    /// <summary>php-fpm's time: <c>07/Dec/2026:15:04:05 +0000</c> (UTC).</summary>
+    private static string Time(DateTime time) => time.ToString("dd/MMM/yyyy:HH:mm:ss", CultureInfo.InvariantCulture) + " +0000";
+
+    /// <summary>Request text: "-" when empty (as php-fpm), control characters and <c>"</c> escaped.</summary>
+    private static string Text(string value) => value.Length == 0 ? "-" : PrintableText.Escape(value).Replace("\"", "\\x22", StringComparison.Ordinal);
+
+    private static string Json(Entry entry)
+    {
+        var line = new StringBuilder();
+        line.Append("{\"time\":\"").Append(entry.Start.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture)).Append('"')
+            .Append(",\"remote_addr\":").Append(PoolStatus.JsonString(entry.RemoteAddress))
+            .Append(",\"method\":").Append(PoolStatus.JsonString(entry.Method))
+            .Append(",\"uri\":").Append(PoolStatus.JsonString(entry.Path))
+            .Append(",\"query\":").Append(PoolStatus.JsonString(entry.Query))
+            .Append(",\"route\":").Append(entry.Route is null ? "null" : PoolStatus.JsonString(entry.Route))
+            .Append(CultureInfo.InvariantCulture, $",\"status\":{entry.Status},\"bytes\":{entry.Bytes},\"duration_us\":{entry.Microseconds}")
+            .Append(CultureInfo.InvariantCulture, $",\"pid\":{entry.Pid},\"peak_rss_bytes\":{entry.PeakResidentBytes}}}\n");
+        return line.ToString();
+    }
+}
