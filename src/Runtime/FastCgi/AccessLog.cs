@@ -32,6 +32,7 @@ internal sealed class AccessLog
         _items = items;
         _descriptor = descriptor;
         _errorLog = errorLog;
+        UsesPeakMemory = items is null || Array.Exists(items, i => i.Letter == 'M');
     }
 
     /// <summary>One piece of a format: text as it is, or a field's letter with its <c>{modifier}</c>.</summary>
@@ -88,6 +89,21 @@ internal sealed class AccessLog
         if (descriptor < 0)
             throw new IOException($"--access-log {path} cannot be opened (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}).");
         return new AccessLog(items, descriptor, null);
+    }
+
+    /// <summary>
+    /// Why <paramref name="path"/> cannot be opened to append to (it is created if missing), or null when it can: said once
+    /// by a manager or worker at start, rather than by every worker of a pool as it dies.
+    /// </summary>
+    public static string? CannotOpen(string path)
+    {
+        if (path == "-")
+            return null;
+        int descriptor = ProcessUsage.OpenForAppend(path);
+        if (descriptor < 0)
+            return $"--access-log {path} cannot be opened (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}).";
+        ProcessUsage.Close(descriptor);
+        return null;
     }
 
     /// <summary>For tests: the lines of a format as <see cref="Line"/> writes them, without a file.</summary>
@@ -189,7 +205,7 @@ internal sealed class AccessLog
         return line.Append('\n').ToString();
     }
 
-    private static string Field(Entry entry, char letter, string? modifier) => letter switch
+    private string Field(Entry entry, char letter, string? modifier) => letter switch
     {
         't' => Time(entry.Start),
         'T' => Time(entry.End),
@@ -221,7 +237,29 @@ internal sealed class AccessLog
     };
 
     /// <summary>php-fpm's time: <c>07/Dec/2026:15:04:05 +0000</c> (UTC).</summary>
-    private static string Time(DateTime time) => time.ToString("dd/MMM/yyyy:HH:mm:ss", CultureInfo.InvariantCulture) + " +0000";
+    private string Time(DateTime time)
+    {
+        // Formatted once a second, as nginx caches its log time: a request's line then costs no date formatting.
+        long second = time.Ticks / TimeSpan.TicksPerSecond;
+        var cached = _time;
+        if (cached is not null && cached.Second == second)
+            return cached.Text;
+        string text = time.ToString("dd/MMM/yyyy:HH:mm:ss", CultureInfo.InvariantCulture) + " +0000";
+        _time = new CachedTime(second, text);
+        return text;
+    }
+
+    private sealed class CachedTime(long second, string text)
+    {
+        public long Second => second;
+
+        public string Text => text;
+    }
+
+    private volatile CachedTime? _time;
+
+    /// <summary>Whether a line needs the peak RSS (<c>%M</c>, or JSON): a system call, made only then.</summary>
+    public bool UsesPeakMemory { get; }
 
     /// <summary>Request text: "-" when empty (as php-fpm), control characters and <c>"</c> escaped.</summary>
     private static string Text(string value) => value.Length == 0 ? "-" : PrintableText.Escape(value).Replace("\"", "\\x22", StringComparison.Ordinal);

@@ -228,7 +228,7 @@ internal sealed class FastCgiServer
             Bytes = bytes,
             Microseconds = microseconds,
             Pid = Environment.ProcessId,
-            PeakResidentBytes = ProcessUsage.PeakResidentBytes(),
+            PeakResidentBytes = AccessLog.UsesPeakMemory ? ProcessUsage.PeakResidentBytes() : 0,
         });
     }
 

@@ -59,6 +59,9 @@ internal static unsafe partial class ProcessUsage
         return true;
     }
 
+    /// <summary>Closes <paramref name="descriptor"/>.</summary>
+    public static void Close(int descriptor) => _ = syscall(Arm64 ? 57 : 3, descriptor, 0);
+
     [LibraryImport("libc", SetLastError = true)]
     private static partial nint syscall(nint number, nint argument1, nuint argument2);
 

@@ -103,6 +103,11 @@ internal static class CommandLine
             error.WriteLine($"CgiRouting: a worker listens on one address, not '{address}': start one worker for each (--config nginx takes several, for an upstream of them all).");
             return 2;
         }
+        if (arguments.AccessLog is { } accessLog && AccessLog.CannotOpen(accessLog) is { } unusable)
+        {
+            error.WriteLine("CgiRouting: " + unusable);
+            return 1;
+        }
         int listener = 0;
         (ulong, ulong)? socketFile = null; // the unix socket file this worker made, removed when it exits if still its own
         if (address is not null && Listen(address, arguments, error, out listener, out socketFile) is int failed)
@@ -320,8 +325,8 @@ internal static class CommandLine
               --access-log PATH         FastCGI: a line per request to PATH (- for the error log)
               --access-format FORMAT    the line's fields, php-fpm's letters: %t time, %R remote address,
                                         %m method, %r URI, %q query, %w route template, %s status,
-                                        %b response bytes, %d duration, %p pid, %M peak RSS (docs/
-                                        operations.md); or json for JSON lines
+                                        %b response bytes, %d duration, %p pid, %M peak RSS (all:
+                                        docs/guide/fastcgi.md); or json for JSON lines
               --slow-log SECONDS        FastCGI: a request still running after SECONDS is logged once
                                         (its route, handler, time so far and thread)
               --max-rss MIB             FastCGI: a worker over MIB resident after a request exits (and is replaced)
