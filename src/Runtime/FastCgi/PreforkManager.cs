@@ -180,9 +180,11 @@ internal static unsafe partial class PreforkManager
                     (idleFor, idlest) = (state.IdleFor(now), i);
             }
             bool allBusy = live == desired && (live > 0 ? busy == live : SocketDescriptor.HasPending(listener));
-            if (allBusy && desired == max && !wantedPastMax)
-                board.MaxChildrenReached(); // php-fpm's max children reached: it would have grown past MAX
-            wantedPastMax = allBusy && desired == max;
+            // php-fpm's max children reached: a connection waits while every worker of the MAX is busy; once an episode.
+            bool pastMax = allBusy && desired == max && SocketDescriptor.HasPending(listener);
+            if (pastMax && !wantedPastMax)
+                board.MaxChildrenReached();
+            wantedPastMax = pastMax;
             if (desired < max && allBusy)
             {
                 desired++;
