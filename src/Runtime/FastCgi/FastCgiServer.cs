@@ -160,9 +160,9 @@ internal sealed class FastCgiServer
                 "application/json").WithHeader("Cache-Control", "no-store");
         var status = Scoreboard.Read(SocketDescriptor.ListenQueue(_listener));
         if (Array.IndexOf(query, "openmetrics") >= 0)
-            return Response.Bytes(System.Text.Encoding.UTF8.GetBytes(status.OpenMetrics(Routes ?? [])), PoolStatus.OpenMetricsContentType)
+            return Response.Bytes(status.OpenMetrics(Routes ?? []), PoolStatus.OpenMetricsContentType)
                 .WithHeader("Cache-Control", "no-store");
-        return Response.Bytes(System.Text.Encoding.UTF8.GetBytes(status.Json(full: Array.IndexOf(query, "full") >= 0)), "application/json")
+        return Response.Bytes(status.Json(full: Array.IndexOf(query, "full") >= 0), "application/json")
             .WithHeader("Cache-Control", "no-store");
     }
 

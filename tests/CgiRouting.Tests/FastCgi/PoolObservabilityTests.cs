@@ -235,7 +235,11 @@ public sealed class PoolObservabilityTests
     public void Label_values_and_floats_are_written_as_OpenMetrics_reads_them()
     {
         Assert.Equal("a\\\\b\\\"c\\nd", PoolStatus.LabelValue("a\\b\"c\nd"));
-        Assert.Equal("1.0", PoolStatus.Float(1));
-        Assert.Equal("0.0025", PoolStatus.Float(0.0025));
+        Assert.Equal("1.0", System.Text.Encoding.UTF8.GetString(PoolStatus.Bound(9)));
+        Assert.Equal("0.0025", System.Text.Encoding.UTF8.GetString(PoolStatus.Bound(1)));
+        Assert.Equal("+Inf", System.Text.Encoding.UTF8.GetString(PoolStatus.Bound(Scoreboard.BucketCount)));
+        // Each bound is the one the scoreboard counts with.
+        for (int bucket = 0; bucket < Scoreboard.BucketCount; bucket++)
+            Assert.Equal(Scoreboard.BucketBounds[bucket], double.Parse(System.Text.Encoding.UTF8.GetString(PoolStatus.Bound(bucket)), System.Globalization.CultureInfo.InvariantCulture));
     }
 }
