@@ -229,7 +229,7 @@ internal sealed class FastCgiServer
             Microseconds = microseconds,
             Pid = Environment.ProcessId,
             PeakResidentBytes = AccessLog.UsesPeakMemory ? ProcessUsage.PeakResidentBytes() : 0,
-        });
+        }, idle: InFlight <= 1); // this request is still counted in flight
     }
 
     /// <summary>
@@ -411,6 +411,7 @@ internal sealed class FastCgiServer
             }
             Thread.Sleep(10);
         }
+        AccessLog?.Flush(); // the lines gathered under load
         return Volatile.Read(ref _exitCode);
     }
 

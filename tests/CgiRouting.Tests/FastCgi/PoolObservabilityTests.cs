@@ -219,6 +219,28 @@ public sealed class PoolObservabilityTests
         Assert.Equal("2026-12-07T15:04:05.123Z", json.RootElement.GetProperty("time").GetString());
     }
 
+    [Fact]
+    public void Under_load_lines_are_gathered_and_written_together_once_the_worker_is_idle()
+    {
+        string path = Path.GetTempFileName();
+        try
+        {
+            var log = AccessLog.Open(path, "%r", TextWriter.Null);
+            log.Write(Entry(path: "/first"), idle: false);
+            log.Write(Entry(path: "/second"), idle: false);
+            Assert.Equal("", File.ReadAllText(path)); // other requests were in flight
+            log.Write(Entry(path: "/third"), idle: true);
+            Assert.Equal("/first\n/second\n/third\n", File.ReadAllText(path));
+            log.Write(Entry(path: "/fourth"), idle: false);
+            log.Flush(); // as the worker stops
+            Assert.EndsWith("/third\n/fourth\n", File.ReadAllText(path));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [Theory]
     [InlineData("%x", "%x is not a field")]
     [InlineData("%{kilo}d", "%{kilo}d is not a field")]
