@@ -204,6 +204,8 @@ internal sealed partial class DispatcherEmitter
             w.Line("    route = -1;");
             w.Line("    break;");
             w.Close();
+            // The row of the route table matched, for a FastCGI worker's per-route metrics and access log: one store.
+            w.Line("request.RouteIndex = route;");
             if (_routes.Count <= RoutesPerInvokeSwitch)
             {
                 EmitInvokeSwitch(_routes);

@@ -35,11 +35,15 @@ internal static class RequestPipeline
     /// </summary>
     // No lambda or cached delegate is passed on the CGI path: Native AOT allocates the static fields of every closure
     // class at start-up, which each CGI request pays for (about 2,400 instructions apiece, measured with callgrind).
+    // <paramref name="activity"/>: a FastCGI worker's record of the request (its route and status, for its metrics and
+    // logs); null in CGI mode, which does nothing more for it.
     public static int Serve(IReadOnlyDictionary<string, string> environment, Stream input, Stream output,
-        CgiOptions? options, TextWriter? errorLog, LateAnswer lateAnswer, AbandonWatch? abandonWatch)
+        CgiOptions? options, TextWriter? errorLog, LateAnswer lateAnswer, AbandonWatch? abandonWatch, FastCgi.RequestActivity? activity = null)
     {
         errorLog ??= options?.ErrorLog ?? new StandardErrorLog();
         var request = new CgiRequest(environment, input) { AbandonWatch = abandonWatch };
+        if (activity is not null)
+            activity.Request = request;
         long maxRequestBodySize = options?.MaxRequestBodySize ?? CgiOptions.DefaultMaxRequestBodySize;
         TimeSpan timeout = RequestDeadline.RequestTimeout(environment, options, errorLog);
         RequestDeadline? deadline = null;
@@ -60,12 +64,16 @@ internal static class RequestPipeline
         var response = pending.IsCompletedSuccessfully ? pending.Result : pending.AsTask().GetAwaiter().GetResult();
         if (deadline is not null && !deadline.TryFinish())
         {
+            if (activity is not null)
+                activity.Status = RequestDeadline.Answer().StatusCode;
             // The 503 is out already. The request ends here all the same: its uploads are closed now, not by a garbage
             // collection some time later (a FastCGI worker lives on), and so is a streamed body nobody will read.
             response.BodyStream?.Dispose();
             request.Release();
             return 0;
         }
+        if (activity is not null)
+            activity.Status = response.StatusCode;
         Write(request, response, output, errorLog);
         request.Release();
         // A body over the limit was refused unread (413); a modest one is still drained, so that the server

@@ -25,6 +25,10 @@ internal sealed class FastCgiConnection
     private readonly int _descriptor;
     private readonly object _state = new();
     private bool _busy, _closing;
+    private volatile RequestActivity? _current;
+
+    /// <summary>The request being served, when the worker observes its requests (<see cref="FastCgiServer.ObservesRequests"/>): the slow log reads it.</summary>
+    public RequestActivity? Current => _current;
 
     /// <param name="stream">The connection, read and written.</param>
     /// <param name="server">Settings, request accounting and the error log.</param>
@@ -194,6 +198,25 @@ internal sealed class FastCgiConnection
         if (!tooLarge && !FastCgiNameValuePairs.TryParse(parameters.GetBuffer().AsSpan(0, (int)parameters.Length), environment))
             throw new FastCgiProtocolException($"the PARAMS of request {requestId} have a name or value longer than the rest of them.");
         var output = new FastCgiOutputStream(_writer, requestId);
+        if (!_server.ObservesRequests)
+            return ServeParsed(requestId, environment, tooLarge, ref slot, output, out input, activity: null);
+        var activity = _server.RequestParsed(environment);
+        _current = activity;
+        try
+        {
+            return ServeParsed(requestId, environment, tooLarge, ref slot, output, out input, activity);
+        }
+        finally
+        {
+            _current = null;
+            _server.RequestAnswered(activity, output.BytesWritten);
+        }
+    }
+
+    /// <summary>The rest of <see cref="ServeRequest"/>, once the PARAMS have arrived.</summary>
+    private bool ServeParsed(ushort requestId, Dictionary<string, string> environment, bool tooLarge, ref RequestSlot slot,
+        FastCgiOutputStream output, out FastCgiInputStream? input, RequestActivity? activity)
+    {
         input = new FastCgiInputStream(this, requestId, output);
         // The app's own log, if it has one; else the web server's error log through STDERR, and the worker's log.
         var errorLog = _server.Options?.ErrorLog ?? new FastCgiErrorLog(output, _server.Log);
@@ -201,6 +224,8 @@ internal sealed class FastCgiConnection
         // (the request's body, if any, is read and dropped as any unread body is).
         bool Refuse(string logLine, Response answer, bool head)
         {
+            if (activity is not null)
+                activity.Status = answer.StatusCode;
             errorLog.WriteLine($"CgiRouting: FastCGI request {requestId} {logLine}");
             CgiResponseWriter.Write(answer, omitBody: head, https: false, output, errorLog);
             output.Complete();
@@ -213,6 +238,8 @@ internal sealed class FastCgiConnection
                 head: environment.GetValueOrDefault("REQUEST_METHOD") == "HEAD");
         if (_server.PoolAnswer(environment) is { } poolAnswer)
         {
+            if (activity is not null)
+                (activity.Status, activity.PoolAnswer) = (poolAnswer.StatusCode, true);
             CgiResponseWriter.Write(poolAnswer, omitBody: environment.GetValueOrDefault("REQUEST_METHOD") == "HEAD", https: false, output, errorLog);
             output.Complete();
             return true;
@@ -228,7 +255,7 @@ internal sealed class FastCgiConnection
         // longer its request slot.
         var late = new FastCgiLateAnswer(output, _shutdown, _server);
         RequestPipeline.Serve(environment, input, output, _server.Options, errorLog, late,
-            new ConnectionWatch(_server, this, _descriptor, requestId, input));
+            new ConnectionWatch(_server, this, _descriptor, requestId, input), activity);
         if (late.Answered)
             slot = RequestSlot.ReleasedLate;
         if (input.Broken is { } broken)

@@ -27,10 +27,14 @@ internal sealed class FastCgiOutputStream(FastCgiRecordWriter writer, ushort req
     /// <summary>Set when the request is aborted: nothing more is sent.</summary>
     public bool Discarded { get; set; }
 
+    /// <summary>The bytes of the CGI response written so far (its header block and body), for the access log.</summary>
+    public long BytesWritten { get; private set; }
+
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         if (_completed)
             throw new InvalidOperationException("The response is complete.");
+        BytesWritten += buffer.Length;
         while (!buffer.IsEmpty)
         {
             if (_length == MaxRecordContent)

@@ -153,7 +153,7 @@ internal sealed class FastCgiServer
     /// <summary><c>--ping-path</c>: a request for it is answered <c>pong</c> by the worker, not the app; null for none.</summary>
     public string? PingPath { get; init; }
 
-    /// <summary><c>--status-path</c>: a request for it is answered with the pool's state (<see cref="Scoreboard.Status"/>); null for none.</summary>
+    /// <summary><c>--status-path</c>: a request for it is answered with the pool's state (<see cref="PoolStatus"/>: JSON, or OpenMetrics with ?openmetrics); null for none.</summary>
     public string? StatusPath { get; init; }
 
     /// <summary>
@@ -170,9 +170,125 @@ internal sealed class FastCgiServer
             return Response.Text("pong\n");
         if (path != StatusPath)
             return null;
-        bool full = Array.IndexOf(environment.GetValueOrDefault("QUERY_STRING", "").Split('&'), "full") >= 0;
-        string status = Scoreboard?.Status(full) ?? $"{{\"requests\":{Served},\"total_processes\":1,\"active_processes\":{(InFlight > 0 ? 1 : 0)}}}\n";
-        return Response.Bytes(System.Text.Encoding.UTF8.GetBytes(status), "application/json").WithHeader("Cache-Control", "no-store");
+        string[] query = environment.GetValueOrDefault("QUERY_STRING", "").Split('&');
+        if (Scoreboard is null) // a server made without one (the tests' in-process workers): what it knows of itself
+            return Response.Bytes(System.Text.Encoding.UTF8.GetBytes($"{{\"requests\":{Served},\"total_processes\":1,\"active_processes\":{(InFlight > 0 ? 1 : 0)}}}\n"),
+                "application/json").WithHeader("Cache-Control", "no-store");
+        var status = Scoreboard.Read(SocketDescriptor.ListenQueue(_listener));
+        if (Array.IndexOf(query, "openmetrics") >= 0)
+            return Response.Bytes(status.OpenMetrics(Routes ?? []), PoolStatus.OpenMetricsContentType)
+                .WithHeader("Cache-Control", "no-store");
+        return Response.Bytes(status.Json(full: Array.IndexOf(query, "full") >= 0), "application/json")
+            .WithHeader("Cache-Control", "no-store");
+    }
+
+    /// <summary>The app's route table (<see cref="CgiApp.Routes"/>): the labels of the per-route metrics and the access log's <c>%w</c>.</summary>
+    public IReadOnlyList<RouteInfo>? Routes { get; init; }
+
+    /// <summary><c>--access-log</c>, or null.</summary>
+    public AccessLog? AccessLog { get; init; }
+
+    /// <summary><c>--slow-log SECONDS</c>: a request still running after this long is logged once; zero for none.</summary>
+    public TimeSpan SlowLogThreshold { get; init; }
+
+    /// <summary>
+    /// Whether requests are followed beyond the counts the pool always keeps: for the per-route metrics of
+    /// <c>--status-path</c>, the access log or the slow log. Without any of them a request costs nothing more.
+    /// </summary>
+    public bool ObservesRequests => (StatusPath is not null && Scoreboard is not null) || AccessLog is not null || SlowLogThreshold > TimeSpan.Zero;
+
+    /// <summary>A request's PARAMS have arrived (<see cref="ObservesRequests"/>): its record, and its row of the scoreboard for <c>?full</c>.</summary>
+    internal RequestActivity RequestParsed(Dictionary<string, string> environment)
+    {
+        var activity = new RequestActivity(environment);
+        if (SlowLogThreshold > TimeSpan.Zero)
+            activity.ThreadId = ProcessUsage.CurrentThreadId();
+        if (StatusPath is not null && Scoreboard is not null)
+            activity.OwnsRow = Scoreboard.RequestBegan(activity.Method + " " + activity.Uri);
+        return activity;
+    }
+
+    /// <summary>
+    /// A request observed (<see cref="RequestParsed"/>) has ended, its answer <paramref name="bytes"/> long: counted under
+    /// its route and status class, and written to the access log.
+    /// </summary>
+    internal void RequestAnswered(RequestActivity activity, long bytes)
+    {
+        long microseconds = activity.Microseconds;
+        int route = activity.Request?.RouteIndex ?? -1;
+        if (StatusPath is not null && Scoreboard is not null)
+        {
+            if (activity.Status > 0 && !activity.PoolAnswer)
+                Scoreboard.Record(route, activity.Status, microseconds);
+            if (activity.OwnsRow)
+                Scoreboard.RequestEnded(microseconds);
+        }
+        if (AccessLog is null)
+            return;
+        var environment = activity.Environment;
+        string uri = activity.Uri;
+        int question = uri.IndexOf('?');
+        AccessLog.Write(new AccessLog.Entry
+        {
+            Start = activity.StartedUtc,
+            End = activity.StartedUtc.AddTicks(microseconds * 10),
+            RemoteAddress = environment.GetValueOrDefault("REMOTE_ADDR", ""),
+            Method = activity.Method,
+            Path = question < 0 ? uri : uri[..question],
+            Query = environment.GetValueOrDefault("QUERY_STRING", ""),
+            User = environment.GetValueOrDefault("REMOTE_USER", ""),
+            Script = environment.GetValueOrDefault("SCRIPT_FILENAME", ""),
+            ContentLength = environment.GetValueOrDefault("CONTENT_LENGTH", ""),
+            Route = Routes is { } routes && (uint)route < (uint)routes.Count ? routes[route].Template : null,
+            Status = activity.Status,
+            Bytes = bytes,
+            Microseconds = microseconds,
+            Pid = Environment.ProcessId,
+            PeakResidentBytes = AccessLog.UsesPeakMemory ? ProcessUsage.PeakResidentBytes() : 0,
+        }, idle: InFlight <= 1); // this request is still counted in flight
+    }
+
+    /// <summary>
+    /// <c>--slow-log</c>: looks at the requests in flight every quarter of the threshold (at most every second) and
+    /// writes each that has run past it once, with its route, handler, time so far and thread. Where the handler is in
+    /// its code cannot be told: a Native AOT process has no API to walk another thread's stack, and stopping the thread
+    /// to read it would need a debugger's ptrace; the line names the thread, for <c>eu-stack</c> or <c>gdb</c>.
+    /// </summary>
+    private void WatchSlowRequests()
+    {
+        var interval = TimeSpan.FromMilliseconds(Math.Clamp(SlowLogThreshold.TotalMilliseconds / 4, 10, 1000));
+        long threshold = (long)(SlowLogThreshold.TotalMilliseconds * 1000);
+        while (!_stopRequested.Wait(interval))
+        {
+            var slow = new List<RequestActivity>();
+            lock (_open)
+            {
+                foreach (var connection in _open)
+                {
+                    if (connection?.Current is { } activity && activity.Microseconds >= threshold && Interlocked.Exchange(ref activity.SlowLogged, 1) == 0)
+                        slow.Add(activity);
+                }
+            }
+            foreach (var activity in slow)
+            {
+                Scoreboard?.SlowRequest();
+                Log.WriteLine(SlowLine(activity, activity.Microseconds));
+            }
+        }
+    }
+
+    /// <summary>The slow log's line for <paramref name="activity"/>, <paramref name="microseconds"/> into it.</summary>
+    internal string SlowLine(RequestActivity activity, long microseconds)
+    {
+        int route = activity.Request?.RouteIndex ?? -1;
+        string where = Routes is { } routes && (uint)route < (uint)routes.Count
+            ? $"route {routes[route].Method} {PrintableText.Escape(routes[route].Template)}, handler {routes[route].Handler}"
+            : activity.Request is null ? "no route yet (waiting for a request slot)" : "no route matched";
+        int pid = Environment.ProcessId;
+        return string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"CgiRouting: slow request (--slow-log {SlowLogThreshold.TotalSeconds:0.###} s): {PrintableText.Escape(activity.Method)} {PrintableText.Escape(activity.Uri)}, "
+            + $"{where}, running for {microseconds / 1e6:0.000} s in worker {pid}, thread {activity.ThreadId} "
+            + $"(its stack: eu-stack -p {pid}, or gdb -p {pid}; a Native AOT process cannot read another thread's stack itself).");
     }
 
     /// <summary>Whether to accept nothing while every request slot is taken: in a --prefork MIN:MAX pool, which grows instead.</summary>
@@ -215,6 +331,8 @@ internal sealed class FastCgiServer
     {
         if (_listener >= 0)
             SocketDescriptor.SetReadTimeout(_listener, SocketDescriptor.AcceptWait); // accept(2) returns, to see a stop
+        if (SlowLogThreshold > TimeSpan.Zero)
+            new Thread(WatchSlowRequests) { IsBackground = true, Name = "FastCGI slow log" }.Start();
         StartThread();
     }
 
@@ -310,6 +428,7 @@ internal sealed class FastCgiServer
             }
             Thread.Sleep(10);
         }
+        AccessLog?.Flush(); // the lines gathered under load
         return Volatile.Read(ref _exitCode);
     }
 
@@ -513,6 +632,7 @@ internal sealed class FastCgiServer
             Interlocked.Decrement(ref _acceptedUnbegun);
         Interlocked.Increment(ref _begun);
         int inFlight = Interlocked.Increment(ref _inFlight);
+        Scoreboard?.Accepted();
         Scoreboard?.Report(inFlight, Interlocked.Read(ref _served));
     }
 

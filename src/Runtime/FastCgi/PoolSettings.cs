@@ -37,6 +37,17 @@ internal sealed class PoolSettings
 
     public string? StatusPath { get; init; }
 
+    /// <summary>The app's routes, for the scoreboard's per-route counters.</summary>
+    public int RouteCount { get; init; }
+
+    /// <summary>Each worker's <c>--access-log</c> and <c>--access-format</c>, or null.</summary>
+    public string? AccessLog { get; init; }
+
+    public string? AccessFormat { get; init; }
+
+    /// <summary>Each worker's <c>--slow-log</c> as given, or null.</summary>
+    public string? SlowLog { get; init; }
+
     /// <summary>
     /// <c>--user USER[:GROUP]</c>, resolved by the manager (root): the command that runs each worker as that user, in
     /// front of the worker's own (setpriv, which sets the groups, the group and the user, then executes the worker); null
@@ -58,6 +69,12 @@ internal sealed class PoolSettings
             arguments.AddRange(["--ping-path", PingPath]);
         if (StatusPath is not null)
             arguments.AddRange(["--status-path", StatusPath]);
+        if (AccessLog is not null)
+            arguments.AddRange(["--access-log", AccessLog]);
+        if (AccessFormat is not null)
+            arguments.AddRange(["--access-format", AccessFormat]);
+        if (SlowLog is not null)
+            arguments.AddRange(["--slow-log", SlowLog]);
         return [.. arguments];
     }
 }

@@ -79,7 +79,7 @@ internal static unsafe partial class PreforkManager
         if (pipe2(retirement, O_CLOEXEC) != 0)
             throw new InvalidOperationException("pipe2 failed.");
         // Rows for the pool's workers and for those still finishing after they left it (retired, stopped idle, reloaded).
-        var board = Scoreboard.Create(pool.Max * 4 + 16, out int boardDescriptor);
+        var board = Scoreboard.Create(pool.Max * 4 + 16, pool.RouteCount, out int boardDescriptor);
         // The path, not the file: each worker is started from what is at the path then, so that a deploy (a new binary
         // renamed over the old one) and SIGHUP give new workers the new code.
         // With --user, the command starts with setpriv, which becomes the worker (exec) once it runs as the user.
@@ -94,6 +94,7 @@ internal static unsafe partial class PreforkManager
         int backOff = 0; // milliseconds, doubled by each failure in a row
         var crashes = new CrashLoop(pool.RestartThreshold, pool.RestartWindowSeconds, log);
         int stopRequested = 0, stopping = 0, reloadRequested = 0;
+        bool wantedPastMax = false; // an episode of max children reached is counted once
         void Stop(PosixSignalContext context)
         {
             context.Cancel = true;
@@ -187,7 +188,13 @@ internal static unsafe partial class PreforkManager
                 if (state.IdleFor(now) > idleFor)
                     (idleFor, idlest) = (state.IdleFor(now), i);
             }
-            if (desired < max && live == desired && (live > 0 ? busy == live : SocketDescriptor.HasPending(listener)))
+            bool allBusy = live == desired && (live > 0 ? busy == live : SocketDescriptor.HasPending(listener));
+            // php-fpm's max children reached: a connection waits while every worker of the MAX is busy; once an episode.
+            bool pastMax = allBusy && desired == max && SocketDescriptor.HasPending(listener);
+            if (pastMax && !wantedPastMax)
+                board.MaxChildrenReached();
+            wantedPastMax = pastMax;
+            if (desired < max && allBusy)
             {
                 desired++;
                 StartDue();
@@ -275,6 +282,8 @@ internal static unsafe partial class PreforkManager
                 if (Volatile.Read(ref stopping) == 1 && (error == ECHILD || AllEmpty(pids)))
                     return 0;
                 Thread.Sleep(20);
+                if (pool.StatusPath is not null && SocketDescriptor.ListenQueue(listener) is { } queue)
+                    board.ListenQueueSeen(queue.Queued); // max listen queue, as php-fpm samples it
                 lock (pids)
                 {
                     Resize();

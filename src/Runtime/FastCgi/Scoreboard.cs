@@ -7,8 +7,13 @@ namespace CgiRouting.FastCgi;
 
 /// <summary>
 /// How a <c>--prefork</c> manager sees its workers without asking them: a shared memory region (a memfd the manager
-/// maps, given to every worker as descriptor 4 beside the retire pipe on 3), a row of <see cref="SlotSize"/> bytes per
+/// maps, given to every worker as descriptor 4 beside the retire pipe on 3), a row of <see cref="RowSize"/> bytes per
 /// worker, written by the worker with plain atomic stores and read by the manager every 20 ms, as php-fpm's scoreboard.
+/// Row 0 is the pool's own (its start, the counters of <c>--status-path</c>: accepted requests, max children reached,
+/// slow requests, the listen queue's most), and after the rows come the per-route counters: for each row of the route
+/// table and one for requests no route matched, the requests by status class, a latency histogram of fixed buckets and
+/// the sum of the latencies, added to with atomic adds by whichever worker served the request, so that the worker that
+/// answers <c>--status-path</c> reads the pool's totals.
 /// A worker claims the first free row with a compare-and-swap of its pid (the manager need not know the row before the
 /// worker runs: a spawned process has no argument of its own), and the manager frees it when it reaps the worker. A
 /// row: the pid, how many requests the worker serves at once and is serving now, when that last changed
@@ -21,34 +26,77 @@ internal sealed unsafe partial class Scoreboard
     /// <summary>The descriptor a manager's worker finds the scoreboard on.</summary>
     public const int Descriptor = 4;
 
-    private const int SlotSize = 32;
-    private const int PidOffset = 0, ConcurrencyOffset = 4, InFlightOffset = 8, ChangedOffset = 16, ServedOffset = 24;
+    internal const int RowSize = 128;
+    // A worker's row. The current request (its method and URI, when it began and how long the last one took) is written
+    // by the one request that holds the row's RequestOwner, so that concurrent requests of a worker do not mix their text.
+    private const int PidOffset = 0, ConcurrencyOffset = 4, InFlightOffset = 8, RequestOwnerOffset = 12, ChangedOffset = 16,
+        ServedOffset = 24, RequestStartOffset = 32, RequestDurationOffset = 40, RequestTextLengthOffset = 48, RequestTextOffset = 52;
+    private const int RequestTextSize = RowSize - RequestTextOffset;
+    // Row 0, the pool's: the pid -1 (never claimed), the rows and routes there are, the start (Unix seconds), the requests
+    // served by reaped workers, and the counters of --status-path.
+    private const int RowsOffset = 4, RoutesOffset = 8, StartOffset = 16, ReapedOffset = 24, AcceptedOffset = 32,
+        MaxChildrenReachedOffset = 40, SlowRequestsOffset = 48, MaxListenQueueOffset = 56;
+
+    /// <summary>
+    /// The upper bounds of the latency histogram's buckets, in seconds (Prometheus's default buckets and 1 ms, 2.5 ms):
+    /// fixed, so that every worker adds to the same counters.
+    /// </summary>
+    internal static ReadOnlySpan<double> BucketBounds => [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+
+    internal const int BucketCount = 13;
+
+    // A route's counters: requests by status class (1xx to 5xx), the histogram's buckets (the last for +Inf; each counts
+    // the requests in it alone, the cumulative counts are summed when read), the sum of durations in microseconds.
+    private const int ClassCounters = 5, RouteLongs = ClassCounters + BucketCount + 1 + 1;
+    private const int RouteStride = RouteLongs * sizeof(long);
 
     private readonly byte* _memory;
     private readonly int _slots;
+    private readonly int _routes;
     private readonly byte* _own; // a worker's own row
 
-    private Scoreboard(byte* memory, int slots, byte* own)
+    private Scoreboard(byte* memory, int slots, int routes, byte* own)
     {
         _memory = memory;
         _slots = slots;
+        _routes = routes;
         _own = own;
     }
 
     /// <summary>The rows there are: as many as the pool's most workers.</summary>
     public int Slots => _slots;
 
-    /// <summary>In a manager: a new scoreboard for <paramref name="slots"/> workers, and its descriptor (close-on-exec; the spawner dups it to 4).</summary>
-    public static Scoreboard Create(int slots, out int descriptor)
+    /// <summary>The routes there are counters for (the route table's rows; one more for requests no route matched).</summary>
+    public int Routes => _routes;
+
+    private static long Size(int slots, int routes) => (long)slots * RowSize + (long)(routes + 1) * RouteStride;
+
+    /// <summary>
+    /// In a manager: a new scoreboard for <paramref name="slots"/> workers and <paramref name="routes"/> routes, and its
+    /// descriptor (close-on-exec; the spawner dups it to 4).
+    /// </summary>
+    public static Scoreboard Create(int slots, int routes, out int descriptor)
     {
         descriptor = MemfdCreate("cgirouting-scoreboard", MFD_CLOEXEC);
-        if (descriptor < 0 || ftruncate(descriptor, (long)slots * SlotSize) != 0)
+        long size = Size(slots, routes);
+        if (descriptor < 0 || ftruncate(descriptor, size) != 0)
             throw new InvalidOperationException($"The workers' scoreboard could not be made (memfd_create: errno {Marshal.GetLastPInvokeError()}).");
-        var board = new Scoreboard(Map(descriptor, slots), slots, null);
-        // Row 0 is the pool's own: never claimed (its pid is -1), with the manager's start and the requests its reaped workers served.
+        var board = new Scoreboard(Map(descriptor, size), slots, routes, null);
         Volatile.Write(ref *(int*)(board._memory + PidOffset), -1);
-        Volatile.Write(ref *(long*)(board._memory + ChangedOffset), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
+        Volatile.Write(ref *(int*)(board._memory + RowsOffset), slots);
+        Volatile.Write(ref *(int*)(board._memory + RoutesOffset), routes);
+        Volatile.Write(ref *(long*)(board._memory + StartOffset), DateTimeOffset.UtcNow.ToUnixTimeSeconds());
         return board;
+    }
+
+    /// <summary>
+    /// A worker without a manager (<c>--fastcgi</c> alone) that answers <c>--status-path</c>: a scoreboard of its own,
+    /// with its one row claimed, so that it reports as a pool of one.
+    /// </summary>
+    public static Scoreboard CreateOwn(int maxConcurrency, int routes)
+    {
+        var board = Create(2, routes, out _);
+        return Claim(board._memory, 2, routes, maxConcurrency) ?? throw new InvalidOperationException("The scoreboard's row could not be claimed.");
     }
 
     /// <summary>
@@ -58,26 +106,33 @@ internal sealed unsafe partial class Scoreboard
     public static Scoreboard? Join(int maxConcurrency)
     {
         long size = lseek(Descriptor, 0, SEEK_END);
-        if (size <= 0 || size % SlotSize != 0 || FileStatus.Of(Descriptor)?.Type != RegularFile)
+        if (size < RowSize || FileStatus.Of(Descriptor)?.Type != RegularFile)
             return null;
-        int slots = (int)(size / SlotSize);
-        byte* memory = Map(Descriptor, slots);
+        byte* memory = Map(Descriptor, size);
+        int slots = Volatile.Read(ref *(int*)(memory + RowsOffset)), routes = Volatile.Read(ref *(int*)(memory + RoutesOffset));
+        if (Volatile.Read(ref *(int*)(memory + PidOffset)) != -1 || slots < 2 || routes < 0 || Size(slots, routes) != size)
+            return null;
+        return Claim(memory, slots, routes, maxConcurrency);
+    }
+
+    private static Scoreboard? Claim(byte* memory, int slots, int routes, int maxConcurrency)
+    {
         int pid = Environment.ProcessId;
         for (int i = 1; i < slots; i++)
         {
-            byte* row = memory + i * SlotSize;
+            byte* row = memory + i * RowSize;
             if (Interlocked.CompareExchange(ref *(int*)(row + PidOffset), pid, 0) != 0)
                 continue;
             Volatile.Write(ref *(int*)(row + ConcurrencyOffset), maxConcurrency);
             Volatile.Write(ref *(long*)(row + ChangedOffset), Environment.TickCount64);
-            return new Scoreboard(memory, slots, row);
+            return new Scoreboard(memory, slots, routes, row);
         }
         return null; // every row taken: the manager sees this worker as idle, and never as busy
     }
 
-    private static byte* Map(int descriptor, int slots)
+    private static byte* Map(int descriptor, long size)
     {
-        void* memory = mmap(null, (nuint)(slots * SlotSize), PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0);
+        void* memory = mmap(null, (nuint)size, PROT_READ | PROT_WRITE, MAP_SHARED, descriptor, 0);
         if (memory == (void*)-1)
             throw new InvalidOperationException($"The workers' scoreboard could not be mapped (mmap: errno {Marshal.GetLastPInvokeError()}).");
         return (byte*)memory;
@@ -91,12 +146,74 @@ internal sealed unsafe partial class Scoreboard
         Volatile.Write(ref *(long*)(_own + ChangedOffset), Environment.TickCount64);
     }
 
+    /// <summary>In a worker: a request was accepted (php-fpm's <c>accepted conn</c>, counted per request).</summary>
+    public void Accepted() => Interlocked.Increment(ref *(long*)(_memory + AcceptedOffset));
+
+    /// <summary>A request passed <c>--slow-log</c>'s threshold.</summary>
+    public void SlowRequest() => Interlocked.Increment(ref *(long*)(_memory + SlowRequestsOffset));
+
+    /// <summary>In a manager: the pool wanted to grow past its MAX (php-fpm's <c>max children reached</c>).</summary>
+    public void MaxChildrenReached() => Interlocked.Increment(ref *(long*)(_memory + MaxChildrenReachedOffset));
+
+    /// <summary>The listen queue was seen <paramref name="queued"/> long: kept if it is the longest yet.</summary>
+    public void ListenQueueSeen(int queued)
+    {
+        ref long most = ref *(long*)(_memory + MaxListenQueueOffset);
+        long seen;
+        while (queued > (seen = Volatile.Read(ref most)) && Interlocked.CompareExchange(ref most, queued, seen) != seen)
+        {
+        }
+    }
+
+    /// <summary>
+    /// In a worker: a request began; <paramref name="text"/> (its method and URI) becomes the row's current request unless
+    /// another of this worker's requests holds the row. Returns whether this one does (give it to <see cref="RequestEnded"/>).
+    /// </summary>
+    public bool RequestBegan(string text)
+    {
+        if (Interlocked.CompareExchange(ref *(int*)(_own + RequestOwnerOffset), 1, 0) != 0)
+            return false;
+        var bytes = new Span<byte>(_own + RequestTextOffset, RequestTextSize);
+        int length = System.Text.Encoding.UTF8.GetBytes(text.AsSpan(0, Math.Min(text.Length, RequestTextSize / 3)), bytes);
+        Volatile.Write(ref *(int*)(_own + RequestTextLengthOffset), length);
+        Volatile.Write(ref *(long*)(_own + RequestDurationOffset), -1);
+        Volatile.Write(ref *(long*)(_own + RequestStartOffset), Environment.TickCount64);
+        return true;
+    }
+
+    /// <summary>In a worker: the request that held the row (<see cref="RequestBegan"/>) ended after <paramref name="microseconds"/>.</summary>
+    public void RequestEnded(long microseconds)
+    {
+        Volatile.Write(ref *(long*)(_own + RequestDurationOffset), microseconds);
+        Volatile.Write(ref *(int*)(_own + RequestOwnerOffset), 0);
+    }
+
+    /// <summary>
+    /// Adds a request to the counters of route <paramref name="route"/> (a row of the route table; -1 or any other for
+    /// requests no route matched): its status class and its duration in <paramref name="microseconds"/>.
+    /// </summary>
+    public void Record(int route, int status, long microseconds)
+    {
+        if ((uint)route >= (uint)_routes)
+            route = _routes;
+        long* counters = (long*)(_memory + (long)_slots * RowSize + (long)route * RouteStride);
+        int statusClass = Math.Clamp(status / 100, 1, 5) - 1;
+        Interlocked.Increment(ref counters[statusClass]);
+        int bucket = 0;
+        double seconds = microseconds / 1e6;
+        var bounds = BucketBounds;
+        while (bucket < BucketCount && seconds > bounds[bucket])
+            bucket++;
+        Interlocked.Increment(ref counters[ClassCounters + bucket]);
+        Interlocked.Add(ref counters[ClassCounters + BucketCount + 1], microseconds);
+    }
+
     /// <summary>In a manager: what the row of <paramref name="pid"/> says, or <see langword="null"/> when it has none (yet).</summary>
     public WorkerState? Find(int pid)
     {
         for (int i = 1; i < _slots; i++)
         {
-            byte* row = _memory + i * SlotSize;
+            byte* row = _memory + i * RowSize;
             if (Volatile.Read(ref *(int*)(row + PidOffset)) == pid)
                 return new WorkerState(Volatile.Read(ref *(int*)(row + ConcurrencyOffset)), Volatile.Read(ref *(int*)(row + InFlightOffset)),
                     Volatile.Read(ref *(long*)(row + ChangedOffset)));
@@ -107,49 +224,101 @@ internal sealed unsafe partial class Scoreboard
     /// <summary>In a manager: frees the row of <paramref name="pid"/>, a worker reaped.</summary>
     public void Free(int pid)
     {
-        for (int i = 0; i < _slots; i++)
+        for (int i = 1; i < _slots; i++)
         {
-            byte* row = _memory + i * SlotSize;
+            byte* row = _memory + i * RowSize;
             if (Volatile.Read(ref *(int*)(row + PidOffset)) == pid)
             {
-                Interlocked.Add(ref *(long*)(_memory + ServedOffset), Volatile.Read(ref *(long*)(row + ServedOffset)));
-                new Span<byte>(row + 4, SlotSize - 4).Clear();
+                Interlocked.Add(ref *(long*)(_memory + ReapedOffset), Volatile.Read(ref *(long*)(row + ServedOffset)));
+                new Span<byte>(row + 4, RowSize - 4).Clear();
                 Volatile.Write(ref *(int*)(row + PidOffset), 0);
             }
         }
     }
 
     /// <summary>
-    /// The pool's state as JSON, read by any worker (<c>--status-path</c>): the manager's start (Unix seconds), the
-    /// requests served (by live and reaped workers), and the workers: total, active (serving), idle; with
-    /// <paramref name="full"/>, each worker's pid, requests in flight, served, and resident memory.
+    /// The pool's state as the scoreboard has it now, for <c>--status-path</c> (<see cref="PoolStatus"/> writes it as
+    /// JSON or OpenMetrics); <paramref name="queue"/> is the listener's queue as the answering worker sees it.
     /// </summary>
-    public string Status(bool full)
+    public PoolStatus Read((int Queued, int Limit)? queue)
     {
-        var text = new System.Text.StringBuilder();
-        long served = Volatile.Read(ref *(long*)(_memory + ServedOffset));
-        int total = 0, active = 0;
-        var workers = new System.Text.StringBuilder();
+        if (queue is { } seen)
+            ListenQueueSeen(seen.Queued);
+        long now = Environment.TickCount64;
+        var workers = new System.Collections.Generic.List<PoolStatus.Worker>();
+        long served = Volatile.Read(ref *(long*)(_memory + ReapedOffset));
         for (int i = 1; i < _slots; i++)
         {
-            byte* row = _memory + i * SlotSize;
+            byte* row = _memory + i * RowSize;
             int pid = Volatile.Read(ref *(int*)(row + PidOffset));
             if (pid <= 0)
                 continue;
-            int inFlight = Volatile.Read(ref *(int*)(row + InFlightOffset));
             long rowServed = Volatile.Read(ref *(long*)(row + ServedOffset));
             served += rowServed;
-            total++;
-            active += inFlight > 0 ? 1 : 0;
-            if (full)
-                workers.Append(workers.Length == 0 ? "" : ",").Append(CultureInfo.InvariantCulture, $"{{\"pid\":{pid},\"state\":\"{(inFlight > 0 ? "active" : "idle")}\",")
-                    .Append(CultureInfo.InvariantCulture, $"\"in_flight\":{inFlight},\"requests\":{rowServed},\"rss_bytes\":{ResidentMemory.OfProcess(pid) ?? 0}}}");
+            long start = Volatile.Read(ref *(long*)(row + RequestStartOffset)), duration = Volatile.Read(ref *(long*)(row + RequestDurationOffset));
+            int length = Math.Clamp(Volatile.Read(ref *(int*)(row + RequestTextLengthOffset)), 0, RequestTextSize);
+            workers.Add(new PoolStatus.Worker
+            {
+                Pid = pid,
+                InFlight = Volatile.Read(ref *(int*)(row + InFlightOffset)),
+                Requests = rowServed,
+                Request = start == 0 ? null : System.Text.Encoding.UTF8.GetString(new ReadOnlySpan<byte>(row + RequestTextOffset, length)),
+                // The current request's time so far, or how long the last one took.
+                RequestMicroseconds = start == 0 ? 0 : duration < 0 ? (now - start) * 1000 : duration,
+            });
         }
-        text.Append(CultureInfo.InvariantCulture, $"{{\"start_time\":{Volatile.Read(ref *(long*)(_memory + ChangedOffset))},\"requests\":{served},")
-            .Append(CultureInfo.InvariantCulture, $"\"total_processes\":{total},\"active_processes\":{active},\"idle_processes\":{total - active}");
-        if (full)
-            text.Append(",\"processes\":[").Append(workers).Append(']');
-        return text.Append("}\n").ToString();
+        var routes = new long[(_routes + 1) * RouteLongs];
+        long* counters = (long*)(_memory + (long)_slots * RowSize);
+        for (int i = 0; i < routes.Length; i++)
+            routes[i] = Volatile.Read(ref counters[i]);
+        return new PoolStatus
+        {
+            StartTime = Volatile.Read(ref *(long*)(_memory + StartOffset)),
+            Served = served,
+            Accepted = Volatile.Read(ref *(long*)(_memory + AcceptedOffset)),
+            ListenQueue = queue?.Queued,
+            ListenQueueLength = queue?.Limit,
+            MaxListenQueue = queue is null ? null : Volatile.Read(ref *(long*)(_memory + MaxListenQueueOffset)),
+            MaxChildrenReached = Volatile.Read(ref *(long*)(_memory + MaxChildrenReachedOffset)),
+            SlowRequests = Volatile.Read(ref *(long*)(_memory + SlowRequestsOffset)),
+            Workers = workers,
+            RouteCounters = routes,
+        };
+    }
+
+    /// <summary>How many routes' counters <paramref name="counters"/> holds (as <see cref="Read"/> copies them), the unmatched included.</summary>
+    internal static int RouteRows(long[] counters) => counters.Length / RouteLongs;
+
+    /// <summary>Route <paramref name="route"/>'s counters in <paramref name="counters"/> (as <see cref="Read"/> copies them).</summary>
+    internal static RouteCounts CountsOf(long[] counters, int route)
+    {
+        var span = counters.AsSpan(route * RouteLongs, RouteLongs);
+        return new RouteCounts(span[..ClassCounters].ToArray(), span.Slice(ClassCounters, BucketCount + 1).ToArray(), span[ClassCounters + BucketCount + 1]);
+    }
+
+    /// <summary>
+    /// One route's counters: requests by status class (1xx to 5xx), per bucket of <see cref="BucketBounds"/> and +Inf
+    /// (each bucket alone, not cumulative), and the sum of their durations in microseconds.
+    /// </summary>
+    // A class, not a record: a record's equality members would have Native AOT allocate comparers' statics at every start.
+    internal sealed class RouteCounts(long[] byClass, long[] buckets, long sumMicroseconds)
+    {
+        public long[] ByClass => byClass;
+
+        public long[] Buckets => buckets;
+
+        public long SumMicroseconds => sumMicroseconds;
+
+        public long Count
+        {
+            get
+            {
+                long count = 0;
+                foreach (long n in ByClass)
+                    count += n;
+                return count;
+            }
+        }
     }
 
     /// <summary>A worker's row, read by its manager.</summary>

@@ -14,7 +14,7 @@ internal static unsafe partial class SocketDescriptor
 {
     private const int AF_UNIX = 1, AF_INET = 2, AF_INET6 = 10;
     private const int SOCK_STREAM = 1, SOCK_DGRAM = 2, SOCK_CLOEXEC = 0x80000;
-    private const int IPPROTO_TCP = 6, TCP_NODELAY = 1;
+    private const int IPPROTO_TCP = 6, TCP_NODELAY = 1, TCP_INFO = 11;
     private const int SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_RCVTIMEO = 20, SO_ACCEPTCONN = 30;
     private const int SHUT_RD = 0, SHUT_RDWR = 2;
     private const int EINTR = 4, EAGAIN = 11, EADDRINUSE = 98, ECONNABORTED = 103, ECONNREFUSED = 111;
@@ -192,6 +192,20 @@ internal static unsafe partial class SocketDescriptor
     {
         var poll = new PollDescriptor { Descriptor = listener, Events = POLLIN };
         return Poll(&poll, 1, 0) == 1 && (poll.ReturnedEvents & POLLIN) != 0;
+    }
+
+    /// <summary>
+    /// A listening TCP socket's accept queue: the connections queued now and the most it holds, which TCP_INFO gives a
+    /// listener as <c>tcpi_unacked</c> and <c>tcpi_sacked</c> (php-fpm reads them so). Null for a unix socket: the
+    /// kernel tells its queue only through netlink's sock_diag (<c>UDIAG_SHOW_RQLEN</c>), which is not built.
+    /// </summary>
+    public static (int Queued, int Limit)? ListenQueue(int listener)
+    {
+        byte* info = stackalloc byte[256];
+        int size = 256;
+        if (getsockopt(listener, IPPROTO_TCP, TCP_INFO, info, &size) != 0 || size < 32)
+            return null;
+        return (*(int*)(info + 24), *(int*)(info + 28));
     }
 
     /// <summary>Makes a read of <paramref name="connection"/> fail once it has waited <paramref name="timeout"/> (SO_RCVTIMEO).</summary>

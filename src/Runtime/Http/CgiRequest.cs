@@ -103,6 +103,14 @@ public sealed class CgiRequest
     /// <summary>The options this request is served with (limits, trusted origins), set by <see cref="CgiApp"/>.</summary>
     internal CgiOptions? Options { get; set; }
 
+    /// <summary>
+    /// The row of the app's route table (<see cref="CgiApp.Routes"/>, as <c>--routes</c> lists them) that the generated
+    /// dispatcher matched, or -1 before dispatch and when no route matched. Set by the generated code (one store); a
+    /// FastCGI worker reads it for its per-route metrics and access log.
+    /// </summary>
+    [System.ComponentModel.EditorBrowsable(System.ComponentModel.EditorBrowsableState.Never)]
+    public int RouteIndex { get; set; } = -1;
+
     private FormData? _form;
 
     /// <summary><c>CONTENT_TYPE</c>, or <see langword="null"/>.</summary>

@@ -48,7 +48,7 @@ internal static class CommandLine
         if (handed == SystemdSocket.Refused)
             return 1;
         if (parsed.FastCgi is not null || handed >= 0 || (!parsed.ListRoutes && SocketDescriptor.IsListening(0)))
-            return RunFastCgi(parsed, handed, options, error);
+            return RunFastCgi(parsed, handed, routes, options, error);
         if (parsed.HasWorkerOptions)
         {
             error.WriteLine("--max-concurrency, --max-requests, --max-rss, --prefork, --socket-mode, --socket-owner and --user go with --fastcgi ADDRESS, "
@@ -93,7 +93,7 @@ internal static class CommandLine
     /// else <see cref="SystemdSocket.None"/>): serves as a FastCGI worker, or with <c>--prefork</c> as the manager of
     /// such workers, until SIGTERM or <c>--max-requests</c> requests.
     /// </summary>
-    private static int RunFastCgi(CommandLineArguments arguments, int handed, CgiOptions? options, TextWriter error)
+    private static int RunFastCgi(CommandLineArguments arguments, int handed, IReadOnlyList<RouteInfo> routes, CgiOptions? options, TextWriter error)
     {
         if (arguments.ListRoutes)
         {
@@ -118,12 +118,17 @@ internal static class CommandLine
             error.WriteLine($"CgiRouting: a worker listens on one address, not '{address}': start one worker for each (--config nginx takes several, for an upstream of them all).");
             return 2;
         }
+        if (arguments.AccessLog is { } accessLog && AccessLog.CannotOpen(accessLog) is { } unusable)
+        {
+            error.WriteLine("CgiRouting: " + unusable);
+            return 1;
+        }
         (ulong, ulong)? socketFile = null; // the unix socket file this worker made, removed when it exits if still its own
         if (address is not null && Listen(address, arguments, error, out listener, out socketFile) is int failed)
             return failed;
         return arguments.Prefork > 0
-            ? RunPrefork(listener, address, socketFile, allowed, runAs, arguments, error)
-            : RunWorker(listener, address, socketFile, allowed, arguments, options, error);
+            ? RunPrefork(listener, address, socketFile, allowed, runAs, arguments, routes, error)
+            : RunWorker(listener, address, socketFile, allowed, arguments, routes, options, error);
     }
 
     /// <summary>
@@ -247,7 +252,7 @@ internal static class CommandLine
 
     /// <summary><c>--prefork N</c> or <c>MIN:MAX</c>: a manager of a pool of workers on <paramref name="listener"/>.</summary>
     private static int RunPrefork(int listener, string? address, (ulong, ulong)? socketFile, string[]? allowed, string[]? runAs,
-        CommandLineArguments arguments, TextWriter error)
+        CommandLineArguments arguments, IReadOnlyList<RouteInfo> routes, TextWriter error)
     {
         if (allowed is not null) // the workers read it at start, as a web server's spawned workers do
             Environment.SetEnvironmentVariable("FCGI_WEB_SERVER_ADDRS", string.Join(',', allowed));
@@ -255,7 +260,8 @@ internal static class CommandLine
         {
             Min = arguments.PreforkMin, Max = arguments.Prefork, IdleTimeoutSeconds = arguments.IdleTimeout > 0 ? arguments.IdleTimeout : 10,
             MaxRequests = arguments.MaxRequests, MaxRssMib = arguments.MaxRss, MaxConcurrency = arguments.MaxConcurrency,
-            PingPath = arguments.PingPath, StatusPath = arguments.StatusPath,
+            PingPath = arguments.PingPath, StatusPath = arguments.StatusPath, RouteCount = routes.Count,
+            AccessLog = arguments.AccessLog, AccessFormat = arguments.AccessFormat, SlowLog = arguments.SlowLog,
             RestartThreshold = arguments.RestartThreshold.Count, RestartWindowSeconds = arguments.RestartThreshold.Seconds,
             RunAs = runAs,
         };
@@ -276,7 +282,7 @@ internal static class CommandLine
 
     /// <summary>A FastCGI worker on <paramref name="listener"/>, alone or one of a <c>--prefork</c> manager's.</summary>
     private static int RunWorker(int listener, string? address, (ulong, ulong)? socketFile, string[]? allowed, CommandLineArguments arguments,
-        CgiOptions? options, TextWriter error)
+        IReadOnlyList<RouteInfo> routes, CgiOptions? options, TextWriter error)
     {
         // A worker of --prefork starts for every request or few: its manager said it all once. It ends with its manager.
         string? manager = Environment.GetEnvironmentVariable(PreforkManager.WorkerVariable);
@@ -289,14 +295,32 @@ internal static class CommandLine
         int maxConcurrency = arguments.MaxConcurrency > 0 ? arguments.MaxConcurrency : FastCgiServer.DefaultMaxConcurrency;
         long maxRequests = arguments.MaxRequests;
         var notifier = manager is null ? SystemdNotifier.FromEnvironment(log) : null; // a manager's worker is not the service
+        AccessLog? accessLog = null;
+        if (arguments.AccessLog is not null)
+        {
+            try
+            {
+                accessLog = AccessLog.Open(arguments.AccessLog, arguments.AccessFormat, log);
+            }
+            catch (IOException e)
+            {
+                error.WriteLine("CgiRouting: " + e.Message);
+                return 1;
+            }
+        }
         var server = new FastCgiServer(listener, ownsListener: address is not null, maxConcurrency, maxRequests, options, log)
         {
             Retired = manager is null ? null : PreforkManager.Retire,
             AllowedPeers = allowed,
-            Scoreboard = manager is null ? null : Scoreboard.Join(maxConcurrency),
+            // A worker alone answers --status-path from a scoreboard of its own, as a pool of one.
+            Scoreboard = manager is not null ? Scoreboard.Join(maxConcurrency)
+                : arguments.StatusPath is not null ? Scoreboard.CreateOwn(maxConcurrency, routes.Count) : null,
             MaxResidentBytes = (long)arguments.MaxRss << 20,
             PingPath = arguments.PingPath,
             StatusPath = arguments.StatusPath,
+            Routes = routes,
+            AccessLog = accessLog,
+            SlowLogThreshold = arguments.SlowLogThreshold,
             HoldAcceptsWhileFull = manager is not null && Environment.GetEnvironmentVariable(PreforkManager.GrowingPoolVariable) == "1",
             StopBegun = notifier is null ? null : notifier.Stopping,
         };
@@ -365,6 +389,15 @@ internal static class CommandLine
               --idle-timeout SECONDS    FastCGI --prefork MIN:MAX: stop a worker beyond MIN idle this long (10)
               --ping-path PATH          FastCGI: a request for PATH is answered "pong" by the worker, not the app
               --status-path PATH        FastCGI: a request for PATH gets the pool's state as JSON (?full: each worker)
+                                        or with ?openmetrics as OpenMetrics text, with per-route counts
+                                        and latency histograms
+              --access-log PATH         FastCGI: a line per request to PATH (- for the error log)
+              --access-format FORMAT    the line's fields, php-fpm's letters: %t time, %R remote address,
+                                        %m method, %r URI, %q query, %w route template, %s status,
+                                        %b response bytes, %d duration, %p pid, %M peak RSS (all:
+                                        docs/guide/fastcgi.md); or json for JSON lines
+              --slow-log SECONDS        FastCGI: a request still running after SECONDS is logged once
+                                        (its route, handler, time so far and thread)
               --max-rss MIB             FastCGI: a worker over MIB resident after a request exits (and is replaced)
               --restart-threshold N/SECONDS  FastCGI --prefork: N workers dead abnormally within SECONDS make the
                                         manager wait before it starts more, doubling while they go on dying

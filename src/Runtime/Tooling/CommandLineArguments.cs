@@ -86,12 +86,26 @@ internal sealed class CommandLineArguments
     /// <summary><c>--status-path</c>, or null.</summary>
     public string? StatusPath { get; private set; }
 
+    /// <summary><c>--access-log PATH</c> (<c>-</c>: the error log), or null.</summary>
+    public string? AccessLog { get; private set; }
+
+    /// <summary><c>--access-format</c>: php-fpm's letters, or <c>json</c>; null for the default.</summary>
+    public string? AccessFormat { get; private set; }
+
+    /// <summary><c>--slow-log SECONDS</c> as given (a request running longer is logged once), or null.</summary>
+    public string? SlowLog { get; private set; }
+
+    /// <summary><c>--slow-log</c>'s threshold, zero when not given.</summary>
+    public TimeSpan SlowLogThreshold { get; private set; }
+
     /// <summary>The pool's options, as given (<c>--prefork</c>, <c>--idle-timeout</c>, <c>--max-rss</c>, <c>--restart-threshold</c>), for a printed command.</summary>
     public string PoolOptions =>
         (Prefork > 0 ? " --prefork " + (PreforkMin == Prefork ? $"{Prefork}" : $"{PreforkMin}:{Prefork}") : "")
         + (IdleTimeout > 0 ? $" --idle-timeout {IdleTimeout}" : "") + (MaxRss > 0 ? $" --max-rss {MaxRss}" : "")
         + (RestartThreshold.Count > 0 ? $" --restart-threshold {RestartThreshold.Count}/{RestartThreshold.Seconds}" : "")
-        + (PingPath is not null ? $" --ping-path {PingPath}" : "") + (StatusPath is not null ? $" --status-path {StatusPath}" : "");
+        + (PingPath is not null ? $" --ping-path {PingPath}" : "") + (StatusPath is not null ? $" --status-path {StatusPath}" : "")
+        + (AccessLog is not null ? $" --access-log {AccessLog}" : "") + (AccessFormat is not null ? $" --access-format '{AccessFormat}'" : "")
+        + (SlowLog is not null ? $" --slow-log {SlowLog}" : "");
 
     /// <summary><c>--port</c>, or the number after <c>--serve</c>; 8080 unless given.</summary>
     public int Port { get; private set; } = 8080;
@@ -100,7 +114,7 @@ internal sealed class CommandLineArguments
     public long MaxRequests { get; private set; }
 
     /// <summary>Whether an option of a FastCGI worker alone was given.</summary>
-    public bool HasWorkerOptions => MaxConcurrency > 0 || MaxRequests > 0 || Prefork > 0 || MaxRss > 0 || PingPath is not null || StatusPath is not null || SocketOwner is not null || SocketMode != DefaultSocketMode || User is not null;
+    public bool HasWorkerOptions => MaxConcurrency > 0 || MaxRequests > 0 || Prefork > 0 || MaxRss > 0 || PingPath is not null || StatusPath is not null || AccessLog is not null || AccessFormat is not null || SlowLog is not null || SocketOwner is not null || SocketMode != DefaultSocketMode || User is not null;
 
     private CommandLineArguments()
     {
@@ -145,7 +159,8 @@ internal sealed class CommandLineArguments
                     }
                     break;
                 case "--fastcgi" or "--config" or "--prefix" or "--root" or "--env" or "--socket-mode" or "--socket-owner" or "--allow-from"
-                    or "--max-concurrency" or "--max-requests" or "--prefork" or "--port" or "--idle-timeout" or "--max-rss" or "--restart-threshold" or "--ping-path" or "--status-path" or "--user":
+                    or "--max-concurrency" or "--max-requests" or "--prefork" or "--port" or "--idle-timeout" or "--max-rss" or "--restart-threshold" or "--ping-path" or "--status-path" or "--user"
+                    or "--access-log" or "--access-format" or "--slow-log":
                     if (i + 1 == arguments.Length)
                     {
                         error.WriteLine($"{argument} needs a value.");
@@ -172,12 +187,38 @@ internal sealed class CommandLineArguments
             error.WriteLine($"--idle-timeout goes with a pool that grows and shrinks, --prefork MIN:MAX, not --prefork {parsed.Prefork}.");
             return null;
         }
+        if (parsed.AccessFormat is not null && parsed.AccessLog is null)
+        {
+            error.WriteLine("--access-format goes with --access-log.");
+            return null;
+        }
         if (parsed.Json && !parsed.ListRoutes)
         {
             error.WriteLine("--json goes with --routes.");
             return null;
         }
         return parsed;
+    }
+
+    /// <summary>
+    /// Seconds written as digits with at most three after a point (<c>5</c>, <c>0.25</c>) in milliseconds, or null. By hand:
+    /// double.TryParse would bring its parser (8 KB) into every app, and its relocations into every CGI request's start.
+    /// </summary>
+    private static long? Milliseconds(string value)
+    {
+        int point = value.IndexOf('.');
+        var whole = point < 0 ? value.AsSpan() : value.AsSpan(0, point);
+        var fraction = point < 0 ? [] : value.AsSpan(point + 1);
+        if (whole.Length is 0 or > 6 || fraction.Length > 3 || (point >= 0 && fraction.IsEmpty)
+            || whole.ContainsAnyExceptInRange('0', '9') || fraction.ContainsAnyExceptInRange('0', '9'))
+            return null;
+        long milliseconds = 0;
+        foreach (char c in whole)
+            milliseconds = milliseconds * 10 + (c - '0');
+        milliseconds *= 1000;
+        for (int i = 0, scale = 100; i < fraction.Length; i++, scale /= 10)
+            milliseconds += (fraction[i] - '0') * scale;
+        return milliseconds;
     }
 
     /// <summary>Sets the option <paramref name="option"/> that takes <paramref name="value"/>; false after a line on <paramref name="error"/>.</summary>
@@ -227,6 +268,27 @@ internal sealed class CommandLineArguments
                     PingPath = value;
                 else
                     StatusPath = value;
+                return true;
+            case "--access-log":
+                if (value.Length == 0 || value.Contains('\0'))
+                {
+                    error.WriteLine("--access-log takes a file's path, or - for the error log.");
+                    return false;
+                }
+                AccessLog = value;
+                return true;
+            case "--access-format":
+                if (!global::CgiRouting.FastCgi.AccessLog.IsValidFormat(value, error))
+                    return false;
+                AccessFormat = value;
+                return true;
+            case "--slow-log":
+                if (Milliseconds(value) is not long slow || slow <= 0 || slow > 86_400_000)
+                {
+                    error.WriteLine($"--slow-log takes a number of seconds above 0, such as 5 or 0.5, not '{value}'.");
+                    return false;
+                }
+                (SlowLog, SlowLogThreshold) = (value, TimeSpan.FromMilliseconds(slow));
                 return true;
             case "--prefork" when value.Contains(':'):
                 // MIN:MAX, php-fpm's dynamic pool (MIN 0: its ondemand one).

@@ -49,6 +49,7 @@ namespace CgiRouting.Generated
                     route = -1;
                     break;
             }
+            request.RouteIndex = route;
             switch (route)
             {
                 case 0: return Open_Index(request);

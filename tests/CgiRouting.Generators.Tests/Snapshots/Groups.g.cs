@@ -55,6 +55,7 @@ namespace CgiRouting.Generated
                     route = -1;
                     break;
             }
+            request.RouteIndex = route;
             switch (route)
             {
                 case 0: return Site_Home(request);

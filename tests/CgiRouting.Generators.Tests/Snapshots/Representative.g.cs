@@ -89,6 +89,7 @@ namespace CgiRouting.Generated
                     route = -1;
                     break;
             }
+            request.RouteIndex = route;
             switch (route)
             {
                 case 0: return Products_Index(request);

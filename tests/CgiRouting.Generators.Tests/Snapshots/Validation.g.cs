@@ -49,6 +49,7 @@ namespace CgiRouting.Generated
                     route = -1;
                     break;
             }
+            request.RouteIndex = route;
             switch (route)
             {
                 case 0: return Handlers_Get(request, values.Segment1_int);

@@ -687,11 +687,26 @@ public class CommandLineTests
     [InlineData("--max-rss", "x", "--max-rss takes a whole number from 1")]
     [InlineData("--status-path", "status", "--status-path takes a path such as /fpm-status, not 'status'.")]
     [InlineData("--ping-path", "/a;b", "--ping-path takes a path such as /fpm-status, not '/a;b'.")]
+    [InlineData("--slow-log", "0", "--slow-log takes a number of seconds above 0, such as 5 or 0.5, not '0'.")]
+    [InlineData("--slow-log", "-1", "not '-1'")]
+    [InlineData("--slow-log", "1e3", "not '1e3'")]
+    [InlineData("--access-format", "%x", "--access-format: %x is not a field; the fields are %t %T %R")]
+    [InlineData("--access-log", "", "--access-log takes a file's path, or - for the error log.")]
     public void Pool_options_are_checked(string option, string value, string message)
     {
         var (exit, _, error) = Run("--fastcgi", "127.0.0.1:9", "--prefork", "0:4", option, value);
         Assert.Equal(2, exit);
         Assert.Contains(message, error);
+    }
+
+    [Fact]
+    public void Access_format_goes_with_an_access_log_and_an_access_log_that_cannot_be_opened_is_said()
+    {
+        Assert.Contains("--access-format goes with --access-log.", Run("--fastcgi", "127.0.0.1:9", "--access-format", "json").Error);
+        var (exit, _, error) = Run("--fastcgi", "unix:" + Path.Combine(Path.GetTempPath(), $"cgirouting-{System.Guid.NewGuid():N}.sock"),
+            "--access-log", "/nonexistent-directory/access.log");
+        Assert.Equal(1, exit);
+        Assert.Contains("--access-log /nonexistent-directory/access.log cannot be opened (errno 2).", error);
     }
 
     [Fact]
