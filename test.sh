@@ -11,7 +11,7 @@ mark_test_run
 
 ensure_packages lighttpd:lighttpd apache2:apache2-bin /etc/mime.types:media-types nginx:nginx-light \
     fcgiwrap:fcgiwrap spawn-fcgi:spawn-fcgi afl-fuzz:afl++ chromium:chromium node:nodejs npm:npm \
-    pg_ctlcluster:postgresql psql:postgresql-client openssl:openssl promtool:prometheus
+    pg_ctlcluster:postgresql psql:postgresql-client openssl:openssl promtool:prometheus strace:strace
 ensure_aot_toolchain
 # The browser test's one package (playwright-core, which drives Debian's Chromium; it downloads no browser).
 [[ -d tests/browser/node_modules/playwright-core ]] || (cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)

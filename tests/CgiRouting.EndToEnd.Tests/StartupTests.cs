@@ -1,0 +1,70 @@
+using System.Collections.Generic;
+using System.IO;
+using Xunit;
+
+namespace CgiRouting.EndToEnd.Tests;
+
+/// <summary>
+/// What every binary's start-up does not do (issue 23, goal 3): the .NET runtime asks for the stack bounds of the
+/// thread it starts on, and for a process's initial thread glibc answers by reading and parsing /proc/self/maps (about
+/// 170,000 instructions, an eighth of a CGI request). native/cgirouting_stack.c answers for that thread from the
+/// auxiliary vector and the stack's rlimit, and leaves every other thread to glibc.
+/// </summary>
+public sealed class StartupTests
+{
+    [Fact]
+    public void A_CGI_request_does_not_read_proc_self_maps_and_is_answered()
+    {
+        Repository.Install("strace:strace");
+        string hello = Repository.PublishedSample("Hello", "hello");
+        string trace = Path.Combine(Path.GetTempPath(), "cgirouting-startup-" + System.Guid.NewGuid().ToString("N") + ".txt");
+        try
+        {
+            string output = Run("strace", ["-f", "-e", "trace=openat,open", "-o", trace, hello],
+                new Dictionary<string, string> { ["GATEWAY_INTERFACE"] = "CGI/1.1", ["REQUEST_METHOD"] = "GET", ["PATH_INFO"] = "/hello/me" });
+            Assert.StartsWith("Status: 200 OK\r\n", output);
+            string opened = File.ReadAllText(trace);
+            Assert.Contains("/proc/self/cgroup", opened); // the trace saw the runtime's start-up
+            Assert.DoesNotContain("/proc/self/maps", opened);
+        }
+        finally
+        {
+            File.Delete(trace);
+        }
+    }
+
+    [Fact]
+    public void The_initial_thread_s_stack_bounds_are_glibc_s_and_other_threads_get_glibc_s_own()
+    {
+        string folder = Directory.CreateTempSubdirectory("cgirouting-stack-").FullName;
+        try
+        {
+            string check = Path.Combine(folder, "check");
+            Repository.Run("clang", "-O2", "-Wall", "-Werror", "-Wl,--wrap=pthread_getattr_np", "-o", check,
+                Path.Combine(Repository.Root, "tests/CgiRouting.EndToEnd.Tests/Native/stack-bounds-check.c"),
+                Path.Combine(Repository.Root, "src/Runtime/buildTransitive/native/cgirouting_stack.c"));
+            Repository.Run(check); // throws with what differs when it exits non-zero
+            // And with other stack limits, which the bounds follow (unlimited: glibc's own answer).
+            foreach (string limit in new[] { "2048", "65536", "unlimited" })
+                Repository.Run("bash", "-c", $"ulimit -s {limit} && {check}");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    private static string Run(string file, string[] arguments, Dictionary<string, string> environment)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (string argument in arguments)
+            start.ArgumentList.Add(argument);
+        foreach (var (name, value) in environment)
+            start.Environment[name] = value;
+        using var process = System.Diagnostics.Process.Start(start)!;
+        string output = process.StandardOutput.ReadToEnd();
+        process.StandardError.ReadToEnd();
+        process.WaitForExit();
+        return output;
+    }
+}
