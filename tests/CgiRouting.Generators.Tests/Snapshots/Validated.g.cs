@@ -49,6 +49,7 @@ namespace CgiRouting.Generated
                     route = -1;
                     break;
             }
+            request.RouteIndex = route;
             switch (route)
             {
                 case 0: if (global::CgiRouting.Dispatching.CrossOrigin.Refusal(request) is { } refused0) return new(refused0); return Handlers_Comment(request);
