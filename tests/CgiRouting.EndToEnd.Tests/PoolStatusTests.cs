@@ -63,7 +63,8 @@ public sealed class PoolStatusTests
             metrics = await response.Content.ReadAsStringAsync();
         }
         while (!(Sample(metrics, "cgirouting_route_requests_total{method=\"GET\",route=\"/ticks/<count>\",status=\"2xx\"}") == Slow
-            && Sample(metrics, "cgirouting_route_requests_total{method=\"GET\",route=\"/hello/<name>\",status=\"2xx\"}") == Hellos)
+            && Sample(metrics, "cgirouting_route_requests_total{method=\"GET\",route=\"/hello/<name>\",status=\"2xx\"}") == Hellos
+            && Sample(metrics, "cgirouting_route_requests_total{method=\"(unmatched)\",route=\"(unmatched)\",status=\"4xx\"}") == Missing)
             && clock.Elapsed < TimeSpan.FromSeconds(10));
         Assert.Equal(OpenMetricsType, contentType);
         Assert.EndsWith("\n# EOF\n", metrics);

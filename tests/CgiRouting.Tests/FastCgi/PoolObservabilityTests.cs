@@ -94,7 +94,9 @@ public sealed class PoolObservabilityTests
             Assert.EndsWith("int 5", worker.Get("/n/5"));
         Assert.StartsWith("Status: 404", worker.Get("/no/such/route/here"));
         string answer = "";
-        Eventually(() => (answer = worker.Get("/status", "openmetrics")).Contains("(unmatched)\",status=\"4xx\"} 1"));
+        // A request is counted once its answer is written, which the client may read first: wait for all four.
+        Eventually(() => (answer = worker.Get("/status", "openmetrics")).Contains("(unmatched)\",status=\"4xx\"} 1")
+            && answer.Contains("route=\"/n/<id>\",status=\"2xx\"} 3"));
         Assert.Contains("Content-Type: application/openmetrics-text; version=1.0.0; charset=utf-8\r\n", answer);
         string text = answer.Split("\r\n\r\n", 2)[1];
         Assert.EndsWith("\n# EOF\n", text);
