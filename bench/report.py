@@ -180,8 +180,9 @@ def shape_ratios(shape):
 
 
 shapes = {shape: shape_ratios(shape) for shape in dict.fromkeys(sh for sh, _, _, _, _ in shape_builds)}
-# The target is for 10,000 / 10 routes (a quick run's tables are smaller); by time, the worst shape.
-worst_shape = max(shapes, key=lambda sh: shapes[sh][2]) if shapes else None
+# The target is for 10,000 / 10 routes (a quick run's tables are smaller), by instructions as issue 23 sets it (exact,
+# whatever else the machine is doing), time as a second view in the table below; the worst shape.
+worst_shape = max(shapes, key=lambda sh: shapes[sh][3] or 0) if shapes else None
 shapes_full = bool(shapes) and all(r[:2] == (10, 10000) for r in shapes.values())
 moonshot = route_times[f"routes-{first_routes}"] / route_times["floor-aot"]
 not_measured = "not measured (quick run)"
@@ -207,9 +208,9 @@ targets = [
     ("POST with a JSON body / a floor that reads the body and writes the same bytes", "≤ 1.15", near(post_ratio, 1.15), post_ratio <= 1.15),
     ("Time to answer: 1,000 routes / 10 routes (same path)", "≤ 1.05", near(r1000, 1.05) if r1000 else not_measured, r1000 is not None and r1000 <= 1.05),
     ("Time to answer: 10,000 routes / 10 routes (same path)", "≤ 1.15", near(r10000, 1.15) if r10000 else not_measured, r10000 is not None and r10000 <= 1.15),
-    (f"Time to answer: 10,000 routes / 10 routes for every template shape ({len(SHAPES)} besides `/r<i>/<id>`: the worst)", "≤ 1.05",
-     f"{near(shapes[worst_shape][2], 1.05)} ({worst_shape})" if shapes_full else not_measured,
-     shapes_full and shapes[worst_shape][2] <= 1.05),
+    (f"Instructions: 10,000 routes / 10 routes for every template shape ({len(SHAPES)} besides `/r<i>/<id>`: the worst; time below)", "≤ 1.05",
+     f"{near(shapes[worst_shape][3], 1.05)} ({worst_shape})" if shapes_full and shapes[worst_shape][3] else not_measured,
+     shapes_full and shapes[worst_shape][3] is not None and shapes[worst_shape][3] <= 1.05),
     ("10,000 routes: Native AOT build time", "< 2 min",
      f"{build_10000 / 1000:.0f} s" if build_10000 else not_measured, build_10000 is not None and build_10000 < 120000),
     ("Peak RSS, JSON request (`GET /items/5`): app / floor", "≤ 1.3", near(rss_ratio, 1.30), rss_ratio <= 1.3),
@@ -335,16 +336,18 @@ for count, build_ms, b in routes:
 out.append("")
 if shapes:
     out.append("The same for other template shapes (`bench/routes/generate.py --shape`), only the smallest and the largest "
-               "table of each, timed in rounds of their own; each shape's apps answer the same path.\n")
+               "table of each, timed in rounds of their own; each shape's apps answer the same path. The goal is by instructions "
+               "(issue 23); time is the second view, and on this shared machine it moves by several percent between runs "
+               "(the default shape's 1,000 routes answered faster than its 10 in this run).\n")
     out.append("| Shape | Template of route i | Path | Routes | Time: largest / smallest | Instructions: largest / smallest | "
-               "Instructions (smallest, largest) | Binary size (largest) | Native AOT build (largest) | Goal ≤ 1.05 |\n"
+               "Instructions (smallest, largest) | Binary size (largest) | Native AOT build (largest) | Goal ≤ 1.05 (instructions) |\n"
                "|---|---|---|---|---|---|---|---|---|---|")
     for shape, (small, large, t, n) in shapes.items():
         _, _, build_ms, b, path = next(r for r in shape_builds if r[0] == shape and r[1] == large)
         i_small, i_large = instructions_of("route-shape", f"{shape}-{small}"), instructions_of("route-shape", f"{shape}-{large}")
         out.append(f"| {shape} | {SHAPES.get(shape, '')} | `{path}` | {small:,} / {large:,} | {near(t, 1.05)} | "
                    f"{near(n, 1.05) if n else '–'} | {f'{i_small:,}, {i_large:,}' if n else '–'} | {mib(b)} | {build_ms / 1000:.0f} s | "
-                   f"{verdict(t <= 1.05 and (n is None or n <= 1.05))} |")
+                   f"{verdict(n is not None and n <= 1.05)} |")
     out.append("")
 out.append("## The generator\n")
 out.append(f"In-process (`bench/GeneratorBench`), {generator['routes']:,} routes in {max(1, generator['routes'] // 100)} files, "
