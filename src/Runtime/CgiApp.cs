@@ -63,7 +63,7 @@ public static class CgiApp
             // ignored: a query without '=' may arrive there (RFC 3875 §4.4).
             // Without REQUEST_METHOD it may also be a FastCGI worker: --fastcgi, or a listening socket as stdin.
             string[] arguments = Environment.GetCommandLineArgs();
-            return CommandLine.Run(arguments.AsSpan(1).ToArray(), Routes, Console.Out, Console.Error, options);
+            return CommandLine.Run(arguments.AsSpan(1).ToArray(), Routes, new StandardDescriptorWriter(1), new StandardDescriptorWriter(2), options);
         }
         using var input = StandardDescriptorStream.Open(0, FileAccess.Read);
         using var output = StandardDescriptorStream.Open(1, FileAccess.Write);
@@ -90,6 +90,6 @@ public static class CgiApp
     {
         request.Options = options;
         return RequestPipeline.DispatchAsync(request, options?.MaxRequestBodySize ?? CgiOptions.DefaultMaxRequestBodySize,
-            options?.ErrorLog ?? new StandardErrorLog());
+            options?.ErrorLog ?? new StandardDescriptorWriter(2));
     }
 }

@@ -107,6 +107,16 @@ public class CgiChildTests(HelloFixture hello)
         Assert.DoesNotContain("liblibc", trace);
     }
 
+    [Fact]
+    public void Output_for_a_reader_that_stops_early_ends_quietly()
+    {
+        // `app --routes | head -1`: the rest of the table meets a closed pipe (EPIPE). The app's own writer drops it, as
+        // the console's writers did, instead of ending with an unhandled IOException on stderr and exit code 134.
+        string said = Repository.Run(Repository.Root, "bash",
+            ["-c", "\"$0\" --routes 2>&1 | head -c 6; echo \" exit=${PIPESTATUS[0]}\"", hello.Binary]);
+        Assert.Equal("METHOD exit=0\n", said);
+    }
+
     private async Task<(int Exit, string Output, string Error)> RunByHand(params string[] arguments)
     {
         var start = new ProcessStartInfo(hello.Binary, arguments) { RedirectStandardError = true, RedirectStandardOutput = true };

@@ -40,7 +40,7 @@ internal static class RequestPipeline
     public static int Serve(IReadOnlyDictionary<string, string> environment, Stream input, Stream output,
         CgiOptions? options, TextWriter? errorLog, LateAnswer lateAnswer, AbandonWatch? abandonWatch, FastCgi.RequestActivity? activity = null)
     {
-        errorLog ??= options?.ErrorLog ?? new StandardErrorLog();
+        errorLog ??= options?.ErrorLog ?? new StandardDescriptorWriter(2);
         var request = new CgiRequest(environment, input) { AbandonWatch = abandonWatch };
         if (activity is not null)
             activity.Request = request;

@@ -17,17 +17,17 @@ internal sealed unsafe partial class StandardDescriptorStream(int descriptor, Fi
 {
     // errno values; CGI children run on Linux, and EINTR and EPIPE are the same on the BSDs.
     private const int EINTR = 4;
-    private const int EPIPE = 32;
+    internal const int EPIPE = 32;
     private static int EAGAIN => OperatingSystem.IsLinux() ? 11 : 35;
 
     /// <summary>
-    /// Standard input (0) or output (1) of a CGI process: a stream of this class; on Windows, which has no such
-    /// descriptors, the console's streams.
+    /// Standard input (0), output (1) or error (2) of a CGI process: a stream of this class; on Windows, which has no
+    /// such descriptors, the console's streams.
     /// </summary>
     public static Stream Open(int descriptor, FileAccess access)
     {
         if (OperatingSystem.IsWindows())
-            return descriptor == 0 ? Console.OpenStandardInput() : Console.OpenStandardOutput();
+            return descriptor switch { 0 => Console.OpenStandardInput(), 1 => Console.OpenStandardOutput(), _ => Console.OpenStandardError() };
         return new StandardDescriptorStream(descriptor, access);
     }
 

@@ -219,7 +219,7 @@ internal sealed class AccessLog
         if (!ProcessUsage.Write(_descriptor, _buffer.AsSpan(0, _buffered)) && !_failed)
         {
             _failed = true;
-            Console.Error.WriteLine($"CgiRouting: the access log could not be written (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}).");
+            new StandardDescriptorWriter(2).WriteLine($"CgiRouting: the access log could not be written (errno {System.Runtime.InteropServices.Marshal.GetLastPInvokeError()}).");
         }
         _buffered = 0;
     }
