@@ -258,19 +258,23 @@ internal sealed class FastCgiServer
     {
         var interval = TimeSpan.FromMilliseconds(Math.Clamp(SlowLogThreshold.TotalMilliseconds / 4, 10, 1000));
         long threshold = (long)(SlowLogThreshold.TotalMilliseconds * 1000);
+        // Collected under the lock and logged after it (an array, not a List<RequestActivity>: see PoolStatus.Workers).
+        var slow = new RequestActivity?[_open.Length];
         while (!_stopRequested.Wait(interval))
         {
-            var slow = new List<RequestActivity>();
+            int count = 0;
             lock (_open)
             {
                 foreach (var connection in _open)
                 {
                     if (connection?.Current is { } activity && activity.Microseconds >= threshold && Interlocked.Exchange(ref activity.SlowLogged, 1) == 0)
-                        slow.Add(activity);
+                        slow[count++] = activity;
                 }
             }
-            foreach (var activity in slow)
+            for (int i = 0; i < count; i++)
             {
+                var activity = slow[i]!;
+                slow[i] = null;
                 Scoreboard?.SlowRequest();
                 Log.WriteLine(SlowLine(activity, activity.Microseconds));
             }

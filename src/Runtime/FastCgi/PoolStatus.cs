@@ -43,7 +43,11 @@ internal sealed class PoolStatus
     /// <summary>Requests that ran past <c>--slow-log</c>'s threshold (none without it, as php-fpm).</summary>
     public long SlowRequests { get; init; }
 
-    public required IReadOnlyList<Worker> Workers { get; init; }
+    /// <summary>
+    /// The workers running (an array, not a list: each generic collection of a type of its own is a static base that
+    /// every process, CGI ones included, allocates at start).
+    /// </summary>
+    public required Worker[] Workers { get; init; }
 
     /// <summary>The per-route counters as <see cref="Scoreboard.Read"/> copied them (<see cref="Scoreboard.CountsOf"/>).</summary>
     public required long[] RouteCounters { get; init; }
@@ -82,11 +86,11 @@ internal sealed class PoolStatus
         json.Property("\"requests\":"u8);
         json.Number(Served);
         json.Property("\"total_processes\":"u8);
-        json.Number(Workers.Count);
+        json.Number(Workers.Length);
         json.Property("\"active_processes\":"u8);
         json.Number(active);
         json.Property("\"idle_processes\":"u8);
-        json.Number(Workers.Count - active);
+        json.Number(Workers.Length - active);
         json.Property("\"accepted_conn\":"u8);
         json.Number(Accepted);
         json.Property("\"listen_queue\":"u8);
@@ -180,11 +184,11 @@ internal sealed class PoolStatus
             Line(text, ListenQueueLength ?? 0);
         }
         text.Raw("# TYPE cgirouting_idle_processes gauge\n# HELP cgirouting_idle_processes Workers serving no request.\ncgirouting_idle_processes "u8);
-        Line(text, Workers.Count - active);
+        Line(text, Workers.Length - active);
         text.Raw("# TYPE cgirouting_active_processes gauge\n# HELP cgirouting_active_processes Workers serving a request.\ncgirouting_active_processes "u8);
         Line(text, active);
         text.Raw("# TYPE cgirouting_total_processes gauge\n# HELP cgirouting_total_processes Workers running.\ncgirouting_total_processes "u8);
-        Line(text, Workers.Count);
+        Line(text, Workers.Length);
         text.Raw("# TYPE cgirouting_max_children_reached counter\n"u8);
         text.Raw("# HELP cgirouting_max_children_reached Times a connection waited while every worker of a --prefork MIN:MAX pool at MAX was busy.\n"u8);
         text.Raw("cgirouting_max_children_reached_total "u8);

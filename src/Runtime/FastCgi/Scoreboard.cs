@@ -245,7 +245,8 @@ internal sealed unsafe partial class Scoreboard
         if (queue is { } seen)
             ListenQueueSeen(seen.Queued);
         long now = Environment.TickCount64;
-        var workers = new System.Collections.Generic.List<PoolStatus.Worker>();
+        var workers = new PoolStatus.Worker[_slots - 1];
+        int running = 0;
         long served = Volatile.Read(ref *(long*)(_memory + ReapedOffset));
         for (int i = 1; i < _slots; i++)
         {
@@ -257,7 +258,7 @@ internal sealed unsafe partial class Scoreboard
             served += rowServed;
             long start = Volatile.Read(ref *(long*)(row + RequestStartOffset)), duration = Volatile.Read(ref *(long*)(row + RequestDurationOffset));
             int length = Math.Clamp(Volatile.Read(ref *(int*)(row + RequestTextLengthOffset)), 0, RequestTextSize);
-            workers.Add(new PoolStatus.Worker
+            workers[running++] = new PoolStatus.Worker
             {
                 Pid = pid,
                 InFlight = Volatile.Read(ref *(int*)(row + InFlightOffset)),
@@ -265,8 +266,9 @@ internal sealed unsafe partial class Scoreboard
                 Request = start == 0 ? null : System.Text.Encoding.UTF8.GetString(new ReadOnlySpan<byte>(row + RequestTextOffset, length)),
                 // The current request's time so far, or how long the last one took.
                 RequestMicroseconds = start == 0 ? 0 : duration < 0 ? (now - start) * 1000 : duration,
-            });
+            };
         }
+        Array.Resize(ref workers, running);
         var routes = new long[(_routes + 1) * RouteLongs];
         long* counters = (long*)(_memory + (long)_slots * RowSize);
         for (int i = 0; i < routes.Length; i++)
