@@ -194,16 +194,17 @@ internal static unsafe partial class SocketDescriptor
     }
 
     /// <summary>
-    /// A listening TCP socket's accept queue: the connections queued now and the most it holds, which TCP_INFO gives a
-    /// listener as <c>tcpi_unacked</c> and <c>tcpi_sacked</c> (php-fpm reads them so). Null for a unix socket: the
-    /// kernel tells its queue only through netlink's sock_diag (<c>UDIAG_SHOW_RQLEN</c>), which is not built.
+    /// A listening socket's accept queue: the connections queued now and the most it holds. TCP_INFO gives a TCP
+    /// listener's as <c>tcpi_unacked</c> and <c>tcpi_sacked</c> (php-fpm reads them so); a unix socket's is asked of
+    /// netlink's sock_diag (<see cref="UnixSocketDiagnostics"/>). Null when neither can tell (netlink refused in a
+    /// sandbox, say): the status then says null, and never fails for it.
     /// </summary>
     public static (int Queued, int Limit)? ListenQueue(int listener)
     {
         byte* info = stackalloc byte[256];
         int size = 256;
         if (getsockopt(listener, IPPROTO_TCP, TCP_INFO, info, &size) != 0 || size < 32)
-            return null;
+            return UnixSocketDiagnostics.ListenQueue(listener); // not TCP (EOPNOTSUPP on a unix socket)
         return (*(int*)(info + 24), *(int*)(info + 28));
     }
 
