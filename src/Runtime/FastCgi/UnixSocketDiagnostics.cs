@@ -9,7 +9,10 @@ namespace CgiRouting.FastCgi;
 /// <c>UDIAG_SHOW_RQLEN</c>; the answer's <c>UNIX_DIAG_RQLEN</c> attribute gives a listener's connections waiting for
 /// accept(2) (<c>udiag_rqueue</c>) and its backlog (<c>udiag_wqueue</c>). The structures are those of linux/netlink.h,
 /// sock_diag.h and unix_diag.h, laid out alike on every architecture. A netlink socket is opened for each question and
-/// closed after it (six system calls), so that threads that ask at once never read each other's answers.
+/// closed after it (six system calls), so that threads that ask at once never read each other's answers. The kernel finds
+/// the socket by walking the unix sockets of the network namespace: a question took 16 µs with a few of them and 90 µs
+/// with 8,000 (measured in C on the same calls), against the manager's sample every 20 ms. A listener made in another
+/// network namespace (systemd's socket for a service with PrivateNetwork=) is not found there: null.
 /// </summary>
 internal static unsafe partial class UnixSocketDiagnostics
 {
