@@ -18,7 +18,7 @@ internal static unsafe partial class UnixSocketDiagnostics
 {
     private const int AF_UNIX = 1, AF_NETLINK = 16, SOCK_DGRAM = 2, SOCK_CLOEXEC = 0x80000, NETLINK_SOCK_DIAG = 4;
     private const int MSG_DONTWAIT = 0x40;
-    private const ushort NLMSG_ERROR = 2, SOCK_DIAG_BY_FAMILY = 20, NLM_F_REQUEST = 1;
+    private const ushort SOCK_DIAG_BY_FAMILY = 20, NLM_F_REQUEST = 1;
     private const ushort UNIX_DIAG_RQLEN = 4, NLA_TYPE_MASK = 0x3fff; // the attribute's type without NLA_F_NESTED and NLA_F_NET_BYTEORDER
     private const uint UDIAG_SHOW_RQLEN = 0x10;
     private const byte TCP_LISTEN = 10;
