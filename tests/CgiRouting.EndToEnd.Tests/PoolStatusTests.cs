@@ -15,7 +15,8 @@ namespace CgiRouting.EndToEnd.Tests;
 /// Issue 21's status, metrics and logs, measured end to end: samples/Hello as a <c>--prefork</c> pool behind nginx with
 /// the configuration the binary prints, a known number of requests sent through nginx (some to no route, some made slow
 /// on purpose: <c>/ticks/8</c> answers in 1.75 s), and then the pool's <c>--status-path</c> (JSON and OpenMetrics, which
-/// promtool checks), <c>--access-log</c>'s lines and <c>--slow-log</c>'s compared with what was sent.
+/// promtool checks), <c>--access-log</c>'s lines and <c>--slow-log</c>'s compared with what was sent; and the listen
+/// queue of a pool on a unix socket, with connections waiting in it.
 /// </summary>
 public sealed class PoolStatusTests
 {
@@ -132,6 +133,59 @@ public sealed class PoolStatusTests
             + $"the access log had {lines.Length} lines, one per request, fields exact; the slow log {slowLines.Count} lines; promtool check metrics on the "
             + $"OpenMetrics text: exit {promtoolExit}, {(problems.Count == 0 ? "no problem" : $"only \"no help text\" for the {problems.Count} counters' _total samples (it reads the Prometheus format, where a counter's TYPE names its sample)")}; "
             + $"the same text with the counters' TYPE and HELP named as that format names them: exit {prometheusExit}");
+        Directory.Delete(directory, recursive: true);
+    }
+
+    [Fact]
+    public async Task On_a_unix_socket_the_status_reports_the_connections_waiting_in_the_listen_queue()
+    {
+        // A pool that holds its accepts while its workers are full (--prefork 1:2 --max-concurrency 1), so that what
+        // comes while both are busy waits in the listener's queue, behind nginx with the printed configuration. Linux
+        // tells a unix socket's queue only through netlink's sock_diag (before, these fields were null here).
+        string directory = WebServer.OpenToAll(Directory.CreateTempSubdirectory("cgirouting-status-unix-").FullName);
+        string socket = Path.Combine(directory, "hello.sock");
+        using var manager = new FastCgiWorkerProcess(Hello, "unix:" + socket, "--prefork", "1:2", "--max-concurrency", "1", "--status-path", "/status");
+        File.SetUnixFileMode(socket, (UnixFileMode)0b110_110_110); // for nginx's workers, as PreforkTests does
+        using var site = new PrintedServer("nginx", Hello, ["--fastcgi", "unix:" + socket]);
+        using var client = site.Client();
+
+        // Both workers busy for 3.75 s; then three slow requests that wait in the queue, the status request behind them
+        // and three more behind it. Each group is sent 300 ms after the one before, so that nginx connects in that order:
+        // when a worker gets to the status request, the three after it are still queued.
+        var busy = Enumerable.Range(0, 2).Select(_ => client.GetStringAsync("/ticks/16")).ToArray();
+        await PreforkTests.WaitUntil(() => ProcessTable.ChildrenOf([manager.Id]).Count(c => c.State != 'Z') == 2, TimeSpan.FromSeconds(10));
+        await Task.Delay(500);
+        var queued = Enumerable.Range(0, 3).Select(_ => client.GetStringAsync("/ticks/4")).ToArray();
+        await Task.Delay(300);
+        var status = client.GetStringAsync("/status");
+        await Task.Delay(300);
+        var after = Enumerable.Range(0, 3).Select(i => client.GetStringAsync($"/hello/after{i}")).ToArray();
+
+        int waiting, length;
+        long most;
+        using (var json = JsonDocument.Parse(await status))
+        {
+            var root = json.RootElement;
+            waiting = root.GetProperty("listen_queue").GetInt32();
+            Assert.InRange(waiting, 1, 3); // the requests sent after it, not yet accepted
+            // The backlog the worker listened with (1024), as the kernel caps it.
+            int backlog = Math.Min(1024, int.Parse(File.ReadAllText("/proc/sys/net/core/somaxconn").Trim(), System.Globalization.CultureInfo.InvariantCulture));
+            Assert.Equal(backlog, length = root.GetProperty("listen_queue_len").GetInt32());
+            // The manager samples the queue every 20 ms: it saw at least the status request and those around it waiting.
+            most = root.GetProperty("max_listen_queue").GetInt64();
+            Assert.True(most >= Math.Max(waiting, 4), root.ToString());
+        }
+        await Task.WhenAll(busy);
+        await Task.WhenAll(queued);
+        for (int i = 0; i < after.Length; i++)
+            Assert.Equal($"Hello, after{i}!", await after[i]);
+        // Once all are answered, nothing waits; the OpenMetrics text has the queue too.
+        string metrics = await client.GetStringAsync("/status?openmetrics");
+        Assert.Equal(0, Sample(metrics, "cgirouting_listen_queue"));
+        Assert.True(Sample(metrics, "cgirouting_max_listen_queue") >= 4);
+        Assert.Equal(length, Sample(metrics, "cgirouting_listen_queue_length"));
+        CgiRouting.Testing.ReliabilityReport.Write($"status on a unix socket through nginx (--prefork 1:2 --max-concurrency 1, both workers busy, 3 requests queued "
+            + $"before the status request and 3 after it): listen_queue {waiting}, max_listen_queue {most}, listen_queue_len {length} (netlink's sock_diag)");
         Directory.Delete(directory, recursive: true);
     }
 

@@ -1,5 +1,4 @@
 using System.Collections.Generic;
-using System.Runtime.InteropServices;
 using System.Threading;
 
 namespace CgiRouting;
@@ -10,11 +9,8 @@ namespace CgiRouting;
 /// started with the first entry (a process whose handlers never ask starts no thread) and sleeps while it has none.
 /// New entries are looked at within <see cref="Interval"/>.
 /// </summary>
-internal sealed unsafe partial class DescriptorWatch
+internal sealed unsafe class DescriptorWatch
 {
-    /// <summary>poll(2)'s events: data to read, an error, the peer hung up, the peer shut down its writing side.</summary>
-    internal const short POLLIN = 0x001, POLLERR = 0x008, POLLHUP = 0x010, POLLRDHUP = 0x2000;
-
     private const int Interval = 100; // milliseconds
 
     private readonly List<Entry> _entries = [];
@@ -78,7 +74,7 @@ internal sealed unsafe partial class DescriptorWatch
                 descriptors[i] = new PollDescriptor { Descriptor = watched[i].Descriptor, Events = watched[i].Events };
             int ready;
             fixed (PollDescriptor* first = descriptors)
-                ready = poll(first, (nuint)watched.Count, Interval);
+                ready = PollDescriptor.Poll(first, (nuint)watched.Count, Interval);
             if (ready <= 0)
                 continue; // the interval passed (or EINTR): look at the entries again
             for (int i = 0; i < watched.Count; i++)
@@ -90,15 +86,4 @@ internal sealed unsafe partial class DescriptorWatch
             }
         }
     }
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct PollDescriptor
-    {
-        public int Descriptor;
-        public short Events;
-        public short ReturnedEvents;
-    }
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int poll(PollDescriptor* descriptors, nuint count, int timeout);
 }

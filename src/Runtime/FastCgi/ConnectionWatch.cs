@@ -56,17 +56,17 @@ internal sealed unsafe partial class ConnectionWatch(FastCgiServer server, FastC
         public override int Descriptor => descriptor;
 
         public override short Events => _dataSeen || !input.Ended
-            ? DescriptorWatch.POLLRDHUP // the body's own records are the handler's to read
-            : (short)(DescriptorWatch.POLLIN | DescriptorWatch.POLLRDHUP);
+            ? PollDescriptor.POLLRDHUP // the body's own records are the handler's to read
+            : (short)(PollDescriptor.POLLIN | PollDescriptor.POLLRDHUP);
 
         public override bool Ready(short returned)
         {
-            if ((returned & (DescriptorWatch.POLLRDHUP | DescriptorWatch.POLLHUP | DescriptorWatch.POLLERR)) != 0)
+            if ((returned & (PollDescriptor.POLLRDHUP | PollDescriptor.POLLHUP | PollDescriptor.POLLERR)) != 0)
             {
                 request.Abort();
                 return true;
             }
-            if ((returned & DescriptorWatch.POLLIN) == 0 || !input.Ended)
+            if ((returned & PollDescriptor.POLLIN) == 0 || !input.Ended)
                 return false;
             byte* header = stackalloc byte[FastCgiRecord.HeaderSize];
             long peeked = recv(descriptor, header, FastCgiRecord.HeaderSize, MSG_PEEK | MSG_DONTWAIT);

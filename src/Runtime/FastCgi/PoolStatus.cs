@@ -28,7 +28,7 @@ internal sealed class PoolStatus
     /// <summary>Requests accepted (begun) by the pool: php-fpm's <c>accepted conn</c>, which also counts per request.</summary>
     public long Accepted { get; init; }
 
-    /// <summary>Connections waiting in the listener's queue now; null for a unix socket (see <see cref="SocketDescriptor.ListenQueue"/>).</summary>
+    /// <summary>Connections waiting in the listener's queue now; null when the kernel would not tell (see <see cref="SocketDescriptor.ListenQueue"/>).</summary>
     public int? ListenQueue { get; init; }
 
     /// <summary>The most connections seen waiting in the queue since the start; null when the queue cannot be read.</summary>

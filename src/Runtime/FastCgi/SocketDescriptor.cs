@@ -18,7 +18,6 @@ internal static unsafe partial class SocketDescriptor
     private const int SOL_SOCKET = 1, SO_REUSEADDR = 2, SO_RCVTIMEO = 20, SO_ACCEPTCONN = 30;
     private const int SHUT_RD = 0, SHUT_RDWR = 2;
     private const int EINTR = 4, EAGAIN = 11, EADDRINUSE = 98, ECONNABORTED = 103, ECONNREFUSED = 111;
-    private const short POLLIN = 1;
 
     /// <summary>
     /// Whether descriptor <paramref name="descriptor"/> is a listening socket: how a web server that spawns its
@@ -161,8 +160,8 @@ internal static unsafe partial class SocketDescriptor
                 return -1;
             // Nothing came within the listener's SO_RCVTIMEO (AcceptWait), or the listener is non-blocking: wait as long
             // in poll(2), then give the caller its turn to look whether it stops (-1, errno EAGAIN).
-            var poll = new PollDescriptor { Descriptor = listener, Events = POLLIN };
-            if (Poll(&poll, 1, (int)AcceptWait.TotalMilliseconds) == 0)
+            var poll = new PollDescriptor { Descriptor = listener, Events = PollDescriptor.POLLIN };
+            if (PollDescriptor.Poll(&poll, 1, (int)AcceptWait.TotalMilliseconds) == 0)
             {
                 Marshal.SetLastPInvokeError(EAGAIN);
                 return -1;
@@ -190,21 +189,22 @@ internal static unsafe partial class SocketDescriptor
     /// <summary>Whether a connection is queued on <paramref name="listener"/>, waiting for accept.</summary>
     public static bool HasPending(int listener)
     {
-        var poll = new PollDescriptor { Descriptor = listener, Events = POLLIN };
-        return Poll(&poll, 1, 0) == 1 && (poll.ReturnedEvents & POLLIN) != 0;
+        var poll = new PollDescriptor { Descriptor = listener, Events = PollDescriptor.POLLIN };
+        return PollDescriptor.Poll(&poll, 1, 0) == 1 && (poll.ReturnedEvents & PollDescriptor.POLLIN) != 0;
     }
 
     /// <summary>
-    /// A listening TCP socket's accept queue: the connections queued now and the most it holds, which TCP_INFO gives a
-    /// listener as <c>tcpi_unacked</c> and <c>tcpi_sacked</c> (php-fpm reads them so). Null for a unix socket: the
-    /// kernel tells its queue only through netlink's sock_diag (<c>UDIAG_SHOW_RQLEN</c>), which is not built.
+    /// A listening socket's accept queue: the connections queued now and the most it holds. TCP_INFO gives a TCP
+    /// listener's as <c>tcpi_unacked</c> and <c>tcpi_sacked</c> (php-fpm reads them so); a unix socket's is asked of
+    /// netlink's sock_diag (<see cref="UnixSocketDiagnostics"/>). Null when neither can tell (netlink refused in a
+    /// sandbox, say): the status then says null, and never fails for it.
     /// </summary>
     public static (int Queued, int Limit)? ListenQueue(int listener)
     {
         byte* info = stackalloc byte[256];
         int size = 256;
         if (getsockopt(listener, IPPROTO_TCP, TCP_INFO, info, &size) != 0 || size < 32)
-            return null;
+            return UnixSocketDiagnostics.ListenQueue(listener); // not TCP (EOPNOTSUPP on a unix socket)
         return (*(int*)(info + 24), *(int*)(info + 28));
     }
 
@@ -348,14 +348,6 @@ internal static unsafe partial class SocketDescriptor
     private static InvalidOperationException Error(string what, string address, int errno)
         => new InvalidOperationException($"Could not {what} on {address}: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}).");
 
-    [StructLayout(LayoutKind.Sequential)]
-    private struct PollDescriptor
-    {
-        public int Descriptor;
-        public short Events;
-        public short ReturnedEvents;
-    }
-
     [LibraryImport("libc", SetLastError = true)]
     private static partial int getsockopt(int fd, int level, int name, void* value, int* length);
 
@@ -401,7 +393,4 @@ internal static unsafe partial class SocketDescriptor
 
     [LibraryImport("libc")]
     private static partial byte* inet_ntop(int family, byte* source, byte* destination, int size);
-
-    [LibraryImport("libc", EntryPoint = "poll", SetLastError = true)]
-    private static partial int Poll(PollDescriptor* descriptors, nuint count, int timeout);
 }

@@ -9,6 +9,7 @@ namespace CgiRouting.Tests;
 /// <summary>
 /// What <c>--fastcgi unix:/path</c> does with what is already at the path: the socket file of a worker that is gone
 /// is replaced; a live worker's socket and any other file are left as they are, and the worker says why it cannot start.
+/// And a listener's queue, which the pool's status reports, on a unix socket as on TCP.
 /// </summary>
 public sealed class SocketDescriptorTests : IDisposable
 {
@@ -127,6 +128,74 @@ public sealed class SocketDescriptorTests : IDisposable
         finally
         {
             SocketDescriptor.Close(first);
+        }
+    }
+
+    [Fact]
+    public void A_unix_sockets_listen_queue_counts_the_connections_not_accepted_and_gives_the_backlog()
+    {
+        // What --status-path's listen_queue and listen_queue_len say of a pool on a unix socket: netlink's sock_diag
+        // (UDIAG_SHOW_RQLEN) as ss -xl reads it. Before, ListenQueue was null for a unix socket.
+        string path = Path.Combine(_directory, "queue.sock");
+        int listener = SocketDescriptor.Listen("unix:" + path, 8);
+        var clients = new System.Collections.Generic.List<Socket>();
+        try
+        {
+            Assert.Equal((0, 8), SocketDescriptor.ListenQueue(listener));
+            for (int i = 0; i < 3; i++)
+            {
+                var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+                clients.Add(client);
+                client.Connect(new UnixDomainSocketEndPoint(path)); // queued: nothing accepts it
+            }
+            Assert.Equal((3, 8), SocketDescriptor.ListenQueue(listener));
+            SocketDescriptor.Close(SocketDescriptor.Accept(listener));
+            Assert.Equal((2, 8), SocketDescriptor.ListenQueue(listener));
+        }
+        finally
+        {
+            clients.ForEach(c => c.Dispose());
+            SocketDescriptor.Close(listener);
+        }
+    }
+
+    [Fact]
+    public void A_TCP_sockets_listen_queue_is_read_as_before()
+    {
+        int listener = SocketDescriptor.Listen("127.0.0.1:0", 8);
+        try
+        {
+            Assert.Equal((0, 8), SocketDescriptor.ListenQueue(listener));
+            using var client = new TcpClient();
+            client.Connect("127.0.0.1", int.Parse(SocketDescriptor.Describe(listener).Split(':')[1], System.Globalization.CultureInfo.InvariantCulture));
+            // The handshake's last ACK reaches the listener's queue just after connect(2) returns: wait for it.
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (SocketDescriptor.ListenQueue(listener) != (1, 8) && clock.ElapsedMilliseconds < 2000)
+                System.Threading.Thread.Sleep(10);
+            Assert.Equal((1, 8), SocketDescriptor.ListenQueue(listener));
+        }
+        finally
+        {
+            SocketDescriptor.Close(listener);
+        }
+    }
+
+    [Fact]
+    public void A_descriptor_that_is_not_a_listening_socket_has_no_listen_queue()
+    {
+        using (var file = File.OpenRead("/proc/self/status"))
+            Assert.Null(SocketDescriptor.ListenQueue((int)file.SafeFileHandle.DangerousGetHandle()));
+        string path = Path.Combine(_directory, "connected.sock");
+        int listener = SocketDescriptor.Listen("unix:" + path, 8);
+        try
+        {
+            using var client = new Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+            client.Connect(new UnixDomainSocketEndPoint(path));
+            Assert.Null(SocketDescriptor.ListenQueue((int)client.Handle)); // connected, not listening: its queues are bytes
+        }
+        finally
+        {
+            SocketDescriptor.Close(listener);
         }
     }
 
