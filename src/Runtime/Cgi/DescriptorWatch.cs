@@ -1,4 +1,4 @@
-using System.Collections.Generic;
+using System;
 using System.Threading;
 
 namespace CgiRouting;
@@ -13,7 +13,11 @@ internal sealed unsafe class DescriptorWatch
 {
     private const int Interval = 100; // milliseconds
 
-    private readonly List<Entry> _entries = [];
+    // An array and its count, not a List<Entry>: each List<T> of a type of its own is three static bases that every
+    // process, CGI ones included, allocates at start (bench/notes.md).
+    private readonly object _lock = new(); // Monitor.Wait and Pulse: an object, not a Lock
+    private Entry[] _entries = new Entry[4];
+    private int _count;
     private Thread? _thread;
 
     /// <summary>A watched descriptor and what to do when poll(2) reports on it.</summary>
@@ -31,59 +35,81 @@ internal sealed unsafe class DescriptorWatch
 
     public void Add(Entry entry)
     {
-        lock (_entries)
+        lock (_lock)
         {
-            _entries.Add(entry);
+            if (_count == _entries.Length)
+                Array.Resize(ref _entries, _count * 2);
+            _entries[_count++] = entry;
             if (_thread is null)
             {
                 _thread = new Thread(Run) { IsBackground = true, Name = "CgiRouting request watch" };
                 _thread.Start();
             }
-            Monitor.Pulse(_entries);
+            Monitor.Pulse(_lock);
         }
     }
 
     public void Remove(Entry entry)
     {
-        lock (_entries)
-            _entries.Remove(entry);
+        lock (_lock)
+        {
+            int i = IndexOf(entry);
+            if (i < 0)
+                return;
+            _entries[i] = _entries[--_count];
+            _entries[_count] = null!;
+        }
     }
 
     private bool Contains(Entry entry)
     {
-        lock (_entries)
-            return _entries.Contains(entry);
+        lock (_lock)
+            return IndexOf(entry) >= 0;
+    }
+
+    private int IndexOf(Entry entry)
+    {
+        for (int i = 0; i < _count; i++)
+        {
+            if (ReferenceEquals(_entries[i], entry))
+                return i;
+        }
+        return -1;
     }
 
     private void Run()
     {
-        var watched = new List<Entry>();
+        var watched = new Entry[4];
         var descriptors = new PollDescriptor[4];
         while (true)
         {
-            watched.Clear();
-            lock (_entries)
+            int count;
+            lock (_lock)
             {
-                while (_entries.Count == 0)
-                    Monitor.Wait(_entries);
-                watched.AddRange(_entries);
+                while (_count == 0)
+                    Monitor.Wait(_lock);
+                count = _count;
+                if (watched.Length < count)
+                {
+                    watched = new Entry[_entries.Length];
+                    descriptors = new PollDescriptor[_entries.Length];
+                }
+                Array.Copy(_entries, watched, count);
             }
-            if (descriptors.Length < watched.Count)
-                descriptors = new PollDescriptor[watched.Count * 2];
-            for (int i = 0; i < watched.Count; i++)
+            for (int i = 0; i < count; i++)
                 descriptors[i] = new PollDescriptor { Descriptor = watched[i].Descriptor, Events = watched[i].Events };
             int ready;
             fixed (PollDescriptor* first = descriptors)
-                ready = PollDescriptor.Poll(first, (nuint)watched.Count, Interval);
-            if (ready <= 0)
-                continue; // the interval passed (or EINTR): look at the entries again
-            for (int i = 0; i < watched.Count; i++)
+                ready = PollDescriptor.Poll(first, (nuint)count, Interval);
+            // ready <= 0: the interval passed (or EINTR), and the entries are looked at again.
+            for (int i = 0; i < count && ready > 0; i++)
             {
                 short returned = descriptors[i].ReturnedEvents;
                 // An entry removed meanwhile belongs to a request that is over: its descriptor may be another's by now.
                 if (returned != 0 && Contains(watched[i]) && watched[i].Ready(returned))
                     Remove(watched[i]);
             }
+            Array.Clear(watched, 0, count); // no request kept alive by this thread's copy
         }
     }
 }
