@@ -1,4 +1,5 @@
 using System;
+using System.Runtime.InteropServices;
 using System.Collections.Generic;
 using System.ComponentModel;
 using System.IO;
@@ -63,11 +64,24 @@ public static class CgiApp
             // ignored: a query without '=' may arrive there (RFC 3875 §4.4).
             // Without REQUEST_METHOD it may also be a FastCGI worker: --fastcgi, or a listening socket as stdin.
             string[] arguments = Environment.GetCommandLineArgs();
+            BindLibcFromTheProcess();
             return CommandLine.Run(arguments.AsSpan(1).ToArray(), Routes, new StandardDescriptorWriter(1), new StandardDescriptorWriter(2), options);
         }
         using var input = StandardDescriptorStream.Open(0, FileAccess.Read);
         using var output = StandardDescriptorStream.Open(1, FileAccess.Write);
         return RequestPipeline.Serve(environment, input, output, options, errorLog: null, new ProcessLateAnswer(), new StandardOutputWatch());
+    }
+
+    /// <summary>
+    /// The libc functions that only the FastCGI side and the command line call are bound at their first call
+    /// (CgiRouting.props binds at start only what a CGI request calls). Looked up as "libc", the runtime would probe
+    /// some sixty file names for it (libc.so is a linker script); libc is already in the process, so they are looked up
+    /// there. Not needed, and not done, for a CGI request.
+    /// </summary>
+    private static void BindLibcFromTheProcess()
+    {
+        if (!OperatingSystem.IsWindows())
+            NativeLibrary.SetDllImportResolver(typeof(CgiApp).Assembly, static (name, _, _) => name == "libc" ? NativeLibrary.GetMainProgramHandle() : 0);
     }
 
     /// <summary>

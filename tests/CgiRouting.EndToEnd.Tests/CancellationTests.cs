@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Linq;
 using System.Net.Http;
 using System.Net.Sockets;
 using System.Text;
@@ -69,5 +70,20 @@ public sealed class CancellationTests(SandboxFixture app) : IClassFixture<Sandbo
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"stopped after {clock.Elapsed.TotalSeconds:F1} s");
         Assert.Equal(0, process.ExitCode);
         Assert.Contains(Stopped, await error);
+    }
+
+    [Fact]
+    public void A_CGI_request_that_watches_its_connection_looks_up_no_library_by_name()
+    {
+        // The watch polls the process's standard output (poll(2), bound at start with read and write: CgiRouting.props
+        // and InteropBindingTests); bound at its first call, it would make the request probe for "libc" by name.
+        Repository.Install("strace:strace");
+        var environment = app.Environment.Select(v => $"{v.Key}={v.Value}").ToList();
+        string trace = Repository.Run(Repository.Root, "env", [.. environment, "GATEWAY_INTERFACE=CGI/1.1", "REQUEST_METHOD=GET",
+            "PATH_INFO=/wait/1", "strace", "-f", "-e", "trace=%file,poll", app.Binary], includeError: true);
+        Assert.Contains("waited 1 s", trace); // the response, then strace's report
+        Assert.Contains("poll(", trace); // the watch ran while the handler waited
+        Assert.DoesNotContain("libc.so\"", trace);
+        Assert.DoesNotContain("liblibc", trace);
     }
 }

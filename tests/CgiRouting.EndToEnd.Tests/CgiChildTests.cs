@@ -117,6 +117,37 @@ public class CgiChildTests(HelloFixture hello)
         Assert.Equal("METHOD exit=0\n", said);
     }
 
+    [Fact]
+    public async Task A_FastCGI_worker_looks_up_no_library_by_name()
+    {
+        // A worker's socket functions are bound at their first call (CgiRouting.props binds at start only what a CGI
+        // request calls); they are looked up in the process, where libc already is, not by probing some sixty file
+        // names for "libc" (CgiApp.BindLibcFromTheProcess).
+        Repository.Install("strace:strace");
+        string folder = Directory.CreateTempSubdirectory("cgirouting-lookup-").FullName;
+        try
+        {
+            string trace = Path.Combine(folder, "trace.txt");
+            var start = new ProcessStartInfo("strace", ["-f", "-e", "trace=%file", "-o", trace, hello.Binary, "--fastcgi", "unix:" + Path.Combine(folder, "app.sock")])
+            { RedirectStandardError = true, RedirectStandardOutput = true };
+            start.Environment.Remove("REQUEST_METHOD");
+            using var process = Process.Start(start)!;
+            string? line = await process.StandardError.ReadLineAsync(); // "CgiRouting: FastCGI worker (pid N) listening on ..."
+            var pid = System.Text.RegularExpressions.Regex.Match(line ?? "", @"\(pid (\d+)\) listening on");
+            Assert.True(pid.Success, $"the worker did not start: {line}");
+            Process.GetProcessById(int.Parse(pid.Groups[1].Value)).Kill(entireProcessTree: false); // SIGKILL: the trace is complete
+            await process.WaitForExitAsync();
+            string opened = File.ReadAllText(trace);
+            Assert.Contains("app.sock", opened); // the trace saw the worker bind its socket
+            Assert.DoesNotContain("libc.so\"", opened);
+            Assert.DoesNotContain("liblibc", opened);
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
     private async Task<(int Exit, string Output, string Error)> RunByHand(params string[] arguments)
     {
         var start = new ProcessStartInfo(hello.Binary, arguments) { RedirectStandardError = true, RedirectStandardOutput = true };

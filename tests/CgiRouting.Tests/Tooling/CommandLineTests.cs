@@ -548,8 +548,14 @@ public class CommandLineTests
             var worker = Background.Start(() => CommandLine.Run(
                 ["--fastcgi", "unix:" + socket, "--max-concurrency", "3", "--max-requests", "1"], CgiApp.Routes, output,
                 TextWriter.Synchronized(error), options));
-            Assert.True(System.Threading.SpinWait.SpinUntil(() => File.Exists(socket), 10_000), "the worker listens");
-            using (var client = FastCgiClient.Connect("unix:" + socket))
+            // The socket file appears at bind(2), a moment before listen(2): until then a connection is refused.
+            FastCgiClient? connected = null;
+            Assert.True(System.Threading.SpinWait.SpinUntil(() =>
+            {
+                try { connected = FastCgiClient.Connect("unix:" + socket); return true; }
+                catch (System.Net.Sockets.SocketException) { return false; }
+            }, 10_000), "the worker listens");
+            using (var client = connected!)
             {
                 client.SendRequest(1, "GET", "/users/me");
                 Assert.EndsWith("\r\n\r\nme", client.ReadText(1));
@@ -924,8 +930,14 @@ public class CommandLineTests
             var error = new StringWriter();
             var worker = Background.Start(() => CommandLine.Run(["--max-requests", "1", "--fastcgi", "unix:" + socket], CgiApp.Routes,
                 new StringWriter(), TextWriter.Synchronized(error)));
-            Assert.True(System.Threading.SpinWait.SpinUntil(() => File.Exists(socket), 10_000), "the worker listens");
-            using (var client = FastCgiClient.Connect("unix:" + socket))
+            // The socket file appears at bind(2), a moment before listen(2): until then a connection is refused.
+            FastCgiClient? connected = null;
+            Assert.True(System.Threading.SpinWait.SpinUntil(() =>
+            {
+                try { connected = FastCgiClient.Connect("unix:" + socket); return true; }
+                catch (System.Net.Sockets.SocketException) { return false; }
+            }, 10_000), "the worker listens");
+            using (var client = connected!)
             {
                 client.SendRequest(1, "GET", "/users/me");
                 Assert.EndsWith("\r\n\r\nme", client.ReadText(1));
@@ -992,8 +1004,14 @@ public class CommandLineTests
             var error = new StringWriter();
             var worker = Background.Start(() => CommandLine.Run(["--fastcgi", "unix:" + socket, "--max-requests", "1"], CgiApp.Routes,
                 new StringWriter(), TextWriter.Synchronized(error)));
-            Assert.True(System.Threading.SpinWait.SpinUntil(() => File.Exists(socket), 10_000), "the worker listens");
-            using (var client = FastCgiClient.Connect("unix:" + socket))
+            // The socket file appears at bind(2), a moment before listen(2): until then a connection is refused.
+            FastCgiClient? connected = null;
+            Assert.True(System.Threading.SpinWait.SpinUntil(() =>
+            {
+                try { connected = FastCgiClient.Connect("unix:" + socket); return true; }
+                catch (System.Net.Sockets.SocketException) { return false; }
+            }, 10_000), "the worker listens");
+            using (var client = connected!)
             {
                 client.SendRequest(1, "GET", "/users/me");
                 Assert.EndsWith("\r\n\r\nme", client.ReadText(1));
