@@ -39,6 +39,8 @@ publish_aot samples/Hello/Hello.csproj "$OUT/hello-sdk-defaults" -p:IlcDehydrate
     -p:IntermediateOutputPath="$OUT/obj-sdk-defaults/"
 publish_aot samples/Hello/Hello.csproj "$OUT/hello-no-relr" -p:CgiRoutingPackRelocations=false -p:IntermediateOutputPath="$OUT/obj-no-relr/"
 publish_aot samples/Hello/Hello.csproj "$OUT/hello-no-pie" -p:PositionIndependentExecutable=false -p:IntermediateOutputPath="$OUT/obj-no-pie/"
+# Pay for play (issue 23): an app that uses every feature, whose plain-text route must cost what the floor's does.
+publish_aot bench/full/Full.csproj "$OUT/full"
 # The floor is a stock Native AOT program: the SDK's defaults, none of CgiRouting's.
 publish_aot bench/floor/Floor.csproj "$OUT/floor"
 gcc -O2 -o "$OUT/c-floor" bench/c/floor.c
@@ -76,10 +78,10 @@ use_request() {
         export PATH_INFO=/items/5
         names=(cgirouting-aot floor-aot go cgirouting-aot-sdk-defaults)
         commands=("$OUT/hello/hello" "$OUT/floor/floor" "$OUT/go-app" "$OUT/hello-sdk-defaults/hello") ;;
-    text) # a literal route, a string result
+    text) # a literal route, a string result; also from bench/full, which links every feature (pay for play)
         export PATH_INFO=/hello/me
-        names=(cgirouting-aot floor-aot cgirouting-aot-sdk-defaults)
-        commands=("$OUT/hello/hello" "$OUT/floor/floor" "$OUT/hello-sdk-defaults/hello") ;;
+        names=(cgirouting-aot floor-aot cgirouting-aot-sdk-defaults cgirouting-aot-full)
+        commands=("$OUT/hello/hello" "$OUT/floor/floor" "$OUT/hello-sdk-defaults/hello" "$OUT/full/full") ;;
     post) # a JSON body bound to a record; every command is started through feed, which the c rows measure
         export PATH_INFO=/greet REQUEST_METHOD=POST CONTENT_TYPE=application/json CONTENT_LENGTH=$(stat -c %s "$OUT/post-body.json")
         names=(cgirouting-aot floor-aot feed-c c)
@@ -110,6 +112,9 @@ for request in $REQUESTS; do
         [[ $body == "$expected_body" ]] || { echo "$request: ${names[$i]} answered '$body', not '$expected_body'" >&2; exit 1; }
     done
 done
+# The full app's text answer is compared with the same floor, so it must be the floor's bytes, headers included.
+use_request text
+cmp -s <("$OUT/floor/floor") <("$OUT/full/full") || { echo "bench/full and the floor differ on /hello/me" >&2; exit 1; }
 
 echo "== Start to response, $ROUNDS interleaved rounds of $RUNS runs for each request"
 for round in $(seq "$ROUNDS"); do
@@ -142,6 +147,7 @@ rm -f "$RESULTS/rss.tmp"
     echo "cgirouting-aot-sdk-defaults $(stat -c %s "$OUT/hello-sdk-defaults/hello")"
     echo "cgirouting-aot-no-relr $(stat -c %s "$OUT/hello-no-relr/hello")"
     echo "cgirouting-aot-no-pie $(stat -c %s "$OUT/hello-no-pie/hello")"
+    echo "cgirouting-aot-full $(stat -c %s "$OUT/full/full")"
 } > "$RESULTS/size.txt"
 # The dynamic relocation tables' size in bytes (RELA + RELR): readelf -r decodes RELR, so counting its lines would
 # not show the packing.
@@ -166,6 +172,7 @@ for request in $REQUESTS; do
     count_instructions floor-aot "$OUT/floor/floor" "$input"
     count_instructions cgirouting-aot "$OUT/hello/hello" "$input"
     count_instructions cgirouting-aot-sdk-defaults "$OUT/hello-sdk-defaults/hello" "$input"
+    if [[ $request == text ]]; then count_instructions cgirouting-aot-full "$OUT/full/full"; fi
 done
 request=greet; use_request greet
 count_instructions c "$OUT/c-floor"
