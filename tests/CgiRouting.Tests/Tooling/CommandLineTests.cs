@@ -533,6 +533,21 @@ public class CommandLineTests
     }
 
     /// <summary>
+    /// A connection to the worker on <paramref name="socket"/> once it accepts: the socket file appears at bind(2), a
+    /// moment before listen(2), and until then a connection is refused.
+    /// </summary>
+    private static FastCgiClient ConnectWhenListening(string socket)
+    {
+        FastCgiClient? connected = null;
+        Assert.True(System.Threading.SpinWait.SpinUntil(() =>
+        {
+            try { connected = FastCgiClient.Connect("unix:" + socket); return true; }
+            catch (System.Net.Sockets.SocketException) { return false; }
+        }, 10_000), "the worker listens");
+        return connected!;
+    }
+
+    /// <summary>
     /// Runs <c>--fastcgi unix:SOCKET --max-concurrency 3 --max-requests 1</c> in the background, sends it one request,
     /// and checks the answer, the exit and that the socket file is gone; returns the socket's path, and what the worker
     /// wrote on standard output and standard error.
@@ -548,14 +563,7 @@ public class CommandLineTests
             var worker = Background.Start(() => CommandLine.Run(
                 ["--fastcgi", "unix:" + socket, "--max-concurrency", "3", "--max-requests", "1"], CgiApp.Routes, output,
                 TextWriter.Synchronized(error), options));
-            // The socket file appears at bind(2), a moment before listen(2): until then a connection is refused.
-            FastCgiClient? connected = null;
-            Assert.True(System.Threading.SpinWait.SpinUntil(() =>
-            {
-                try { connected = FastCgiClient.Connect("unix:" + socket); return true; }
-                catch (System.Net.Sockets.SocketException) { return false; }
-            }, 10_000), "the worker listens");
-            using (var client = connected!)
+            using (var client = ConnectWhenListening(socket))
             {
                 client.SendRequest(1, "GET", "/users/me");
                 Assert.EndsWith("\r\n\r\nme", client.ReadText(1));
@@ -930,14 +938,7 @@ public class CommandLineTests
             var error = new StringWriter();
             var worker = Background.Start(() => CommandLine.Run(["--max-requests", "1", "--fastcgi", "unix:" + socket], CgiApp.Routes,
                 new StringWriter(), TextWriter.Synchronized(error)));
-            // The socket file appears at bind(2), a moment before listen(2): until then a connection is refused.
-            FastCgiClient? connected = null;
-            Assert.True(System.Threading.SpinWait.SpinUntil(() =>
-            {
-                try { connected = FastCgiClient.Connect("unix:" + socket); return true; }
-                catch (System.Net.Sockets.SocketException) { return false; }
-            }, 10_000), "the worker listens");
-            using (var client = connected!)
+            using (var client = ConnectWhenListening(socket))
             {
                 client.SendRequest(1, "GET", "/users/me");
                 Assert.EndsWith("\r\n\r\nme", client.ReadText(1));
@@ -1004,14 +1005,7 @@ public class CommandLineTests
             var error = new StringWriter();
             var worker = Background.Start(() => CommandLine.Run(["--fastcgi", "unix:" + socket, "--max-requests", "1"], CgiApp.Routes,
                 new StringWriter(), TextWriter.Synchronized(error)));
-            // The socket file appears at bind(2), a moment before listen(2): until then a connection is refused.
-            FastCgiClient? connected = null;
-            Assert.True(System.Threading.SpinWait.SpinUntil(() =>
-            {
-                try { connected = FastCgiClient.Connect("unix:" + socket); return true; }
-                catch (System.Net.Sockets.SocketException) { return false; }
-            }, 10_000), "the worker listens");
-            using (var client = connected!)
+            using (var client = ConnectWhenListening(socket))
             {
                 client.SendRequest(1, "GET", "/users/me");
                 Assert.EndsWith("\r\n\r\nme", client.ReadText(1));
