@@ -355,7 +355,7 @@ internal static unsafe partial class SocketDescriptor
     private static partial int setsockopt(int fd, int level, int name, void* value, int length);
 
     [LibraryImport("libc", SetLastError = true)]
-    private static partial int socket(int domain, int type, int protocol);
+    internal static partial int socket(int domain, int type, int protocol); // also UnixSocketDiagnostics' netlink socket
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial int bind(int fd, byte* address, int length);

@@ -40,11 +40,11 @@ internal static unsafe partial class UnixSocketDiagnostics
         // The inode of a socket's descriptor is the one sock_diag knows it by (sock_i_ino), 32 bits there.
         if (FileStatus.Of(listener) is not { Type: FileStatus.Socket } status || status.Inode > uint.MaxValue)
             return null;
-        int netlink = socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
+        int netlink = SocketDescriptor.socket(AF_NETLINK, SOCK_DGRAM | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
         if (netlink < 0)
             return null;
         var queue = Ask(netlink, (uint)status.Inode);
-        _ = close(netlink);
+        SocketDescriptor.Close(netlink);
         return queue;
     }
 
@@ -148,14 +148,8 @@ internal static unsafe partial class UnixSocketDiagnostics
     }
 
     [LibraryImport("libc", SetLastError = true)]
-    private static partial int socket(int domain, int type, int protocol);
-
-    [LibraryImport("libc", SetLastError = true)]
     private static partial nint sendto(int fd, void* buffer, nint length, int flags, void* address, int addressLength);
 
     [LibraryImport("libc", SetLastError = true)]
     private static partial nint recv(int fd, void* buffer, nint length, int flags);
-
-    [LibraryImport("libc", SetLastError = true)]
-    private static partial int close(int fd);
 }
