@@ -86,7 +86,10 @@ internal static class CgiResponseWriter
             output.Write(head);
             output.Write(body);
         }
-        output.Flush();
+        // A FastCGI response's last STDOUT record waits for END_REQUEST (FastCgiOutputStream.Complete), so that the two
+        // leave in one write, and the web server reads the response in one go; any other stream is flushed here.
+        if (output is not FastCgi.FastCgiOutputStream)
+            output.Flush();
     }
 
     /// <summary>

@@ -261,7 +261,12 @@ internal sealed class FastCgiConnection
         if (input.Broken is { } broken)
             throw broken; // closes the connection, with its one line on the log
         if (late.Answered || input.ConnectionEnded)
+        {
+            // What the handler wrote still goes out (nothing after a late answer, which completed the request), but no
+            // END_REQUEST: the web server stopped sending, and the connection closes.
+            output.Flush();
             return false;
+        }
         if (input.Aborted)
         {
             output.CompleteAborted();

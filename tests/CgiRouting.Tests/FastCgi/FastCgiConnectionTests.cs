@@ -98,6 +98,17 @@ public class FastCgiConnectionTests
     }
 
     [Fact]
+    public void A_response_leaves_with_its_end_request_in_one_write()
+    {
+        // The web server reads the whole answer at once, and the worker makes one system call for it: the response's
+        // last STDOUT record, the empty one and END_REQUEST go out together (two writes before).
+        var stream = new ScriptedStream(Request(1, "GET", "/users/me", Keep));
+        Serve(stream);
+        Assert.Equal((MeResponse, true), Response(stream.Records(), 1));
+        Assert.Equal(1, stream.Writes);
+    }
+
+    [Fact]
     public void A_connection_that_ends_in_the_body_gets_no_end_request()
     {
         var stream = new ScriptedStream(Begin(1, Keep),
@@ -522,10 +533,16 @@ internal sealed class ScriptedStream(params byte[][] chunks) : Stream
 
     public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
+    /// <summary>How many writes the connection made.</summary>
+    public int Writes { get; private set; }
+
     public override void Write(ReadOnlySpan<byte> buffer)
     {
         lock (_written)
+        {
             _written.Write(buffer);
+            Writes++;
+        }
     }
 
     public override void Write(byte[] buffer, int offset, int count) => Write(buffer.AsSpan(offset, count));
