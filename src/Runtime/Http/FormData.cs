@@ -2,8 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
-using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.Net.Http.Headers;
 
 namespace CgiRouting;
 
@@ -87,60 +85,44 @@ public sealed class FormData
         => new(400, $"The value of form field '{name}' is longer than {limits.MaxFormValueLength} {unit}.");
 
     /// <summary>
-    /// Reads a <c>multipart/form-data</c> body with ASP.NET Core's <see cref="MultipartReader"/>. Every limit is
-    /// checked as the bytes arrive, before more is read: too many parts is 413 and a name or field value too long 400
+    /// Reads a <c>multipart/form-data</c> body with <see cref="MultipartBodyReader"/>. Every limit is checked as the
+    /// bytes arrive, before more is read: too many parts is 413 and a name or field value too long 400
     /// (<see cref="CheckField"/>), a file over its limit 413; anything malformed (no boundary, no final boundary,
-    /// headers over 16 KiB or 16 lines, a part without <c>Content-Disposition</c>) is 400. A file that cannot be
-    /// stored in the temporary folder (a full disk) is the server's failure, not the client's: it propagates, to be
-    /// logged and answered 500 without its detail.
+    /// headers over 16 KiB or 16 names, a part without <c>Content-Disposition: form-data</c> and a name, a file name
+    /// that cannot be decoded) is 400. A file that cannot be stored in the temporary folder (a full disk) is the
+    /// server's failure, not the client's: it propagates, to be logged and answered 500 without its detail.
     /// </summary>
     internal static FormData ReadMultipart(string contentType, Stream body, CgiOptions limits)
     {
-        if (!MediaTypeHeaderValue.TryParse(contentType, out var media)
-            || HeaderUtilities.RemoveQuotes(media.Boundary).Value is not { Length: > 0 } boundary)
+        if (HeaderParameters.ParseMediaType(contentType) is not { } media
+            || !media.TryGet("boundary", out var quoted) || quoted is null
+            || HeaderParameters.RemoveQuotes(quoted) is not { Length: > 0 } boundary)
             throw new CgiRequestException(400, "The multipart/form-data body has no boundary in its Content-Type.");
         if (boundary.Length > 70)
             throw new CgiRequestException(400, "The multipart boundary is longer than 70 characters (RFC 2046).");
-        var reader = new MultipartReader(boundary, body) { BodyLengthLimit = null };
+        // Quotes removed twice, as ASP.NET Core's reader did: a boundary=""x"" is x.
+        var reader = new MultipartBodyReader(HeaderParameters.RemoveQuotes(boundary), body);
         var fields = new List<KeyValuePair<string, string>>();
         var files = new List<FormFile>();
         var form = new FormData(QueryCollection.Empty, files);
         try
         {
             int parts = 0;
-            while (reader.ReadNextSectionAsync().GetAwaiter().GetResult() is { } section)
+            while (reader.NextPart(out var contentDisposition, out var partType))
             {
                 CheckField(++parts, 0, limits);
-                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition)
-                    || !disposition.DispositionType.Equals("form-data", StringComparison.OrdinalIgnoreCase)
-                    || HeaderUtilities.RemoveQuotes(disposition.Name).Value is not { } name)
-                    throw new CgiRequestException(400, $"Part {parts} of the form has no Content-Disposition: form-data with a name.");
+                var (name, fileName) = NameAndFileName(contentDisposition, parts);
                 CheckField(parts, name.Length, limits);
-                string? fileName = FileName(disposition, parts);
                 if (fileName is null)
                 {
-                    byte[] value = ReadField(section.Body, name, limits);
+                    byte[] value = ReadField(reader, name, limits);
                     fields.Add(new(name, Encoding.UTF8.GetString(value)));
                 }
                 else
                 {
-                    files.Add(ReadFile(section.Body, name, fileName, section.ContentType ?? "application/octet-stream", limits.MaxFormFileSize));
+                    files.Add(ReadFile(reader, name, fileName, partType ?? "application/octet-stream", limits.MaxFormFileSize));
                 }
             }
-        }
-        catch (InvalidDataException e)
-        {
-            // ASP.NET Core's own words for a limit of the multipart syntax ("Multipart header length limit 16384
-            // exceeded."): fixed text about the client's bytes.
-            form.Release();
-            throw new CgiRequestException(400, "The multipart/form-data body is malformed: " + e.Message);
-        }
-        catch (IOException)
-        {
-            // The reader's "Unexpected end of Stream" when the final boundary never comes. Its message is not passed
-            // on: an IOException may name a path of this machine.
-            form.Release();
-            throw new CgiRequestException(400, "The multipart/form-data body is malformed: it ends before its final boundary.");
         }
         catch
         {
@@ -151,29 +133,36 @@ public sealed class FormData
     }
 
     /// <summary>
-    /// The part's file name (<c>filename*</c>, else <c>filename</c>), or null for a field. ASP.NET Core's decoding of
-    /// <c>filename*</c> throws on some malformed values (no value, a charset such as UTF-7 that .NET refuses): found by
-    /// fuzzing, and answered 400 here rather than 500.
+    /// The part's field name and its file name (<c>filename*</c>, else <c>filename</c>), null for a field; 400 without
+    /// <c>Content-Disposition: form-data</c> and a name, or with a name or file name that cannot be decoded (found by
+    /// fuzzing: a <c>filename*</c> without a value, or in UTF-7, which .NET refuses, made ASP.NET Core's parser throw).
     /// </summary>
-    private static string? FileName(ContentDispositionHeaderValue disposition, int part)
+    private static (string Name, string? FileName) NameAndFileName(string? contentDisposition, int part)
     {
+        if (contentDisposition is null
+            || HeaderParameters.ParseContentDisposition(contentDisposition) is not { } disposition
+            || !disposition.Type.Equals("form-data", StringComparison.OrdinalIgnoreCase))
+            throw new CgiRequestException(400, $"Part {part} of the form has no Content-Disposition: form-data with a name.");
         try
         {
-            return disposition.FileNameStar.HasValue ? disposition.FileNameStar.Value
-                : disposition.FileName.HasValue ? HeaderUtilities.RemoveQuotes(disposition.FileName).Value : null;
+            if (disposition.Decoded("name") is not { } name)
+                throw new CgiRequestException(400, $"Part {part} of the form has no Content-Disposition: form-data with a name.");
+            string? fileName = disposition.DecodedExtended("filename*")
+                ?? (disposition.Decoded("filename") is { } plain ? HeaderParameters.RemoveQuotes(plain) : null);
+            return (HeaderParameters.RemoveQuotes(name), fileName);
         }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or FormatException or DecoderFallbackException)
+        catch (FormatException)
         {
-            throw new CgiRequestException(400, $"Part {part} of the form has a file name that cannot be decoded.");
+            throw new CgiRequestException(400, $"Part {part} of the form has a name or file name that cannot be decoded.");
         }
     }
 
-    private static byte[] ReadField(Stream part, string name, CgiOptions limits)
+    private static byte[] ReadField(MultipartBodyReader part, string name, CgiOptions limits)
     {
         var value = new MemoryStream();
         var buffer = new byte[4096];
         int read;
-        while ((read = part.Read(buffer)) > 0)
+        while ((read = part.ReadPart(buffer)) > 0)
         {
             if (value.Length + read > limits.MaxFormValueLength)
                 throw ValueTooLong(name, "bytes", limits);
@@ -182,7 +171,7 @@ public sealed class FormData
         return value.ToArray();
     }
 
-    private static FormFile ReadFile(Stream part, string name, string fileName, string contentType, long limit)
+    private static FormFile ReadFile(MultipartBodyReader part, string name, string fileName, string contentType, long limit)
     {
         var memory = new MemoryStream();
         FileStream? spill = null;
@@ -191,7 +180,7 @@ public sealed class FormData
         try
         {
             int read;
-            while ((read = part.Read(buffer)) > 0)
+            while ((read = part.ReadPart(buffer)) > 0)
             {
                 length += read;
                 if (length > limit)
