@@ -12,8 +12,8 @@ namespace CgiRouting;
 /// part's content ends at the first <c>CRLF--boundary</c>, the rest of a boundary line is read up to 100 bytes and is
 /// the final boundary if it is <c>--</c> with whitespace around it, a part's headers end at an empty line (at most 16
 /// names, 16 KiB), and the text after the final boundary is drained (at most 16 KiB). Ours, because ASP.NET Core's
-/// reader, written for asynchronous reads, cost every start of every app with a form about 60,000 instructions for
-/// types a CGI request reads synchronously (bench/notes.md). Anything malformed is a 400
+/// reader, written for asynchronous reads, and its header parsers cost every start of every app with a form 50,000
+/// instructions, for a body that a CGI request reads synchronously (bench/notes.md). Anything malformed is a 400
 /// <see cref="CgiRequestException"/>.
 /// </summary>
 internal sealed class MultipartBodyReader
@@ -51,7 +51,7 @@ internal sealed class MultipartBodyReader
     public bool NextPart(out string? contentDisposition, out string? contentType)
     {
         contentDisposition = contentType = null;
-        var skip = new byte[BufferSize];
+        Span<byte> skip = stackalloc byte[1024];
         while (ReadPart(skip) > 0)
         {
         }
