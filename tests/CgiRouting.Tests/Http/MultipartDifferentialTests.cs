@@ -204,6 +204,127 @@ public class MultipartDifferentialTests
         AssertAlike(new Case("multipart/form-data; boundary=XyZ", File.ReadAllBytes(Path.Combine(Root, file)), Limits.Default));
     }
 
+    private const string XyZ = "multipart/form-data; boundary=XyZ";
+    private const string Field = "Content-Disposition: form-data; name=";
+
+    /// <summary>
+    /// Where ASP.NET Core's reader is not what RFC 7578 alone would suggest, and a reader of our own could easily
+    /// differ: each case with what ASP.NET Core makes of it (a form as <see cref="Short"/> writes it, or the status).
+    /// </summary>
+    public static TheoryData<string, string, string, string> EdgeCases() => new()
+    {
+        { "anything after a boundary on its line is ignored", XyZ, "--XyZjunk\r\n" + Field + "a\r\n\r\n1\r\n--XyZ--\r\n", "a=1" },
+        { "a delimiter followed by text ends the part", XyZ, "--XyZ\r\n" + Field + "a\r\n\r\n1\r\n--XyZjunk\r\n" + Field + "b\r\n\r\n2\r\n--XyZ--\r\n", "a=1 | b=2" },
+        { "LF-only lines", XyZ, "--XyZ\n" + Field + "a\n\n1\n--XyZ--\n", "400" },
+        { "LF-only lines, then CRLF", XyZ, "--XyZ\n" + Field + "a\n\n1\r\n--XyZ--\r\n", "400" },
+        { "whitespace after boundaries", XyZ, "--XyZ \t\r\n" + Field + "a\r\n\r\n1\r\n--XyZ-- \t\r\n", "a=1" },
+        { "whitespace between the boundary and its --", XyZ, "--XyZ\r\n" + Field + "a\r\n\r\n1\r\n--XyZ --\r\n", "a=1" },
+        { "a no-break space after a boundary", XyZ, "--XyZ\u00A0\r\n" + Field + "a\r\n\r\n1\r\n--XyZ\u00A0--\r\n", "a=1" },
+        { "99 spaces after a boundary", XyZ, "--XyZ" + new string(' ', 99) + "\r\n" + Field + "a\r\n\r\n1\r\n--XyZ--\r\n", "a=1" },
+        { "100 spaces after a boundary", XyZ, "--XyZ" + new string(' ', 100) + "\r\n" + Field + "a\r\n\r\n1\r\n--XyZ--\r\n", "400" },
+        { "a preamble without CRLF before the first boundary", XyZ, "preamble--XyZ\r\n" + Field + "a\r\n\r\n1\r\n--XyZ--\r\n", "a=1" },
+        { "a preamble of 16,384 bytes", XyZ, new string('p', 16384) + "--XyZ\r\n" + Field + "a\r\n\r\n1\r\n--XyZ--\r\n", "a=1" },
+        { "a preamble of 16,385 bytes", XyZ, new string('p', 16385) + "--XyZ\r\n" + Field + "a\r\n\r\n1\r\n--XyZ--\r\n", "400" },
+        { "an epilogue of 16,384 bytes", XyZ, "--XyZ\r\n" + Field + "a\r\n\r\n1\r\n--XyZ--\r\n" + new string('e', 16384), "a=1" },
+        { "an epilogue of 16,385 bytes", XyZ, "--XyZ\r\n" + Field + "a\r\n\r\n1\r\n--XyZ--\r\n" + new string('e', 16385), "400" },
+        { "the final boundary without CRLF", XyZ, "--XyZ\r\n" + Field + "a\r\n\r\n1\r\n--XyZ--", "a=1" },
+        { "text after the final boundary on its line", XyZ, "--XyZ\r\n" + Field + "a\r\n\r\n1\r\n--XyZ--epilogue", "400" },
+        { "text after the final boundary's CRLF", XyZ, "--XyZ\r\n" + Field + "a\r\n\r\n1\r\n--XyZ--\r\nepilogue", "a=1" },
+        { "the body ends right after a delimiter", XyZ, "--XyZ\r\n" + Field + "a\r\n\r\n1\r\n--XyZ", "400" },
+        { "the body ends after a delimiter's CRLF", XyZ, "--XyZ\r\n" + Field + "a\r\n\r\n1\r\n--XyZ\r\n", "400" },
+        { "only the final boundary", XyZ, "--XyZ--", "(empty)" },
+        { "only the final boundary, after CRLF", XyZ, "\r\n--XyZ--\r\n", "(empty)" },
+        { "an empty body", XyZ, "", "400" },
+        { "a part without headers", XyZ, "--XyZ\r\n\r\n1\r\n--XyZ--\r\n", "400" },
+        { "two delimiters in a row", XyZ, "--XyZ\r\n--XyZ\r\n" + Field + "a\r\n\r\n1\r\n--XyZ--\r\n", "400" },
+        { "a header name with a space before the colon", XyZ, "--XyZ\r\nContent-Disposition : form-data; name=a\r\n\r\n1\r\n--XyZ--\r\n", "400" },
+        { "a folded header line", XyZ, "--XyZ\r\nContent-Disposition: form-data;\r\n name=a\r\n\r\n1\r\n--XyZ--\r\n", "400" },
+        { "a lone LF inside a header line", XyZ, "--XyZ\r\n" + Field + "a\nX-Other: b\r\n\r\n1\r\n--XyZ--\r\n", "400" },
+        { "two Content-Disposition headers", XyZ, "--XyZ\r\n" + Field + "a\r\n" + Field + "b\r\n\r\n1\r\n--XyZ--\r\n", "400" },
+        { "two Content-Type headers", XyZ, "--XyZ\r\n" + Field + "a; filename=f\r\nContent-Type: text/plain\r\nContent-Type: image/png\r\n\r\n1\r\n--XyZ--\r\n", "a[f;text/plain,image/png]=1" },
+        { "header values are trimmed", XyZ, "--XyZ\r\n" + Field + "a; filename=f\r\nContent-Type: \t text/plain \t\r\n\r\n1\r\n--XyZ--\r\n", "a[f;text/plain]=1" },
+        { "16 distinct header names", XyZ, "--XyZ\r\n" + Field + "a\r\n" + string.Concat(Enumerable.Range(0, 15).Select(i => $"X-{i}: 1\r\n")) + "\r\n1\r\n--XyZ--\r\n", "a=1" },
+        { "17 distinct header names", XyZ, "--XyZ\r\n" + Field + "a\r\n" + string.Concat(Enumerable.Range(0, 16).Select(i => $"X-{i}: 1\r\n")) + "\r\n1\r\n--XyZ--\r\n", "400" },
+        { "16 lines, 15 of one name", XyZ, "--XyZ\r\n" + Field + "a\r\n" + string.Concat(Enumerable.Range(0, 15).Select(i => $"X-Same: {i}\r\n")) + "\r\n1\r\n--XyZ--\r\n", "a=1" },
+        { "17 lines, 16 of one name", XyZ, "--XyZ\r\n" + Field + "a\r\n" + string.Concat(Enumerable.Range(0, 16).Select(i => $"X-Same: {i}\r\n")) + "\r\n1\r\n--XyZ--\r\n", "400" },
+        { "an escaped quote in a name keeps its backslash", XyZ, "--XyZ\r\n" + Field + "\"a\\\"b\"\r\n\r\n1\r\n--XyZ--\r\n", "a\\\"b=1" },
+        { "an encoded word in a name is decoded", XyZ, "--XyZ\r\n" + Field + "\"=?utf-8?B?w6k=?=\"\r\n\r\n1\r\n--XyZ--\r\n", "\u00E9=1" },
+        { "an encoded word in a filename is decoded", XyZ, "--XyZ\r\n" + Field + "a; filename=\"=?utf-8?B?w6k=?=\"\r\n\r\n1\r\n--XyZ--\r\n", "a[\u00E9;application/octet-stream]=1" },
+        { "filename* wins over filename", XyZ, "--XyZ\r\n" + Field + "a; filename=plain; filename*=UTF-8''%C3%A9\r\n\r\n1\r\n--XyZ--\r\n", "a[\u00E9;application/octet-stream]=1" },
+        { "filename* with a language", XyZ, "--XyZ\r\n" + Field + "a; filename*=utf-8'en'%41\r\n\r\n1\r\n--XyZ--\r\n", "a[A;application/octet-stream]=1" },
+        { "filename* of bytes that are not UTF-8", XyZ, "--XyZ\r\n" + Field + "a; filename*=UTF-8''%FF\r\n\r\n1\r\n--XyZ--\r\n", "a[\uFFFD;application/octet-stream]=1" },
+        { "filename* with a bad escape", XyZ, "--XyZ\r\n" + Field + "a; filename*=UTF-8''%zz\r\n\r\n1\r\n--XyZ--\r\n", "a[%zz;application/octet-stream]=1" },
+        { "filename* without quotes of its own", XyZ, "--XyZ\r\n" + Field + "a; filename*=bogus\r\n\r\n1\r\n--XyZ--\r\n", "a=1" },
+        { "filename* without quotes of its own, beside filename", XyZ, "--XyZ\r\n" + Field + "a; filename*=bogus; filename=plain\r\n\r\n1\r\n--XyZ--\r\n", "a[plain;application/octet-stream]=1" },
+        { "filename* in an unknown charset", XyZ, "--XyZ\r\n" + Field + "a; filename*=x-unknown''a\r\n\r\n1\r\n--XyZ--\r\n", "a=1" },
+        { "filename* in UTF-7", XyZ, "--XyZ\r\n" + Field + "a; filename*=UTF-7''a\r\n\r\n1\r\n--XyZ--\r\n", "400" },
+        { "filename* quoted", XyZ, "--XyZ\r\n" + Field + "a; filename*=\"UTF-8''a\"\r\n\r\n1\r\n--XyZ--\r\n", "a=1" },
+        { "filename* empty", XyZ, "--XyZ\r\n" + Field + "a; filename*=UTF-8''\r\n\r\n1\r\n--XyZ--\r\n", "a[;application/octet-stream]=1" },
+        { "an empty filename", XyZ, "--XyZ\r\n" + Field + "a; filename=\"\"\r\n\r\n1\r\n--XyZ--\r\n", "a[;application/octet-stream]=1" },
+        { "the first of two names", XyZ, "--XyZ\r\n" + Field + "a; name=b\r\n\r\n1\r\n--XyZ--\r\n", "a=1" },
+        { "name* alone", XyZ, "--XyZ\r\nContent-Disposition: form-data; name*=UTF-8''a\r\n\r\n1\r\n--XyZ--\r\n", "400" },
+        { "an empty name", XyZ, "--XyZ\r\n" + Field + "\"\"\r\n\r\n1\r\n--XyZ--\r\n", "=1" },
+        { "a name without a value", XyZ, "--XyZ\r\nContent-Disposition: form-data; name\r\n\r\n1\r\n--XyZ--\r\n", "400" },
+        { "a trailing semicolon", XyZ, "--XyZ\r\n" + Field + "a;\r\n\r\n1\r\n--XyZ--\r\n", "a=1" },
+        { "a name that is not a token, unquoted", XyZ, "--XyZ\r\n" + Field + "a b\r\n\r\n1\r\n--XyZ--\r\n", "400" },
+        { "attachment", XyZ, "--XyZ\r\nContent-Disposition: attachment; name=a\r\n\r\n1\r\n--XyZ--\r\n", "400" },
+        { "a quoted boundary with a space", "multipart/form-data; boundary=\"a b\"", "--a b\r\n" + Field + "a\r\n\r\n1\r\n--a b--\r\n", "a=1" },
+        { "two boundary parameters", "multipart/form-data; boundary=one; boundary=XyZ", "--XyZ\r\n" + Field + "a\r\n\r\n1\r\n--XyZ--\r\n", "400" },
+        { "a boundary in another case", "multipart/form-data; boundary=xyz", "--XyZ\r\n" + Field + "a\r\n\r\n1\r\n--XyZ--\r\n", "400" },
+        { "an escaped quote in a quoted boundary", "multipart/form-data; boundary=\"a\\\"b\"", "--a\\\"b\r\n" + Field + "a\r\n\r\n1\r\n--a\\\"b--\r\n", "a=1" },
+        { "a boundary that is not ASCII", "multipart/form-data; boundary=\"\u00e9\"", "--\u00e9\r\n" + Field + "a\r\n\r\n1\r\n--\u00e9--\r\n", "a=1" },
+        { "spaces around the boundary's =", "multipart/form-data; boundary = XyZ", "--XyZ\r\n" + Field + "a\r\n\r\n1\r\n--XyZ--\r\n", "a=1" },
+        { "a boundary of 70", "multipart/form-data; boundary=" + new string('b', 70), "--" + new string('b', 70) + "\r\n" + Field + "a\r\n\r\n1\r\n--" + new string('b', 70) + "--\r\n", "a=1" },
+        { "a boundary of 71", "multipart/form-data; boundary=" + new string('b', 71), "--" + new string('b', 71) + "\r\n" + Field + "a\r\n\r\n1\r\n--" + new string('b', 71) + "--\r\n", "400" },
+        { "another media type", "text/plain; boundary=XyZ", "--XyZ\r\n" + Field + "a\r\n\r\n1\r\n--XyZ--\r\n", "a=1" },
+        { "a CR before the delimiter stays in the value", XyZ, "--XyZ\r\n" + Field + "a\r\n\r\n1\r\r\n--XyZ--\r\n", "a=1\\r" },
+        { "a delimiter without its CRLF is content", XyZ, "--XyZ\r\n" + Field + "a\r\n\r\n1--XyZ\r\n--XyZ--\r\n", "a=1--XyZ" },
+        { "part of a delimiter is content", XyZ, "--XyZ\r\n" + Field + "a\r\n\r\n1\r\n--Xy\r\n--XyZ--\r\n", "a=1\\r\\n--Xy" },
+        { "a file without Content-Type", XyZ, "--XyZ\r\n" + Field + "a; filename=f\r\n\r\n1\r\n--XyZ--\r\n", "a[f;application/octet-stream]=1" },
+        { "a header without a value", XyZ, "--XyZ\r\n" + Field + "a\r\nX-Empty:\r\n\r\n1\r\n--XyZ--\r\n", "a=1" },
+        { "a header line without a colon", XyZ, "--XyZ\r\n" + Field + "a\r\nNoColon\r\n\r\n1\r\n--XyZ--\r\n", "400" },
+    };
+
+    [Theory]
+    [MemberData(nameof(EdgeCases))]
+    public void Edge_cases_read_alike_and_as_ASP_NET_Core_does(string name, string contentType, string body, string expected)
+    {
+        var outcome = AssertAlike(new Case(contentType, Utf8(body), Limits.Default));
+        _output.WriteLine($"PIN {name} => {Short(outcome)} {outcome.Message}");
+        Assert.Equal(expected, Short(outcome));
+    }
+
+    /// <summary>
+    /// ASP.NET Core counts a part before it looks at its headers' meaning: a part that is not there to read, or has no
+    /// Content-Disposition, is 413 at the field limit rather than 400, unless its headers could not be read at all.
+    /// </summary>
+    public static TheoryData<string, string, int, string> EdgeCasesAtTheFieldLimit() => new()
+    {
+        { "the body ends right after a delimiter", "--XyZ\r\n" + Field + "a\r\n\r\n1\r\n--XyZ", 1, "413" },
+        { "text after the final boundary on its line", "--XyZ\r\n" + Field + "a\r\n\r\n1\r\n--XyZ--epilogue", 1, "413" },
+        { "LF-only lines", "--XyZ\n" + Field + "a\n\n1\n--XyZ--\n", 0, "413" },
+        { "a part without headers", "--XyZ\r\n\r\n1\r\n--XyZ--\r\n", 0, "413" },
+        { "a part with a header line without a colon", "--XyZ\r\nNoColon\r\n\r\n1\r\n--XyZ--\r\n", 0, "400" },
+        { "two delimiters in a row", "--XyZ\r\n--XyZ\r\n" + Field + "a\r\n\r\n1\r\n--XyZ--\r\n", 0, "400" },
+        { "a second part cut in its headers", "--XyZ\r\n" + Field + "a\r\n\r\n1\r\n--XyZ\r\nContent-Disp", 1, "400" },
+        { "a second part cut in its content", "--XyZ\r\n" + Field + "a\r\n\r\n1\r\n--XyZ\r\n" + Field + "b\r\n\r\n2", 1, "413" },
+    };
+
+    [Theory]
+    [MemberData(nameof(EdgeCasesAtTheFieldLimit))]
+    public void Edge_cases_at_the_field_limit_read_alike_and_as_ASP_NET_Core_does(string name, string body, int maxFormFields, string expected)
+    {
+        var outcome = AssertAlike(new Case(XyZ, Utf8(body), Limits.Default with { MaxFormFields = maxFormFields }));
+        _output.WriteLine($"PIN {name} => {Short(outcome)} {outcome.Message}");
+        Assert.Equal(expected, Short(outcome));
+    }
+
+    /// <summary>An outcome on one line: the status, or each field <c>name=value</c> and file <c>name[fileName;type]=content</c>, escaped, between <c>|</c>.</summary>
+    private static string Short(Outcome outcome) => outcome.Form is not { } form
+        ? outcome.Status.ToString(System.Globalization.CultureInfo.InvariantCulture)
+        : string.Join(" | ", form.Fields.Select(f => Escape(f.Name) + "=" + Escape(f.Value))
+            .Concat(form.Files.Select(f => $"{Escape(f.Name)}[{Escape(f.FileName)};{Escape(f.ContentType)}]={Escape(f.Content)}"))) is { Length: > 0 } text ? text : "(empty)";
+
     private static readonly Lazy<string> s_root = new(() =>
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
