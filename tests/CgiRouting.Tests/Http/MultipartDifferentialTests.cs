@@ -3,6 +3,8 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
+using System.Threading;
+using System.Threading.Tasks;
 using CsCheck;
 using Xunit;
 using Xunit.Abstractions;
@@ -43,10 +45,31 @@ public class MultipartDifferentialTests
         };
     }
 
-    internal sealed record Case(string ContentType, byte[] Body, Limits Limits)
+    /// <summary>A Content-Type, a body, limits, and the most bytes one read of the body gives the runtime (a pipe gives less than asked).</summary>
+    internal sealed record Case(string ContentType, byte[] Body, Limits Limits, int Chunk = int.MaxValue)
     {
         public override string ToString() =>
-            $"Content-Type: {Escape(ContentType)}\nlimits: {Limits}\nbody ({Body.Length} bytes): \"{Escape(Body)}\"";
+            $"Content-Type: {Escape(ContentType)}\nlimits: {Limits}\nreads of at most {Chunk} bytes\nbody ({Body.Length} bytes): \"{Escape(Body)}\"";
+    }
+
+    /// <summary>The body as the runtime reads it from standard input: it cannot seek, and one read gives at most <c>chunk</c> bytes.</summary>
+    private sealed class Trickle(byte[] bytes, int chunk) : ReadOnlyStream
+    {
+        private int _position;
+
+        public override int Read(Span<byte> buffer)
+        {
+            int count = Math.Min(Math.Min(buffer.Length, chunk), bytes.Length - _position);
+            bytes.AsSpan(_position, count).CopyTo(buffer);
+            _position += count;
+            return count;
+        }
+
+        // Synchronous, as a read of standard input is: Stream's own ReadAsync would go through the thread pool on every
+        // read (a third of this class's time, on a loaded machine).
+        public override ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) => ValueTask.FromResult(Read(buffer.Span));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) => Task.FromResult(Read(buffer.AsSpan(offset, count)));
     }
 
     /// <summary>
@@ -69,7 +92,7 @@ public class MultipartDifferentialTests
         Run(() => AspNetCoreMultipartOracle.Read(c.ContentType, new MemoryStream(c.Body), c.Limits.ToOptions()));
 
     internal static Outcome Runtime(Case c) =>
-        Run(() => Project(FormData.ReadMultipart(c.ContentType, new MemoryStream(c.Body), c.Limits.ToOptions())));
+        Run(() => Project(FormData.ReadMultipart(c.ContentType, new Trickle(c.Body, c.Chunk), c.Limits.ToOptions())));
 
     private static Outcome Run(Func<Parsed> read)
     {
@@ -234,6 +257,40 @@ public class MultipartDifferentialTests
     {
         var tally = Sample(Gen.Select(Malformed, Gen.Frequency(W(3, Gen.Const(Limits.Default)), W(1, SmallLimits)), (c, limits) => c with { Limits = limits }));
         Assert.True(tally.Read > tally.Total / 10 && tally.Status400 > tally.Total / 4, $"Malformed bodies were not read and refused both: {tally}");
+    }
+
+    /// <summary>
+    /// The runtime reads standard input, where one read may give any number of bytes: its answer is the one ASP.NET
+    /// Core gives for the body read whole, whatever the pieces (a delimiter, a CRLF or a header split between reads).
+    /// Left out: a boundary line with more than 98 bytes after the boundary. ASP.NET Core 10.0.15 holds that rest to
+    /// 100 bytes per fill of its buffer, not in all, so read 2 bytes at a time <c>--l--</c> and 99 spaces is an empty
+    /// form, and read whole a 400.
+    /// </summary>
+    [Fact]
+    public void Bodies_read_in_small_pieces_read_alike()
+    {
+        var chunked =
+            from c in Gen.Frequency(W(1, Bodies(odd: false)), W(1, Malformed))
+            from chunk in Gen.Frequency(W(2, Gen.Int[1, 3]), W(2, Gen.Int[4, 80]), W(1, Gen.Int[4000, 4200]))
+            where !HasLongBoundaryLine(c.Body)
+            select c with { Chunk = Math.Max(chunk, c.Body.Length / 2000) };
+        var tally = Sample(chunked);
+        Assert.True(tally.Read > tally.Total / 5 && tally.Status400 > tally.Total / 5, $"Bodies read in pieces were not read and refused both: {tally}");
+    }
+
+    /// <summary>Whether a line (up to CRLF) that holds <c>--</c> is longer than 98 bytes: a rough test for a long boundary line, that leaves out more than it must.</summary>
+    private static bool HasLongBoundaryLine(byte[] body)
+    {
+        var rest = body.AsSpan();
+        while (rest.Length > 0)
+        {
+            int end = rest.IndexOf("\r\n"u8);
+            var line = end < 0 ? rest : rest[..end];
+            if (line.Length > 98 && line.IndexOf("--"u8) >= 0)
+                return true;
+            rest = end < 0 ? [] : rest[(end + 2)..];
+        }
+        return false;
     }
 
     /// <summary>The fuzz target's corpus and its findings (<c>fuzz/run.sh</c>, target <c>multipart</c>), with its Content-Type.</summary>
