@@ -390,6 +390,12 @@ public class MultipartDifferentialTests
         { "part of a delimiter is content", XyZ, "--XyZ\r\n" + Field + "a\r\n\r\n1\r\n--Xy\r\n--XyZ--\r\n", "a=1\\r\\n--Xy" },
         { "a file without Content-Type", XyZ, "--XyZ\r\n" + Field + "a; filename=f\r\n\r\n1\r\n--XyZ--\r\n", "a[f;application/octet-stream]=1" },
         { "a header without a value", XyZ, "--XyZ\r\n" + Field + "a\r\nX-Empty:\r\n\r\n1\r\n--XyZ--\r\n", "a=1" },
+        { "an empty Content-Type on a file", XyZ, "--XyZ\r\n" + Field + "a; filename=f\r\nContent-Type:\r\n\r\n1\r\n--XyZ--\r\n", "a[f;]=1" },
+        { "filename= with nothing after it", XyZ, "--XyZ\r\n" + Field + "a; filename=\r\n\r\n1\r\n--XyZ--\r\n", "a[;application/octet-stream]=1" },
+        { "a space before a header name", XyZ, "--XyZ\r\n " + Field + "a\r\n\r\n1\r\n--XyZ--\r\n", "400" },
+        { "header lines of 16,384 characters in all", XyZ, "--XyZ\r\n" + Field + "a\r\nX-Long: " + new string('l', 16384 - 38 - 8) + "\r\n\r\n1\r\n--XyZ--\r\n", "400" },
+        { "header lines of 16,385 characters in all", XyZ, "--XyZ\r\n" + Field + "a\r\nX-Long: " + new string('l', 16385 - 38 - 8) + "\r\n\r\n1\r\n--XyZ--\r\n", "400" },
+        { "header lines of 16,383 characters, then a short one", XyZ, "--XyZ\r\n" + Field + "a\r\nX-Long: " + new string('l', 16383 - 38 - 8 - 4) + "\r\nX: 1\r\n\r\n1\r\n--XyZ--\r\n", "a=1" },
         { "a header line without a colon", XyZ, "--XyZ\r\n" + Field + "a\r\nNoColon\r\n\r\n1\r\n--XyZ--\r\n", "400" },
     };
 
@@ -403,26 +409,55 @@ public class MultipartDifferentialTests
     }
 
     /// <summary>
-    /// ASP.NET Core counts a part before it looks at its headers' meaning: a part that is not there to read, or has no
-    /// Content-Disposition, is 413 at the field limit rather than 400, unless its headers could not be read at all.
+    /// Limits as ASP.NET Core met them: a part is counted before its headers' meaning is judged (a part that is not
+    /// there to read, or has no Content-Disposition, is 413 at the field limit rather than 400, unless its headers could
+    /// not be read at all); a name is held to its length in UTF-16 characters without its quotes, a value to its bytes;
+    /// a file's bytes are handed out only while a delimiter's worth more is buffered, so a file cut short is 400 or
+    /// 413 depending on how much follows. The limits are given as <c>fields=1</c>, <c>key=1</c>, <c>value=1</c> or <c>file=1</c>.
     /// </summary>
-    public static TheoryData<string, string, int, string> EdgeCasesAtTheFieldLimit() => new()
+    public static TheoryData<string, string, string, string> EdgeCasesAtLimits() => new()
     {
-        { "the body ends right after a delimiter", "--XyZ\r\n" + Field + "a\r\n\r\n1\r\n--XyZ", 1, "413" },
-        { "text after the final boundary on its line", "--XyZ\r\n" + Field + "a\r\n\r\n1\r\n--XyZ--epilogue", 1, "413" },
-        { "LF-only lines", "--XyZ\n" + Field + "a\n\n1\n--XyZ--\n", 0, "413" },
-        { "a part without headers", "--XyZ\r\n\r\n1\r\n--XyZ--\r\n", 0, "413" },
-        { "a part with a header line without a colon", "--XyZ\r\nNoColon\r\n\r\n1\r\n--XyZ--\r\n", 0, "400" },
-        { "two delimiters in a row", "--XyZ\r\n--XyZ\r\n" + Field + "a\r\n\r\n1\r\n--XyZ--\r\n", 0, "400" },
-        { "a second part cut in its headers", "--XyZ\r\n" + Field + "a\r\n\r\n1\r\n--XyZ\r\nContent-Disp", 1, "400" },
-        { "a second part cut in its content", "--XyZ\r\n" + Field + "a\r\n\r\n1\r\n--XyZ\r\n" + Field + "b\r\n\r\n2", 1, "413" },
+        { "the body ends right after a delimiter", "--XyZ\r\n" + Field + "a\r\n\r\n1\r\n--XyZ", "fields=1", "413" },
+        { "text after the final boundary on its line", "--XyZ\r\n" + Field + "a\r\n\r\n1\r\n--XyZ--epilogue", "fields=1", "413" },
+        { "LF-only lines", "--XyZ\n" + Field + "a\n\n1\n--XyZ--\n", "fields=0", "413" },
+        { "a part without headers", "--XyZ\r\n\r\n1\r\n--XyZ--\r\n", "fields=0", "413" },
+        { "a part with a header line without a colon", "--XyZ\r\nNoColon\r\n\r\n1\r\n--XyZ--\r\n", "fields=0", "400" },
+        { "two delimiters in a row", "--XyZ\r\n--XyZ\r\n" + Field + "a\r\n\r\n1\r\n--XyZ--\r\n", "fields=0", "400" },
+        { "a second part cut in its headers", "--XyZ\r\n" + Field + "a\r\n\r\n1\r\n--XyZ\r\nContent-Disp", "fields=1", "400" },
+        { "a second part cut in its content", "--XyZ\r\n" + Field + "a\r\n\r\n1\r\n--XyZ\r\n" + Field + "b\r\n\r\n2", "fields=1", "413" },
+        { "files count as fields", "--XyZ\r\n" + Field + "a\r\n\r\n1\r\n--XyZ\r\n" + Field + "b; filename=f\r\n\r\n2\r\n--XyZ--\r\n", "fields=1", "413" },
+        { "a name of one emoji is two characters", "--XyZ\r\n" + Field + "\"\U0001F600\"\r\n\r\n1\r\n--XyZ--\r\n", "key=1", "400" },
+        { "a name of one emoji at a limit of two", "--XyZ\r\n" + Field + "\"\U0001F600\"\r\n\r\n1\r\n--XyZ--\r\n", "key=2", "\U0001F600=1" },
+        { "a name is counted without its quotes", "--XyZ\r\n" + Field + "\"ab\"\r\n\r\n1\r\n--XyZ--\r\n", "key=2", "ab=1" },
+        { "a name is counted with its backslashes", "--XyZ\r\n" + Field + "\"a\\\"\"\r\n\r\n1\r\n--XyZ--\r\n", "key=2", "400" },
+        { "a name over the limit on a part with no name of form-data", "--XyZ\r\nContent-Disposition: attachment; name=abc\r\n\r\n1\r\n--XyZ--\r\n", "key=1", "400" },
+        { "a value is counted in bytes", "--XyZ\r\n" + Field + "a\r\n\r\n\u00e9\r\n--XyZ--\r\n", "value=1", "400" },
+        { "a value at its limit", "--XyZ\r\n" + Field + "a\r\n\r\n\u00e9\r\n--XyZ--\r\n", "value=2", "a=\u00E9" },
+        { "a file at its limit", "--XyZ\r\n" + Field + "a; filename=f\r\n\r\n12\r\n--XyZ--\r\n", "file=2", "a[f;application/octet-stream]=12" },
+        { "a file over its limit", "--XyZ\r\n" + Field + "a; filename=f\r\n\r\n123\r\n--XyZ--\r\n", "file=2", "413" },
+        { "a file over its limit, cut short 1 byte on", "--XyZ\r\n" + Field + "a; filename=f\r\n\r\n1", "file=0", "400" },
+        { "a file over its limit, cut short 6 bytes on (less than CRLF--XyZ)", "--XyZ\r\n" + Field + "a; filename=f\r\n\r\n123456", "file=2", "400" },
+        { "a file over its limit, cut short 7 bytes on (as long as CRLF--XyZ)", "--XyZ\r\n" + Field + "a; filename=f\r\n\r\n1234567", "file=2", "413" },
+        { "a file over its limit, cut short in a CR", "--XyZ\r\n" + Field + "a; filename=f\r\n\r\n123\r", "file=2", "400" },
+        { "a file at its limit, cut short in a delimiter", "--XyZ\r\n" + Field + "a; filename=f\r\n\r\n12\r\n--Xy", "file=2", "400" },
+        { "a file over its limit, cut short 12 bytes on", "--XyZ\r\n" + Field + "a; filename=f\r\n\r\n123456789012", "file=2", "413" },
+        { "a value over its limit, cut short 12 bytes on", "--XyZ\r\n" + Field + "a\r\n\r\n123456789012", "value=2", "400" },
+        { "a file over its limit, then a malformed part", "--XyZ\r\n" + Field + "a; filename=f\r\n\r\n123\r\n--XyZ\r\nNoColon\r\n\r\n--XyZ--\r\n", "file=2", "413" },
     };
 
     [Theory]
-    [MemberData(nameof(EdgeCasesAtTheFieldLimit))]
-    public void Edge_cases_at_the_field_limit_read_alike_and_as_ASP_NET_Core_does(string name, string body, int maxFormFields, string expected)
+    [MemberData(nameof(EdgeCasesAtLimits))]
+    public void Edge_cases_at_limits_read_alike_and_as_ASP_NET_Core_does(string name, string body, string limit, string expected)
     {
-        var outcome = AssertAlike(new Case(XyZ, Utf8(body), Limits.Default with { MaxFormFields = maxFormFields }));
+        int value = int.Parse(limit[(limit.IndexOf('=') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        var limits = limit[..limit.IndexOf('=')] switch
+        {
+            "fields" => Limits.Default with { MaxFormFields = value },
+            "key" => Limits.Default with { MaxFormKeyLength = value },
+            "value" => Limits.Default with { MaxFormValueLength = value },
+            _ => Limits.Default with { MaxFormFileSize = value },
+        };
+        var outcome = AssertAlike(new Case(XyZ, Utf8(body), limits));
         _output.WriteLine($"PIN {name} => {Short(outcome)} {outcome.Message}");
         Assert.Equal(expected, Short(outcome));
     }
