@@ -45,8 +45,11 @@ public class MultipartDifferentialTests
         };
     }
 
-    /// <summary>A Content-Type, a body, limits, and the most bytes one read of the body gives the runtime (a pipe gives less than asked).</summary>
-    internal sealed record Case(string ContentType, byte[] Body, Limits Limits, int Chunk = int.MaxValue)
+    /// <summary>
+    /// A Content-Type, a body, limits, and the most bytes one read of the body gives the runtime (a pipe gives less than
+    /// asked); for a generated body, the boundary it was made with.
+    /// </summary>
+    internal sealed record Case(string ContentType, byte[] Body, Limits Limits, int Chunk = int.MaxValue, string? Boundary = null)
     {
         public override string ToString() =>
             $"Content-Type: {Escape(ContentType)}\nlimits: {Limits}\nreads of at most {Chunk} bytes\nbody ({Body.Length} bytes): \"{Escape(Body)}\"";
@@ -177,11 +180,17 @@ public class MultipartDifferentialTests
     public MultipartDifferentialTests(ITestOutputHelper output) => _output = output;
 
     /// <summary>
-    /// Samples <paramref name="cases"/>; on a disagreement, CsCheck's smallest case is also cut down byte by byte
+    /// Samples <paramref name="generated"/>; on a disagreement, CsCheck's smallest case is also cut down byte by byte
     /// (<see cref="Minimize"/>), since CsCheck shrinks by generator size and a body can keep bytes that play no part.
+    /// Left out: a boundary line with more than 98 bytes after the boundary (<see cref="HasLongBoundaryLine"/>). ASP.NET
+    /// Core 10.0.15 holds that rest to 100 bytes per fill of its 4 KiB buffer, not in all: <c>--XyZ--</c> and 120
+    /// spaces is refused, unless it lies across the end of the buffer (78 of 400 places tried); and read 2 bytes at a
+    /// time, <c>--l--</c> and 99 spaces is an empty form, read whole a 400. A reader of our own should not copy that;
+    /// the limit itself is pinned in <see cref="EdgeCases"/> (99 and 100 spaces).
     /// </summary>
-    private Tally Sample(Gen<Case> cases)
+    private Tally Sample(Gen<Case> generated)
     {
+        var cases = generated.Where(c => !HasLongBoundaryLine(c));
         var tally = new Tally();
         Case? smallest = null;
         try
@@ -262,9 +271,7 @@ public class MultipartDifferentialTests
     /// <summary>
     /// The runtime reads standard input, where one read may give any number of bytes: its answer is the one ASP.NET
     /// Core gives for the body read whole, whatever the pieces (a delimiter, a CRLF or a header split between reads).
-    /// Left out: a boundary line with more than 98 bytes after the boundary. ASP.NET Core 10.0.15 holds that rest to
-    /// 100 bytes per fill of its buffer, not in all, so read 2 bytes at a time <c>--l--</c> and 99 spaces is an empty
-    /// form, and read whole a 400.
+    /// (<see cref="Sample"/> leaves out long boundary lines here too.)
     /// </summary>
     [Fact]
     public void Bodies_read_in_small_pieces_read_alike()
@@ -272,23 +279,27 @@ public class MultipartDifferentialTests
         var chunked =
             from c in Gen.Frequency(W(1, Bodies(odd: false)), W(1, Malformed))
             from chunk in Gen.Frequency(W(2, Gen.Int[1, 3]), W(2, Gen.Int[4, 80]), W(1, Gen.Int[4000, 4200]))
-            where !HasLongBoundaryLine(c.Body)
             select c with { Chunk = Math.Max(chunk, c.Body.Length / 2000) };
         var tally = Sample(chunked);
         Assert.True(tally.Read > tally.Total / 5 && tally.Status400 > tally.Total / 5, $"Bodies read in pieces were not read and refused both: {tally}");
     }
 
-    /// <summary>Whether a line (up to CRLF) that holds <c>--</c> is longer than 98 bytes: a rough test for a long boundary line, that leaves out more than it must.</summary>
-    private static bool HasLongBoundaryLine(byte[] body)
+    /// <summary>
+    /// Whether <c>--</c> and the boundary is anywhere followed by more than 98 bytes before the next CRLF (or the end),
+    /// or, for a body of no known boundary, a line that holds <c>--</c> is.
+    /// </summary>
+    private static bool HasLongBoundaryLine(Case c)
     {
-        var rest = body.AsSpan();
-        while (rest.Length > 0)
+        byte[] marker = Utf8("--" + c.Boundary);
+        var body = c.Body.AsSpan();
+        for (int at = body.IndexOf(marker); at >= 0;)
         {
+            var rest = body[(at + marker.Length)..];
             int end = rest.IndexOf("\r\n"u8);
-            var line = end < 0 ? rest : rest[..end];
-            if (line.Length > 98 && line.IndexOf("--"u8) >= 0)
+            if ((end < 0 ? rest.Length : end) > 98)
                 return true;
-            rest = end < 0 ? [] : rest[(end + 2)..];
+            int next = rest.IndexOf(marker);
+            at = next < 0 ? -1 : at + marker.Length + next;
         }
         return false;
     }
@@ -699,7 +710,7 @@ public class MultipartDifferentialTests
         from epilogue in Gen.Frequency(W(8, Gen.Const("")), W(2, Either("epilogue", "\r\n", "--" + boundary + "\r\n", "--" + boundary + "--")),
             W(odd ? 1 : 0, Gen.Int[-2, 2].Select(d => new string('e', 16 * 1024 + d))))
         // Text after the final boundary on its line makes it no final boundary for ASP.NET Core: only when odd.
-        select new Case(contentType, Assemble(boundary, preamble, parts, finalPadding + crlf + (crlf.Length > 0 || odd ? epilogue : "")), Limits.Default);
+        select new Case(contentType, Assemble(boundary, preamble, parts, finalPadding + crlf + (crlf.Length > 0 || odd ? epilogue : "")), Limits.Default, Boundary: boundary);
 
     private static byte[] Assemble(string boundary, string preamble, byte[][] parts, string tail)
     {
