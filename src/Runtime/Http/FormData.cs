@@ -88,7 +88,7 @@ public sealed class FormData
     /// Reads a <c>multipart/form-data</c> body with <see cref="MultipartBodyReader"/>. Every limit is checked as the
     /// bytes arrive, before more is read: too many parts is 413 and a name or field value too long 400
     /// (<see cref="CheckField"/>), a file over its limit 413; anything malformed (no boundary, no final boundary,
-    /// headers over 16 KiB or 16 names, a part without <c>Content-Disposition: form-data</c> and a name, a file name
+    /// headers over 16 KiB or 16 lines, a part without <c>Content-Disposition: form-data</c> and a name, a file name
     /// that cannot be decoded) is 400. A file that cannot be stored in the temporary folder (a full disk) is the
     /// server's failure, not the client's: it propagates, to be logged and answered 500 without its detail.
     /// </summary>

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Generic;
 using System.IO;
 using System.Text;
 
@@ -11,7 +10,7 @@ namespace CgiRouting;
 /// the two on generated and fuzzed bodies): the text before the first <c>--boundary</c> is skipped (at most 16 KiB), a
 /// part's content ends at the first <c>CRLF--boundary</c>, the rest of a boundary line is read up to 100 bytes and is
 /// the final boundary if it is <c>--</c> with whitespace around it, a part's headers end at an empty line (at most 16
-/// names, 16 KiB), and the text after the final boundary is drained (at most 16 KiB). Ours, because ASP.NET Core's
+/// lines, 16 KiB), and the text after the final boundary is drained (at most 16 KiB). Ours, because ASP.NET Core's
 /// reader, written for asynchronous reads, and its header parsers cost every start of every app with a form 50,000
 /// instructions, for a body that a CGI request reads synchronously (bench/notes.md). Anything malformed is a 400
 /// <see cref="CgiRequestException"/>.
@@ -31,6 +30,11 @@ internal sealed class MultipartBodyReader
 
     /// <summary>What ends the current part: <c>--boundary</c> before the first part, <c>CRLF--boundary</c> after.</summary>
     private byte[] _delimiter;
+    /// <summary>
+    /// The bytes a read needs in front of it, or the body is cut short: the length of <c>CRLF--boundary</c> (ASP.NET
+    /// Core's reader asks for the length of <c>--boundary--</c> as it was before the first part, and keeps it).
+    /// </summary>
+    private readonly int _lookahead;
     private bool _partFinished;
     private bool _finalBoundaryFound;
     private long _partLength;
@@ -41,6 +45,7 @@ internal sealed class MultipartBodyReader
         _boundary = boundary;
         _body = body;
         _delimiter = Encoding.UTF8.GetBytes("--" + boundary);
+        _lookahead = _delimiter.Length + 2;
     }
 
     /// <summary>
@@ -78,9 +83,8 @@ internal sealed class MultipartBodyReader
     {
         if (_partFinished)
             return 0;
-        // Enough bytes for a whole delimiter and the two after it; a body that has fewer left never reaches its final
-        // boundary.
-        if (!EnsureBuffered(_delimiter.Length + 2))
+        // A body with fewer bytes left than a delimiter and its line end never reaches its final boundary.
+        if (!EnsureBuffered(_lookahead))
             throw Malformed("it ends before its final boundary.");
         var buffered = _buffer.AsSpan(_offset, _count);
         int match = DelimiterStart(buffered);
@@ -116,8 +120,7 @@ internal sealed class MultipartBodyReader
     private void ReadHeaders(out string? contentDisposition, out string? contentType)
     {
         contentDisposition = contentType = null;
-        var names = new List<string>();
-        int total = 0;
+        int lines = 0, total = 0;
         for (string line = ReadLine(HeadersLengthLimit - total); line.Length > 0; line = ReadLine(HeadersLengthLimit - total))
         {
             if (HeadersLengthLimit - total < line.Length)
@@ -128,12 +131,8 @@ internal sealed class MultipartBodyReader
                 throw Malformed("a part's header line has no name and colon.");
             string name = line[..colon];
             string value = line[(colon + 1)..].Trim();
-            if (!names.Exists(known => known.Equals(name, StringComparison.OrdinalIgnoreCase)))
-            {
-                names.Add(name);
-                if (names.Count > HeadersCountLimit)
-                    throw Malformed($"a part has more than {HeadersCountLimit} headers.");
-            }
+            if (++lines > HeadersCountLimit)
+                throw Malformed($"a part has more than {HeadersCountLimit} header lines.");
             if (name.Equals("Content-Disposition", StringComparison.OrdinalIgnoreCase))
                 contentDisposition = contentDisposition is null ? value : contentDisposition + "," + value;
             else if (name.Equals("Content-Type", StringComparison.OrdinalIgnoreCase))

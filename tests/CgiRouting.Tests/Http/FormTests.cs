@@ -9,6 +9,7 @@ using Xunit;
 namespace CgiRouting.Tests;
 
 /// <summary>[Form] binding of urlencoded and multipart forms, files, limits and malformed bodies (issue 10).</summary>
+[Collection(nameof(TemporaryFolder))]
 public class FormTests
 {
     private const string Boundary = "----form7MA4YWxkTrZu0gW";
@@ -473,4 +474,13 @@ public class FormTests
         ["CONTENT_TYPE"] = "multipart/form-data; boundary=" + Boundary,
         ["CONTENT_LENGTH"] = body.Length.ToString(System.Globalization.CultureInfo.InvariantCulture),
     }, new MemoryStream(body));
+}
+
+/// <summary>
+/// Tests that store uploads in the temporary folder, and the two of FormTests that point <c>TMPDIR</c> elsewhere for a
+/// while: they run one class at a time, or an upload of the one lands in the folder the other has made missing.
+/// </summary>
+[CollectionDefinition(nameof(TemporaryFolder))]
+public sealed class TemporaryFolder
+{
 }

@@ -19,6 +19,7 @@ namespace CgiRouting.Tests;
 /// Messages may differ. A disagreement is shown as CsCheck shrank it and cut down byte by byte, bodies escaped. The
 /// edge cases pin what ASP.NET Core 10.0.15 answers where a reader of our own could easily answer otherwise.
 /// </summary>
+[Collection(nameof(TemporaryFolder))]
 public class MultipartDifferentialTests
 {
     /// <summary>Per property: the class takes 3 to 6 s on 2 cores at a load average of 3 to 8.</summary>
