@@ -16,8 +16,10 @@ internal sealed class FastCgiOutputStream(FastCgiRecordWriter writer, ushort req
     private const int EndLength = 24; // an empty STDOUT and END_REQUEST
     private const int EndRoom = FastCgiRecord.HeaderSize + EndLength; // and before them an empty STDERR, if any was sent
 
-    // A record header, then the content; room for the padding and the closing records after it.
-    private byte[] _buffer = new byte[FastCgiRecord.HeaderSize + 4096 + 7 + EndRoom];
+    // A record header, then the content; room for the padding and the closing records after it. 1 KiB of content to
+    // start, grown as a response needs (EnsureCapacity): most responses are smaller, and this buffer was most of what
+    // a worker allocated per request (FastCgiConnectionTests.A_small_request_allocates_less_than_5_KB).
+    private byte[] _buffer = new byte[FastCgiRecord.HeaderSize + 1024 + 7 + EndRoom];
     private int _length;
     private bool _completed, _errorSent;
     // STDERR may come from the deadline's thread or the handler's, whichever is not ending the request: taken by both
