@@ -15,17 +15,7 @@ namespace CgiRouting.Tests;
 /// </summary>
 public class DocumentationLinkTests
 {
-    private static readonly Lazy<string> s_root = new(() =>
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "CgiRouting.sln")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException("CgiRouting.sln not found above " + AppContext.BaseDirectory);
-    });
-
-    private static string Root => s_root.Value;
+    private static string Root => Repository.Root;
 
     /// <summary>A link's target: what follows "](" up to the closing parenthesis, an optional title aside.</summary>
     private static readonly Regex Link = new(@"\]\(\s*<?([^)\s>]+)>?(?:\s+""[^""]*"")?\s*\)", RegexOptions.Compiled);

@@ -22,7 +22,7 @@ public sealed class InteropBindingTests
     [Fact]
     public void The_functions_bound_at_start_are_the_ones_a_CGI_request_may_call()
     {
-        string root = Root();
+        string root = Repository.Root;
         var declared = Directory.EnumerateFiles(Path.Combine(root, "src/Runtime/Cgi"), "*.cs")
             .SelectMany(file => Import.Matches(File.ReadAllText(file)))
             .Select(m => EntryPoint.Match(m.Groups["options"].Value) is { Success: true } e ? e.Groups["entry"].Value : m.Groups["name"].Value)
@@ -33,15 +33,5 @@ public sealed class InteropBindingTests
         Assert.Equal(["poll", "read", "write"], declared.Order()); // what the pattern finds, so that it cannot find nothing
         Assert.Equal(declared.Order(), bound.Order());
         Assert.DoesNotContain(@"<DirectPInvoke Include=""libc"" />", props); // libc as a whole: every import bound at start
-    }
-
-    private static string Root()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "CgiRouting.sln")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException("CgiRouting.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -487,17 +487,7 @@ public class MultipartDifferentialTests
         : string.Join(" | ", form.Fields.Select(f => Escape(f.Name) + "=" + Escape(f.Value))
             .Concat(form.Files.Select(f => $"{Escape(f.Name)}[{Escape(f.FileName)};{Escape(f.ContentType)}]={Escape(f.Content)}"))) is { Length: > 0 } text ? text : "(empty)";
 
-    private static readonly Lazy<string> s_root = new(() =>
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "CgiRouting.sln")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException("CgiRouting.sln not found above " + AppContext.BaseDirectory);
-    });
-
-    private static string Root => s_root.Value;
+    private static string Root => Repository.Root;
 
     // ---- Generators ----
 
