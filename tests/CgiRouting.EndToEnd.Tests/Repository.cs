@@ -8,17 +8,7 @@ namespace CgiRouting.EndToEnd.Tests;
 /// <summary>Paths in the repository, and the Native AOT builds of its samples.</summary>
 internal static class Repository
 {
-    public static string Root { get; } = FindRoot();
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "CgiRouting.sln")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException("CgiRouting.sln not found above " + AppContext.BaseDirectory);
-    }
+    public static string Root => CgiRouting.Testing.RepositoryRoot.Path;
 
     /// <summary>
     /// The Native AOT binary of a sample: the one in CGIROUTING_AOT_DIR (test.sh publishes there once), or

@@ -15,7 +15,7 @@ namespace CgiRouting.Tests;
 /// </summary>
 public class DocumentationLinkTests
 {
-    private static string Root => Repository.Root;
+    private static string Root => CgiRouting.Testing.RepositoryRoot.Path;
 
     /// <summary>A link's target: what follows "](" up to the closing parenthesis, an optional title aside.</summary>
     private static readonly Regex Link = new(@"\]\(\s*<?([^)\s>]+)>?(?:\s+""[^""]*"")?\s*\)", RegexOptions.Compiled);

@@ -22,7 +22,7 @@ public sealed class InteropBindingTests
     [Fact]
     public void The_functions_bound_at_start_are_the_ones_a_CGI_request_may_call()
     {
-        string root = Repository.Root;
+        string root = CgiRouting.Testing.RepositoryRoot.Path;
         var declared = Directory.EnumerateFiles(Path.Combine(root, "src/Runtime/Cgi"), "*.cs")
             .SelectMany(file => Import.Matches(File.ReadAllText(file)))
             .Select(m => EntryPoint.Match(m.Groups["options"].Value) is { Success: true } e ? e.Groups["entry"].Value : m.Groups["name"].Value)

@@ -487,7 +487,7 @@ public class MultipartDifferentialTests
         : string.Join(" | ", form.Fields.Select(f => Escape(f.Name) + "=" + Escape(f.Value))
             .Concat(form.Files.Select(f => $"{Escape(f.Name)}[{Escape(f.FileName)};{Escape(f.ContentType)}]={Escape(f.Content)}"))) is { Length: > 0 } text ? text : "(empty)";
 
-    private static string Root => Repository.Root;
+    private static string Root => CgiRouting.Testing.RepositoryRoot.Path;
 
     // ---- Generators ----
 
