@@ -93,7 +93,11 @@ public static class CgiApp
     /// </summary>
     public static int Run(IReadOnlyDictionary<string, string> environment, Stream input, Stream output,
         CgiOptions? options = null)
-        => RequestPipeline.Serve(environment, input, output, options, errorLog: null, new InProcessLateAnswer(), abandonWatch: null);
+    {
+        int exitCode = RequestPipeline.Serve(environment, input, output, options, errorLog: null, new InProcessLateAnswer(), abandonWatch: null);
+        output.Flush(); // the response writer leaves that to the stream's owner
+        return exitCode;
+    }
 
     /// <summary>
     /// Dispatches <paramref name="request"/> in-process and returns the response the client would get, with the

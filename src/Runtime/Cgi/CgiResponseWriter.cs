@@ -86,10 +86,9 @@ internal static class CgiResponseWriter
             output.Write(head);
             output.Write(body);
         }
-        // A FastCGI response's last STDOUT record waits for END_REQUEST (FastCgiOutputStream.Complete), so that the two
-        // leave in one write, and the web server reads the response in one go; any other stream is flushed here.
-        if (output is not FastCgi.FastCgiOutputStream)
-            output.Flush();
+        // Not flushed here: whoever owns the stream ends the response. A FastCGI response's last STDOUT record leaves
+        // with END_REQUEST in one write (FastCgiOutputStream.Complete); standard output is not buffered; CgiApp.Run
+        // flushes the stream it was given.
     }
 
     /// <summary>

@@ -79,9 +79,9 @@ internal sealed class HeaderParameters
         var text = parts[2];
         for (int i = 0; i < text.Length; i++)
         {
-            if (text.Length - i >= 3 && text[i] == '%' && char.IsAsciiHexDigit(text[i + 1]) && char.IsAsciiHexDigit(text[i + 2]))
+            if (PercentEncoding.TryReadEscape(text, i, out bytes[pending]))
             {
-                bytes[pending++] = (byte)(HexValue(text[i + 1]) << 4 | HexValue(text[i + 2]));
+                pending++;
                 i += 2;
                 continue;
             }
@@ -100,8 +100,6 @@ internal sealed class HeaderParameters
     /// <summary><paramref name="value"/> without the double quotes around it, if it has them (quoted-pairs are kept).</summary>
     public static string RemoveQuotes(string value)
         => value.Length >= 2 && value[0] == '"' && value[^1] == '"' ? value[1..^1] : value;
-
-    private static int HexValue(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 
     /// <summary>An RFC 2047 word <c>"=?charset?B?base64?="</c> (quotes included) decoded, or null if it is not one.</summary>
     private static string? DecodeWord(string value)

@@ -37,8 +37,9 @@ internal sealed class MultipartBodyReader
     private readonly int _lookahead;
     private bool _partFinished;
     private bool _finalBoundaryFound;
-    private long _partLength;
-    private long? _partLengthLimit = HeadersLengthLimit;
+    /// <summary>The bytes before the first boundary read so far, held to <see cref="HeadersLengthLimit"/>.</summary>
+    private long _preamble;
+    private bool _beforeFirstPart = true;
 
     public MultipartBodyReader(string boundary, Stream body)
     {
@@ -73,8 +74,7 @@ internal sealed class MultipartBodyReader
         ReadHeaders(out contentDisposition, out contentType);
         _delimiter = Encoding.UTF8.GetBytes("\r\n--" + _boundary);
         _partFinished = false;
-        _partLength = 0;
-        _partLengthLimit = null;
+        _beforeFirstPart = false;
         return true;
     }
 
@@ -97,8 +97,7 @@ internal sealed class MultipartBodyReader
             return 0;
         }
         int read = ReadBuffered(destination[..Math.Min(destination.Length, match < 0 ? _count : match)]);
-        _partLength += read;
-        if (_partLength > _partLengthLimit)
+        if (_beforeFirstPart && (_preamble += read) > HeadersLengthLimit)
             throw Malformed($"the text before the first boundary is longer than {HeadersLengthLimit} bytes.");
         return read;
     }

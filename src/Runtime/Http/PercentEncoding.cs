@@ -47,9 +47,8 @@ internal static class PercentEncoding
                 bytes[count++] = (byte)c;
                 continue;
             }
-            if (i + 2 >= value.Length || !char.IsAsciiHexDigit(value[i + 1]) || !char.IsAsciiHexDigit(value[i + 2]))
+            if (!TryReadEscape(value, i, out bytes[count++]))
                 return value;
-            bytes[count++] = (byte)(HexValue(value[i + 1]) * 16 + HexValue(value[i + 2]));
             i += 2;
         }
         var chars = new char[count];
@@ -92,6 +91,21 @@ internal static class PercentEncoding
     private static bool Keeps(char c, bool path) => c != '%' && (path
         ? char.IsAsciiLetterOrDigit(c) || c is '-' or '.' or '_' or '~' or '!' or '$' or '&' or '\'' or '(' or ')' or '*' or '+' or ',' or ';' or '=' or ':' or '@' or '/'
         : c is '\x21' or (>= '\x23' and <= '\x2B') or (>= '\x2D' and <= '\x3A') or (>= '\x3C' and <= '\x5B') or (>= '\x5D' and <= '\x7E'));
+
+    /// <summary>
+    /// The byte of the escape <c>%XY</c> (two hex digits, either case) at <paramref name="i"/> of
+    /// <paramref name="text"/>, if one is there: for cookie values, form-encoded components and RFC 5987 values.
+    /// </summary>
+    public static bool TryReadEscape(ReadOnlySpan<char> text, int i, out byte value)
+    {
+        if (text.Length - i < 3 || text[i] != '%' || !char.IsAsciiHexDigit(text[i + 1]) || !char.IsAsciiHexDigit(text[i + 2]))
+        {
+            value = 0;
+            return false;
+        }
+        value = (byte)(HexValue(text[i + 1]) << 4 | HexValue(text[i + 2]));
+        return true;
+    }
 
     private static int HexValue(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 }

@@ -70,9 +70,9 @@ public sealed class QueryCollection : IReadOnlyList<KeyValuePair<string, string>
             {
                 bytes[n++] = (byte)' ';
             }
-            else if (c == '%' && i + 2 < encoded.Length && IsHex(encoded[i + 1]) && IsHex(encoded[i + 2]))
+            else if (PercentEncoding.TryReadEscape(encoded, i, out byte escaped))
             {
-                bytes[n++] = (byte)(HexValue(encoded[i + 1]) * 16 + HexValue(encoded[i + 2]));
+                bytes[n++] = escaped;
                 i += 2;
             }
             else
@@ -84,10 +84,6 @@ public sealed class QueryCollection : IReadOnlyList<KeyValuePair<string, string>
         }
         return Encoding.UTF8.GetString(bytes, 0, n);
     }
-
-    private static bool IsHex(char c) => char.IsAsciiHexDigit(c);
-
-    private static int HexValue(char c) => c <= '9' ? c - '0' : (c | 0x20) - 'a' + 10;
 
     /// <summary>The number of pairs.</summary>
     public int Count => _pairs.Length;

@@ -201,7 +201,7 @@ public class ResponseWriterTests
         CgiResponseWriter.Write(response, omitBody: false, https: false, output, new StringWriter());
         var write = Assert.Single(output.Writes);
         Assert.Equal([.. head, .. body], write);
-        Assert.Equal(1, output.FlushesAfterLastWrite);
+        Assert.Equal(0, output.Flushes); // the stream's owner ends the response
     }
 
     [Fact]
@@ -213,17 +213,24 @@ public class ResponseWriterTests
         Assert.Equal(2, output.Writes.Count);
         Assert.Equal(head, output.Writes[0]);
         Assert.Equal(body, output.Writes[1]);
-        Assert.Equal(1, output.FlushesAfterLastWrite);
+        Assert.Equal(0, output.Flushes);
     }
 
     [Fact]
-    public void A_small_response_is_flushed_after_its_write()
+    public void A_buffered_response_is_left_for_the_streams_owner_to_end_and_CgiApp_Run_flushes_the_stream_it_was_given()
     {
+        // The writer does not flush a buffered response: a FastCGI response must leave with its END_REQUEST in one
+        // write (FastCgiConnectionTests), and standard output is not buffered. CgiApp.Run, given a stream, ends it.
         var output = new RecordingStream();
         CgiResponseWriter.Write(Response.Text("hi"), omitBody: false, https: false, output, new StringWriter());
         Assert.Equal("Status: 200 OK\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 2\r\n\r\nhi", Encoding.UTF8.GetString(output.All()));
-        Assert.Equal(1, output.Flushes);
-        Assert.Equal(1, output.FlushesAfterLastWrite);
+        Assert.Equal(0, output.Flushes);
+
+        var given = new RecordingStream();
+        var environment = new Dictionary<string, string> { ["REQUEST_METHOD"] = "GET", ["PATH_INFO"] = "/users/me" };
+        Assert.Equal(0, CgiApp.Run(environment, new MemoryStream(), given));
+        Assert.StartsWith("Status: 200 OK\r\n", Encoding.UTF8.GetString(given.All()));
+        Assert.Equal(1, given.FlushesAfterLastWrite);
     }
 
     [Fact]
