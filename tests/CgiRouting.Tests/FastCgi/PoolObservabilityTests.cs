@@ -130,10 +130,19 @@ public sealed class PoolObservabilityTests
     public async Task Full_status_shows_each_workers_current_request_and_its_duration()
     {
         using var worker = new Worker();
-        var slow = Task.Run(() => worker.Get("/filters/slow/1500"));
-        Thread.Sleep(600);
-        using var json = JsonDocument.Parse(worker.Get("/status", "full").Split("\r\n\r\n", 2)[1]);
-        var process = Assert.Single(json.RootElement.GetProperty("processes").EnumerateArray());
+        var slow = Task.Factory.StartNew(() => worker.Get("/filters/slow/1500"), TaskCreationOptions.LongRunning);
+        // Asked until the slow request has run 400 ms: on a loaded run its thread may start late (a fixed 600 ms wait
+        // once saw the status request itself as the current one).
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        JsonElement process;
+        do
+        {
+            Thread.Sleep(100);
+            using var json = JsonDocument.Parse(worker.Get("/status", "full").Split("\r\n\r\n", 2)[1]);
+            process = Assert.Single(json.RootElement.GetProperty("processes").EnumerateArray()).Clone();
+        }
+        while (!(process.GetProperty("request").GetString() == "GET /filters/slow/1500" && process.GetProperty("request_duration_us").GetInt64() >= 400_000)
+            && clock.Elapsed < TimeSpan.FromSeconds(10));
         Assert.Equal("active", process.GetProperty("state").GetString());
         Assert.Equal("GET /filters/slow/1500", process.GetProperty("request").GetString());
         Assert.InRange(process.GetProperty("request_duration_us").GetInt64(), 400_000, 1_500_000);
