@@ -863,16 +863,16 @@ public class CommandLineTests
     [Fact]
     public void Only_the_peers_allow_from_names_are_served()
     {
-        int port;
-        using (var probe = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0))
-        {
-            probe.Start();
-            port = ((System.Net.IPEndPoint)probe.LocalEndpoint).Port;
-        }
+        // Port 0: the system picks a free port, and the start-up line names it (a port probed free and then closed can
+        // be taken by another test before the worker binds it).
         var error = new StringWriter();
-        var worker = Background.Start(() => CommandLine.Run(["--fastcgi", $"127.0.0.1:{port}", "--max-requests", "1", "--allow-from", "127.0.0.2"],
+        var worker = Background.Start(() => CommandLine.Run(["--fastcgi", "127.0.0.1:0", "--max-requests", "1", "--allow-from", "127.0.0.2"],
             CgiApp.Routes, new StringWriter(), TextWriter.Synchronized(error)));
         Assert.True(System.Threading.SpinWait.SpinUntil(() => error.ToString().Contains("listening on"), 10_000));
+        var listening = System.Text.RegularExpressions.Regex.Match(error.ToString(), @"listening on 127\.0\.0\.1:(\d+),");
+        Assert.True(listening.Success, error.ToString());
+        int port = int.Parse(listening.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.NotEqual(0, port);
         using (var stranger = FastCgiClient.Connect($"127.0.0.1:{port}")) // from 127.0.0.1, not allowed
         {
             stranger.SendRequest(1, "GET", "/users/me");
