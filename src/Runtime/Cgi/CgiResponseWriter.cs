@@ -20,31 +20,53 @@ internal static class CgiResponseWriter
     /// </summary>
     public static byte[]? FormatHead(Response response, bool https, out string? error)
     {
-        var head = new StringBuilder(128);
+        var head = new HeadText(stackalloc char[HeadText.StackLength]);
+        if (!TryFormatHead(response, https, ref head, out error))
+            return null;
+        byte[] bytes = new byte[Encoding.UTF8.GetByteCount(head.Text)];
+        Encoding.UTF8.GetBytes(head.Text, bytes);
+        return bytes;
+    }
+
+    private static bool TryFormatHead(Response response, bool https, ref HeadText head, out string? error)
+    {
         int status = response.StatusCode;
-        // Numbers through Append(int), which writes the digits itself; int.ToString first builds a cache of the
-        // strings of all numbers under 300 (10,000 instructions in every request).
-        head.Append("Status: ").Append(status).Append(' ')
-            .Append(HttpStatus.ReasonPhrase(status)).Append("\r\n");
+        head.Append("Status: ");
+        head.Append(status);
+        head.Append(" ");
+        head.Append(HttpStatus.ReasonPhrase(status));
+        head.Append("\r\n");
         if (response.ContentType is { } contentType)
         {
             if ((error = CheckValue("Content-Type", contentType)) is not null)
-                return null;
-            head.Append("Content-Type: ").Append(contentType).Append("\r\n");
+                return false;
+            head.Append("Content-Type: ");
+            head.Append(contentType);
+            head.Append("\r\n");
         }
         if (response.BodyLength < 0)
             head.Append("X-Accel-Buffering: no\r\n"); // no Content-Length: the server chunks the body or closes at its end
         else if (MayHaveBody(status))
-            head.Append("Content-Length: ").Append(response.BodyLength).Append("\r\n");
-        foreach (var (name, value) in response.HeadersFor(https))
         {
+            head.Append("Content-Length: ");
+            head.Append(response.BodyLength);
+            head.Append("\r\n");
+        }
+        // By index: a foreach over the interface would allocate an enumerator for every response.
+        var headers = response.HeadersFor(https);
+        for (int i = 0; i < headers.Count; i++)
+        {
+            var (name, value) = headers[i];
             if ((error = CheckName(name) ?? CheckValue(name, value)) is not null)
-                return null;
-            head.Append(name).Append(": ").Append(value).Append("\r\n");
+                return false;
+            head.Append(name);
+            head.Append(": ");
+            head.Append(value);
+            head.Append("\r\n");
         }
         head.Append("\r\n");
         error = null;
-        return Encoding.UTF8.GetBytes(head.ToString());
+        return true;
     }
 
     /// <summary>
@@ -57,38 +79,89 @@ internal static class CgiResponseWriter
     public static void Write(Response response, bool omitBody, bool https, Stream output, TextWriter errorLog)
     {
         using var streamed = response.BodyStream;
-        byte[]? head = FormatHead(response, https, out string? error);
-        if (head is null)
+        // The head is text on the stack until it is encoded into the bytes that are written: one allocation a response.
+        var head = new HeadText(stackalloc char[HeadText.StackLength]);
+        if (!TryFormatHead(response, https, ref head, out string? error))
         {
             errorLog.WriteLine("CgiRouting: response not sent, " + error);
             response = Response.Text("Internal Server Error", 500);
-            head = FormatHead(response, https, out _)!;
+            head.Clear();
+            TryFormatHead(response, https, ref head, out _);
         }
+        int headLength = Encoding.UTF8.GetByteCount(head.Text);
         if (response.BodyStream is { } stream)
         {
-            output.Write(head);
+            byte[] headBytes = new byte[headLength];
+            Encoding.UTF8.GetBytes(head.Text, headBytes);
+            output.Write(headBytes);
             output.Flush();
             if (!omitBody && MayHaveBody(response.StatusCode))
                 CopyAsRead(stream, response.BodyLength, output, errorLog);
             return;
         }
         var body = omitBody || !MayHaveBody(response.StatusCode) ? ReadOnlySpan<byte>.Empty : response.Body.Span;
-        if (head.Length + body.Length <= SingleWriteLimit)
+        if (headLength + body.Length <= SingleWriteLimit)
         {
             // One write, so the response usually leaves in one system call.
-            var all = new byte[head.Length + body.Length];
-            head.CopyTo(all, 0);
-            body.CopyTo(all.AsSpan(head.Length));
+            var all = new byte[headLength + body.Length];
+            Encoding.UTF8.GetBytes(head.Text, all);
+            body.CopyTo(all.AsSpan(headLength));
             output.Write(all);
         }
         else
         {
-            output.Write(head);
+            byte[] headBytes = new byte[headLength];
+            Encoding.UTF8.GetBytes(head.Text, headBytes);
+            output.Write(headBytes);
             output.Write(body);
         }
         // Not flushed here: whoever owns the stream ends the response. A FastCGI response's last STDOUT record leaves
         // with END_REQUEST in one write (FastCgiOutputStream.Complete); standard output is not buffered; CgiApp.Run
         // flushes the stream it was given.
+    }
+
+    /// <summary>
+    /// The text of a header block: on the stack while it fits (<see cref="StackLength"/> characters, most heads),
+    /// else in an array that grows. Numbers are written digit by digit: <c>int.ToString</c> first builds a cache of
+    /// the strings of all numbers under 300 (10,000 instructions in every request).
+    /// </summary>
+    private ref struct HeadText(Span<char> stack)
+    {
+        public const int StackLength = 512;
+        private Span<char> _chars = stack;
+        private int _length;
+
+        public readonly ReadOnlySpan<char> Text => _chars[.._length];
+
+        public void Clear() => _length = 0;
+
+        public void Append(scoped ReadOnlySpan<char> text)
+        {
+            if (_length + text.Length > _chars.Length)
+            {
+                var grown = new char[Math.Max(_chars.Length * 2, _length + text.Length)];
+                _chars[.._length].CopyTo(grown);
+                _chars = grown;
+            }
+            text.CopyTo(_chars[_length..]);
+            _length += text.Length;
+        }
+
+        public void Append(long value)
+        {
+            Span<char> digits = stackalloc char[20];
+            int start = digits.Length;
+            ulong rest = (ulong)Math.Abs(value);
+            do
+            {
+                digits[--start] = (char)('0' + (int)(rest % 10));
+                rest /= 10;
+            }
+            while (rest != 0);
+            if (value < 0)
+                digits[--start] = '-';
+            Append(digits[start..]);
+        }
     }
 
     /// <summary>

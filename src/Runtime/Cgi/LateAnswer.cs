@@ -15,10 +15,9 @@ internal abstract class LateAnswer
     /// <summary>
     /// A deadline that answers by itself, with no managed thread, where this mode has one; <see langword="null"/>
     /// (the default) for the pipeline's own: a <see cref="System.Threading.Timer"/> whose thread writes the 503 and
-    /// then calls <see cref="AfterAnswer"/>. <paramref name="logLine"/> is the error log's line about the late request,
-    /// without its line end.
+    /// then calls <see cref="AfterAnswer"/>. Its line on the error log is <see cref="RequestPipeline.LateLine"/>.
     /// </summary>
-    public virtual RequestDeadline? StartOwnDeadline(TimeSpan timeout, CgiRequest request, string logLine, CgiOptions? options) => null;
+    public virtual RequestDeadline? StartOwnDeadline(TimeSpan timeout, CgiRequest request, CgiOptions? options) => null;
 
     /// <summary>Runs on the deadline's thread once the 503 is written: what ends the late request in this mode.</summary>
     public abstract void AfterAnswer();

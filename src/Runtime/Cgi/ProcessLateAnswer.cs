@@ -11,8 +11,10 @@ namespace CgiRouting;
 /// </summary>
 internal sealed class ProcessLateAnswer : LateAnswer
 {
-    public override RequestDeadline? StartOwnDeadline(TimeSpan timeout, CgiRequest request, string logLine, CgiOptions? options)
-        => options?.ErrorLog is null ? RequestDeadline.StartForProcess(timeout, request.Method == "HEAD", logLine + "\n") : null;
+    public override RequestDeadline? StartOwnDeadline(TimeSpan timeout, CgiRequest request, CgiOptions? options)
+        => options?.ErrorLog is null
+            ? RequestDeadline.StartForProcess(timeout, request.Method == "HEAD", RequestPipeline.LateLine(request, timeout) + "\n")
+            : null;
 
     public override void AfterAnswer() => Environment.Exit(0);
 }

@@ -27,7 +27,8 @@ namespace CgiRouting;
 /// </summary>
 internal sealed partial class RequestDeadline
 {
-    private const int Running = 0, Finished = 1, Expired = 2;
+    // Expired: the deadline's thread is answering; Answered: its answer is out.
+    private const int Running = 0, Finished = 1, Expired = 2, Answered = 3;
 
     /// <summary>What the native handler writes: the bytes <see cref="CgiResponseWriter"/> writes for <see cref="Answer"/> (a test keeps them equal).</summary>
     internal static ReadOnlySpan<byte> AnswerBytes => "Status: 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 36\r\n\r\nThe request took too long to answer."u8;
@@ -40,13 +41,11 @@ internal sealed partial class RequestDeadline
 
     private readonly Timer? _timer;
     private readonly Action? _expired;
-    private readonly ManualResetEventSlim? _answered;
     private int _state;
 
     private RequestDeadline(TimeSpan timeout, Action expired)
     {
         _expired = expired;
-        _answered = new ManualResetEventSlim(false);
         _timer = new Timer(static d => ((RequestDeadline)d!).Fire(), this, timeout, Timeout.InfiniteTimeSpan);
     }
 
@@ -97,7 +96,13 @@ internal sealed partial class RequestDeadline
             _timer.Dispose();
             return true;
         }
-        _answered!.Wait(); // its answer must be out before the caller returns and the process exits
+        // Its answer must be out before the caller returns and the process exits. A monitor, not an event object every
+        // request would allocate: only a request that expired waits.
+        lock (this)
+        {
+            while (Volatile.Read(ref _state) != Answered)
+                Monitor.Wait(this);
+        }
         return false;
     }
 
@@ -111,7 +116,11 @@ internal sealed partial class RequestDeadline
         }
         finally
         {
-            _answered!.Set();
+            lock (this)
+            {
+                Volatile.Write(ref _state, Answered);
+                Monitor.PulseAll(this);
+            }
         }
     }
 

@@ -49,11 +49,9 @@ internal static class RequestPipeline
         RequestDeadline? deadline = null;
         if (timeout != System.Threading.Timeout.InfiniteTimeSpan)
         {
-            string late = string.Concat("CgiRouting: ", PrintableText.Escape(request.Method), " ", PrintableText.Escape(request.Path), " was not answered within ",
-                RequestDeadline.Seconds(timeout), " s (CgiOptions.Timeout): answered 503.");
-            deadline = lateAnswer.StartOwnDeadline(timeout, request, late, options) ?? RequestDeadline.Start(timeout, () =>
+            deadline = lateAnswer.StartOwnDeadline(timeout, request, options) ?? RequestDeadline.Start(timeout, () =>
             {
-                errorLog.WriteLine(late);
+                errorLog.WriteLine(LateLine(request, timeout));
                 Write(request, RequestDeadline.Answer(), output, errorLog);
                 request.Abort(); // a handler that passed RequestAborted on stops its work
                 lateAnswer.AfterAnswer();
@@ -81,6 +79,15 @@ internal static class RequestPipeline
         request.DiscardUnreadBody(Math.Max(maxRequestBodySize, MaxBodyDrainedAfterRefusal));
         return 0;
     }
+
+    /// <summary>
+    /// The error log's line about a request its deadline answered, without its line end: written when the deadline
+    /// fires (a worker does not make it for every request), or made at the start where the deadline answers with no
+    /// managed thread (<see cref="LateAnswer.StartOwnDeadline"/>).
+    /// </summary>
+    internal static string LateLine(CgiRequest request, TimeSpan timeout)
+        => string.Concat("CgiRouting: ", PrintableText.Escape(request.Method), " ", PrintableText.Escape(request.Path), " was not answered within ",
+            RequestDeadline.Seconds(timeout), " s (CgiOptions.Timeout): answered 503.");
 
     private static void Write(CgiRequest request, Response response, Stream output, TextWriter errorLog)
     {

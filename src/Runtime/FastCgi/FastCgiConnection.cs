@@ -26,6 +26,14 @@ internal sealed class FastCgiConnection
     private readonly object _state = new();
     private bool _busy, _closing;
     private volatile RequestActivity? _current;
+    // Kept from one request to the next on this connection (nginx keeps it open: FCGI_KEEP_CONN): the PARAMS as they
+    // arrive, and the output buffer of the last response, while they are no larger than RetainedBufferSize. What a
+    // worker allocates per request sets how often its garbage collector runs (FastCgiConnectionTests).
+    private byte[]? _parameters, _outputBuffer;
+    // The PARAMS names and values of the last request, whose strings the next request reuses where they are the same
+    // (FastCgiNameValuePairs.TryParse).
+    private string[]? _recentParameters;
+    private const int RetainedBufferSize = 16 * 1024;
 
     /// <summary>The request being served, when the worker observes its requests (<see cref="FastCgiServer.ObservesRequests"/>): the slow log reads it.</summary>
     public RequestActivity? Current => _current;
@@ -164,7 +172,8 @@ internal sealed class FastCgiConnection
     private bool ServeRequest(ushort requestId, ref RequestSlot slot, out FastCgiInputStream? input)
     {
         input = null;
-        var parameters = new MemoryStream();
+        byte[] parameters = _parameters ?? new byte[1024];
+        int parametersLength = 0;
         bool tooLarge = false;
         while (true)
         {
@@ -179,10 +188,15 @@ internal sealed class FastCgiConnection
             {
                 if (record.Content.IsEmpty)
                     break;
-                if (parameters.Length + record.Content.Length > MaxParamsSize)
+                if (parametersLength + record.Content.Length > MaxParamsSize)
                     tooLarge = true;
                 else
-                    parameters.Write(record.Content.Span);
+                {
+                    if (parametersLength + record.Content.Length > parameters.Length)
+                        Array.Resize(ref parameters, Math.Min(MaxParamsSize, Math.Max(parametersLength + record.Content.Length, parameters.Length * 2)));
+                    record.Content.Span.CopyTo(parameters.AsSpan(parametersLength));
+                    parametersLength += record.Content.Length;
+                }
             }
             else if (record.Type == FastCgiRecordType.AbortRequest)
             {
@@ -195,22 +209,33 @@ internal sealed class FastCgiConnection
                 HandleOutsideRequest(record, requestId);
         }
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
-        if (!tooLarge && !FastCgiNameValuePairs.TryParse(parameters.GetBuffer().AsSpan(0, (int)parameters.Length), environment))
+        if (!tooLarge && !FastCgiNameValuePairs.TryParse(parameters.AsSpan(0, parametersLength), environment, ref _recentParameters))
             throw new FastCgiProtocolException($"the PARAMS of request {requestId} have a name or value longer than the rest of them.");
-        var output = new FastCgiOutputStream(_writer, requestId);
+        _parameters = parameters.Length <= RetainedBufferSize ? parameters : null;
+        // The output buffer is lent to this request's response, and taken back once nothing can write to it any more
+        // (ServeParsed completed it on this thread; a late answer or an ended connection ends the connection instead).
+        var output = new FastCgiOutputStream(_writer, requestId, _outputBuffer);
+        _outputBuffer = null;
+        bool usable;
         if (!_server.ObservesRequests)
-            return ServeParsed(requestId, environment, tooLarge, ref slot, output, out input, activity: null);
-        var activity = _server.RequestParsed(environment);
-        _current = activity;
-        try
+            usable = ServeParsed(requestId, environment, tooLarge, ref slot, output, out input, activity: null);
+        else
         {
-            return ServeParsed(requestId, environment, tooLarge, ref slot, output, out input, activity);
+            var activity = _server.RequestParsed(environment);
+            _current = activity;
+            try
+            {
+                usable = ServeParsed(requestId, environment, tooLarge, ref slot, output, out input, activity);
+            }
+            finally
+            {
+                _current = null;
+                _server.RequestAnswered(activity, output.BytesWritten);
+            }
         }
-        finally
-        {
-            _current = null;
-            _server.RequestAnswered(activity, output.BytesWritten);
-        }
+        if (usable && output.Buffer.Length <= RetainedBufferSize)
+            _outputBuffer = output.Buffer;
+        return usable;
     }
 
     /// <summary>The rest of <see cref="ServeRequest"/>, once the PARAMS have arrived.</summary>

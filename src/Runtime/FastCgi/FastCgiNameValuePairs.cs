@@ -14,20 +14,66 @@ internal static class FastCgiNameValuePairs
 {
     /// <summary>
     /// Adds the pairs of <paramref name="data"/> to <paramref name="pairs"/> (a repeated name: the last wins, as in an
-    /// environment); <see langword="false"/> when a length runs past the end.
+    /// environment); <see langword="false"/> when a length runs past the end. The dictionary is sized once for all the
+    /// pairs.
     /// </summary>
-    public static bool TryParse(ReadOnlySpan<byte> data, Dictionary<string, string> pairs)
+    /// <param name="data">The PARAMS (or GET_VALUES) content.</param>
+    /// <param name="pairs">Where the pairs go.</param>
+    /// <param name="recent">
+    /// The names and values of the last request on this connection, in the order they came, and this request's after
+    /// the call (null to start, and for one-off parses). A web server sends the same names in the same order with every
+    /// request, and many of the same values (the server's name and software, the protocol, the client's address):
+    /// a name or value equal to the one in its place last time is that string again, not a new one. As Kestrel reuses
+    /// header strings on a connection; a table of known names would be static data every CGI process loads.
+    /// </param>
+    public static bool TryParse(ReadOnlySpan<byte> data, Dictionary<string, string> pairs, ref string[]? recent)
     {
-        while (!data.IsEmpty)
+        int count = 0;
+        for (var rest = data; !rest.IsEmpty; count++)
         {
-            if (!TryReadLength(ref data, out int nameLength) || !TryReadLength(ref data, out int valueLength)
-                || (long)nameLength + valueLength > data.Length)
+            if (!TryReadLength(ref rest, out int nameLength) || !TryReadLength(ref rest, out int valueLength)
+                || (long)nameLength + valueLength > rest.Length)
                 return false;
-            string name = Encoding.UTF8.GetString(data[..nameLength]);
-            pairs[name] = Encoding.UTF8.GetString(data.Slice(nameLength, valueLength));
+            rest = rest[(nameLength + valueLength)..];
+        }
+        pairs.EnsureCapacity(pairs.Count + count);
+        string[]? last = recent;
+        // Kept for up to MaxRecentPairs pairs (a request with more keeps what the last one left); a longer array stays.
+        string[]? next = count > MaxRecentPairs ? null : recent is not null && recent.Length >= 2 * count ? recent : new string[2 * count];
+        for (int i = 0; !data.IsEmpty; i += 2)
+        {
+            TryReadLength(ref data, out int nameLength);
+            TryReadLength(ref data, out int valueLength);
+            string name = Reuse(data[..nameLength], last, i);
+            string value = Reuse(data.Slice(nameLength, valueLength), last, i + 1);
+            pairs[name] = value;
+            if (next is not null)
+                (next[i], next[i + 1]) = (name, value);
             data = data[(nameLength + valueLength)..];
         }
+        recent = next ?? recent;
         return true;
+    }
+
+    /// <summary>How many pairs of a request are kept for the next (<see cref="TryParse(ReadOnlySpan{byte}, Dictionary{string, string}, ref string[])"/>).</summary>
+    internal const int MaxRecentPairs = 128;
+
+    /// <summary>Adds the pairs of <paramref name="data"/> to <paramref name="pairs"/>, as a one-off parse.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> data, Dictionary<string, string> pairs)
+    {
+        string[]? none = null;
+        return TryParse(data, pairs, ref none);
+    }
+
+    /// <summary>The string of <paramref name="text"/>: <paramref name="last"/>'s at <paramref name="index"/> when it is the same ASCII text.</summary>
+    private static string Reuse(ReadOnlySpan<byte> text, string[]? last, int index)
+    {
+        if (text.IsEmpty)
+            return "";
+        if (last is not null && index < last.Length && last[index] is { } candidate && candidate.Length == text.Length
+            && System.Text.Ascii.Equals(text, candidate))
+            return candidate;
+        return Encoding.UTF8.GetString(text);
     }
 
     private static bool TryReadLength(ref ReadOnlySpan<byte> data, out int length)

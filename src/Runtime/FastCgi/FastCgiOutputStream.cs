@@ -10,21 +10,27 @@ namespace CgiRouting.FastCgi;
 /// record and END_REQUEST, in the same write as the last of the body. <see cref="WriteError"/> sends the request's
 /// error log as STDERR records; their empty closing record goes out with END_REQUEST, and none after it.
 /// </summary>
-internal sealed class FastCgiOutputStream(FastCgiRecordWriter writer, ushort requestId) : Stream
+/// <param name="writer">The connection's writer.</param>
+/// <param name="requestId">The request whose records these are.</param>
+/// <param name="buffer">A buffer an earlier response on the connection left (<see cref="Buffer"/>), or null for a new one.</param>
+internal sealed class FastCgiOutputStream(FastCgiRecordWriter writer, ushort requestId, byte[]? buffer = null) : Stream
 {
     private const int MaxRecordContent = FastCgiRecord.MaxContentLength & ~7; // 65,528: no padding needed
     private const int EndLength = 24; // an empty STDOUT and END_REQUEST
     private const int EndRoom = FastCgiRecord.HeaderSize + EndLength; // and before them an empty STDERR, if any was sent
 
     // A record header, then the content; room for the padding and the closing records after it. 1 KiB of content to
-    // start, grown as a response needs (EnsureCapacity): most responses are smaller, and this buffer was most of what
-    // a worker allocated per request (FastCgiConnectionTests.A_small_request_allocates_less_than_5_KB).
-    private byte[] _buffer = new byte[FastCgiRecord.HeaderSize + 1024 + 7 + EndRoom];
+    // start, grown as a response needs (EnsureCapacity): most responses are smaller. A connection lends the buffer of
+    // its last response to the next (FastCgiConnectionTests.A_kept_connection_allocates_per_request_only_what_differs).
+    private byte[] _buffer = buffer ?? new byte[FastCgiRecord.HeaderSize + 1024 + 7 + EndRoom];
     private int _length;
     private bool _completed, _errorSent;
     // STDERR may come from the deadline's thread or the handler's, whichever is not ending the request: taken by both
     // and by Complete, so that no STDERR record follows END_REQUEST.
     private readonly object _ending = new();
+
+    /// <summary>The buffer, grown as the response needed: the connection keeps it for its next response, once this one is complete.</summary>
+    internal byte[] Buffer => _buffer;
 
     /// <summary>Set when the request is aborted: nothing more is sent.</summary>
     public bool Discarded { get; set; }

@@ -111,6 +111,24 @@ public class ResponseWriterTests
     }
 
     [Fact]
+    public void A_head_longer_than_the_stack_space_is_written_whole_in_one_write()
+    {
+        // The head is formatted on the stack up to 512 characters, then in an array that grows: the bytes must not
+        // change at the edge, nor for text that is longer in UTF-8 than in characters.
+        foreach (int length in new[] { 0, 400, 447, 448, 449, 512, 1_000, 5_000 })
+        {
+            string value = new string('\u20AC', length / 3) + new string('v', length - length / 3);
+            var response = Response.Text("x", 201).WithHeader("X-Long", value).WithHeader("X-After", "1");
+            string expected = "Status: 201 Created\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Length: 1\r\n"
+                + "X-Long: " + value + "\r\nX-After: 1\r\n\r\n";
+            Assert.Equal(expected, Head(response));
+            var output = new RecordingStream();
+            CgiResponseWriter.Write(response, omitBody: false, https: false, output, new StringWriter());
+            Assert.Equal(expected + "x", Encoding.UTF8.GetString(Assert.Single(output.Writes)));
+        }
+    }
+
+    [Fact]
     public void The_content_type_is_checked_like_any_other_value()
     {
         Assert.Equal("the value of header 'Content-Type' has a control character (CR, LF or another) that could split the response.",

@@ -108,12 +108,24 @@ public class FastCgiConnectionTests
         Assert.Equal(1, stream.Writes);
     }
 
+    /// <summary>The PARAMS nginx sends with the printed configuration (hosting/apps.sh), for a request of <paramref name="path"/>.</summary>
+    private static (string, string)[] NginxParameters(string path) =>
+    [
+        ("GATEWAY_INTERFACE", "CGI/1.1"), ("SERVER_SOFTWARE", "nginx/1.22.1"), ("SERVER_PROTOCOL", "HTTP/1.1"),
+        ("SERVER_NAME", "localhost"), ("SERVER_ADDR", "127.0.0.1"), ("SERVER_PORT", "8080"), ("REMOTE_ADDR", "127.0.0.1"),
+        ("REMOTE_PORT", "45678"), ("REQUEST_URI", "/app" + path), ("QUERY_STRING", ""), ("CONTENT_TYPE", ""),
+        ("CONTENT_LENGTH", ""), ("SCRIPT_NAME", "/app"), ("HTTP_HOST", "127.0.0.1:8080"), ("HTTP_USER_AGENT", "wrk"),
+    ];
+
     [Fact]
-    public void A_small_request_allocates_less_than_5_KB()
+    public void A_kept_connection_allocates_per_request_only_what_differs()
     {
-        // What a worker allocates per request sets how often its garbage collector runs. A small response no longer
-        // takes a 4 KiB output buffer (7,192 bytes a request before, 4,120 after, on this thread).
-        byte[][] requests = [.. Enumerable.Range(1, 500).SelectMany(_ => Request(1, "GET", "/users/me", Keep))];
+        // What a worker allocates per request sets how often its garbage collector runs. On a kept connection, the
+        // PARAMS buffer and the output buffer are the last request's, the names and unchanged values are the last
+        // request's strings, and the response head is formatted on the stack. Measured on this thread: 1,942 bytes a
+        // request; 2,988 without the kept PARAMS buffer, 3,036 without the kept output buffer, 3,339 without the reused
+        // strings (7,495 with none of these, for 19 pairs).
+        byte[][] requests = [.. Enumerable.Range(1, 500).SelectMany(_ => Request(1, "GET", "/users/me", Keep, null, NginxParameters("/users/me")))];
         var server = Server();
         Serve(new ScriptedStream(Request(1, "GET", "/users/me", Keep)), server);
         var stream = new ScriptedStream(requests);
@@ -121,7 +133,20 @@ public class FastCgiConnectionTests
         Serve(stream, server);
         long perRequest = (GC.GetAllocatedBytesForCurrentThread() - before) / 500;
         Assert.Equal(500, stream.Records().Count(r => r.Type == EndRequest));
-        Assert.InRange(perRequest, 1, 5_000);
+        Assert.Equal(string.Concat(Enumerable.Repeat(MeResponse, 500)), Response(stream.Records(), 1).Stdout);
+        Assert.InRange(perRequest, 1, 2_500);
+    }
+
+    [Fact]
+    public void A_response_after_a_larger_one_on_the_same_connection_is_exactly_its_own()
+    {
+        // The second response is written into the first one's (grown) buffer: nothing of the first may show.
+        byte[] large = Encoding.UTF8.GetBytes(new string('a', 5_000));
+        var stream = new ScriptedStream([.. Request(1, "POST", "/bytes", Keep, large), .. Request(2, "GET", "/users/me", Keep)]);
+        Serve(stream);
+        var records = stream.Records();
+        Assert.EndsWith("\r\n\r\n" + new string('a', 5_000), Response(records, 1).Stdout);
+        Assert.Equal((MeResponse, true), Response(records, 2));
     }
 
     [Fact]

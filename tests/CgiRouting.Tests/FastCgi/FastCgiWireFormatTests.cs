@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using CgiRouting.FastCgi;
+using CsCheck;
 using Xunit;
 
 namespace CgiRouting.Tests;
@@ -69,6 +70,62 @@ public class FastCgiWireFormatTests
         Assert.Equal("x", pairs["SHORT"]);
         Assert.Equal(new string('v', 70_000), pairs[new string('n', 200)]);
         Assert.Equal("", pairs[""]);
+    }
+
+    private static byte[] Pairs(params (string Name, string Value)[] pairs) => [.. pairs.SelectMany(p => Pair(p.Name, p.Value))];
+
+    [Fact]
+    public void The_next_request_on_a_connection_reuses_the_strings_of_names_and_values_that_did_not_change()
+    {
+        string[]? recent = null;
+        var first = new Dictionary<string, string>();
+        Assert.True(FastCgiNameValuePairs.TryParse(Pairs(("REQUEST_METHOD", "GET"), ("REQUEST_URI", "/a"), ("HTTP_HOST", "example.com")), first, ref recent));
+        var second = new Dictionary<string, string>();
+        Assert.True(FastCgiNameValuePairs.TryParse(Pairs(("REQUEST_METHOD", "GET"), ("REQUEST_URI", "/b"), ("HTTP_HOST", "example.com")), second, ref recent));
+        Assert.Equal(["GET", "/b", "example.com"], second.Values);
+        string method = first.Keys.First();
+        Assert.Same(method, second.Keys.First());                // the same name in the same place: the same string
+        Assert.Same(first["HTTP_HOST"], second["HTTP_HOST"]);    // and the same value
+        Assert.NotSame(first["REQUEST_URI"], second["REQUEST_URI"]);
+        // A pair that moved, or whose value changed, is made anew; the next parse compares with this request's.
+        var third = new Dictionary<string, string>();
+        Assert.True(FastCgiNameValuePairs.TryParse(Pairs(("HTTP_HOST", "example.com"), ("REQUEST_URI", "/b")), third, ref recent));
+        Assert.Equal("example.com", third["HTTP_HOST"]);
+        Assert.Same(second["REQUEST_URI"], third["REQUEST_URI"]);
+    }
+
+    [Fact]
+    public void Only_ascii_text_is_reused_and_a_request_with_many_pairs_is_not_kept()
+    {
+        string[]? recent = null;
+        var first = new Dictionary<string, string>();
+        Assert.True(FastCgiNameValuePairs.TryParse(Pairs(("HTTP_X_NAME", "caf\u00e9")), first, ref recent));
+        var second = new Dictionary<string, string>();
+        Assert.True(FastCgiNameValuePairs.TryParse(Pairs(("HTTP_X_NAME", "caf\u00e9")), second, ref recent));
+        Assert.Equal("caf\u00e9", second["HTTP_X_NAME"]);
+        Assert.NotSame(first["HTTP_X_NAME"], second["HTTP_X_NAME"]); // compared as ASCII only: decoded again, never guessed
+        string[] kept = recent!;
+        var many = Enumerable.Range(0, FastCgiNameValuePairs.MaxRecentPairs + 1).Select(i => ("N" + i, "v")).ToArray();
+        Assert.True(FastCgiNameValuePairs.TryParse(Pairs(many), new Dictionary<string, string>(), ref recent));
+        Assert.Same(kept, recent); // a PARAMS block of thousands of pairs is not held by the connection
+    }
+
+    [Fact]
+    public void A_parse_that_reuses_strings_gives_what_a_parse_from_nothing_gives()
+    {
+        // Any two requests in a row on a connection: the second's pairs are exactly those of a one-off parse.
+        var text = Gen.OneOf(Gen.Const(""), Gen.Const("GET"), Gen.Const("x"), Gen.Const("caf\u00e9"), Gen.String[Gen.Char['\0', '\u00ff'], 0, 6]);
+        var pairs = Gen.Select(text, text).Array[0, 8];
+        Gen.Select(pairs, pairs).Sample((before, after) =>
+        {
+            string[]? recent = null;
+            Assert.True(FastCgiNameValuePairs.TryParse(Pairs(before), new Dictionary<string, string>(), ref recent));
+            var reused = new Dictionary<string, string>();
+            Assert.True(FastCgiNameValuePairs.TryParse(Pairs(after), reused, ref recent));
+            var fresh = new Dictionary<string, string>();
+            Assert.True(FastCgiNameValuePairs.TryParse(Pairs(after), fresh));
+            Assert.Equal(fresh.OrderBy(p => p.Key, StringComparer.Ordinal), reused.OrderBy(p => p.Key, StringComparer.Ordinal));
+        }, iter: 2_000);
     }
 
     [Theory]
