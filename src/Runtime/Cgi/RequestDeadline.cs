@@ -156,8 +156,8 @@ internal sealed partial class RequestDeadline
 
     /// <summary>
     /// <paramref name="time"/> in seconds, to the millisecond, without trailing zeros: <c>2</c>, <c>0.25</c>. By hand:
-    /// every request formats it for the deadline's log line, and number formatting sets up culture data first
-    /// (11,000 instructions).
+    /// every CGI request formats it for the native deadline's log line (made ready when the deadline is armed), and
+    /// number formatting sets up culture data first (11,000 instructions).
     /// </summary>
     internal static string Seconds(TimeSpan time)
     {

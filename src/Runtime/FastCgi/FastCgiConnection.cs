@@ -211,6 +211,7 @@ internal sealed class FastCgiConnection
         var environment = new Dictionary<string, string>(StringComparer.Ordinal);
         if (!tooLarge && !FastCgiNameValuePairs.TryParse(parameters.AsSpan(0, parametersLength), environment, ref _recentParameters))
             throw new FastCgiProtocolException($"the PARAMS of request {requestId} have a name or value longer than the rest of them.");
+        parameters.AsSpan(0, parametersLength).Clear(); // the request's PARAMS (its cookies, say) do not outlive it
         _parameters = parameters.Length <= RetainedBufferSize ? parameters : null;
         // The output buffer is lent to this request's response, and taken back once nothing can write to it any more
         // (ServeParsed completed it on this thread; a late answer or an ended connection ends the connection instead).

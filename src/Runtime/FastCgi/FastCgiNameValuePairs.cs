@@ -27,6 +27,16 @@ internal static class FastCgiNameValuePairs
     /// header strings on a connection; a table of known names would be static data every CGI process loads.
     /// </param>
     public static bool TryParse(ReadOnlySpan<byte> data, Dictionary<string, string> pairs, ref string[]? recent)
+        => TryParse(data, pairs, ref recent, keep: true);
+
+    /// <summary>Adds the pairs of <paramref name="data"/> to <paramref name="pairs"/>, as a one-off parse.</summary>
+    public static bool TryParse(ReadOnlySpan<byte> data, Dictionary<string, string> pairs)
+    {
+        string[]? none = null;
+        return TryParse(data, pairs, ref none, keep: false);
+    }
+
+    private static bool TryParse(ReadOnlySpan<byte> data, Dictionary<string, string> pairs, ref string[]? recent, bool keep)
     {
         int count = 0;
         for (var rest = data; !rest.IsEmpty; count++)
@@ -36,10 +46,13 @@ internal static class FastCgiNameValuePairs
                 return false;
             rest = rest[(nameLength + valueLength)..];
         }
-        pairs.EnsureCapacity(pairs.Count + count);
+        // Sized for the pairs, up to MaxRecentPairs: a name may repeat, and thousands of repeats must not size it.
+        pairs.EnsureCapacity(pairs.Count + Math.Min(count, MaxRecentPairs));
         string[]? last = recent;
-        // Kept for up to MaxRecentPairs pairs (a request with more keeps what the last one left); a longer array stays.
-        string[]? next = count > MaxRecentPairs ? null : recent is not null && recent.Length >= 2 * count ? recent : new string[2 * count];
+        // Kept for up to MaxRecentPairs pairs (a request with more keeps what the last one left); a longer array stays,
+        // its slots past this request's pairs cleared, so that no string outlives its request there.
+        string[]? next = !keep || count > MaxRecentPairs ? null
+            : recent is not null && recent.Length >= 2 * count ? recent : new string[2 * count];
         for (int i = 0; !data.IsEmpty; i += 2)
         {
             TryReadLength(ref data, out int nameLength);
@@ -51,19 +64,16 @@ internal static class FastCgiNameValuePairs
                 (next[i], next[i + 1]) = (name, value);
             data = data[(nameLength + valueLength)..];
         }
-        recent = next ?? recent;
+        if (next is not null)
+        {
+            Array.Clear(next, 2 * count, next.Length - 2 * count);
+            recent = next;
+        }
         return true;
     }
 
     /// <summary>How many pairs of a request are kept for the next (<see cref="TryParse(ReadOnlySpan{byte}, Dictionary{string, string}, ref string[])"/>).</summary>
     internal const int MaxRecentPairs = 128;
-
-    /// <summary>Adds the pairs of <paramref name="data"/> to <paramref name="pairs"/>, as a one-off parse.</summary>
-    public static bool TryParse(ReadOnlySpan<byte> data, Dictionary<string, string> pairs)
-    {
-        string[]? none = null;
-        return TryParse(data, pairs, ref none);
-    }
 
     /// <summary>The string of <paramref name="text"/>: <paramref name="last"/>'s at <paramref name="index"/> when it is the same ASCII text.</summary>
     private static string Reuse(ReadOnlySpan<byte> text, string[]? last, int index)

@@ -111,6 +111,16 @@ public class FastCgiWireFormatTests
     }
 
     [Fact]
+    public void A_request_with_fewer_pairs_leaves_nothing_of_the_last_ones_in_the_kept_strings()
+    {
+        string[]? recent = null;
+        Assert.True(FastCgiNameValuePairs.TryParse(Pairs(("HTTP_HOST", "a"), ("HTTP_COOKIE", "secret=1")), new Dictionary<string, string>(), ref recent));
+        Assert.Contains("secret=1", recent!);
+        Assert.True(FastCgiNameValuePairs.TryParse(Pairs(("HTTP_HOST", "a")), new Dictionary<string, string>(), ref recent));
+        Assert.Equal(new string?[] { "HTTP_HOST", "a", null, null }, recent!.AsEnumerable());
+    }
+
+    [Fact]
     public void A_parse_that_reuses_strings_gives_what_a_parse_from_nothing_gives()
     {
         // Any two requests in a row on a connection: the second's pairs are exactly those of a one-off parse.
