@@ -83,6 +83,45 @@ public class BuildTests
     }
 
     [Fact]
+    public void A_published_app_keeps_in_the_runtimes_settings_only_the_feature_switches_its_code_may_read()
+    {
+        // The runtime compares each of its garbage-collector settings with every entry of the settings table at start:
+        // CgiRouting.props leaves out the SDK's feature switches that no compiled code names (bench/notes.md).
+        byte[] hello = File.ReadAllBytes(Repository.PublishedSample("Hello", "hello"));
+        Assert.True(hello.AsSpan().IndexOf("RUNTIME_IDENTIFIER\0"u8) >= 0, "the table itself is there");
+        Assert.True(hello.AsSpan().IndexOf("System.Globalization.Invariant\0"u8) < 0, "a feature switch nothing reads is left out");
+        Assert.True(hello.AsSpan().IndexOf("System.Diagnostics.Tracing.EventSource.IsSupported\0"u8) < 0);
+
+        // An app whose code reads a switch that was left out: it is put back, the app compiled again, and the switch
+        // reads at run time as the SDK set it (PredefinedCulturesOnly is true with invariant globalization).
+        string dir = CreateApp("ReadsASwitch", """
+            public static class Switch
+            {
+                [CgiRouting.Get("/")]
+                public static string Get() => System.AppContext.TryGetSwitch("System.Globalization.PredefinedCulturesOnly", out bool on) ? on.ToString() : "unset";
+            }
+            """,
+            head: $"""<Import Project="{Repository.Root}/src/Runtime/buildTransitive/CgiRouting.props" />""",
+            properties: "<PublishAot>true</PublishAot>");
+        string publish = Path.Combine(dir, "publish");
+        var (exit, output) = Dotnet(dir, "publish", "-nologo", "-c", "Release", "-r", "linux-x64", "-o", publish);
+        Assert.True(exit == 0, output);
+        Assert.Contains("ReadsASwitch: the compiled code names the feature switch System.Globalization.PredefinedCulturesOnly", output);
+        Assert.Contains("add <CgiRoutingRuntimeSwitch Include=\"System.Globalization.PredefinedCulturesOnly\" />", output);
+        byte[] binary = File.ReadAllBytes(Path.Combine(publish, "ReadsASwitch"));
+        Assert.True(binary.AsSpan().IndexOf("\0System.Globalization.PredefinedCulturesOnly\0"u8) >= 0, "the switch read is in the table");
+        Assert.True(binary.AsSpan().IndexOf("System.Diagnostics.Tracing.EventSource.IsSupported\0"u8) < 0, "the others stay out");
+        var run = new ProcessStartInfo(Path.Combine(publish, "ReadsASwitch")) { RedirectStandardOutput = true };
+        run.Environment["GATEWAY_INTERFACE"] = "CGI/1.1";
+        run.Environment["REQUEST_METHOD"] = "GET";
+        run.Environment["PATH_INFO"] = "/";
+        using var process = Process.Start(run)!;
+        string response = process.StandardOutput.ReadToEnd();
+        process.WaitForExit();
+        Assert.EndsWith("\r\n\r\nTrue", response);
+    }
+
+    [Fact]
     public void Linking_sqlite_without_its_static_library_stops_the_publish_and_names_the_package()
     {
         // CgiRoutingLinkSqlite links the libsqlite3.a that the C compiler finds. Here the compiler looks in an empty
