@@ -10,7 +10,8 @@ namespace CgiRouting.EndToEnd.Tests;
 /// /proc/self/maps: the .NET runtime asks for the stack bounds of the thread it starts on, and for a process's initial
 /// thread glibc answers by reading and parsing that file (about 170,000 instructions, an eighth of a CGI request);
 /// native/cgirouting_stack.c answers for that thread from the auxiliary vector and the stack's rlimit, and leaves
-/// every other thread to glibc.
+/// every other thread to glibc. The runtime's cgroup look-ups get /proc/self/mountinfo's cgroup lines only
+/// (native/cgirouting_mountinfo.c), the lines they keep.
 /// </summary>
 public sealed class StartupTests
 {
@@ -60,6 +61,26 @@ public sealed class StartupTests
             // And with other stack limits, which the bounds follow (unlimited: glibc's own answer).
             foreach (string limit in new[] { "2048", "65536", "unlimited" })
                 Repository.Run("bash", "-c", $"ulimit -s {limit} && {check}");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void The_runtime_finds_the_same_cgroups_in_the_filtered_mountinfo_as_in_the_file()
+    {
+        // native/cgirouting_mountinfo.c gives the runtime's fopen64 of /proc/self/mountinfo its cgroup lines only; the
+        // check reads both as the runtime does, for this machine's file and thousands of made-up ones.
+        string folder = Directory.CreateTempSubdirectory("cgirouting-mountinfo-").FullName;
+        try
+        {
+            string check = Path.Combine(folder, "check");
+            Repository.Run("clang", "-O2", "-Wall", "-Werror", "-Wl,--wrap=fopen64", "-o", check,
+                Path.Combine(Repository.Root, "tests/CgiRouting.EndToEnd.Tests/Native/mountinfo-check.c"),
+                Path.Combine(Repository.Root, "src/Runtime/buildTransitive/native/cgirouting_mountinfo.c"));
+            Assert.Equal("the filtered mountinfo gives the runtime what the file gives it", Repository.Run(check).Trim());
         }
         finally
         {
