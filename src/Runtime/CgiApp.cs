@@ -33,6 +33,7 @@ public static class CgiApp
     {
         s_dispatcher = dispatcher;
         s_routes = routes;
+        NativeStartup.Ended();
     }
 
     /// <summary>The registered dispatcher, which <see cref="RequestPipeline"/> calls; null before registration.</summary>

@@ -119,6 +119,12 @@ public class BuildTests
         string response = process.StandardOutput.ReadToEnd();
         process.WaitForExit();
         Assert.EndsWith("\r\n\r\nTrue", response);
+
+        // The next publish keeps the switch from the start: one compile, no message.
+        (exit, output) = Dotnet(dir, "publish", "-nologo", "-c", "Release", "-r", "linux-x64", "-o", publish);
+        Assert.True(exit == 0, output);
+        Assert.DoesNotContain("names the feature switch", output);
+        Assert.True(File.ReadAllBytes(Path.Combine(publish, "ReadsASwitch")).AsSpan().IndexOf("\0System.Globalization.PredefinedCulturesOnly\0"u8) >= 0);
     }
 
     [Fact]

@@ -7,12 +7,16 @@
 // and thousands of random ones) through the filter itself. Exits 0 when all agree, else prints what differs.
 #define _GNU_SOURCE
 #include <stdio.h>
+#include <sys/types.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 extern FILE *__wrap_fopen64(const char *path, const char *mode);
 extern FILE *__real_fopen64(const char *path, const char *mode);
 extern size_t cgirouting_filter_mountinfo(char *data, size_t length);
+extern FILE *cgirouting_open_cgroup_lines(const char *path);
+extern void cgirouting_mountinfo_done(void);
 
 static int has_option(char *options, const char *subsystem) {
     char *context = NULL;
@@ -29,16 +33,23 @@ static void find(FILE *file, const char *subsystem, char *result, size_t size) {
     char *line = NULL;
     size_t capacity = 0;
     snprintf(result, size, "none");
-    while (getline(&line, &capacity, file) != -1) {
-        char type[4096], options[4096], root[4096], mount[4096];
+    ssize_t read;
+    while ((read = getline(&line, &capacity, file)) != -1) {
+        size_t room = (size_t)read + 1; // every field fits in a buffer the size of the line, as the runtime sizes its own
+        char *type = malloc(room), *options = malloc(room), *root = malloc(room), *mount = malloc(room);
         char *separator = strstr(line, " - ");
-        if (separator == NULL || strlen(line) >= sizeof type || sscanf(separator, " - %s %*s %s", type, options) != 2) {
+        int ended = separator == NULL || sscanf(separator, " - %s %*s %s", type, options) != 2;
+        if (!ended && strncmp(type, "cgroup", 6) == 0 && (subsystem == NULL || has_option(options, subsystem))
+            && sscanf(line, "%*s %*s %*s %s %s ", root, mount) == 2)
+            snprintf(result, size, "%.4000s %.4000s", root, mount);
+        free(type);
+        free(options);
+        free(root);
+        free(mount);
+        if (ended) {
             strncat(result, "+ended", size - strlen(result) - 1);
             break;
         }
-        if (strncmp(type, "cgroup", 6) == 0 && (subsystem == NULL || has_option(options, subsystem))
-            && sscanf(line, "%*s %*s %*s %s %s ", root, mount) == 2)
-            snprintf(result, size, "%s %s", root, mount);
     }
     free(line);
 }
@@ -75,11 +86,12 @@ static FILE *open_filtered_text(void *state) {
     return open_bytes(copy, length);
 }
 
-static void compare_text(const char *what, const char *made_up) {
-    size_t length = strlen(made_up);
+static void compare_bytes(const char *what, const char *made_up, size_t length) {
     memcpy(text, made_up, length);
     compare_streams(what, open_text, open_filtered_text, &length);
 }
+
+static void compare_text(const char *what, const char *made_up) { compare_bytes(what, made_up, strlen(made_up)); }
 
 static unsigned long long seed = 88172645463325252ULL;
 static unsigned pick(unsigned n) {
@@ -124,7 +136,8 @@ int main(void) {
     compare_text("empty", "");
     compare_text("only other mounts", "20 1 8:1 / / rw - ext4 /dev/sda1 rw\n");
 
-    static const char *const types[] = { "cgroup", "cgroup2", "ext4", "tmpfs", "cgroupx", "proc" };
+    static const char *const spaces[] = { " ", "\t", " \t", "\v", "\f", "\r", "  " };
+    static const char *const types[] = { "cgroup", "cgroup2", "ext4", "tmpfs", "cgroupx", "proc", "a-b", "-" };
     static const char *const options[] = { "rw,memory", "rw,cpu,cpuacct", "rw", "rw,pids", "rw,name=systemd", "memory" };
     static const char *const tails[] = { "", " extra", "\t", "  " };
     for (int round = 0; round < 5000; round++) {
@@ -139,18 +152,75 @@ int main(void) {
             case 1: // too few fields after it
                 at += (size_t)snprintf(made_up + at, sizeof made_up - at, "%d 1 0:1 / /x%d rw - %s%s\n", i, i, types[pick(6)], pick(2) ? " src" : "");
                 break;
+            case 2: // a dash inside a field, and white space of every kind around the fields
+                at += (size_t)snprintf(made_up + at, sizeof made_up - at, "%d 1 0:1 /r-%u /m-%d rw%s-%s%s%s%s%s%s\n", i, pick(3), i,
+                    spaces[pick(7)], spaces[pick(7)], types[pick(8)], spaces[pick(7)], "s-rc", spaces[pick(7)], options[pick(6)]);
+                break;
+            case 3: // a NUL inside the line
+                at += (size_t)snprintf(made_up + at, sizeof made_up - at, "%d 1 0:1 / /m%d rw - ", i, i);
+                made_up[at++] = '\0';
+                at += (size_t)snprintf(made_up + at, sizeof made_up - at, " cgroup c rw,memory\n");
+                break;
             default:
-                at += (size_t)snprintf(made_up + at, sizeof made_up - at, "%d 1 0:1 /r%u /m%d rw%s - %s src %s%s\n", i, pick(3), i,
-                    pick(3) ? "" : " master:1", types[pick(6)], options[pick(6)], tails[pick(4)]);
+                at += (size_t)snprintf(made_up + at, sizeof made_up - at, "%d 1 0:1 /r%u /m%d rw%s -%s%s%ssrc%s%s%s\n", i, pick(3), i,
+                    pick(3) ? "" : " master:1", spaces[pick(7)], types[pick(8)], spaces[pick(7)], spaces[pick(7)], options[pick(6)], tails[pick(4)]);
             }
         }
         if (at > 0 && pick(4) == 0)
             at--; // no final line end
-        made_up[at] = '\0';
         char what[32];
         snprintf(what, sizeof what, "random file %d", round);
-        compare_text(what, made_up);
+        compare_bytes(what, made_up, at);
     }
+    // A line longer than any fixed buffer (an overlay mount with many layers), then a cgroup line.
+    static char long_line[20000];
+    size_t at = (size_t)snprintf(long_line, sizeof long_line, "20 1 0:30 / / rw - overlay overlay rw,lowerdir=");
+    while (at < 12000)
+        long_line[at++] = 'l';
+    at += (size_t)snprintf(long_line + at, sizeof long_line - at, "\n24 22 0:8 /x /sys/fs/cgroup/memory rw - cgroup cgroup rw,memory\n");
+    compare_bytes("a long line", long_line, at);
+
+    // A file larger than the first read buffer, read through the wrapper's own opening (the file of any path).
+    char path[] = "/tmp/cgirouting-mountinfo-XXXXXX";
+    int descriptor = mkstemp(path);
+    FILE *big = descriptor < 0 ? NULL : fdopen(descriptor, "w");
+    for (int i = 0; big != NULL && i < 600; i++)
+        fprintf(big, "%d 1 0:%d / /mnt/some/where/%d rw,relatime shared:%d - %s src rw,memory\n", i, i, i, i, i % 100 == 7 ? "cgroup" : "ext4");
+    if (big != NULL)
+        fclose(big);
+    FILE *original = __real_fopen64(path, "r"), *filtered = cgirouting_open_cgroup_lines(path);
+    char from_file[9000] = "unopened", from_filter[9000] = "unopened";
+    if (original != NULL) {
+        find(original, "memory", from_file, sizeof from_file);
+        fclose(original);
+    }
+    if (filtered != NULL) {
+        find(filtered, "memory", from_filter, sizeof from_filter);
+        fclose(filtered);
+    }
+    unlink(path);
+    if (strcmp(from_file, "/ /mnt/some/where/507") != 0 || strcmp(from_filter, from_file) != 0) {
+        printf("a 40 KB file: the file gives '%s', the filtered file '%s'\n", from_file, from_filter);
+        failures++;
+    }
+
+    // Once the app's code runs, the file is glibc's own again: every line of it.
+    cgirouting_mountinfo_done();
+    FILE *after = __wrap_fopen64("/proc/self/mountinfo", "r"), *real = __real_fopen64("/proc/self/mountinfo", "r");
+    int after_lines = 0, real_lines = 0, c;
+    while (after != NULL && (c = fgetc(after)) != EOF)
+        after_lines += c == '\n';
+    while (real != NULL && (c = fgetc(real)) != EOF)
+        real_lines += c == '\n';
+    if (after == NULL || real == NULL || after_lines != real_lines || fileno(after) < 0) {
+        printf("after cgirouting_mountinfo_done: %d lines through the wrapper, %d in the file\n", after_lines, real_lines);
+        failures++;
+    }
+    if (after != NULL)
+        fclose(after);
+    if (real != NULL)
+        fclose(real);
+
     if (failures == 0)
         printf("the filtered mountinfo gives the runtime what the file gives it\n");
     return failures != 0;

@@ -3,14 +3,19 @@
 // At every start the runtime looks for the cgroup hierarchies that limit the process, twice (once for the CPU limit,
 // once for the garbage collector's memory limit): it reads /proc/self/mountinfo line by line and parses each with
 // sscanf, about 1,800 instructions a line, to find the lines of cgroup file systems; every other mount is read past.
-// On a host with a few dozen mounts that is most of the 130,000 instructions its cgroup start-up takes. The binary is
-// linked with -Wl,--wrap=fopen64 (CgiRouting.props), so the runtime's fopen64 calls come here: for that one file,
+// On a host with a few dozen mounts that is most of the 130,000 instructions its cgroup start-up takes. A glibc binary
+// is linked with -Wl,--wrap=fopen64 (CgiRouting.props), so the runtime's fopen64 calls come here: for that one file,
 // opened for reading, it gets the file's lines of cgroup and cgroup2 file systems, in their order, and nothing else.
 // What the runtime finds is unchanged: it takes the last matching line of a cgroup file system, and skips the others.
-// A line it could not parse (no " - " separator, or fewer than three fields after it) would end its reading there
-// with what it had found, so from such a line on everything is passed on as it is. Any other file, any failure to
-// read this one, goes to glibc's fopen64. tests/CgiRouting.EndToEnd.Tests/Native/mountinfo-check.c holds the runtime's
-// reading of the filtered file to that of the file itself.
+// A line it could not parse (fewer than three fields after the " - " separator) would end its reading there with what
+// it had found, and one without the separator would stop the process (sscanf of NULL): from such a line on, everything
+// is passed on as it is. Any other file, and any failure to read this one, goes to glibc's fopen64.
+// tests/CgiRouting.EndToEnd.Tests/Native/mountinfo-check.c holds the runtime's reading of the filtered file to that of
+// the file itself.
+//
+// Only while the runtime starts: once the app's code runs (CgiApp.SetDispatcher, from the generated module
+// initializer), cgirouting_mountinfo_done ends the filtering, and a native library linked into the app that reads the
+// file gets all of it. On other C libraries, only that function is here.
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <stdio.h>
@@ -19,6 +24,13 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+static int filtering = 1;
+
+void cgirouting_mountinfo_done(void) {
+    __atomic_store_n(&filtering, 0, __ATOMIC_RELEASE);
+}
+
+#if defined(__GLIBC__)
 extern FILE *__real_fopen64(const char *path, const char *mode);
 
 static int is_space(char c) {
@@ -103,12 +115,12 @@ static int filtered_close(void *cookie) {
     return 0;
 }
 
-FILE *__wrap_fopen64(const char *path, const char *mode) {
-    if (path == NULL || mode == NULL || strcmp(path, "/proc/self/mountinfo") != 0 || strcmp(mode, "r") != 0)
-        return __real_fopen64(path, mode);
+// The file at path (the runtime's /proc/self/mountinfo) read whole, as a stream of its cgroup lines; NULL when it
+// could not be read.
+FILE *cgirouting_open_cgroup_lines(const char *path) {
     int descriptor = open(path, O_RDONLY | O_CLOEXEC);
     if (descriptor < 0)
-        return __real_fopen64(path, mode);
+        return NULL;
     size_t capacity = 16384, length = 0;
     char *data = malloc(capacity);
     while (data != NULL) {
@@ -142,7 +154,17 @@ FILE *__wrap_fopen64(const char *path, const char *mode) {
     if (stream == NULL) {
         free(file);
         free(data);
-        return __real_fopen64(path, mode);
     }
     return stream;
 }
+
+FILE *__wrap_fopen64(const char *path, const char *mode) {
+    if (__atomic_load_n(&filtering, __ATOMIC_ACQUIRE) && path != NULL && mode != NULL
+        && strcmp(path, "/proc/self/mountinfo") == 0 && strcmp(mode, "r") == 0) {
+        FILE *stream = cgirouting_open_cgroup_lines(path);
+        if (stream != NULL)
+            return stream;
+    }
+    return __real_fopen64(path, mode);
+}
+#endif
