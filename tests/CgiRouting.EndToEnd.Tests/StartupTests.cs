@@ -50,22 +50,13 @@ public sealed class StartupTests
     [Fact]
     public void The_initial_thread_s_stack_bounds_are_glibc_s_and_other_threads_get_glibc_s_own()
     {
-        string folder = Directory.CreateTempSubdirectory("cgirouting-stack-").FullName;
-        try
+        WithCheck("stack-bounds-check.c", "cgirouting_stack.c", "pthread_getattr_np", check =>
         {
-            string check = Path.Combine(folder, "check");
-            Repository.Run("clang", "-O2", "-Wall", "-Werror", "-Wl,--wrap=pthread_getattr_np", "-o", check,
-                Path.Combine(Repository.Root, "tests/CgiRouting.EndToEnd.Tests/Native/stack-bounds-check.c"),
-                Path.Combine(Repository.Root, "src/Runtime/buildTransitive/native/cgirouting_stack.c"));
             Repository.Run(check); // throws with what differs when it exits non-zero
             // And with other stack limits, which the bounds follow (unlimited: glibc's own answer).
             foreach (string limit in new[] { "2048", "65536", "unlimited" })
                 Repository.Run("bash", "-c", $"ulimit -s {limit} && {check}");
-        }
-        finally
-        {
-            Directory.Delete(folder, recursive: true);
-        }
+        });
     }
 
     [Fact]
@@ -73,14 +64,25 @@ public sealed class StartupTests
     {
         // native/cgirouting_mountinfo.c gives the runtime's fopen64 of /proc/self/mountinfo its cgroup lines only; the
         // check reads both as the runtime does, for this machine's file and thousands of made-up ones.
-        string folder = Directory.CreateTempSubdirectory("cgirouting-mountinfo-").FullName;
+        WithCheck("mountinfo-check.c", "cgirouting_mountinfo.c", "fopen64", check =>
+            Assert.Equal("the filtered mountinfo gives the runtime what the file gives it", Repository.Run(check).Trim()));
+    }
+
+    /// <summary>
+    /// Compiles the check Native/<paramref name="checkSource"/> with the package's native/<paramref name="source"/>,
+    /// linked with -Wl,--wrap=<paramref name="wrapped"/> as the package links every app, and gives <paramref name="use"/>
+    /// the program's path; a check exits non-zero, and says what differs, when it finds the C unlike what it replaces.
+    /// </summary>
+    private static void WithCheck(string checkSource, string source, string wrapped, System.Action<string> use)
+    {
+        string folder = Directory.CreateTempSubdirectory("cgirouting-check-").FullName;
         try
         {
             string check = Path.Combine(folder, "check");
-            Repository.Run("clang", "-O2", "-Wall", "-Werror", "-Wl,--wrap=fopen64", "-o", check,
-                Path.Combine(Repository.Root, "tests/CgiRouting.EndToEnd.Tests/Native/mountinfo-check.c"),
-                Path.Combine(Repository.Root, "src/Runtime/buildTransitive/native/cgirouting_mountinfo.c"));
-            Assert.Equal("the filtered mountinfo gives the runtime what the file gives it", Repository.Run(check).Trim());
+            Repository.Run("clang", "-O2", "-Wall", "-Werror", "-Wl,--wrap=" + wrapped, "-o", check,
+                Path.Combine(Repository.Root, "tests/CgiRouting.EndToEnd.Tests/Native", checkSource),
+                Path.Combine(Repository.Root, "src/Runtime/buildTransitive/native", source));
+            use(check);
         }
         finally
         {
