@@ -21,11 +21,7 @@ internal static class CgiResponseWriter
     public static byte[]? FormatHead(Response response, bool https, out string? error)
     {
         var head = new HeadText(stackalloc char[HeadText.StackLength]);
-        if (!TryFormatHead(response, https, ref head, out error))
-            return null;
-        byte[] bytes = new byte[Encoding.UTF8.GetByteCount(head.Text)];
-        Encoding.UTF8.GetBytes(head.Text, bytes);
-        return bytes;
+        return TryFormatHead(response, https, ref head, out error) ? Encoding.UTF8.GetBytes(head.Text.ToArray()) : null;
     }
 
     private static bool TryFormatHead(Response response, bool https, ref HeadText head, out string? error)
@@ -88,33 +84,25 @@ internal static class CgiResponseWriter
             head.Clear();
             TryFormatHead(response, https, ref head, out _);
         }
+        var body = response.BodyStream is not null || omitBody || !MayHaveBody(response.StatusCode)
+            ? ReadOnlySpan<byte>.Empty : response.Body.Span;
+        // One write when the head and the body together are small, so the response usually leaves in one system call.
         int headLength = Encoding.UTF8.GetByteCount(head.Text);
+        bool together = response.BodyStream is null && headLength + body.Length <= SingleWriteLimit;
+        byte[] bytes = new byte[headLength + (together ? body.Length : 0)];
+        Encoding.UTF8.GetBytes(head.Text, bytes);
+        if (together)
+            body.CopyTo(bytes.AsSpan(headLength));
+        output.Write(bytes);
         if (response.BodyStream is { } stream)
         {
-            byte[] headBytes = new byte[headLength];
-            Encoding.UTF8.GetBytes(head.Text, headBytes);
-            output.Write(headBytes);
             output.Flush();
             if (!omitBody && MayHaveBody(response.StatusCode))
                 CopyAsRead(stream, response.BodyLength, output, errorLog);
             return;
         }
-        var body = omitBody || !MayHaveBody(response.StatusCode) ? ReadOnlySpan<byte>.Empty : response.Body.Span;
-        if (headLength + body.Length <= SingleWriteLimit)
-        {
-            // One write, so the response usually leaves in one system call.
-            var all = new byte[headLength + body.Length];
-            Encoding.UTF8.GetBytes(head.Text, all);
-            body.CopyTo(all.AsSpan(headLength));
-            output.Write(all);
-        }
-        else
-        {
-            byte[] headBytes = new byte[headLength];
-            Encoding.UTF8.GetBytes(head.Text, headBytes);
-            output.Write(headBytes);
+        if (!together)
             output.Write(body);
-        }
         // Not flushed here: whoever owns the stream ends the response. A FastCGI response's last STDOUT record leaves
         // with END_REQUEST in one write (FastCgiOutputStream.Complete); standard output is not buffered; CgiApp.Run
         // flushes the stream it was given.
