@@ -20,9 +20,11 @@ public static class SlowRoutes
     }
 
     [Get("/slow/labelled/<label>")]
-    public static string Labelled(string label)
+    public static string Labelled(string label, CancellationToken aborted)
     {
-        Thread.Sleep(1000);
+        // Until the deadline has answered (it cancels the token), for at most 10 s: a fixed second was not always
+        // enough for the deadline's timer to run while test.sh kept the thread pool busy.
+        aborted.WaitHandle.WaitOne(10_000);
         return label;
     }
 
